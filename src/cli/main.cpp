@@ -1,0 +1,173 @@
+// bvr: rent GPU capacity or build an AI supercomputer? The command line wires scenario loading,
+// the SimGrid campaign and the reports together; it computes nothing itself.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "report/atomic_file.h"
+#include "report/report_md.h"
+#include "report/results_json.h"
+#include "report/series_csv.h"
+#include "report/summary_table.h"
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+#include "sim/replications.h"
+#include "sim/results.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_internal = 1;
+constexpr int exit_bad_input = 2;
+
+const char* const overview = R"(bvr — rent GPU capacity from a cloud, or build your own AI supercomputer?
+
+Usage: bvr <command> [options]
+
+Commands:
+  run FILE     simulate a scenario and write results.json, report.md and daily series
+  check FILE   validate a scenario without running it
+
+Options:
+  -h, --help   show this help, or a command's help with: bvr <command> --help
+  --version    print the version
+
+Example:
+  bvr run scenarios/xai-oracle-2024.yaml -o out/xai
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+po::options_description scenario_options() {
+  po::options_description d("Scenario options");
+  d.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                  "override a scenario value: --set key.path=value (repeatable), e.g. "
+                  "--set options.lease-oracle.list_price=\"8 USD/GPU/h\"");
+  return d;
+}
+
+std::vector<bvr::Override> overrides_from(const po::variables_map& vm) {
+  std::vector<bvr::Override> out;
+  if (vm.count("set"))
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) out.push_back(bvr::parse_override(text));
+  if (vm.count("seed")) out.push_back(bvr::parse_override("scenario.seed=" + vm["seed"].as<std::string>()));
+  if (vm.count("replications"))
+    out.push_back(bvr::parse_override("scenario.replications=" + vm["replications"].as<std::string>()));
+  return out;
+}
+
+// Parses `args` (after the command word) with one positional FILE. Returns false when help was shown.
+bool parse_command(const std::vector<std::string>& args, const po::options_description& visible,
+                   po::variables_map& vm, const char* usage) {
+  po::options_description all(visible);
+  all.add_options()("file", po::value<std::string>(), "scenario file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << visible;
+    return false;
+  }
+  if (!vm.count("file")) throw UsageError("missing scenario FILE");
+  return true;
+}
+
+int command_check(const std::vector<std::string>& args) {
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "show this help");
+  visible.add(scenario_options());
+  po::variables_map vm;
+  if (!parse_command(args, visible, vm,
+                     "Usage: bvr check FILE [--set key.path=value]...\n\n"
+                     "Validates a scenario (syntax, keys, units, values, references) without running it.\n\n"
+                     "Example:\n  bvr check scenarios/xai-oracle-2024.yaml\n"))
+    return exit_ok;
+  const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm));
+  fmt::print("{}: ok — scenario \"{}\", {} option{}, {} training run{}\n", scenario.file, scenario.name,
+             scenario.options.size(), scenario.options.size() == 1 ? "" : "s", scenario.workload.runs.size(),
+             scenario.workload.runs.size() == 1 ? "" : "s");
+  return exit_ok;
+}
+
+void write_outputs(const std::string& dir, const bvr::Results& results) {
+  std::filesystem::create_directories(dir);
+  for (const auto& option : results.options)
+    bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
+  bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
+  // Last: a results.json on disk means the whole run finished.
+  bvr::write_file_atomically(dir + "/results.json", bvr::results_json(results));
+}
+
+int command_run(const std::vector<std::string>& args) {
+  po::options_description visible("Options");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
+                                                     "output folder (default: out/<scenario name>)")(
+      "seed", po::value<std::string>(), "random seed (overrides scenario.seed)")(
+      "replications", po::value<std::string>(), "Monte Carlo replications (overrides scenario.replications)")(
+      "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)),
+      "replications simulated in parallel (results do not depend on it)");
+  visible.add(scenario_options());
+  po::variables_map vm;
+  if (!parse_command(args, visible, vm,
+                     "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--set key.path=value]...\n\n"
+                     "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
+                     "DIR/report.md and DIR/series-<option>.csv, then prints a comparison table.\n\n"
+                     "Example:\n  bvr run scenarios/xai-oracle-2024.yaml -o out/xai --replications 50 \\\n"
+                     "      --set options.lease-oracle.list_price=\"8 USD/GPU/h\"\n"))
+    return exit_ok;
+  if (vm["jobs"].as<int>() < 1) throw UsageError("--jobs must be at least 1");
+  const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm));
+  const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
+  const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>());
+  const auto results = bvr::make_results(scenario, outcomes);
+  write_outputs(dir, results);
+  fmt::print("{}\nwrote {}/results.json, report.md and {} daily series\n", bvr::summary_table(results), dir,
+             results.options.size());
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+      std::cout << overview;
+      return args.empty() ? exit_bad_input : exit_ok;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+      fmt::print("bvr {}\n", BVR_VERSION);
+      return exit_ok;
+    }
+    const std::string command = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "run") return command_run(rest);
+    if (command == "check") return command_check(rest);
+    throw UsageError(fmt::format("unknown command \"{}\"", command));
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());
+    return exit_bad_input;
+  } catch (const bvr::InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "bvr: internal error: {}\n", e.what());
+    return exit_internal;
+  }
+}

@@ -1,0 +1,50 @@
+// Money on a calendar: cash flows, discounting and residual value. Equations: docs/finance.md.
+// Times are seconds since the scenario start; rates are annual.
+#pragma once
+#include <array>
+#include <string_view>
+
+namespace bvr {
+
+// (1 + r)^(-t): the value today of one dollar paid t years from now.
+double discount_factor(double t_years, double annual_rate);
+
+// Present value of a constant flow of `usd_per_s` paid continuously from t0 to t1:
+// integral of usd_per_s * (1 + r)^(-t/year) dt, in closed form.
+double present_value_of_flow(double usd_per_s, double t0_s, double t1_s, double annual_rate);
+
+// Straight-line book value of equipment bought for `cost_usd` after `age_s` of a `life_s` life.
+double straight_line_residual_usd(double cost_usd, double age_s, double life_s);
+
+enum class CostCategory {
+  LeaseBilling,
+  GpuServers,
+  Network,
+  Facility,
+  PowerPlant,
+  Electricity,
+  Fuel,
+  ResidualValue,  // negative: what owned equipment is still worth at the horizon
+};
+constexpr std::size_t cost_category_count = 8;
+std::string_view cost_category_name(CostCategory category);
+
+// Every dollar an option spends, nominal and discounted, by category.
+class CashLedger {
+ public:
+  explicit CashLedger(double annual_discount_rate) : rate_(annual_discount_rate) {}
+  void lump(double t_s, double usd, CostCategory category);
+  void flow(double t0_s, double t1_s, double usd_per_s, CostCategory category);
+
+  double nominal_usd() const;
+  double present_value_usd() const;
+  double nominal_usd(CostCategory category) const { return nominal_[index(category)]; }
+
+ private:
+  static std::size_t index(CostCategory c) { return static_cast<std::size_t>(c); }
+  double rate_;
+  std::array<double, cost_category_count> nominal_{};
+  std::array<double, cost_category_count> present_{};
+};
+
+}  // namespace bvr

@@ -1,0 +1,31 @@
+// The system description: what one GPU and one server are (Calculon's "system").
+#pragma once
+#include <string>
+
+namespace bvr {
+
+struct GpuSpec {
+  std::string name;
+  double peak_flop_per_s = 0;  // dense, at the training precision
+  double tdp_w = 0;
+};
+
+struct ServerSpec {
+  int gpus_per_server = 0;
+  double it_power_w = 0;  // whole server at full load (GPUs, CPUs, NICs, fans)
+};
+
+// Facility power per GPU while training: the server's share times PUE (power usage
+// effectiveness = facility power / IT power, so cooling and conversion losses are included).
+double facility_power_per_gpu_w(const ServerSpec& server, double pue);
+
+// Critical IT load per GPU (no PUE): what facility construction cost is sized by.
+double it_power_per_gpu_w(const ServerSpec& server);
+
+// The largest GPU count that `supply_w` can run, in whole servers.
+int powerable_gpus(double supply_w, const ServerSpec& server, double pue);
+
+// Rounds a GPU count down to whole servers.
+int whole_servers_gpus(int gpus, const ServerSpec& server);
+
+}  // namespace bvr

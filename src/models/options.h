@@ -1,0 +1,61 @@
+// The options being compared: what each one offers and what it costs (Calculon's "system" plus
+// the contract around it). Times are seconds since the scenario start.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/power_supply.h"
+
+namespace bvr {
+
+struct DeliveryTranche {
+  double t_s = 0;
+  int gpus = 0;  // added at t_s
+};
+
+// Capacity rented from a cloud provider.
+struct LeaseOffer {
+  std::vector<DeliveryTranche> ramp;   // what the provider can ship, before power limits
+  std::vector<PowerStep> site_power;   // the provider site's power available to this customer
+  double pue = 1;
+  int max_gpus = 0;                    // the contract's committed GPU count
+  double price_usd_per_gpu_s = 0;      // committed price, take-or-pay on delivered GPUs
+  double renewal_price_usd_per_gpu_s = 0;  // after the term, while the work is not done
+  double contract_start_s = 0;
+  double term_s = 0;
+};
+
+struct GpuOrder {
+  double arrival_s = 0;
+  int gpus = 0;
+  double server_price_usd = 0;  // per server, on delivery
+};
+
+// Our own supercomputer.
+struct BuildPlan {
+  std::vector<GpuOrder> orders;
+  double construction_start_s = 0;
+  double construction_s = 0;              // until the first racks can go in
+  double first_rack_to_training_s = 0;    // bring-up of the first racks before any training
+  double install_racks_per_s = 0;
+  int gpus_per_rack = 0;
+  double pue = 1;
+  double facility_capex_usd_per_w = 0;    // per W of critical IT load
+  double network_capex_fraction = 0;      // network cost as a share of GPU server cost
+  double it_life_s = 0;                   // depreciation life of servers and network
+  double facility_life_s = 0;             // depreciation life of the building and power plant
+  PowerSupply supply;
+};
+
+enum class OptionKind { Lease, Build, Hybrid };
+const char* option_kind_name(OptionKind kind);
+
+struct Option {
+  std::string name;
+  OptionKind kind = OptionKind::Lease;
+  std::optional<LeaseOffer> lease;  // set for lease and hybrid
+  std::optional<BuildPlan> build;   // set for build and hybrid
+};
+
+}  // namespace bvr

@@ -1,0 +1,109 @@
+#include "report/report_md.h"
+
+#include <fmt/format.h>
+
+#include "models/finance.h"
+#include "report/format.h"
+#include "scenario/units.h"
+
+namespace bvr {
+
+namespace {
+
+std::string date_after(const Results& r, double days) {
+  return format_date(r.start_day + static_cast<std::int64_t>(std::floor(days)));
+}
+
+const OptionResult& named(const Results& r, const std::string& name) {
+  for (const auto& o : r.options)
+    if (o.name == name) return o;
+  return r.options.front();
+}
+
+}  // namespace
+
+std::string report_markdown(const Results& r) {
+  std::string md;
+  auto line = [&md](const std::string& text = "") { md += text + "\n"; };
+  line(fmt::format("# bvr report: {}", r.scenario));
+  line();
+  line(fmt::format("Scenario `{}`, start {}, seed {}, {} replication{}. Figures are P50 with the P10–P90 range "
+                   "across replications where they differ.",
+                   r.file, format_date(r.start_day), r.seed, r.replications, r.replications == 1 ? "" : "s"));
+  line();
+  line("## Verdict");
+  line();
+  const auto& cheapest = named(r, r.comparison.cheapest);
+  const auto& fastest = named(r, r.comparison.fastest);
+  line(fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.", cheapest.name,
+                   format_usd(cheapest.metric("npv_cost_usd").mean)));
+  line(fmt::format("- **Fastest** to a trained workload: **{}**, done after {} days ({}).", fastest.name,
+                   format_days(fastest.metric("time_to_train_days").mean),
+                   date_after(r, fastest.metric("time_to_train_days").mean)));
+  line(fmt::format("- **Best once time is valued** at {} per day of earlier completion: **{}**.",
+                   format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted));
+  for (const auto& o : r.options)
+    if (o.metric("completed_fraction").mean < 1)
+      line(fmt::format("- Warning: **{}** does not finish the workload within the horizon (mean {} done).", o.name,
+                       format_percent(o.metric("completed_fraction").mean)));
+  line();
+  line("## Comparison");
+  line();
+  line("| option | kind | days to train | finished on (P50) | NPV cost | total cost | time-adjusted cost | "
+       "effective training time | interruptions | peak power (MW) | energy (MWh) | full capacity after (days) |");
+  line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const auto& o : r.options) {
+    line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
+                     format_spread(o.metric("time_to_train_days"), format_days),
+                     date_after(r, o.metric("time_to_train_days").p50),
+                     format_spread(o.metric("npv_cost_usd"), format_usd),
+                     format_spread(o.metric("total_cost_usd"), format_usd),
+                     format_spread(o.metric("time_adjusted_cost_usd"), format_usd),
+                     format_spread(o.metric("effective_training_time_ratio"), format_percent),
+                     format_spread(o.metric("interruptions"), [](double v) { return fmt::format("{:.0f}", v); }),
+                     o.metric("peak_facility_power_mw").p50, o.metric("energy_mwh").p50,
+                     format_days(o.metric("full_capacity_days").p50)));
+  }
+  line();
+  line("## Training runs (finish date, P50)");
+  line();
+  std::string header = "| option |";
+  std::string rule = "|---|";
+  for (const auto& run : r.options.front().run_finish_days) {
+    header += " " + run.name + " |";
+    rule += "---|";
+  }
+  line(header);
+  line(rule);
+  for (const auto& o : r.options) {
+    std::string row = "| " + o.name + " |";
+    for (const auto& run : o.run_finish_days)
+      row += fmt::format(" {} (day {}) |", date_after(r, run.summary.p50), format_days(run.summary.p50));
+    line(row);
+  }
+  line();
+  line("## Where the money goes (nominal, mean over replications)");
+  line();
+  header = "| option |";
+  rule = "|---|";
+  for (std::size_t c = 0; c < cost_category_count; ++c) {
+    header += fmt::format(" {} |", cost_category_name(static_cast<CostCategory>(c)));
+    rule += "---|";
+  }
+  line(header + " total |");
+  line(rule + "---|");
+  for (const auto& o : r.options) {
+    std::string row = "| " + o.name + " |";
+    for (std::size_t c = 0; c < cost_category_count; ++c) {
+      const auto category = cost_category_name(static_cast<CostCategory>(c));
+      row += fmt::format(" {} |", format_usd(o.metric(fmt::format("cost_{}_usd", category)).mean));
+    }
+    line(fmt::format("{} {} |", row, format_usd(o.metric("total_cost_usd").mean)));
+  }
+  line();
+  line("Daily series per option: `series-<option>.csv`. Every metric with mean and percentiles: `results.json`.");
+  line("Models, equations and sources: `docs/` in the bvr repository.");
+  return md;
+}
+
+}  // namespace bvr

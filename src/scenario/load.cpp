@@ -1,0 +1,253 @@
+#include "scenario/load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "scenario/input_error.h"
+#include "scenario/suggest.h"
+#include "scenario/yaml_reader.h"
+
+namespace bvr {
+
+namespace {
+
+constexpr int max_gpus = 10'000'000;  // far beyond any cluster announced; catches typos like 1e9
+
+// Dates become seconds since the scenario start: the simulation clock.
+struct Clock {
+  std::int64_t start_day;
+  double at(const YamlValue& v) const { return static_cast<double>(v.date() - start_day) * seconds_per_day; }
+};
+
+GpuSpec load_gpu(const YamlValue& v) {
+  v.allow_keys({"name", "peak", "tdp"});
+  return GpuSpec{v.at("name").text(), v.at("peak").positive(Dimension::ComputeRate),
+                 v.at("tdp").positive(Dimension::Power)};
+}
+
+ServerSpec load_server(const YamlValue& v) {
+  v.allow_keys({"gpus", "power"});
+  return ServerSpec{v.at("gpus").count(1, 1024), v.at("power").positive(Dimension::Power)};
+}
+
+Workload load_workload(const YamlValue& v) {
+  v.allow_keys({"mfu", "max_job_gpus", "min_job_gpus", "runs"});
+  Workload w;
+  w.mfu = v.at("mfu").fraction(0.001, 1.0);
+  w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
+  const YamlValue min_gpus = v.at("min_job_gpus");
+  w.min_job_gpus = min_gpus.count(1, max_gpus);
+  if (w.min_job_gpus > w.max_job_gpus)
+    min_gpus.fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
+  for (const YamlValue& item : v.at("runs").items(1)) {
+    item.allow_keys({"name", "compute"});
+    w.runs.push_back(TrainingRun{item.at("name").text(), item.at("compute").positive(Dimension::Compute)});
+  }
+  return w;
+}
+
+ReliabilityPolicy load_reliability(const YamlValue& v) {
+  v.allow_keys({"node_failure_rate", "restart_time", "checkpoint_blocking", "checkpoint_interval"});
+  ReliabilityPolicy r;
+  r.node_failure_rate_per_node_s = v.at("node_failure_rate").non_negative(Dimension::RatePerNodeTime);
+  r.restart_s = v.at("restart_time").non_negative(Dimension::Duration);
+  r.checkpoint_blocking_s = v.at("checkpoint_blocking").non_negative(Dimension::Duration);
+  const YamlValue interval = v.at("checkpoint_interval");
+  // "young" asks for Young's optimum at the current job size; a duration fixes it.
+  r.checkpoint_interval_s = interval.text() == "young" ? 0.0 : interval.positive(Dimension::Duration);
+  return r;
+}
+
+// Items of a dated list must come in time order: a shuffled ramp is almost always a typo.
+template <typename T, typename TimeOf>
+void require_time_order(const std::vector<T>& list, const std::vector<YamlValue>& items, const char* key,
+                        TimeOf time_of) {
+  for (std::size_t i = 1; i < list.size(); ++i)
+    if (time_of(list[i]) < time_of(list[i - 1]))
+      items[i].at(key).fail(fmt::format("dates must not go backwards (item {} is earlier than item {})", i, i - 1));
+}
+
+std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock) {
+  std::vector<PowerStep> steps;
+  const auto items = v.items(1);
+  for (const YamlValue& item : items) {
+    item.allow_keys({"from", "power"});
+    steps.push_back(PowerStep{clock.at(item.at("from")), item.at("power").non_negative(Dimension::Power)});
+  }
+  require_time_order(steps, items, "from", [](const PowerStep& s) { return s.t_s; });
+  return steps;
+}
+
+LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
+  v.allow_keys({"kind", "contract_start", "term", "committed_gpus", "list_price", "commitment_discount",
+                "renewal_price", "pue", "deliveries", "site_power"});
+  LeaseOffer lease;
+  lease.contract_start_s = clock.at(v.at("contract_start"));
+  lease.term_s = v.at("term").positive(Dimension::Duration);
+  lease.max_gpus = v.at("committed_gpus").count(1, max_gpus);
+  const double list_price = v.at("list_price").positive(Dimension::PricePerGpuTime);
+  lease.price_usd_per_gpu_s = list_price * (1.0 - v.at("commitment_discount").fraction(0.0, 0.99));
+  lease.renewal_price_usd_per_gpu_s = v.at("renewal_price").positive(Dimension::PricePerGpuTime);
+  lease.pue = v.at("pue").fraction(1.0, 3.0);
+  const auto items = v.at("deliveries").items(1);
+  for (const YamlValue& item : items) {
+    item.allow_keys({"date", "gpus"});
+    lease.ramp.push_back(DeliveryTranche{clock.at(item.at("date")), item.at("gpus").count(1, max_gpus)});
+  }
+  require_time_order(lease.ramp, items, "date", [](const DeliveryTranche& d) { return d.t_s; });
+  lease.site_power = load_power_steps(v.at("site_power"), clock);
+  return lease;
+}
+
+PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
+  v.allow_keys({"grid", "turbines", "batteries"});
+  PowerSupply supply;
+  const YamlValue grid = v.at("grid");
+  grid.allow_keys({"price", "steps"});
+  supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);
+  supply.grid.steps = load_power_steps(grid.at("steps"), clock);
+  if (auto turbines = v.find("turbines")) {
+    for (const YamlValue& item : turbines->items()) {
+      item.allow_keys({"from", "units", "unit_power", "availability", "fuel_cost", "capex"});
+      supply.turbines.push_back(TurbineFleet{clock.at(item.at("from")), item.at("units").count(1, 10'000),
+                                             item.at("unit_power").positive(Dimension::Power),
+                                             item.at("availability").fraction(0.0, 1.0),
+                                             item.at("fuel_cost").non_negative(Dimension::PricePerEnergy),
+                                             item.at("capex").non_negative(Dimension::PricePerPower)});
+    }
+  }
+  if (auto batteries = v.find("batteries")) {
+    for (const YamlValue& item : batteries->items()) {
+      item.allow_keys({"from", "units", "unit_power", "unit_energy", "unit_price"});
+      supply.batteries.push_back(BatteryFleet{clock.at(item.at("from")), item.at("units").count(1, 100'000),
+                                              item.at("unit_power").positive(Dimension::Power),
+                                              item.at("unit_energy").positive(Dimension::Energy),
+                                              item.at("unit_price").non_negative(Dimension::Money)});
+    }
+  }
+  return supply;
+}
+
+BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
+  v.allow_keys({"kind", "construction_start", "construction_time", "first_rack_to_training", "installation_rate",
+                "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life", "facility_life",
+                "gpu_orders", "power"});
+  BuildPlan b;
+  b.construction_start_s = clock.at(v.at("construction_start"));
+  b.construction_s = v.at("construction_time").non_negative(Dimension::Duration);
+  b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
+  b.install_racks_per_s = v.at("installation_rate").positive(Dimension::RatePerTime);
+  const YamlValue per_rack = v.at("gpus_per_rack");
+  b.gpus_per_rack = per_rack.count(1, 10'000);
+  if (b.gpus_per_rack % server.gpus_per_server != 0)
+    per_rack.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
+  b.pue = v.at("pue").fraction(1.0, 3.0);
+  b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
+  b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
+  b.it_life_s = v.at("it_life").positive(Dimension::Duration);
+  b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
+  const auto items = v.at("gpu_orders").items(1);
+  for (const YamlValue& item : items) {
+    item.allow_keys({"arrival", "gpus", "server_price"});
+    const YamlValue gpus = item.at("gpus");
+    GpuOrder order{clock.at(item.at("arrival")), gpus.count(1, max_gpus),
+                   item.at("server_price").non_negative(Dimension::Money)};
+    if (order.gpus % server.gpus_per_server != 0)
+      gpus.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
+    b.orders.push_back(order);
+  }
+  require_time_order(b.orders, items, "arrival", [](const GpuOrder& o) { return o.arrival_s; });
+  b.supply = load_supply(v.at("power"), clock);
+  return b;
+}
+
+// The lease of a hybrid: the named lease, limited to `lease_gpus` and `lease_term`.
+LeaseOffer limit_lease(LeaseOffer lease, int lease_gpus, double term_s) {
+  lease.max_gpus = std::min(lease.max_gpus, lease_gpus);
+  lease.term_s = term_s;
+  return lease;
+}
+
+std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
+  std::vector<Option> options;
+  std::vector<std::pair<std::string, YamlValue>> hybrids;
+  const auto entries = v.entries();
+  if (entries.empty()) v.fail("expected at least one option (lease, build or hybrid)");
+  for (const auto& [name, body] : entries) {
+    body.expect_map();
+    const std::string kind = body.at("kind").choice({"lease", "build", "hybrid"});
+    Option option{name, OptionKind::Lease, std::nullopt, std::nullopt};
+    if (kind == "lease") {
+      option.lease = load_lease(body, clock);
+    } else if (kind == "build") {
+      option.kind = OptionKind::Build;
+      option.build = load_build(body, clock, server);
+    } else {
+      option.kind = OptionKind::Hybrid;
+      hybrids.emplace_back(name, body);
+    }
+    options.push_back(option);
+  }
+  // Hybrids refer to other options by name, so they are resolved once all are known.
+  std::vector<std::string> names;
+  for (const auto& o : options) names.push_back(o.name);
+  for (const auto& [name, body] : hybrids) {
+    body.allow_keys({"kind", "lease", "build", "lease_gpus", "lease_term"});
+    auto referenced = [&](const char* key, OptionKind wanted) -> const Option& {
+      const YamlValue ref = body.at(key);
+      const std::string target = ref.text();
+      for (const auto& o : options)
+        if (o.name == target) {
+          if (o.kind != wanted)
+            ref.fail(fmt::format("option \"{}\" is a {} option; expected a {} option", target, option_kind_name(o.kind),
+                                 option_kind_name(wanted)));
+          return o;
+        }
+      const std::string guess = closest_match(target, names);
+      ref.fail(fmt::format("no option named \"{}\"{}", target,
+                           guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
+    };
+    const Option& lease = referenced("lease", OptionKind::Lease);
+    const Option& build = referenced("build", OptionKind::Build);
+    auto& hybrid = *std::find_if(options.begin(), options.end(), [&](const Option& o) { return o.name == name; });
+    hybrid.lease = limit_lease(*lease.lease, body.at("lease_gpus").count(1, max_gpus),
+                               body.at("lease_term").positive(Dimension::Duration));
+    hybrid.build = build.build;
+  }
+  return options;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides) {
+  const YamlValue root = load_yaml_file(file, overrides);
+  if (root.node().IsNull()) root.fail("the file is empty; expected a scenario with keys scenario, hardware, workload, reliability, options");
+  root.allow_keys({"scenario", "hardware", "workload", "reliability", "options"});
+
+  Scenario s;
+  s.file = file;
+  const YamlValue head = root.at("scenario");
+  head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "value_per_day_earlier"});
+  s.name = head.at("name").text();
+  s.start_day = head.at("start").date();
+  s.horizon_s = head.at("horizon").positive(Dimension::Duration);
+  s.seed = static_cast<std::uint64_t>(head.at("seed").count(0, std::numeric_limits<int>::max()));
+  s.replications = head.at("replications").count(1, 100'000);
+  s.discount_rate = head.at("discount_rate").fraction(0.0, 1.0);
+  s.value_of_time_usd_per_day = head.at("value_per_day_earlier").non_negative(Dimension::Money);
+
+  const YamlValue hardware = root.at("hardware");
+  hardware.allow_keys({"gpu", "server"});
+  s.gpu = load_gpu(hardware.at("gpu"));
+  s.server = load_server(hardware.at("server"));
+  s.workload = load_workload(root.at("workload"));
+  s.reliability = load_reliability(root.at("reliability"));
+  const Clock clock{s.start_day};
+  s.options = load_options(root.at("options"), clock, s.server);
+  return s;
+}
+
+}  // namespace bvr

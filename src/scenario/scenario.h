@@ -1,0 +1,31 @@
+// A loaded, validated scenario: plain structs with every unit resolved (see units.h).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/hardware.h"
+#include "models/options.h"
+#include "models/reliability.h"
+#include "models/workload.h"
+
+namespace bvr {
+
+struct Scenario {
+  std::string name;
+  std::string file;                 // where it was loaded from
+  std::int64_t start_day = 0;       // days since 1970-01-01; simulated time 0
+  double horizon_s = 0;             // costs are counted over [0, horizon]
+  std::uint64_t seed = 0;
+  int replications = 1;
+  double discount_rate = 0;         // annual
+  double value_of_time_usd_per_day = 0;
+
+  GpuSpec gpu;
+  ServerSpec server;
+  Workload workload;
+  ReliabilityPolicy reliability;
+  std::vector<Option> options;
+};
+
+}  // namespace bvr

@@ -1,0 +1,297 @@
+#include "scenario/units.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "scenario/suggest.h"
+
+namespace bvr {
+namespace {
+
+// A month is an average one: 365.25 / 12 = 30.4375 days, so 12 months make exactly one year.
+constexpr double days_per_month = days_per_year / 12.0;
+constexpr double seconds_per_week = 7.0 * seconds_per_day;
+constexpr double joules_per_wh = seconds_per_hour;  // 1 Wh = 1 W for 3600 s
+constexpr double bits_per_byte = 8.0;
+constexpr double events_per_thousand = 1000.0;  // "6.5 per 1000 node-days"
+
+struct DimensionText {
+  const char* noun;     // "a power"
+  const char* example;  // "150 MW"; must itself parse (a test checks it)
+};
+
+DimensionText text_of(Dimension dim) {
+  switch (dim) {
+    case Dimension::Fraction: return {"a fraction", "38 %"};
+    case Dimension::Count: return {"a count", "8"};
+    case Dimension::Power: return {"a power", "150 MW"};
+    case Dimension::Energy: return {"an energy", "500 MWh"};
+    case Dimension::Duration: return {"a duration", "90 days"};
+    case Dimension::Money: return {"an amount of money", "250 million USD"};
+    case Dimension::PricePerGpuTime: return {"a price per GPU-hour", "2.5 USD/GPU/h"};
+    case Dimension::PricePerEnergy: return {"an energy price", "80 USD/MWh"};
+    case Dimension::PricePerPower: return {"a price per unit of power", "10 USD/W"};
+    case Dimension::Compute: return {"an amount of compute", "3e25 FLOP"};
+    case Dimension::ComputeRate: return {"a compute rate", "989 TFLOP/s"};
+    case Dimension::Bandwidth: return {"a bandwidth", "400 Gb/s"};
+    case Dimension::Data: return {"an amount of data", "2 TB"};
+    case Dimension::RatePerNodeTime: return {"a rate per node-time", "6.5 per 1000 node-days"};
+    case Dimension::RatePerTime: return {"a rate", "16 racks/day"};
+  }
+  return {"a quantity", "1"};
+}
+
+// One spelling of one unit: value_internal = number * factor.
+struct Unit {
+  std::string spelling;
+  Dimension dim;
+  double factor;
+};
+
+std::vector<Unit> build_units() {
+  using D = Dimension;
+  std::vector<Unit> units;
+  auto add = [&](D dim, double factor, std::initializer_list<std::string> spellings) {
+    for (const auto& s : spellings) units.push_back({s, dim, factor});
+  };
+
+  add(D::Fraction, 0.01, {"%", "%/yr", "%/year", "% per year"});
+  // Count needs no unit; these nouns are accepted so "8 GPUs" reads naturally.
+  const std::vector<std::string> count_nouns = {"GPUs",    "GPU",    "racks", "rack",  "servers",
+                                                "server",  "units",  "unit",  "nodes", "node"};
+  for (const auto& noun : count_nouns) add(D::Count, 1, {noun});
+
+  add(D::Power, 1, {"W"});
+  add(D::Power, 1e3, {"kW"});
+  add(D::Power, 1e6, {"MW"});
+  add(D::Power, 1e9, {"GW"});
+
+  add(D::Energy, 1, {"J"});
+  add(D::Energy, 1e3, {"kJ"});
+  add(D::Energy, 1e6, {"MJ"});
+  add(D::Energy, 1e9, {"GJ"});
+  add(D::Energy, joules_per_wh, {"Wh"});
+  add(D::Energy, 1e3 * joules_per_wh, {"kWh"});
+  add(D::Energy, joules_per_mwh, {"MWh"});
+  add(D::Energy, 1e9 * joules_per_wh, {"GWh"});
+  add(D::Energy, 1e12 * joules_per_wh, {"TWh"});
+
+  // Time units are shared by Duration and the "per <time>" rates.
+  struct TimeUnit {
+    std::string name;  // singular word, for "per node-<name>"
+    std::vector<std::string> spellings;
+    double seconds;
+  };
+  const std::vector<TimeUnit> times = {
+      {"second", {"s", "sec", "second", "seconds"}, 1},
+      {"minute", {"min", "minute", "minutes"}, 60},
+      {"hour", {"h", "hr", "hour", "hours"}, seconds_per_hour},
+      {"day", {"d", "day", "days"}, seconds_per_day},
+      {"week", {"week", "weeks"}, seconds_per_week},
+      {"month", {"month", "months"}, days_per_month * seconds_per_day},
+      {"year", {"y", "yr", "year", "years"}, seconds_per_year},
+  };
+  for (const auto& t : times)
+    for (const auto& s : t.spellings) add(D::Duration, t.seconds, {s});
+  for (const auto& t : times)
+    for (const auto& s : t.spellings) {
+      add(D::RatePerTime, 1 / t.seconds, {"/" + s, "per " + s});
+      for (const auto& noun : count_nouns) add(D::RatePerTime, 1 / t.seconds, {noun + "/" + s});
+    }
+  for (const auto& t : times) {
+    if (t.seconds < seconds_per_hour) continue;  // nobody counts failures per node-second
+    add(D::RatePerNodeTime, 1 / t.seconds, {"per node-" + t.name});
+    add(D::RatePerNodeTime, 1 / (events_per_thousand * t.seconds),
+        {"per 1000 node-" + t.name + "s", "per 1000 node-" + t.name});
+  }
+
+  add(D::Money, 1, {"USD"});
+  add(D::Money, 1e3, {"kUSD", "k USD", "thousand USD"});
+  add(D::Money, 1e6, {"MUSD", "M USD", "million USD"});
+  add(D::Money, 1e9, {"BUSD", "B USD", "billion USD"});
+
+  add(D::PricePerGpuTime, 1 / seconds_per_hour, {"USD/GPU/h", "USD/GPU/hour", "USD/GPU-hour", "USD/GPU-h"});
+  add(D::PricePerEnergy, 1 / joules_per_mwh, {"USD/MWh"});
+  add(D::PricePerEnergy, 1 / (1e3 * joules_per_wh), {"USD/kWh"});
+  add(D::PricePerEnergy, 1 / joules_per_wh, {"USD/Wh"});
+  add(D::PricePerPower, 1, {"USD/W"});
+  add(D::PricePerPower, 1e-3, {"USD/kW"});
+  add(D::PricePerPower, 1e-6, {"USD/MW"});
+
+  struct Prefix {
+    std::string symbol;
+    double factor;
+  };
+  const std::vector<Prefix> si = {{"", 1},     {"k", 1e3},  {"M", 1e6},  {"G", 1e9}, {"T", 1e12},
+                                  {"P", 1e15}, {"E", 1e18}, {"Z", 1e21}, {"Y", 1e24}};
+  // Case matters: "FLOPs" is a plural count (3e25 FLOPs), "FLOPS" a rate (989 TFLOPS).
+  for (const auto& p : si) {
+    add(D::Compute, p.factor, {p.symbol + "FLOP", p.symbol + "FLOPs"});
+    add(D::ComputeRate, p.factor, {p.symbol + "FLOP/s", p.symbol + "FLOPS"});
+  }
+  for (std::size_t i = 0; i <= 4; ++i) {  // up to tera for links
+    const Prefix& p = si[i];
+    add(D::Bandwidth, p.factor, {p.symbol + "b/s", p.symbol + "bit/s", p.symbol + "bps"});
+    add(D::Bandwidth, p.factor * bits_per_byte, {p.symbol + "B/s"});
+  }
+  for (std::size_t i = 0; i <= 5; ++i) add(D::Data, si[i].factor, {si[i].symbol + "B"});  // to PB
+  const double kibi = 1024.0;
+  add(D::Data, kibi, {"KiB"});
+  add(D::Data, kibi * kibi, {"MiB"});
+  add(D::Data, kibi * kibi * kibi, {"GiB"});
+  add(D::Data, kibi * kibi * kibi * kibi, {"TiB"});
+  add(D::Data, kibi * kibi * kibi * kibi * kibi, {"PiB"});
+  return units;
+}
+
+const std::vector<Unit>& unit_table() {
+  static const std::vector<Unit> table = build_units();
+  return table;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// "% per   year" -> "% per year": runs of blanks inside a unit count as one space.
+std::string squeeze_spaces(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (is_space(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+// A unit of the expected dimension that `unit` is probably a typo of, or "".
+std::string suggest_unit(const std::string& unit, Dimension expected) {
+  std::vector<std::string> candidates;
+  for (const auto& u : unit_table())
+    if (u.dim == expected) candidates.push_back(u.spelling);
+  // Case slips ("mwh") are the commonest typo but cost one edit per letter, so try them first.
+  for (const auto& c : candidates)
+    if (equal_ignoring_case(c, unit)) return c;
+  return closest_match(unit, candidates);
+}
+
+}  // namespace
+
+std::string describe(Dimension dim) {
+  const DimensionText t = text_of(dim);
+  return fmt::format("{} such as {}", t.noun, t.example);
+}
+
+double parse_quantity(std::string_view text, Dimension expected) {
+  const std::string_view shown = trim(text);
+  if (shown.empty())
+    throw UnitError(fmt::format("missing value: expected {}, got an empty text", describe(expected)),
+                    text.size());
+  const std::size_t start = static_cast<std::size_t>(shown.data() - text.data());
+
+  // from_chars does not take a leading '+', people do write one ("+5 %"); "+-5" stays an error.
+  const bool plus = shown.size() > 1 && shown[0] == '+' && shown[1] != '-';
+  const std::size_t number_at = start + (plus ? 1 : 0);
+  double value = 0;
+  const char* end = text.data() + start + shown.size();
+  const auto [ptr, ec] = std::from_chars(text.data() + number_at, end, value);
+  if (ec == std::errc::invalid_argument)
+    throw UnitError(fmt::format("expected {}, got \"{}\" (it does not start with a number)",
+                                describe(expected), shown),
+                    start);
+  if (ec == std::errc::result_out_of_range)
+    throw UnitError(fmt::format("expected {}, got \"{}\" (the number is out of range)",
+                                describe(expected), shown),
+                    start);
+  if (!std::isfinite(value))
+    throw UnitError(fmt::format("expected {}, got \"{}\" (not a finite number)", describe(expected), shown),
+                    start);
+
+  const std::size_t number_end = static_cast<std::size_t>(ptr - text.data());
+  const std::string_view rest = text.substr(number_end, start + shown.size() - number_end);
+  const std::size_t unit_at = number_end + (rest.size() - trim(rest).size());  // rest has no trailing blanks
+  const std::string unit = squeeze_spaces(trim(rest));
+
+  if (unit.empty()) {
+    if (expected == Dimension::Fraction || expected == Dimension::Count) return value;
+    throw UnitError(fmt::format("missing unit: expected {}, got a bare number", describe(expected)),
+                    number_end);
+  }
+
+  const auto& table = unit_table();
+  const auto found = std::find_if(table.begin(), table.end(), [&](const Unit& u) { return u.spelling == unit; });
+  if (found == table.end()) {
+    std::string message = fmt::format("unknown unit \"{}\"; expected {}", unit, describe(expected));
+    if (const std::string guess = suggest_unit(unit, expected); !guess.empty())
+      message += fmt::format(" (did you mean \"{}\"?)", guess);
+    throw UnitError(message, unit_at);
+  }
+  if (found->dim != expected)
+    throw UnitError(fmt::format("expected {}, got \"{}\" ({} is {})", describe(expected), shown, unit,
+                                text_of(found->dim).noun),
+                    unit_at);
+
+  const double result = value * found->factor;
+  if (!std::isfinite(result))
+    throw UnitError(fmt::format("expected {}, got \"{}\" (the number is out of range)",
+                                describe(expected), shown),
+                    start);
+  return result;
+}
+
+std::int64_t parse_date(std::string_view text) {
+  const std::string_view s = trim(text);
+  const std::size_t lead = s.empty() ? 0 : static_cast<std::size_t>(s.data() - text.data());
+  auto fail = [&](std::size_t column, const std::string& why) -> UnitError {
+    return UnitError(fmt::format("expected a date as YYYY-MM-DD such as 2024-07-01, got \"{}\"{}", s, why),
+                     lead + column);
+  };
+
+  constexpr std::size_t length = 10;  // "YYYY-MM-DD"
+  for (std::size_t i = 0; i < length; ++i) {
+    const bool dash = i == 4 || i == 7;
+    const bool ok = i < s.size() && (dash ? s[i] == '-' : (s[i] >= '0' && s[i] <= '9'));
+    if (!ok) throw fail(i, "");
+  }
+  if (s.size() != length) throw fail(length, "");
+
+  auto number = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const int y = number(0, 4);
+  const int m = number(5, 2);
+  const int d = number(8, 2);
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.month().ok()) throw fail(5, fmt::format(" (there is no month {})", m));
+  if (!ymd.ok()) throw fail(8, fmt::format(" ({:04}-{:02} has no day {})", y, m, d));
+  return std::chrono::sys_days{ymd}.time_since_epoch().count();
+}
+
+std::string format_date(std::int64_t days_since_epoch) {
+  const std::chrono::sys_days day{std::chrono::days{static_cast<std::chrono::days::rep>(days_since_epoch)}};
+  const std::chrono::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+
+}  // namespace bvr

@@ -1,0 +1,186 @@
+#include "scenario/yaml_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "scenario/input_error.h"
+#include "scenario/overrides.h"
+#include "scenario/suggest.h"
+
+namespace bvr {
+
+namespace {
+
+std::string join_path(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+std::string kind_of(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return fmt::format("\"{}\"", node.Scalar());
+    case YAML::NodeType::Null: return "nothing";
+    default: return "an undefined value";
+  }
+}
+
+}  // namespace
+
+YAML::Mark YamlValue::mark() const {
+  // Nodes created by the program (not parsed) carry a null mark; report line 1 then.
+  return node_.IsDefined() ? node_.Mark() : YAML::Mark();
+}
+
+void YamlValue::fail(const std::string& what, std::size_t column_offset) const {
+  const std::string shown_path = path_.empty() ? "(top level)" : path_;
+  // A value that came from --set (or lies under one) is blamed on the command line.
+  for (const auto& [key_path, assignment] : source_->overrides) {
+    if (path_ == key_path || path_.starts_with(key_path + ".")) {
+      throw InputError(fmt::format("{}: --set {}: {}: {}", source_->file, assignment, shown_path, what));
+    }
+  }
+  const YAML::Mark m = mark();
+  const int line = m.is_null() ? 1 : m.line + 1;
+  const int column = (m.is_null() ? 1 : m.column + 1) + static_cast<int>(column_offset);
+  throw InputError(fmt::format("{}:{}:{}: {}: {}", source_->file, line, column, shown_path, what));
+}
+
+void YamlValue::expect_map() const {
+  if (!node_.IsMap()) fail("expected a mapping of keys to values, got " + kind_of(node_));
+}
+
+void YamlValue::allow_keys(std::initializer_list<std::string_view> keys) const {
+  expect_map();
+  std::vector<std::string> allowed(keys.begin(), keys.end());
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    const YamlValue key_value(entry.first, join_path(path_, key), source_);
+    const std::string guess = closest_match(key, allowed);
+    std::string message = fmt::format("unknown key \"{}\"", key);
+    if (!guess.empty()) message += fmt::format(" (did you mean \"{}\"?)", guess);
+    else message += fmt::format("; allowed keys: {}", fmt::join(allowed, ", "));
+    key_value.fail(message);
+  }
+}
+
+std::optional<YamlValue> YamlValue::find(std::string_view key) const {
+  expect_map();
+  const std::string k(key);
+  YAML::Node child = node_[k];
+  if (!child.IsDefined()) return std::nullopt;
+  return YamlValue(child, join_path(path_, key), source_);
+}
+
+YamlValue YamlValue::at(std::string_view key) const {
+  auto child = find(key);
+  if (!child) fail(fmt::format("missing key \"{}\"", key));
+  return *child;
+}
+
+std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {
+  expect_map();
+  std::vector<std::pair<std::string, YamlValue>> out;
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.Scalar();
+    out.emplace_back(key, YamlValue(entry.second, join_path(path_, key), source_));
+  }
+  return out;
+}
+
+std::vector<YamlValue> YamlValue::items(std::size_t min_items) const {
+  if (!node_.IsSequence()) fail("expected a list, got " + kind_of(node_));
+  if (node_.size() < min_items)
+    fail(fmt::format("expected a list of at least {} item{}, got {}", min_items, min_items == 1 ? "" : "s",
+                     node_.size()));
+  std::vector<YamlValue> out;
+  for (std::size_t i = 0; i < node_.size(); ++i)
+    out.emplace_back(node_[i], join_path(path_, std::to_string(i)), source_);
+  return out;
+}
+
+std::string YamlValue::text() const {
+  if (!node_.IsScalar()) fail("expected a single value, got " + kind_of(node_));
+  return node_.Scalar();
+}
+
+double YamlValue::quantity(Dimension dim) const {
+  const std::string value = text();
+  try {
+    return parse_quantity(value, dim);
+  } catch (const UnitError& e) {
+    fail(e.what(), e.column);
+  }
+}
+
+double YamlValue::positive(Dimension dim) const {
+  const double v = quantity(dim);
+  if (!(v > 0)) fail(fmt::format("expected {} greater than zero, got \"{}\"", describe(dim), text()));
+  return v;
+}
+
+double YamlValue::non_negative(Dimension dim) const {
+  const double v = quantity(dim);
+  if (v < 0) fail(fmt::format("expected {} that is not negative, got \"{}\"", describe(dim), text()));
+  return v;
+}
+
+double YamlValue::fraction(double min, double max) const {
+  const double v = quantity(Dimension::Fraction);
+  if (v < min || v > max)
+    fail(fmt::format("expected a fraction between {} and {} (or {} % to {} %), got \"{}\"", min, max, min * 100,
+                     max * 100, text()));
+  return v;
+}
+
+int YamlValue::count(int min, int max) const {
+  const double v = quantity(Dimension::Count);
+  if (v != std::floor(v)) fail(fmt::format("expected a whole number, got \"{}\"", text()));
+  if (v < min || v > max) fail(fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max, text()));
+  return static_cast<int>(v);
+}
+
+std::int64_t YamlValue::date() const {
+  const std::string value = text();
+  try {
+    return parse_date(value);
+  } catch (const UnitError& e) {
+    fail(e.what(), e.column);
+  }
+}
+
+std::string YamlValue::choice(std::initializer_list<std::string_view> choices) const {
+  const std::string value = text();
+  std::vector<std::string> allowed(choices.begin(), choices.end());
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+  const std::string guess = closest_match(value, allowed);
+  fail(fmt::format("expected one of {}, got \"{}\"{}", fmt::join(allowed, ", "), value,
+                   guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
+}
+
+YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the file for reading", file));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  YAML::Node root;
+  try {
+    root = YAML::Load(buffer.str());
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  auto source = std::make_shared<YamlSource>();
+  source->file = file;
+  for (const auto& change : overrides) {
+    apply_override(root, change);
+    source->overrides[change.path] = change.assignment;
+  }
+  return YamlValue(root, "", source);
+}
+
+}  // namespace bvr

@@ -1,0 +1,72 @@
+// Reads a YAML tree while remembering where each value came from, so every complaint about it
+// names the file, line, column and key path. The loader is written against this class only.
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scenario/units.h"
+
+namespace bvr {
+
+struct YamlSource {
+  std::string file;
+  // Values replaced from the command line: key path -> the "--set key.path=value" text, so an
+  // error in one of them points at the command line rather than at the file.
+  std::map<std::string, std::string> overrides;
+};
+
+class YamlValue {
+ public:
+  YamlValue(YAML::Node node, std::string path, std::shared_ptr<const YamlSource> source)
+      : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
+
+  const std::string& path() const { return path_; }
+  const YAML::Node& node() const { return node_; }
+
+  // Throws InputError "file:line:column: path: what". `column_offset` moves the column right,
+  // to point inside a scalar.
+  [[noreturn]] void fail(const std::string& what, std::size_t column_offset = 0) const;
+
+  // Maps. `allow_keys` rejects any other key, suggesting the closest allowed one.
+  void expect_map() const;
+  void allow_keys(std::initializer_list<std::string_view> keys) const;
+  YamlValue at(std::string_view key) const;  // required
+  std::optional<YamlValue> find(std::string_view key) const;
+  std::vector<std::pair<std::string, YamlValue>> entries() const;  // in file order
+
+  // Sequences; `min_items` makes an empty or short list an error.
+  std::vector<YamlValue> items(std::size_t min_items = 0) const;
+
+  // Scalars.
+  std::string text() const;
+  double quantity(Dimension dim) const;
+  double positive(Dimension dim) const;        // > 0
+  double non_negative(Dimension dim) const;    // >= 0
+  double fraction(double min, double max) const;  // "38 %" or 0.38, inside [min, max]
+  int count(int min, int max) const;           // a whole number inside [min, max]
+  std::int64_t date() const;                   // days since 1970-01-01
+  std::string choice(std::initializer_list<std::string_view> choices) const;
+
+ private:
+  YAML::Mark mark() const;
+  YAML::Node node_;
+  std::string path_;
+  std::shared_ptr<const YamlSource> source_;
+};
+
+struct Override;
+
+// Parses a file, applies --set overrides, and returns the root value. A missing file or a YAML
+// syntax error becomes InputError.
+YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides = {});
+
+}  // namespace bvr

@@ -1,0 +1,485 @@
+#include "sim/campaign.h"
+
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <random>
+
+#include "models/hardware.h"
+#include "models/time.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace bvr {
+
+namespace {
+
+constexpr double never = std::numeric_limits<double>::infinity();
+
+double now() { return sg4::Engine::get_clock(); }
+
+// Everything the actors of one option share. Actors change it only through update(), which
+// first brings the meters up to now at the old rates, so every integral is exact.
+class OptionSim {
+ public:
+  OptionSim(const Scenario& scenario, const Option& option, std::uint64_t seed)
+      : sc(scenario), opt(option), ledger(scenario.discount_rate), rng(seed) {}
+
+  const Scenario& sc;
+  const Option& opt;
+  sg4::MutexPtr mutex = sg4::Mutex::create();
+  sg4::ConditionVariablePtr changed = sg4::ConditionVariable::create();
+
+  // Lease side.
+  int lease_ramp_gpus = 0;
+  double lease_power_w = 0;
+  bool lease_term_over = false;
+  bool lease_ended = false;
+  // Build side.
+  int build_delivered = 0;
+  int build_installed = 0;
+  bool site_ready = false;
+  bool bring_up_done = false;
+  double build_supply_w = 0;
+  // The job.
+  bool moved_to_build = false;  // hybrid only
+  bool workload_done = false;
+  int job_gpus = 0;             // held by the running job (restarting counts), 0 while waiting
+  double done_flop = 0;         // kept progress of finished segments
+  double segment_run_start = 0, segment_flop_per_s = 0;
+  CheckpointCycle segment_cycle;
+  double useful_work_s = 0;
+  int interruptions = 0;
+  double finish_s = never;
+  double full_capacity_s = never;
+  std::vector<double> run_finish_s;
+  // Meters.
+  CashLedger ledger;
+  double meter_t = 0;
+  double energy_j = 0, peak_power_w = 0, gpu_seconds = 0, available_s = 0;
+  // Rates in force since meter_t (set by recompute()).
+  double billed_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
+  bool capacity_available = false;
+  std::mt19937_64 rng;
+
+  double horizon() const { return sc.horizon_s; }
+
+  int lease_delivered() const {
+    if (!opt.lease || lease_ended) return 0;
+    const int powered = powerable_gpus(lease_power_w, sc.server, opt.lease->pue);
+    return std::min({lease_ramp_gpus, opt.lease->max_gpus, powered});
+  }
+  int build_powered() const {
+    return opt.build ? std::min(build_installed, powerable_gpus(build_supply_w, sc.server, opt.build->pue)) : 0;
+  }
+  int build_trainable() const { return bring_up_done ? build_powered() : 0; }
+  bool job_on_build() const { return opt.kind == OptionKind::Build || moved_to_build; }
+
+  // GPUs the job may use now: its site's trainable GPUs, within the job's size limits.
+  int available_gpus() const {
+    const int site = job_on_build() ? build_trainable() : lease_delivered();
+    const int gpus = whole_servers_gpus(std::min(site, sc.workload.max_job_gpus), sc.server);
+    return gpus >= sc.workload.min_job_gpus ? gpus : 0;
+  }
+
+  int nominal_capacity() const {
+    int total = 0;
+    if (opt.build) {
+      for (const auto& order : opt.build->orders) total += order.gpus;
+    } else {
+      total = opt.lease->max_gpus;
+    }
+    return whole_servers_gpus(std::min(total, sc.workload.max_job_gpus), sc.server);
+  }
+
+  // Integrates every meter from meter_t to t at the rates in force.
+  void advance(double t) {
+    t = std::min(t, horizon());
+    const double dt = t - meter_t;
+    if (dt <= 0) return;
+    ledger.flow(meter_t, t, billed_usd_per_s, CostCategory::LeaseBilling);
+    if (opt.build) {
+      ledger.flow(meter_t, t, grid_w * opt.build->supply.grid.price_usd_per_j, CostCategory::Electricity);
+      ledger.flow(meter_t, t, turbine_w * turbine_fuel_usd_per_j(), CostCategory::Fuel);
+    }
+    energy_j += power_w * dt;
+    gpu_seconds += job_gpus * dt;
+    if (capacity_available) available_s += dt;
+    meter_t = t;
+  }
+
+  double turbine_fuel_usd_per_j() const {
+    // Fleets are dispatched together; the fuel price is the output-weighted mean of those online.
+    double watts = 0, usd_per_s = 0;
+    for (const auto& fleet : opt.build->supply.turbines) {
+      if (fleet.t_s > meter_t) continue;
+      const double w = fleet.units * fleet.unit_power_w * fleet.availability;
+      watts += w;
+      usd_per_s += w * fleet.fuel_usd_per_j;
+    }
+    return watts > 0 ? usd_per_s / watts : 0;
+  }
+
+  // Applies a change of state at the current time and wakes every waiting actor.
+  template <typename Change>
+  void update(Change&& change) {
+    advance(now());
+    change();
+    recompute();
+    changed->notify_all();
+  }
+
+  void recompute() {
+    const double t = now();
+    if (opt.kind == OptionKind::Hybrid && !moved_to_build && build_trainable() > 0 &&
+        build_trainable() >= std::max(lease_delivered(), sc.workload.min_job_gpus))
+      moved_to_build = true;
+    // A lease runs for its term (take-or-pay); after it, only as long as the work needs it.
+    if (opt.lease && lease_term_over && (workload_done || moved_to_build)) lease_ended = true;
+    const double price = lease_term_over ? opt.lease->renewal_price_usd_per_gpu_s : (opt.lease ? opt.lease->price_usd_per_gpu_s : 0);
+    billed_usd_per_s = opt.lease ? lease_delivered() * price : 0;
+
+    const double pue = job_on_build() ? opt.build->pue : opt.lease->pue;
+    power_w = job_gpus * facility_power_per_gpu_w(sc.server, pue);
+    grid_w = turbine_w = 0;
+    if (job_on_build() && job_gpus > 0) {
+      const Dispatch d = dispatch(opt.build->supply, t, power_w);
+      grid_w = d.grid_w;
+      turbine_w = d.turbine_w;
+    }
+    if (t <= horizon()) peak_power_w = std::max(peak_power_w, power_w);
+    capacity_available = !workload_done && available_gpus() > 0;
+    if (full_capacity_s == never && available_gpus() >= nominal_capacity()) full_capacity_s = t;
+  }
+
+  // Time to the next job-wide interruption at this size. Exponential failures are memoryless,
+  // so drawing afresh whenever the size changes is exact.
+  double draw_failure_delay_s(int nodes) {
+    const double rate = job_interruption_rate_per_s(nodes, sc.reliability.node_failure_rate_per_node_s);
+    if (rate <= 0) return never;
+    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+    return -std::log1p(-u) / rate;
+  }
+
+  double progress_flop() const {
+    if (job_gpus == 0) return done_flop;
+    return done_flop + work_done_s(segment_cycle, now() - segment_run_start) * segment_flop_per_s;
+  }
+};
+
+// --- capacity actors -------------------------------------------------------------------------
+
+void provider_deliveries(OptionSim& s) {
+  const LeaseOffer& lease = *s.opt.lease;
+  std::vector<double> times;
+  for (const auto& tranche : lease.ramp) times.push_back(std::max(0.0, tranche.t_s));
+  for (const auto& step : lease.site_power) times.push_back(std::max(0.0, step.t_s));
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  for (double t : times) {
+    if (t > s.horizon()) return;
+    sg4::this_actor::sleep_until(t);
+    std::unique_lock lock(*s.mutex);
+    s.update([&] {
+      int shipped = 0;
+      for (const auto& tranche : lease.ramp)
+        if (tranche.t_s <= t) shipped += tranche.gpus;
+      s.lease_ramp_gpus = shipped;
+      s.lease_power_w = step_level_w(lease.site_power, t);
+    });
+  }
+}
+
+void lease_term(OptionSim& s) {
+  const double end = s.opt.lease->contract_start_s + s.opt.lease->term_s;
+  if (end > s.horizon()) return;
+  sg4::this_actor::sleep_until(std::max(0.0, end));
+  std::unique_lock lock(*s.mutex);
+  s.update([&] { s.lease_term_over = true; });
+}
+
+void gpu_deliveries(OptionSim& s) {
+  const BuildPlan& build = *s.opt.build;
+  for (const auto& order : build.orders) {
+    if (order.arrival_s > s.horizon()) return;
+    sg4::this_actor::sleep_until(std::max(0.0, order.arrival_s));
+    std::unique_lock lock(*s.mutex);
+    s.update([&] {
+      s.build_delivered += order.gpus;
+      const double servers_usd = order.gpus / s.sc.server.gpus_per_server * order.server_price_usd;
+      s.ledger.lump(now(), servers_usd, CostCategory::GpuServers);
+      s.ledger.lump(now(), servers_usd * build.network_capex_fraction, CostCategory::Network);
+    });
+  }
+}
+
+void construction(OptionSim& s) {
+  const BuildPlan& build = *s.opt.build;
+  if (build.construction_start_s > s.horizon()) return;
+  sg4::this_actor::sleep_until(std::max(0.0, build.construction_start_s));
+  {
+    // The facility is sized for the critical IT load of everything ordered.
+    int gpus = 0;
+    for (const auto& order : build.orders) gpus += order.gpus;
+    std::unique_lock lock(*s.mutex);
+    s.ledger.lump(now(), gpus * it_power_per_gpu_w(s.sc.server) * build.facility_capex_usd_per_w,
+                  CostCategory::Facility);
+  }
+  sg4::this_actor::sleep_for(build.construction_s);
+  std::unique_lock lock(*s.mutex);
+  s.update([&] { s.site_ready = true; });
+}
+
+void bring_up(OptionSim& s) {
+  sg4::this_actor::sleep_for(s.opt.build->first_rack_to_training_s);
+  std::unique_lock lock(*s.mutex);
+  s.update([&] { s.bring_up_done = true; });
+}
+
+// Racks go in one at a time at the installation rate, once the site is ready and GPUs are there.
+void installation(OptionSim& s) {
+  const BuildPlan& build = *s.opt.build;
+  int ordered = 0;
+  for (const auto& order : build.orders) ordered += order.gpus;
+  const double rack_s = 1.0 / build.install_racks_per_s;
+  std::unique_lock lock(*s.mutex);
+  while (s.build_installed < ordered) {
+    if (!s.site_ready || s.build_installed >= s.build_delivered) {
+      if (now() >= s.horizon()) return;
+      s.changed->wait_until(lock, s.horizon());
+      continue;
+    }
+    lock.unlock();
+    sg4::this_actor::sleep_for(rack_s);
+    lock.lock();
+    if (now() > s.horizon()) return;
+    const bool first_rack = s.build_installed == 0;
+    s.update([&] { s.build_installed += std::min(build.gpus_per_rack, s.build_delivered - s.build_installed); });
+    if (first_rack) sg4::Actor::create("bring-up", sg4::this_actor::get_host(), bring_up, std::ref(s));
+  }
+}
+
+void power_supply(OptionSim& s) {
+  const PowerSupply& supply = s.opt.build->supply;
+  std::vector<double> times = supply_change_times(supply);
+  for (const auto& battery : supply.batteries) times.push_back(std::max(0.0, battery.t_s));
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  for (double t : times) {
+    if (t > s.horizon()) return;
+    sg4::this_actor::sleep_until(t);
+    std::unique_lock lock(*s.mutex);
+    s.update([&] {
+      s.build_supply_w = firm_power_w(supply, t);
+      // Power plant capex is paid when each fleet comes online.
+      for (const auto& fleet : supply.turbines)
+        if (std::max(0.0, fleet.t_s) == t)
+          s.ledger.lump(t, fleet.units * fleet.unit_power_w * fleet.capex_usd_per_w, CostCategory::PowerPlant);
+      for (const auto& battery : supply.batteries)
+        if (std::max(0.0, battery.t_s) == t)
+          s.ledger.lump(t, battery.units * battery.unit_price_usd, CostCategory::PowerPlant);
+    });
+  }
+}
+
+// --- the training job ------------------------------------------------------------------------
+
+void training_job(OptionSim& s) {
+  const Scenario& sc = s.sc;
+  std::unique_lock lock(*s.mutex);
+  for (const TrainingRun& run : sc.workload.runs) {
+    double remaining_flop = run.compute_flop;
+    while (remaining_flop > 0 && now() < s.horizon()) {
+      const int gpus = s.available_gpus();
+      if (gpus == 0) {
+        s.changed->wait_until(lock, s.horizon());
+        continue;
+      }
+      // (Re)start a segment at this size: restart overhead, then checkpointed training.
+      const int nodes = gpus / sc.server.gpus_per_server;
+      const double flop_per_s = job_flop_per_s(gpus, sc.gpu, sc.workload.mfu);
+      const CheckpointCycle cycle{checkpoint_interval_s(sc.reliability, nodes), sc.reliability.checkpoint_blocking_s};
+      const double run_start = now() + sc.reliability.restart_s;
+      const double finish = run_start + wall_time_for_work_s(cycle, remaining_flop / flop_per_s);
+      const double failure = now() + s.draw_failure_delay_s(nodes);
+      const double wake = std::min({finish, failure, s.horizon()});
+      s.update([&] {
+        s.job_gpus = gpus;
+        s.segment_run_start = run_start;
+        s.segment_flop_per_s = flop_per_s;
+        s.segment_cycle = cycle;
+      });
+      while (now() < wake && s.available_gpus() == gpus) s.changed->wait_until(lock, wake);
+
+      const double elapsed = std::max(0.0, now() - run_start);
+      double kept_work_s;
+      if (now() >= wake && wake == finish) {
+        kept_work_s = remaining_flop / flop_per_s;
+      } else if (now() >= wake && wake == failure) {
+        kept_work_s = committed_work_s(cycle, elapsed);  // work since the last checkpoint is lost
+        ++s.interruptions;
+      } else {
+        // A planned stop (resize, move, horizon): the job checkpoints what it has done.
+        kept_work_s = work_done_s(cycle, elapsed);
+      }
+      remaining_flop = std::max(0.0, remaining_flop - kept_work_s * flop_per_s);
+      s.update([&] {
+        s.useful_work_s += kept_work_s;
+        s.done_flop += kept_work_s * flop_per_s;
+        s.job_gpus = 0;
+      });
+    }
+    if (remaining_flop > 0) return;  // out of time: the run and those after it are unfinished
+    s.run_finish_s.push_back(now());
+  }
+  s.update([&] {
+    s.workload_done = true;
+    s.finish_s = now();
+  });
+}
+
+// --- meters ----------------------------------------------------------------------------------
+
+DailyRow sample(const OptionSim& s) {
+  DailyRow row;
+  row.day = s.sc.start_day + static_cast<std::int64_t>(std::llround(now() / seconds_per_day));
+  const int lease = s.lease_delivered();
+  row.gpus_delivered = lease + s.build_delivered;
+  row.gpus_installed = lease + s.build_installed;
+  row.gpus_powered = lease + s.build_powered();
+  row.gpus_online = lease + s.build_trainable();
+  row.gpus_training = s.job_gpus;
+  row.training_progress = s.workload_done ? 1.0 : s.progress_flop() / s.sc.workload.total_compute_flop();
+  row.cumulative_cost_usd = s.ledger.nominal_usd();
+  row.facility_power_mw = s.power_w / 1e6;
+  row.power_supply_mw = ((s.opt.lease && !s.lease_ended) ? s.lease_power_w : 0) + s.build_supply_w;
+  row.power_supply_mw /= 1e6;
+  return row;
+}
+
+// What owned equipment is still worth at the horizon, credited as a negative cost.
+void credit_residual_value(OptionSim& s) {
+  if (!s.opt.build) return;
+  const BuildPlan& build = *s.opt.build;
+  const double end = s.horizon();
+  double residual = 0;
+  for (const auto& order : build.orders) {
+    if (order.arrival_s > end) continue;
+    const double it_usd = order.gpus / s.sc.server.gpus_per_server * order.server_price_usd * (1 + build.network_capex_fraction);
+    residual += straight_line_residual_usd(it_usd, end - std::max(0.0, order.arrival_s), build.it_life_s);
+  }
+  const double facility_usd = s.ledger.nominal_usd(CostCategory::Facility) + s.ledger.nominal_usd(CostCategory::PowerPlant);
+  residual += straight_line_residual_usd(facility_usd, end - std::max(0.0, build.construction_start_s), build.facility_life_s);
+  s.ledger.lump(end, -residual, CostCategory::ResidualValue);
+}
+
+void daily_meter(OptionSim& s, std::vector<DailyRow>* series) {
+  for (std::int64_t day = 0; static_cast<double>(day) * seconds_per_day <= s.horizon(); ++day) {
+    sg4::this_actor::sleep_until(static_cast<double>(day) * seconds_per_day);
+    std::unique_lock lock(*s.mutex);
+    s.advance(now());
+    if (series) series->push_back(sample(s));
+  }
+  sg4::this_actor::sleep_until(s.horizon());
+  std::unique_lock lock(*s.mutex);
+  s.advance(s.horizon());
+  credit_residual_value(s);
+}
+
+OptionOutcome collect(const OptionSim& s) {
+  const Scenario& sc = s.sc;
+  OptionOutcome out;
+  const double end_s = std::min(s.finish_s, sc.horizon_s);
+  out[Metric::TimeToTrainDays] = end_s / seconds_per_day;
+  out[Metric::TotalCostUsd] = s.ledger.nominal_usd();
+  out[Metric::NpvCostUsd] = s.ledger.present_value_usd();
+  out[Metric::TimeAdjustedCostUsd] = out[Metric::NpvCostUsd] + sc.value_of_time_usd_per_day * out[Metric::TimeToTrainDays];
+  out[Metric::GpuHours] = s.gpu_seconds / seconds_per_hour;
+  out[Metric::EffectiveTrainingTimeRatio] = s.available_s > 0 ? s.useful_work_s / s.available_s : 0;
+  out[Metric::Mfu] = sc.workload.mfu;
+  out[Metric::EnergyMwh] = s.energy_j / joules_per_mwh;
+  out[Metric::PeakFacilityPowerMw] = s.peak_power_w / 1e6;
+  out[Metric::Interruptions] = s.interruptions;
+  out[Metric::CompletedFraction] = s.workload_done ? 1.0 : std::min(1.0, s.done_flop / sc.workload.total_compute_flop());
+  out[Metric::FullCapacityDays] = std::min(s.full_capacity_s, sc.horizon_s) / seconds_per_day;
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    out.cost_usd[c] = s.ledger.nominal_usd(static_cast<CostCategory>(c));
+  for (std::size_t r = 0; r < sc.workload.runs.size(); ++r)
+    out.run_finish_days.push_back((r < s.run_finish_s.size() ? s.run_finish_s[r] : sc.horizon_s) / seconds_per_day);
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t replication_seed(std::uint64_t scenario_seed, int replication) {
+  // splitmix64 of (seed, replication): well-spread, and the same on every platform.
+  std::uint64_t z = scenario_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(replication) + 1;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+ReplicationOutcome simulate_replication(const Scenario& scenario, int replication, bool keep_series) {
+  int argc = 2;
+  char arg0[] = "bvr";
+  char quiet[] = "--log=root.thresh:critical";
+  char* argv[] = {arg0, quiet, nullptr};
+  sg4::Engine engine(&argc, argv);
+  sg4::NetZone* zone = sg4::create_full_zone("campaign");
+  sg4::Host* host = zone->create_host("control", 1e9);
+  zone->seal();
+
+  const std::uint64_t seed = replication_seed(scenario.seed, replication);
+  std::vector<std::unique_ptr<OptionSim>> sims;
+  ReplicationOutcome outcome;
+  outcome.options.resize(scenario.options.size());
+  for (std::size_t i = 0; i < scenario.options.size(); ++i) {
+    const Option& option = scenario.options[i];
+    sims.push_back(std::make_unique<OptionSim>(scenario, option, seed));
+    OptionSim& s = *sims.back();
+    const std::string prefix = option.name + "/";
+    if (option.lease) {
+      sg4::Actor::create(prefix + "provider-deliveries", host, provider_deliveries, std::ref(s));
+      sg4::Actor::create(prefix + "lease-term", host, lease_term, std::ref(s));
+    }
+    if (option.build) {
+      sg4::Actor::create(prefix + "gpu-deliveries", host, gpu_deliveries, std::ref(s));
+      sg4::Actor::create(prefix + "construction", host, construction, std::ref(s));
+      sg4::Actor::create(prefix + "installation", host, installation, std::ref(s));
+      sg4::Actor::create(prefix + "power-supply", host, power_supply, std::ref(s));
+    }
+    sg4::Actor::create(prefix + "training-job", host, training_job, std::ref(s));
+    sg4::Actor::create(prefix + "daily-meter", host, daily_meter, std::ref(s),
+                       keep_series ? &outcome.options[i].series : nullptr);
+  }
+  engine.run();
+  for (std::size_t i = 0; i < sims.size(); ++i) {
+    auto series = std::move(outcome.options[i].series);
+    outcome.options[i] = collect(*sims[i]);
+    outcome.options[i].series = std::move(series);
+  }
+  return outcome;
+}
+
+std::string_view metric_name(Metric metric) {
+  switch (metric) {
+    case Metric::TimeToTrainDays: return "time_to_train_days";
+    case Metric::TotalCostUsd: return "total_cost_usd";
+    case Metric::NpvCostUsd: return "npv_cost_usd";
+    case Metric::TimeAdjustedCostUsd: return "time_adjusted_cost_usd";
+    case Metric::GpuHours: return "gpu_hours";
+    case Metric::EffectiveTrainingTimeRatio: return "effective_training_time_ratio";
+    case Metric::Mfu: return "mfu";
+    case Metric::EnergyMwh: return "energy_mwh";
+    case Metric::PeakFacilityPowerMw: return "peak_facility_power_mw";
+    case Metric::Interruptions: return "interruptions";
+    case Metric::CompletedFraction: return "completed_fraction";
+    case Metric::FullCapacityDays: return "full_capacity_days";
+  }
+  return "unknown";
+}
+
+}  // namespace bvr

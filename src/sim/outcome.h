@@ -1,0 +1,57 @@
+// What one simulated replication of one option produced, before statistics.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "models/finance.h"
+
+namespace bvr {
+
+// Metric names are a contract (docs/results.md): tools read them from results.json.
+enum class Metric {
+  TimeToTrainDays,
+  TotalCostUsd,
+  NpvCostUsd,
+  TimeAdjustedCostUsd,
+  GpuHours,
+  EffectiveTrainingTimeRatio,
+  Mfu,
+  EnergyMwh,
+  PeakFacilityPowerMw,
+  Interruptions,
+  CompletedFraction,
+  FullCapacityDays,
+};
+constexpr std::size_t metric_count = 12;
+std::string_view metric_name(Metric metric);
+
+// One row of the daily series, sampled at midnight of each day.
+struct DailyRow {
+  std::int64_t day = 0;  // days since 1970-01-01
+  int gpus_delivered = 0;
+  int gpus_installed = 0;
+  int gpus_powered = 0;   // installed and within the power supply
+  int gpus_online = 0;    // powered and brought up: able to train
+  int gpus_training = 0;  // held by the training job
+  double training_progress = 0;  // share of the workload's FLOPs done (saved or not)
+  double cumulative_cost_usd = 0;
+  double facility_power_mw = 0;
+  double power_supply_mw = 0;
+};
+
+struct OptionOutcome {
+  std::array<double, metric_count> metrics{};
+  std::array<double, cost_category_count> cost_usd{};  // nominal, by category
+  std::vector<double> run_finish_days;                  // per training run; the horizon if unfinished
+  std::vector<DailyRow> series;                         // kept for the first replication only
+  double& operator[](Metric m) { return metrics[static_cast<std::size_t>(m)]; }
+  double operator[](Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
+};
+
+struct ReplicationOutcome {
+  std::vector<OptionOutcome> options;  // in scenario order
+};
+
+}  // namespace bvr

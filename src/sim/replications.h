@@ -1,0 +1,14 @@
+// Monte Carlo: N independent replications, each in its own process (one SimGrid engine per
+// process), up to `jobs` at a time. Results do not depend on `jobs`.
+#pragma once
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "sim/outcome.h"
+
+namespace bvr {
+
+// Replication 0 keeps its daily series. Throws std::runtime_error when a child fails.
+std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int jobs);
+
+}  // namespace bvr

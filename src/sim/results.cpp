@@ -1,0 +1,85 @@
+#include "sim/results.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace bvr {
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double rank = p * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(rank));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (rank - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+MetricSummary summarize(const std::vector<double>& values) {
+  MetricSummary s;
+  double sum = 0;
+  for (double v : values) sum += v;
+  s.mean = values.empty() ? 0 : sum / static_cast<double>(values.size());
+  s.p10 = percentile(values, 0.10);
+  s.p50 = percentile(values, 0.50);
+  s.p90 = percentile(values, 0.90);
+  return s;
+}
+
+const MetricSummary& OptionResult::metric(std::string_view wanted) const {
+  for (const auto& m : metrics)
+    if (m.name == wanted) return m.summary;
+  throw std::logic_error(fmt::format("no metric named {}", wanted));
+}
+
+namespace {
+
+template <typename Key>
+std::string best_option(const std::vector<OptionResult>& options, Key key) {
+  const OptionResult* best = nullptr;
+  for (const auto& o : options)
+    if (!best || key(o) < key(*best)) best = &o;  // ties keep the first, as written in the scenario
+  return best ? best->name : "";
+}
+
+}  // namespace
+
+Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes) {
+  Results r;
+  r.scenario = scenario.name;
+  r.file = scenario.file;
+  r.seed = scenario.seed;
+  r.replications = static_cast<int>(outcomes.size());
+  r.start_day = scenario.start_day;
+  r.value_of_time_usd_per_day = scenario.value_of_time_usd_per_day;
+  for (std::size_t i = 0; i < scenario.options.size(); ++i) {
+    OptionResult o;
+    o.name = scenario.options[i].name;
+    o.kind = option_kind_name(scenario.options[i].kind);
+    auto column = [&](auto value_of) {
+      std::vector<double> values;
+      for (const auto& rep : outcomes) values.push_back(value_of(rep.options[i]));
+      return summarize(values);
+    };
+    for (std::size_t m = 0; m < metric_count; ++m)
+      o.metrics.push_back({std::string(metric_name(static_cast<Metric>(m))),
+                           column([&](const OptionOutcome& x) { return x.metrics[m]; })});
+    for (std::size_t c = 0; c < cost_category_count; ++c)
+      o.metrics.push_back({fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))),
+                           column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
+    for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
+      o.run_finish_days.push_back(
+          {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});
+    if (!outcomes.empty()) o.series = outcomes.front().options[i].series;
+    r.options.push_back(std::move(o));
+  }
+  r.comparison.cheapest = best_option(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });
+  r.comparison.fastest = best_option(r.options, [](const OptionResult& o) { return o.metric("time_to_train_days").mean; });
+  r.comparison.best_time_adjusted =
+      best_option(r.options, [](const OptionResult& o) { return o.metric("time_adjusted_cost_usd").mean; });
+  return r;
+}
+
+}  // namespace bvr

@@ -1,0 +1,54 @@
+// Results of a run: every metric of every option as mean and P10/P50/P90 over replications,
+// the first replication's daily series, and the comparison. report/ only reads this.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "sim/outcome.h"
+
+namespace bvr {
+
+struct MetricSummary {
+  double mean = 0, p10 = 0, p50 = 0, p90 = 0;
+};
+
+// Linear interpolation between the closest ranks (the usual definition, numpy's default).
+double percentile(std::vector<double> values, double p);
+MetricSummary summarize(const std::vector<double>& values);
+
+struct NamedSummary {
+  std::string name;
+  MetricSummary summary;
+};
+
+struct OptionResult {
+  std::string name;
+  std::string kind;
+  std::vector<NamedSummary> metrics;     // metric_name order, then cost_<category>_usd
+  std::vector<NamedSummary> run_finish_days;  // per training run
+  std::vector<DailyRow> series;
+  const MetricSummary& metric(std::string_view name) const;
+};
+
+struct Comparison {
+  std::string cheapest;            // lowest mean NPV cost
+  std::string fastest;             // lowest mean time to train
+  std::string best_time_adjusted;  // lowest mean NPV cost + value of time
+};
+
+struct Results {
+  std::string scenario;
+  std::string file;
+  std::uint64_t seed = 0;
+  int replications = 0;
+  std::int64_t start_day = 0;
+  double value_of_time_usd_per_day = 0;
+  std::vector<OptionResult> options;
+  Comparison comparison;
+};
+
+Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes);
+
+}  // namespace bvr
