@@ -17,10 +17,12 @@ double job_interruption_rate_per_s(int nodes, double node_failure_rate_per_node_
 // interruptions.
 double young_interval_s(double checkpoint_cost_s, double mean_time_between_interruptions_s);
 
-// The interval the policy asks for at this job size.
+// The interval the policy asks for at this job size: infinite when nothing fails, 0 (continuous
+// checkpointing) when checkpoints cost nothing.
 double checkpoint_interval_s(const ReliabilityPolicy& policy, int nodes);
 
 // Checkpointed execution alternates `work_s` of training with `blocking_s` of checkpointing.
+// work_s = infinity: no checkpoints; work_s = 0: continuous, free checkpoints.
 struct CheckpointCycle {
   double work_s = 0;
   double blocking_s = 0;

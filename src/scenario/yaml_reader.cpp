@@ -120,13 +120,13 @@ double YamlValue::quantity(Dimension dim) const {
 
 double YamlValue::positive(Dimension dim) const {
   const double v = quantity(dim);
-  if (!(v > 0)) fail(fmt::format("expected {} greater than zero, got \"{}\"", describe(dim), text()));
+  if (!(v > 0)) fail(fmt::format("must be greater than zero, got \"{}\"", text()));
   return v;
 }
 
 double YamlValue::non_negative(Dimension dim) const {
   const double v = quantity(dim);
-  if (v < 0) fail(fmt::format("expected {} that is not negative, got \"{}\"", describe(dim), text()));
+  if (v < 0) fail(fmt::format("must not be negative, got \"{}\"", text()));
   return v;
 }
 

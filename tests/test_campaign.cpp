@@ -1,0 +1,228 @@
+// The SimGrid campaign on small scenarios whose answers can be worked out by hand.
+// Each replication runs in a forked child (run_replications), as in production.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "models/hardware.h"
+#include "models/time.h"
+#include "sim/replications.h"
+#include "sim/results.h"
+
+using namespace bvr;
+
+namespace {
+
+constexpr double day = seconds_per_day;
+
+Scenario base_scenario() {
+  Scenario s;
+  s.name = "test";
+  s.file = "test.yaml";
+  s.start_day = 19'783;  // 2024-03-01
+  s.horizon_s = 60 * day;
+  s.seed = 7;
+  s.replications = 1;
+  s.discount_rate = 0.10;
+  s.value_of_time_usd_per_day = 1e6;
+  s.gpu = {"H100", 1e15, 700};
+  s.server = {8, 10'000};
+  s.workload.mfu = 0.5;
+  s.workload.max_job_gpus = 100'000;
+  s.workload.min_job_gpus = 8;
+  s.reliability = {0, 600, 0, 0};
+  return s;
+}
+
+// 8,000 GPUs from day 0 for 30 days, plenty of power.
+Option simple_lease() {
+  LeaseOffer lease;
+  lease.ramp = {{0, 8'000}};
+  lease.site_power = {{0, 1e9}};
+  lease.pue = 1.25;
+  lease.max_gpus = 8'000;
+  lease.price_usd_per_gpu_s = 2.0 / seconds_per_hour;
+  lease.renewal_price_usd_per_gpu_s = 4.0 / seconds_per_hour;
+  lease.contract_start_s = 0;
+  lease.term_s = 30 * day;
+  return Option{"lease", OptionKind::Lease, lease, std::nullopt};
+}
+
+// 8,000 GPUs (125 racks) arriving on day 1; site ready on day 2; 125 racks a day.
+Option simple_build(double grid_w) {
+  BuildPlan b;
+  b.orders = {{1 * day, 8'000, 200'000}};
+  b.construction_start_s = 0;
+  b.construction_s = 2 * day;
+  b.first_rack_to_training_s = 1 * day;
+  b.install_racks_per_s = 125 / day;
+  b.gpus_per_rack = 64;
+  b.pue = 1.2;
+  b.facility_capex_usd_per_w = 10;
+  b.network_capex_fraction = 0.25;
+  b.it_life_s = 5 * seconds_per_year;
+  b.facility_life_s = 10 * seconds_per_year;
+  b.supply.grid = {{{0, grid_w}}, 50.0 / joules_per_mwh};
+  return Option{"build", OptionKind::Build, std::nullopt, b};
+}
+
+double work_flop(const Scenario& s, int gpus, double seconds) {
+  return gpus * s.gpu.peak_flop_per_s * s.workload.mfu * seconds;
+}
+
+double metric(const ReplicationOutcome& r, std::size_t option, Metric m) { return r.options[option][m]; }
+
+}  // namespace
+
+TEST_CASE("campaign: a failure-free lease trains at full speed and bills take-or-pay") {
+  Scenario s = base_scenario();
+  s.options = {simple_lease()};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 10 * day)}};
+  const auto out = run_replications(s, 1);
+  REQUIRE(out.size() == 1);
+  const double train_s = 600 + 10 * day;  // restart (job launch) then ten days of work
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx(train_s / day));
+  CHECK(metric(out[0], 0, Metric::Interruptions) == 0);
+  CHECK(metric(out[0], 0, Metric::CompletedFraction) == 1);
+  // Billed for the whole 30-day term although the work took ten days.
+  CHECK(metric(out[0], 0, Metric::TotalCostUsd) == doctest::Approx(8'000 * 2.0 * 30 * 24));
+  CHECK(metric(out[0], 0, Metric::GpuHours) == doctest::Approx(8'000 * train_s / 3600));
+  CHECK(metric(out[0], 0, Metric::EnergyMwh) ==
+        doctest::Approx(8'000 * facility_power_per_gpu_w(s.server, 1.25) * train_s / joules_per_mwh));
+  CHECK(metric(out[0], 0, Metric::PeakFacilityPowerMw) == doctest::Approx(8'000 * 1250 * 1.25 / 1e6));
+  CHECK(metric(out[0], 0, Metric::EffectiveTrainingTimeRatio) == doctest::Approx(10 * day / train_s));
+  CHECK(metric(out[0], 0, Metric::FullCapacityDays) == 0);
+  // Daily series: one row per day of the horizon, progress and cost rising.
+  const auto& series = out[0].options[0].series;
+  REQUIRE(series.size() == 61);
+  CHECK(series[0].day == s.start_day);
+  CHECK(series[5].gpus_training == 8'000);
+  CHECK(series[5].training_progress == doctest::Approx((5 * day - 600) / (10 * day)));
+  CHECK(series[20].gpus_training == 0);
+  CHECK(series[20].training_progress == 1);
+  CHECK(series[15].cumulative_cost_usd == doctest::Approx(8'000 * 2.0 * 15 * 24));
+}
+
+TEST_CASE("campaign: work left after the term is billed at the renewal price until done") {
+  Scenario s = base_scenario();
+  s.options = {simple_lease()};
+  s.workload.runs = {{"long", work_flop(s, 8'000, 40 * day)}};
+  const auto out = run_replications(s, 1);
+  const double finish_s = 600 + 40 * day;
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx(finish_s / day));
+  CHECK(metric(out[0], 0, Metric::TotalCostUsd) ==
+        doctest::Approx(8'000 * (2.0 * 30 * 24 + 4.0 * (finish_s - 30 * day) / 3600)));
+}
+
+TEST_CASE("campaign: a build pays capex on its dates and trains after bring-up") {
+  Scenario s = base_scenario();
+  s.options = {simple_build(1e9)};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
+  const auto out = run_replications(s, 1);
+  // First rack at day 2 + 1/125 day; bring-up one day later; all racks in by day 3.
+  const double start_s = 2 * day + day / 125 + 1 * day;
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx((start_s + 600 + 5 * day) / day));
+  const auto& cost = out[0].options[0].cost_usd;
+  const auto at = [&](CostCategory c) { return cost[static_cast<std::size_t>(c)]; };
+  CHECK(at(CostCategory::GpuServers) == doctest::Approx(1'000 * 200'000.0));
+  CHECK(at(CostCategory::Network) == doctest::Approx(0.25 * 1'000 * 200'000.0));
+  CHECK(at(CostCategory::Facility) == doctest::Approx(8'000 * 1'250 * 10.0));
+  const double energy_mwh = 8'000 * 1'250 * 1.2 * (600 + 5 * day) / joules_per_mwh;
+  CHECK(metric(out[0], 0, Metric::EnergyMwh) == doctest::Approx(energy_mwh));
+  CHECK(at(CostCategory::Electricity) == doctest::Approx(energy_mwh * 50));
+  // Residual value at day 60: servers + network over 5 years from day 1, facility over 10 years from day 0.
+  const double it = 1.25 * 1'000 * 200'000.0, facility = 8'000 * 1'250 * 10.0;
+  const double residual = it * (1 - 59 * day / (5 * seconds_per_year)) + facility * (1 - 60 * day / (10 * seconds_per_year));
+  CHECK(at(CostCategory::ResidualValue) == doctest::Approx(-residual));
+  CHECK(metric(out[0], 0, Metric::TotalCostUsd) ==
+        doctest::Approx(it + facility + energy_mwh * 50 - residual));
+  CHECK(metric(out[0], 0, Metric::NpvCostUsd) < metric(out[0], 0, Metric::TotalCostUsd) + residual);
+}
+
+TEST_CASE("campaign: power caps the GPUs that can train") {
+  Scenario s = base_scenario();
+  // 8 MW at PUE 1.2 runs floor(8e6 / 12 kW) = 666 servers = 5,328 GPUs.
+  s.options = {simple_build(8e6)};
+  s.workload.runs = {{"only", work_flop(s, 5'328, 5 * day)}};
+  const auto out = run_replications(s, 1);
+  const double start_s = 3 * day + day / 125;
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx((start_s + 600 + 5 * day) / day));
+  CHECK(out[0].options[0].series[5].gpus_installed == 8'000);
+  CHECK(out[0].options[0].series[5].gpus_powered == 5'328);
+  CHECK(out[0].options[0].series[5].gpus_training == 5'328);
+  CHECK(metric(out[0], 0, Metric::PeakFacilityPowerMw) == doctest::Approx(5'328 * 1'250 * 1.2 / 1e6));
+}
+
+TEST_CASE("campaign: a hybrid leases, then moves to the build when it is as large") {
+  Scenario s = base_scenario();
+  Option hybrid{"hybrid", OptionKind::Hybrid, simple_lease().lease, simple_build(1e9).build};
+  hybrid.lease->ramp = {{0, 4'000}};
+  hybrid.lease->max_gpus = 4'000;
+  s.options = {hybrid};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 10 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  CHECK(series[2].gpus_training == 4'000);
+  CHECK(series[5].gpus_training == 8'000);
+  // Lease billed for its whole term; the build's capex on top.
+  CHECK(out[0].options[0].cost_usd[0] == doctest::Approx(4'000 * 2.0 * 30 * 24));
+  // Planned move keeps all work: 4,000 GPUs from 600 s to the move, then 8,000.
+  const double move_s = 3 * day + day / 125;
+  const double done_before = 4'000.0 * (move_s - 600);
+  const double finish_s = move_s + 600 + (8'000.0 * 10 * day - done_before) / 8'000;
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx(finish_s / day));
+}
+
+TEST_CASE("campaign: interruptions follow N x rate x time within a Poisson tolerance") {
+  Scenario s = base_scenario();
+  s.options = {simple_lease()};
+  s.horizon_s = 40 * day;
+  s.replications = 20;
+  s.reliability = {1.0 / (1000 * day), 60, 0, 0};  // 1,000 nodes: one interruption a day
+  s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
+  const auto out = run_replications(s, 2);
+  double interruptions = 0, running_s = 0;
+  for (const auto& r : out) {
+    interruptions += metric(r, 0, Metric::Interruptions);
+    running_s += metric(r, 0, Metric::GpuHours) * 3600 / 8'000;
+    // Free, continuous checkpoints: each interruption costs one restart, plus the part of a
+    // restart already done when a failure strikes during it.
+    const double restarts_s = 60 * (1 + metric(r, 0, Metric::Interruptions));
+    CHECK(metric(r, 0, Metric::TimeToTrainDays) * day >= doctest::Approx(20 * day + restarts_s));
+    CHECK(metric(r, 0, Metric::TimeToTrainDays) * day <= doctest::Approx(20 * day + 2 * restarts_s));
+  }
+  const double expected = 1000 * s.reliability.node_failure_rate_per_node_s * running_s;
+  CHECK(std::fabs(interruptions - expected) < 4 * std::sqrt(expected));
+}
+
+TEST_CASE("campaign: same seed, same bits, whatever the parallelism; another seed differs") {
+  Scenario s = base_scenario();
+  s.options = {simple_lease(), simple_build(1e9)};
+  s.replications = 5;
+  s.reliability = {2.0 / (1000 * day), 600, 5, 0};
+  s.workload.runs = {{"a", work_flop(s, 8'000, 3 * day)}, {"b", work_flop(s, 8'000, 6 * day)}};
+  const auto serial = run_replications(s, 1);
+  const auto parallel = run_replications(s, 3);
+  REQUIRE(serial.size() == parallel.size());
+  for (std::size_t r = 0; r < serial.size(); ++r)
+    for (std::size_t o = 0; o < 2; ++o) {
+      CHECK(std::memcmp(serial[r].options[o].metrics.data(), parallel[r].options[o].metrics.data(),
+                        sizeof(double) * metric_count) == 0);
+      CHECK(serial[r].options[o].series.size() == parallel[r].options[o].series.size());
+    }
+  s.seed = 8;
+  const auto other = run_replications(s, 2);
+  CHECK(std::memcmp(serial[0].options[0].metrics.data(), other[0].options[0].metrics.data(),
+                    sizeof(double) * metric_count) != 0);
+}
+
+TEST_CASE("results: percentiles and summaries") {
+  CHECK(percentile({1, 2, 3, 4, 5}, 0.5) == 3);
+  CHECK(percentile({1, 2, 3, 4, 5}, 0.1) == doctest::Approx(1.4));
+  CHECK(percentile({5, 1, 4, 2, 3}, 0.9) == doctest::Approx(4.6));
+  CHECK(percentile({7}, 0.9) == 7);
+  const MetricSummary m = summarize({1, 2, 3, 4});
+  CHECK(m.mean == 2.5);
+  CHECK(m.p50 == 2.5);
+}

@@ -1,0 +1,218 @@
+// The scenario loader: the default scenario loads, and every kind of bad input is an InputError
+// that names file:line:column and the key path.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+
+using namespace bvr;
+
+namespace {
+
+const std::string default_scenario = std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Writes `text` to a scratch file named after the test and returns its path.
+std::string scratch(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / "bvr-loader-tests";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / (name + ".yaml")).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The default scenario with one piece of text replaced (which must be there).
+std::string variant(const std::string& from, const std::string& to) {
+  std::string text = read_file(default_scenario);
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "not in the default scenario: " << from);
+  return text.replace(at, from.size(), to);
+}
+
+// 1-based line and column where `needle` first appears in `text`.
+std::pair<int, int> where(const std::string& text, const std::string& needle) {
+  const auto at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  const auto line_start = text.rfind('\n', at);
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  const int column = static_cast<int>(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+  return {line, column};
+}
+
+std::string load_error(const std::string& path, const std::vector<Override>& overrides = {}) {
+  try {
+    load_scenario(path, overrides);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  FAIL("expected an InputError for " << path);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("loader: the default scenario loads with units resolved") {
+  const Scenario s = load_scenario(default_scenario);
+  CHECK(s.name == "xai-oracle-2024");
+  CHECK(s.gpu.peak_flop_per_s == doctest::Approx(989.4e12));
+  CHECK(s.server.it_power_w == doctest::Approx(10'200));
+  CHECK(s.workload.mfu == doctest::Approx(0.38));
+  REQUIRE(s.workload.runs.size() == 2);
+  CHECK(s.workload.runs[1].compute_flop == doctest::Approx(10 * s.workload.runs[0].compute_flop));
+  CHECK(s.reliability.node_failure_rate_per_node_s == doctest::Approx(2.34 / 1000 / 86400));
+  CHECK(s.discount_rate == doctest::Approx(0.12));
+  REQUIRE(s.options.size() == 3);
+  CHECK(s.options[0].kind == OptionKind::Lease);
+  CHECK(s.options[0].lease->price_usd_per_gpu_s == doctest::Approx(10 * 0.55 / 3600));
+  CHECK(s.options[1].kind == OptionKind::Build);
+  CHECK(s.options[1].build->supply.grid.steps.back().power_w == doctest::Approx(150e6));
+  CHECK(s.options[2].kind == OptionKind::Hybrid);
+  CHECK(s.options[2].lease->max_gpus == 24'000);  // limited by lease_gpus
+  CHECK(s.options[2].lease->term_s == doctest::Approx(365 * 86400.0));
+  CHECK(s.options[2].build->orders.size() == s.options[1].build->orders.size());
+}
+
+TEST_CASE("loader: dates become seconds since the scenario start") {
+  const Scenario s = load_scenario(default_scenario);
+  // 2024-05-01 is 61 days after 2024-03-01 (a leap year: 29 days in February... of the year before).
+  CHECK(s.options[1].build->construction_start_s == doctest::Approx(61 * 86400.0));
+}
+
+TEST_CASE("loader: --set overrides a value, including list items by index") {
+  const Scenario s = load_scenario(default_scenario, {parse_override("workload.mfu=45 %"),
+                                                      parse_override("workload.runs.1.compute=1e26 FLOP"),
+                                                      parse_override("options.lease-oracle.list_price=8 USD/GPU/h")});
+  CHECK(s.workload.mfu == doctest::Approx(0.45));
+  CHECK(s.workload.runs[1].compute_flop == doctest::Approx(1e26));
+  CHECK(s.options[0].lease->price_usd_per_gpu_s == doctest::Approx(8 * 0.55 / 3600));
+}
+
+TEST_CASE("loader: YAML syntax error names line and column") {
+  const std::string text = variant("  mfu: 38 %", "  mfu: [38 %");
+  const std::string path = scratch("syntax", text);
+  const std::string error = load_error(path);
+  CHECK(error.starts_with(path + ":"));
+  CHECK(error.find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("loader: an empty file is an error, not a crash") {
+  const std::string path = scratch("empty", "");
+  CHECK(load_error(path) == path + ":1:1: (top level): the file is empty; expected a scenario with keys scenario, "
+                                   "hardware, workload, reliability, options");
+}
+
+TEST_CASE("loader: a missing file is an input error") {
+  CHECK(load_error("/nonexistent/scenario.yaml").find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("loader: unknown key with a did-you-mean suggestion, at the key's position") {
+  const std::string text = variant("    tdp: 700 W", "    tpd: 700 W");
+  const std::string path = scratch("unknown-key", text);
+  const auto [line, column] = where(text, "tpd:");
+  CHECK(load_error(path) == fmt::format("{}:{}:{}: hardware.gpu.tpd: unknown key \"tpd\" (did you mean \"tdp\"?)",
+                                        path, line, column));
+}
+
+TEST_CASE("loader: missing key names the mapping it belongs to") {
+  const std::string text = variant("    tdp: 700 W           # H100 SXM (NVIDIA H100 spec table) [P]\n", "");
+  const std::string path = scratch("missing-key", text);
+  const std::string error = load_error(path);
+  CHECK(error.find(": hardware.gpu: missing key \"tdp\"") != std::string::npos);
+  CHECK(error.starts_with(path + ":"));
+}
+
+TEST_CASE("loader: wrong dimension names what was expected and what was given") {
+  const std::string text = variant("power: 10.2 kW", "power: 10.2 kWh");
+  const std::string path = scratch("wrong-dimension", text);
+  const auto [line, column] = where(text, "10.2 kWh");
+  CHECK(load_error(path) == fmt::format("{}:{}:{}: hardware.server.power: expected a power such as 150 MW, got "
+                                        "\"10.2 kWh\" (kWh is an energy)",
+                                        path, line, column + 5));
+}
+
+TEST_CASE("loader: a value without its unit is an error") {
+  const std::string path = scratch("no-unit", variant("restart_time: 10 min", "restart_time: 10"));
+  CHECK(load_error(path).find("reliability.restart_time: missing unit: expected a duration") != std::string::npos);
+}
+
+TEST_CASE("loader: unknown unit suggests a close one") {
+  const std::string path = scratch("unknown-unit", variant("power: 50 MW}", "power: 50 MWW}"));
+  const std::string error = load_error(path);
+  CHECK(error.find("options.lease-oracle.site_power.0.power: unknown unit \"MWW\"") != std::string::npos);
+  CHECK(error.find("did you mean \"MW\"") != std::string::npos);
+}
+
+TEST_CASE("loader: zero or negative where it makes no sense") {
+  CHECK(load_error(scratch("zero-term", variant("term: 730 days", "term: 0 days")))
+            .find("options.lease-oracle.term: must be greater than zero, got \"0 days\"") != std::string::npos);
+  CHECK(load_error(scratch("negative-price", variant("price: 62.3 USD/MWh", "price: -62.3 USD/MWh")))
+            .find("options.build-colossus.power.grid.price: must not be negative") != std::string::npos);
+  CHECK(load_error(scratch("mfu-range", variant("mfu: 38 %", "mfu: 138 %"))).find("workload.mfu: expected a fraction") !=
+        std::string::npos);
+}
+
+TEST_CASE("loader: whole numbers and servers") {
+  CHECK(load_error(scratch("fractional-gpus", variant("gpus: 24000}", "gpus: 24000.5}")))
+            .find("options.lease-oracle.deliveries.0.gpus: expected a whole number") != std::string::npos);
+  CHECK(load_error(scratch("partial-server", variant("arrival: 2024-06-20, gpus: 50000", "arrival: 2024-06-20, gpus: 50004")))
+            .find("options.build-colossus.gpu_orders.0.gpus: must be a whole number of servers") != std::string::npos);
+}
+
+TEST_CASE("loader: bad dates") {
+  CHECK(load_error(scratch("bad-date", variant("start: 2024-03-01", "start: 2024-02-30")))
+            .find("scenario.start: expected a date as YYYY-MM-DD") != std::string::npos);
+  CHECK(load_error(scratch("backwards", variant("{date: 2025-04-01, gpus: 40000}", "{date: 2024-04-01, gpus: 40000}")))
+            .find("options.lease-oracle.deliveries.2.date: dates must not go backwards") != std::string::npos);
+}
+
+TEST_CASE("loader: references to undefined options and to the wrong kind") {
+  CHECK(load_error(scratch("undefined-option", variant("lease: lease-oracle", "lease: lease-orcle")))
+            .find("options.hybrid.lease: no option named \"lease-orcle\" (did you mean \"lease-oracle\"?)") !=
+        std::string::npos);
+  CHECK(load_error(scratch("wrong-kind", variant("build: build-colossus", "build: lease-oracle")))
+            .find("options.hybrid.build: option \"lease-oracle\" is a lease option; expected a build option") !=
+        std::string::npos);
+  CHECK(load_error(scratch("bad-kind", variant("kind: hybrid", "kind: hybird")))
+            .find("options.hybrid.kind: expected one of lease, build, hybrid, got \"hybird\" (did you mean "
+                  "\"hybrid\"?)") != std::string::npos);
+}
+
+TEST_CASE("loader: wrong shapes") {
+  CHECK(load_error(default_scenario, {parse_override("workload.runs=3")})
+            .find("workload.runs: expected a list, got \"3\"") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("hardware.gpu=H100")})
+            .find("hardware.gpu: expected a mapping of keys to values, got \"H100\"") != std::string::npos);
+  CHECK(load_error(scratch("scalar-root", "just a string\n")).find("(top level): expected a mapping") !=
+        std::string::npos);
+}
+
+TEST_CASE("loader: min_job_gpus above max_job_gpus") {
+  CHECK(load_error(scratch("min-above-max", variant("min_job_gpus: 8000", "min_job_gpus: 200000")))
+            .find("workload.min_job_gpus: must not exceed max_job_gpus (100000)") != std::string::npos);
+}
+
+TEST_CASE("loader: errors in --set values blame the command line") {
+  CHECK(load_error(default_scenario, {parse_override("workload.mfu=fast")}) ==
+        default_scenario +
+            ": --set workload.mfu=fast: workload.mfu: expected a fraction such as 38 %, got \"fast\" (it does not start "
+            "with a number)");
+  CHECK(load_error(default_scenario, {parse_override("workload.mfus=0.4")})
+            .find("workload.mfus: unknown key \"mfus\" (did you mean \"mfu\"?)") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("workload.runs.7.compute=1 FLOP")})
+            .find("index 7 is past the end of a list of 2") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("workload.mfu.x=1")}).find("cannot descend") != std::string::npos);
+  CHECK_THROWS_AS(parse_override("no-equals-sign"), InputError);
+  CHECK_THROWS_AS(parse_override("a..b=1"), InputError);
+}
