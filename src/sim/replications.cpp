@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <deque>
 #include <stdexcept>
@@ -139,12 +140,22 @@ std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int j
   std::vector<ReplicationOutcome> outcomes;
   std::deque<Child> running;
   int next = 0;
-  while (next < scenario.replications || !running.empty()) {
-    while (next < scenario.replications && static_cast<int>(running.size()) < std::max(1, jobs))
-      running.push_back(start_child(scenario, next++));
-    // Collected in replication order, so the outcome order never depends on `jobs`.
-    outcomes.push_back(finish_child(running.front(), scenario.options.size()));
-    running.pop_front();
+  try {
+    while (next < scenario.replications || !running.empty()) {
+      while (next < scenario.replications && static_cast<int>(running.size()) < std::max(1, jobs))
+        running.push_back(start_child(scenario, next++));
+      // Collected in replication order, so the outcome order never depends on `jobs`.
+      const Child child = running.front();
+      running.pop_front();
+      outcomes.push_back(finish_child(child, scenario.options.size()));
+    }
+  } catch (...) {
+    for (const Child& child : running) {  // leave no orphan simulations behind
+      kill(child.pid, SIGKILL);
+      close(child.fd);
+      waitpid(child.pid, nullptr, 0);
+    }
+    throw;
   }
   return outcomes;
 }

@@ -1,0 +1,191 @@
+// End to end: the bvr binary on the default scenario, as a user runs it.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string bvr = BVR_EXE;
+const std::string default_scenario = std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml";
+
+struct Ran {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / "bvr-cli-tests" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir.parent_path());
+  return dir;
+}
+
+// CTest runs test cases in parallel processes: each call gets its own capture files.
+Ran run(const std::string& args) {
+  static int calls = 0;
+  const fs::path io = fs::temp_directory_path() / "bvr-cli-tests" / fmt::format("io-{}-{}", getpid(), calls++);
+  fs::create_directories(io);
+  const std::string command = fmt::format("{} {} > {}/stdout 2> {}/stderr", bvr, args, io.string(), io.string());
+  const int status = std::system(command.c_str());
+  Ran ran{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(io / "stdout"), read_file(io / "stderr")};
+  fs::remove_all(io);
+  return ran;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("cli: --version, --help and per-command help") {
+  const Ran version = run("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.starts_with("bvr "));
+  const Ran help = run("--help");
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "run FILE"));
+  CHECK(contains(help.out, "Example"));
+  for (const char* command : {"run", "check"}) {
+    const Ran h = run(fmt::format("{} --help", command));
+    CHECK(h.exit_code == 0);
+    CHECK(contains(h.out, fmt::format("Usage: bvr {}", command)));
+    CHECK(contains(h.out, "Example"));
+  }
+  const Ran unknown = run("fly");
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.err, "unknown command \"fly\""));
+  CHECK(run("run").exit_code == 2);  // no FILE
+  CHECK(run(fmt::format("run {} --no-such-option", default_scenario)).exit_code == 2);
+}
+
+TEST_CASE("cli: check validates the default scenario") {
+  const Ran ran = run("check " + default_scenario);
+  CHECK(ran.exit_code == 0);
+  CHECK(contains(ran.out, "ok"));
+}
+
+TEST_CASE("cli: run writes the results.json contract, the report and daily series") {
+  const fs::path dir = scratch_dir("contract");
+  const Ran ran = run(fmt::format("run {} -o {} --replications 4 -j 2", default_scenario, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  CHECK(contains(ran.out, "cheapest:"));
+  CHECK(contains(ran.out, "lease-oracle"));
+
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  CHECK(results["scenario"] == "xai-oracle-2024");
+  CHECK(results["seed"] == 2024);
+  CHECK(results["replications"] == 4);
+  REQUIRE(results["options"].size() == 3);
+  const std::vector<std::pair<std::string, std::string>> expected_options = {
+      {"lease-oracle", "lease"}, {"build-colossus", "build"}, {"hybrid", "hybrid"}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& option = results["options"][i];
+    CHECK(option["name"] == expected_options[i].first);
+    CHECK(option["kind"] == expected_options[i].second);
+    for (const char* name : {"time_to_train_days", "total_cost_usd", "npv_cost_usd", "gpu_hours",
+                             "effective_training_time_ratio", "mfu", "energy_mwh", "peak_facility_power_mw",
+                             "interruptions"}) {
+      INFO(option["name"], ".", name);
+      REQUIRE(option["metrics"].contains(name));
+      const auto& m = option["metrics"][name];
+      for (const char* stat : {"mean", "p10", "p50", "p90"}) {
+        REQUIRE(m.contains(stat));
+        CHECK(std::isfinite(m[stat].get<double>()));
+      }
+      CHECK(m["p10"].get<double>() <= m["p50"].get<double>());
+      CHECK(m["p50"].get<double>() <= m["p90"].get<double>());
+    }
+    const auto& m = option["metrics"];
+    // Sane ranges for the 2024 case.
+    CHECK(m["time_to_train_days"]["mean"].get<double>() > 30);
+    CHECK(m["time_to_train_days"]["mean"].get<double>() < 1096);
+    CHECK(m["total_cost_usd"]["mean"].get<double>() > 5e8);
+    CHECK(m["total_cost_usd"]["mean"].get<double>() < 2e10);
+    CHECK(m["effective_training_time_ratio"]["mean"].get<double>() > 0.5);
+    CHECK(m["effective_training_time_ratio"]["mean"].get<double>() <= 1);
+    CHECK(m["mfu"]["mean"].get<double>() == doctest::Approx(0.38));
+    CHECK(m["peak_facility_power_mw"]["mean"].get<double>() > 10);
+    CHECK(m["peak_facility_power_mw"]["mean"].get<double>() < 400);
+    CHECK(m["interruptions"]["mean"].get<double>() > 0);
+    CHECK(m["completed_fraction"]["mean"].get<double>() == 1);
+    CHECK(m["gpu_hours"]["mean"].get<double>() > 1e8);
+  }
+  for (const char* key : {"cheapest", "fastest", "best_time_adjusted"})
+    CHECK(results["comparison"][key].is_string());
+
+  CHECK(contains(read_file(dir / "report.md"), "## Verdict"));
+  for (const char* option : {"lease-oracle", "build-colossus", "hybrid"}) {
+    const std::string csv = read_file(dir / fmt::format("series-{}.csv", option));
+    CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_powered,gpus_online,gpus_training,"
+                          "training_progress,cumulative_cost_usd,facility_power_mw,power_supply_mw\n"));
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 1097);  // header + days 0..1096
+    CHECK(contains(csv, "\n2024-03-01,"));
+  }
+  // Nothing temporary is left behind.
+  for (const auto& entry : fs::directory_iterator(dir)) CHECK(!contains(entry.path().filename().string(), ".tmp"));
+}
+
+TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {
+  const fs::path a = scratch_dir("same-seed-a"), b = scratch_dir("same-seed-b"), c = scratch_dir("other-seed");
+  REQUIRE(run(fmt::format("run {} -o {} --replications 3 -j 1", default_scenario, a.string())).exit_code == 0);
+  REQUIRE(run(fmt::format("run {} -o {} --replications 3 -j 2", default_scenario, b.string())).exit_code == 0);
+  REQUIRE(run(fmt::format("run {} -o {} --replications 3 --seed 99", default_scenario, c.string())).exit_code == 0);
+  CHECK(read_file(a / "results.json") == read_file(b / "results.json"));
+  CHECK(read_file(a / "series-hybrid.csv") == read_file(b / "series-hybrid.csv"));
+  CHECK(read_file(a / "report.md") == read_file(b / "report.md"));
+  CHECK(read_file(a / "results.json") != read_file(c / "results.json"));
+}
+
+TEST_CASE("cli: --set changes the answer") {
+  const fs::path base = scratch_dir("set-base"), cheap = scratch_dir("set-cheap");
+  REQUIRE(run(fmt::format("run {} -o {} --replications 1", default_scenario, base.string())).exit_code == 0);
+  REQUIRE(run(fmt::format("run {} -o {} --replications 1 --set 'options.lease-oracle.list_price=5 USD/GPU/h'",
+                          default_scenario, cheap.string()))
+              .exit_code == 0);
+  const auto cost = [](const fs::path& dir) {
+    return nlohmann::json::parse(read_file(dir / "results.json"))["options"][0]["metrics"]["total_cost_usd"]["mean"]
+        .get<double>();
+  };
+  CHECK(cost(cheap) == doctest::Approx(cost(base) / 2));
+}
+
+TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes nothing") {
+  const fs::path dir = scratch_dir("bad-input");
+  fs::create_directories(dir.parent_path());
+  const fs::path scenario = dir.parent_path() / "bad-input.yaml";
+  std::string text = read_file(default_scenario);
+  text.replace(text.find("tdp: 700 W"), 10, "tdp: 700 MWh");
+  std::ofstream(scenario) << text;
+  const fs::path out = dir / "out";
+  const Ran ran = run(fmt::format("run {} -o {}", scenario.string(), out.string()));
+  CHECK(ran.exit_code == 2);
+  CHECK(contains(ran.err, scenario.string() + ":29:"));
+  CHECK(contains(ran.err, "hardware.gpu.tdp: expected a power such as 150 MW, got \"700 MWh\""));
+  CHECK(!fs::exists(out));
+  const Ran checked = run("check " + scenario.string());
+  CHECK(checked.exit_code == 2);
+  CHECK(checked.err == ran.err);
+  const Ran bad_set = run(fmt::format("run {} -o {} --set workload.mfu=lots", default_scenario, out.string()));
+  CHECK(bad_set.exit_code == 2);
+  CHECK(contains(bad_set.err, "--set workload.mfu=lots: workload.mfu:"));
+  CHECK(!fs::exists(out));
+  CHECK(run(fmt::format("run {} --replications 0 -o {}", default_scenario, out.string())).exit_code == 2);
+  CHECK(!fs::exists(out));
+}
