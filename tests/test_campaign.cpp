@@ -27,7 +27,7 @@ Scenario base_scenario() {
   s.discount_rate = 0.10;
   s.value_of_time_usd_per_day = 1e6;
   s.gpu = {"H100", 1e15, 700};
-  s.server = {8, 10'000};
+  s.server = {8, 10'000, 0};
   s.workload.mfu = 0.5;
   s.workload.max_job_gpus = 100'000;
   s.workload.min_job_gpus = 8;
@@ -77,6 +77,7 @@ double metric(const ReplicationOutcome& r, std::size_t option, Metric m) { retur
 
 TEST_CASE("campaign: a failure-free lease trains at full speed and bills take-or-pay") {
   Scenario s = base_scenario();
+  s.server.idle_power_w = 2'000;  // 250 W per GPU while the job restarts
   s.options = {simple_lease()};
   s.workload.runs = {{"only", work_flop(s, 8'000, 10 * day)}};
   const auto out = run_replications(s, 1);
@@ -89,7 +90,7 @@ TEST_CASE("campaign: a failure-free lease trains at full speed and bills take-or
   CHECK(metric(out[0], 0, Metric::TotalCostUsd) == doctest::Approx(8'000 * 2.0 * 30 * 24));
   CHECK(metric(out[0], 0, Metric::GpuHours) == doctest::Approx(8'000 * train_s / 3600));
   CHECK(metric(out[0], 0, Metric::EnergyMwh) ==
-        doctest::Approx(8'000 * facility_power_per_gpu_w(s.server, 1.25) * train_s / joules_per_mwh));
+        doctest::Approx(8'000 * (1'250 * 10 * day + 250 * 600) * 1.25 / joules_per_mwh));
   CHECK(metric(out[0], 0, Metric::PeakFacilityPowerMw) == doctest::Approx(8'000 * 1250 * 1.25 / 1e6));
   CHECK(metric(out[0], 0, Metric::EffectiveTrainingTimeRatio) == doctest::Approx(10 * day / train_s));
   CHECK(metric(out[0], 0, Metric::FullCapacityDays) == 0);
@@ -128,7 +129,7 @@ TEST_CASE("campaign: a build pays capex on its dates and trains after bring-up")
   CHECK(at(CostCategory::GpuServers) == doctest::Approx(1'000 * 200'000.0));
   CHECK(at(CostCategory::Network) == doctest::Approx(0.25 * 1'000 * 200'000.0));
   CHECK(at(CostCategory::Facility) == doctest::Approx(8'000 * 1'250 * 10.0));
-  const double energy_mwh = 8'000 * 1'250 * 1.2 * (600 + 5 * day) / joules_per_mwh;
+  const double energy_mwh = 8'000 * 1'250 * 1.2 * 5 * day / joules_per_mwh;  // idle power 0 here
   CHECK(metric(out[0], 0, Metric::EnergyMwh) == doctest::Approx(energy_mwh));
   CHECK(at(CostCategory::Electricity) == doctest::Approx(energy_mwh * 50));
   // Residual value at day 60: servers + network over 5 years from day 1, facility over 10 years from day 0.
@@ -225,4 +226,39 @@ TEST_CASE("results: percentiles and summaries") {
   const MetricSummary m = summarize({1, 2, 3, 4});
   CHECK(m.mean == 2.5);
   CHECK(m.p50 == 2.5);
+}
+
+TEST_CASE("campaign: the series names the binding constraint, and growth restarts only past the resize step") {
+  Scenario s = base_scenario();
+  Option build = simple_build(4e6);  // 4 MW runs 333 servers = 2,664 GPUs
+  build.build->supply.grid.steps = {{0, 4e6}, {10 * day, 5e6}, {20 * day, 8e6}};  // 3,328 then 5,328 GPUs
+  build.build->orders[0].arrival_s = 0.5 * day;  // between the midnight samples
+  s.options = {build};
+  s.workload.resize_step = 0.5;
+  s.workload.runs = {{"only", work_flop(s, 5'328, 30 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  CHECK(series[0].binding == CapacityLimit::Delivery);
+  CHECK(series[1].binding == CapacityLimit::Construction);  // GPUs on site, site not ready
+  CHECK(series[3].binding == CapacityLimit::BringUp);       // all racks in at day 3, training at 3 + 1/125
+  CHECK(series[4].binding == CapacityLimit::Power);         // 8,000 installed, 2,664 powerable
+  CHECK(series[5].gpus_training == 2'664);
+  CHECK(series[15].gpus_online == 3'328);
+  CHECK(series[15].gpus_training == 2'664);  // +25 % is below the 50 % resize step: no restart
+  CHECK(series[25].gpus_training == 5'328);  // +100 %: restarted larger
+  CHECK(series[25].binding == CapacityLimit::Power);
+  CHECK(series[25].grid_mw == doctest::Approx(5'328 * 1'250 * 1.2 / 1e6));
+  CHECK(series[25].power_supply_mw == doctest::Approx(8));
+}
+
+TEST_CASE("campaign: idle servers of our own site draw idle power") {
+  Scenario s = base_scenario();
+  s.server.idle_power_w = 2'400;  // 300 W per GPU
+  s.options = {simple_build(1e9)};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  CHECK(series[20].gpus_training == 0);
+  CHECK(series[20].facility_power_mw == doctest::Approx(8'000 * 300 * 1.2 / 1e6));  // done: all idle
+  CHECK(series[5].facility_power_mw == doctest::Approx(8'000 * 1'250 * 1.2 / 1e6));  // training
 }

@@ -216,3 +216,13 @@ TEST_CASE("loader: errors in --set values blame the command line") {
   CHECK_THROWS_AS(parse_override("no-equals-sign"), InputError);
   CHECK_THROWS_AS(parse_override("a..b=1"), InputError);
 }
+
+TEST_CASE("loader: option names, installation rate in GPUs, idle power") {
+  CHECK(load_error(scratch("bad-name", variant("  hybrid:\n    kind: hybrid", "  hy/brid:\n    kind: hybrid")))
+            .find("option name \"hy/brid\" may use only letters, digits, '-' and '_'") != std::string::npos);
+  const Scenario racks = load_scenario(default_scenario);
+  const Scenario gpus = load_scenario(default_scenario, {parse_override("options.build-colossus.installation_rate=1600 GPUs/day")});
+  CHECK(gpus.options[1].build->install_racks_per_s == doctest::Approx(racks.options[1].build->install_racks_per_s));
+  CHECK(load_error(default_scenario, {parse_override("hardware.server.idle_power=11 kW")})
+            .find("hardware.server.idle_power: must not exceed the server's power") != std::string::npos);
+}

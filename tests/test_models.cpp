@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "models/capacity.h"
 #include "models/finance.h"
 #include "models/hardware.h"
 #include "models/power_supply.h"
@@ -130,4 +131,31 @@ TEST_CASE("power supply: step levels, firm power and grid-first dispatch") {
   CHECK(d.unserved_w == doctest::Approx(0));
   const Dispatch short_of_power = dispatch(s, 60, 50e6);
   CHECK(short_of_power.unserved_w == doctest::Approx(50e6 - 8e6 - 31.5e6));
+}
+
+TEST_CASE("capacity: the binding stage is the earliest at the minimum") {
+  CapacityStages build;
+  build.nominal = 100'000;
+  build.delivered = 50'000;
+  build.site_ready = unlimited;
+  build.installed = 46'000;
+  build.powerable = 27'000;
+  build.brought_up = unlimited;
+  build.job_size = 100'000;
+  CHECK(capacity_state(build).online == 27'000);
+  CHECK(capacity_state(build).limit == CapacityLimit::Power);
+  build.brought_up = 0;
+  CHECK(capacity_state(build).limit == CapacityLimit::BringUp);
+  build.site_ready = 0;
+  build.installed = 0;
+  CHECK(capacity_state(build).limit == CapacityLimit::Construction);  // before installation and bring-up
+  build.delivered = 0;
+  CHECK(capacity_state(build).limit == CapacityLimit::Delivery);
+  CapacityStages full;
+  full.nominal = 8'000;
+  full.delivered = 8'000;
+  full.powerable = 9'000;
+  CHECK(capacity_state(full).online == 8'000);
+  CHECK(capacity_state(full).limit == CapacityLimit::None);
+  CHECK(capacity_limit_name(CapacityLimit::BringUp) == "bring-up");
 }

@@ -106,6 +106,8 @@ int command_check(const std::vector<std::string>& args) {
 
 void write_outputs(const std::string& dir, const bvr::Results& results) {
   std::filesystem::create_directories(dir);
+  // An older results.json would vouch for files this run is about to replace: it goes first.
+  std::filesystem::remove(dir + "/results.json");
   for (const auto& option : results.options)
     bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));

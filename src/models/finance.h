@@ -1,4 +1,4 @@
-// Money on a calendar: cash flows, discounting and residual value. Equations: docs/finance.md.
+// Money on a calendar: cash flows, discounting and residual value. Equations: docs/models.md.
 // Times are seconds since the scenario start; rates are annual.
 #pragma once
 #include <array>

@@ -12,7 +12,8 @@ struct GpuSpec {
 
 struct ServerSpec {
   int gpus_per_server = 0;
-  double it_power_w = 0;  // whole server at full load (GPUs, CPUs, NICs, fans)
+  double it_power_w = 0;    // whole server at full load (GPUs, CPUs, NICs, fans): training
+  double idle_power_w = 0;  // powered on, not computing: waiting, restarting, checkpointing
 };
 
 // Facility power per GPU while training: the server's share times PUE (power usage

@@ -1,4 +1,4 @@
-// Interruptions and checkpoints of a synchronous training job. Equations: docs/reliability.md.
+// Interruptions and checkpoints of a synchronous training job. Equations: docs/models.md.
 #pragma once
 
 namespace bvr {

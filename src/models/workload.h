@@ -18,6 +18,7 @@ struct Workload {
   double mfu = 0;                 // model FLOPs utilization, 0..1
   int max_job_gpus = 0;           // the job never uses more GPUs than this
   int min_job_gpus = 0;           // below this the job waits instead of training
+  double resize_step = 0;         // grow (restart larger) only by at least this share
 
   double total_compute_flop() const {
     double total = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <map>
 
@@ -29,12 +30,17 @@ GpuSpec load_gpu(const YamlValue& v) {
 }
 
 ServerSpec load_server(const YamlValue& v) {
-  v.allow_keys({"gpus", "power"});
-  return ServerSpec{v.at("gpus").count(1, 1024), v.at("power").positive(Dimension::Power)};
+  v.allow_keys({"gpus", "power", "idle_power"});
+  ServerSpec server{v.at("gpus").count(1, 1024), v.at("power").positive(Dimension::Power), 0};
+  const YamlValue idle = v.at("idle_power");
+  server.idle_power_w = idle.non_negative(Dimension::Power);
+  if (server.idle_power_w > server.it_power_w)
+    idle.fail(fmt::format("must not exceed the server's power ({} W)", server.it_power_w));
+  return server;
 }
 
 Workload load_workload(const YamlValue& v) {
-  v.allow_keys({"mfu", "max_job_gpus", "min_job_gpus", "runs"});
+  v.allow_keys({"mfu", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
   Workload w;
   w.mfu = v.at("mfu").fraction(0.001, 1.0);
   w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
@@ -42,6 +48,7 @@ Workload load_workload(const YamlValue& v) {
   w.min_job_gpus = min_gpus.count(1, max_gpus);
   if (w.min_job_gpus > w.max_job_gpus)
     min_gpus.fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
+  w.resize_step = v.at("resize_step").fraction(0.0, 10.0);
   for (const YamlValue& item : v.at("runs").items(1)) {
     item.allow_keys({"name", "compute"});
     w.runs.push_back(TrainingRun{item.at("name").text(), item.at("compute").positive(Dimension::Compute)});
@@ -139,11 +146,14 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   b.construction_start_s = clock.at(v.at("construction_start"));
   b.construction_s = v.at("construction_time").non_negative(Dimension::Duration);
   b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
-  b.install_racks_per_s = v.at("installation_rate").positive(Dimension::RatePerTime);
   const YamlValue per_rack = v.at("gpus_per_rack");
   b.gpus_per_rack = per_rack.count(1, 10'000);
   if (b.gpus_per_rack % server.gpus_per_server != 0)
     per_rack.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
+  // Racks per day, or GPUs per day converted to racks.
+  const YamlValue rate = v.at("installation_rate");
+  b.install_racks_per_s = rate.positive(Dimension::RatePerTime);
+  if (rate.text().find("GPU") != std::string::npos) b.install_racks_per_s /= b.gpus_per_rack;
   b.pue = v.at("pue").fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
   b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
@@ -177,6 +187,11 @@ std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const S
   const auto entries = v.entries();
   if (entries.empty()) v.fail("expected at least one option (lease, build or hybrid)");
   for (const auto& [name, body] : entries) {
+    // Names become file names (series-<name>.csv) and --set paths: keep them plain.
+    const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!plain) body.fail(fmt::format("option name \"{}\" may use only letters, digits, '-' and '_'", name));
     body.expect_map();
     const std::string kind = body.at("kind").choice({"lease", "build", "hybrid"});
     Option option{name, OptionKind::Lease, std::nullopt, std::nullopt};

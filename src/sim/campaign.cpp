@@ -8,6 +8,7 @@
 #include <mutex>
 #include <random>
 
+#include "models/capacity.h"
 #include "models/hardware.h"
 #include "models/time.h"
 
@@ -48,6 +49,7 @@ class OptionSim {
   bool moved_to_build = false;  // hybrid only
   bool workload_done = false;
   int job_gpus = 0;             // held by the running job (restarting counts), 0 while waiting
+  bool job_training = false;    // past the restart: training and checkpointing
   double done_flop = 0;         // kept progress of finished segments
   double segment_run_start = 0, segment_flop_per_s = 0;
   CheckpointCycle segment_cycle;
@@ -59,31 +61,14 @@ class OptionSim {
   // Meters.
   CashLedger ledger;
   double meter_t = 0;
-  double energy_j = 0, peak_power_w = 0, gpu_seconds = 0, available_s = 0;
+  double energy_j = 0, grid_energy_j = 0, turbine_energy_j = 0;
+  double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
   // Rates in force since meter_t (set by recompute()).
   double billed_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
   bool capacity_available = false;
   std::mt19937_64 rng;
 
   double horizon() const { return sc.horizon_s; }
-
-  int lease_delivered() const {
-    if (!opt.lease || lease_ended) return 0;
-    const int powered = powerable_gpus(lease_power_w, sc.server, opt.lease->pue);
-    return std::min({lease_ramp_gpus, opt.lease->max_gpus, powered});
-  }
-  int build_powered() const {
-    return opt.build ? std::min(build_installed, powerable_gpus(build_supply_w, sc.server, opt.build->pue)) : 0;
-  }
-  int build_trainable() const { return bring_up_done ? build_powered() : 0; }
-  bool job_on_build() const { return opt.kind == OptionKind::Build || moved_to_build; }
-
-  // GPUs the job may use now: its site's trainable GPUs, within the job's size limits.
-  int available_gpus() const {
-    const int site = job_on_build() ? build_trainable() : lease_delivered();
-    const int gpus = whole_servers_gpus(std::min(site, sc.workload.max_job_gpus), sc.server);
-    return gpus >= sc.workload.min_job_gpus ? gpus : 0;
-  }
 
   int nominal_capacity() const {
     int total = 0;
@@ -93,6 +78,53 @@ class OptionSim {
       total = opt.lease->max_gpus;
     }
     return whole_servers_gpus(std::min(total, sc.workload.max_job_gpus), sc.server);
+  }
+
+  CapacityState lease_state() const {
+    if (!opt.lease || lease_ended) return {0, CapacityLimit::Delivery};
+    CapacityStages stages;
+    stages.nominal = nominal_capacity();
+    stages.delivered = std::min(lease_ramp_gpus, opt.lease->max_gpus);
+    stages.powerable = powerable_gpus(lease_power_w, sc.server, opt.lease->pue);
+    stages.job_size = sc.workload.max_job_gpus;
+    return capacity_state(stages);
+  }
+  CapacityState build_state() const {
+    if (!opt.build) return {0, CapacityLimit::Delivery};
+    CapacityStages stages;
+    stages.nominal = nominal_capacity();
+    stages.delivered = build_delivered;
+    stages.site_ready = site_ready ? unlimited : 0;
+    stages.installed = build_installed;
+    stages.powerable = powerable_gpus(build_supply_w, sc.server, opt.build->pue);
+    stages.brought_up = bring_up_done ? unlimited : 0;
+    stages.job_size = sc.workload.max_job_gpus;
+    return capacity_state(stages);
+  }
+  // The lease delivers only what the provider's site can power (and bills what it delivers).
+  int lease_delivered() const { return lease_state().online; }
+  // Installed servers that the supply can run: powered on, idle unless training.
+  int build_powered() const {
+    return opt.build ? std::min(build_installed, powerable_gpus(build_supply_w, sc.server, opt.build->pue)) : 0;
+  }
+  int build_trainable() const { return build_state().online; }
+  bool job_on_build() const { return opt.kind == OptionKind::Build || moved_to_build; }
+
+  // Whether the running job (on `gpus` GPUs, on the build site or not) should stop and restart
+  // at another size: always when it lost GPUs or its site changed; when it could grow, only by
+  // at least the resize step or to the full allocation, since every restart costs time.
+  bool should_resize(int gpus, bool on_build) const {
+    const int now_available = available_gpus();
+    if (now_available < gpus || on_build != job_on_build()) return true;
+    const int full = std::min(nominal_capacity(), sc.workload.max_job_gpus);
+    return now_available > gpus && (now_available >= full || now_available >= gpus * (1 + sc.workload.resize_step));
+  }
+
+  // GPUs the job may use now: its site's trainable GPUs, within the job's size limits.
+  int available_gpus() const {
+    const int site = job_on_build() ? build_trainable() : lease_delivered();
+    const int gpus = whole_servers_gpus(std::min(site, sc.workload.max_job_gpus), sc.server);
+    return gpus >= sc.workload.min_job_gpus ? gpus : 0;
   }
 
   // Integrates every meter from meter_t to t at the rates in force.
@@ -106,9 +138,20 @@ class OptionSim {
       ledger.flow(meter_t, t, turbine_w * turbine_fuel_usd_per_j(), CostCategory::Fuel);
     }
     energy_j += power_w * dt;
+    grid_energy_j += grid_w * dt;
+    turbine_energy_j += turbine_w * dt;
     gpu_seconds += job_gpus * dt;
     if (capacity_available) available_s += dt;
     meter_t = t;
+  }
+
+  double idle_power_per_gpu_w() const { return sc.server.idle_power_w / sc.server.gpus_per_server; }
+  // Average over the checkpoint cycle: training at full power, blocking checkpoints at idle.
+  double training_power_per_gpu_w() const {
+    const double full_w = it_power_per_gpu_w(sc.server);
+    const double cycle_s = segment_cycle.work_s + segment_cycle.blocking_s;
+    if (!std::isfinite(segment_cycle.work_s) || cycle_s <= 0) return full_w;
+    return (full_w * segment_cycle.work_s + idle_power_per_gpu_w() * segment_cycle.blocking_s) / cycle_s;
   }
 
   double turbine_fuel_usd_per_j() const {
@@ -142,11 +185,22 @@ class OptionSim {
     const double price = lease_term_over ? opt.lease->renewal_price_usd_per_gpu_s : (opt.lease ? opt.lease->price_usd_per_gpu_s : 0);
     billed_usd_per_s = opt.lease ? lease_delivered() * price : 0;
 
-    const double pue = job_on_build() ? opt.build->pue : opt.lease->pue;
-    power_w = job_gpus * facility_power_per_gpu_w(sc.server, pue);
+    // Facility power by server state (docs/power.md): the job's servers train (with checkpoint
+    // pauses at idle power) or restart at idle power; other powered servers of our own site idle.
+    const double train_w = job_training ? training_power_per_gpu_w() : idle_power_per_gpu_w();
+    const double job_w = job_gpus * train_w;
+    double build_it_w = 0, lease_it_w = 0;
+    if (job_on_build()) {
+      build_it_w = job_w + std::max(0, build_powered() - job_gpus) * idle_power_per_gpu_w();
+    } else {
+      lease_it_w = job_w;  // the provider's idle servers are the provider's business
+      if (opt.build) build_it_w = build_powered() * idle_power_per_gpu_w();
+    }
+    const double build_w = opt.build ? build_it_w * opt.build->pue : 0;
+    power_w = build_w + (opt.lease ? lease_it_w * opt.lease->pue : 0);
     grid_w = turbine_w = 0;
-    if (job_on_build() && job_gpus > 0) {
-      const Dispatch d = dispatch(opt.build->supply, t, power_w);
+    if (build_w > 0) {
+      const Dispatch d = dispatch(opt.build->supply, t, build_w);
       grid_w = d.grid_w;
       turbine_w = d.turbine_w;
     }
@@ -308,15 +362,24 @@ void training_job(OptionSim& s) {
       const double wake = std::min({finish, failure, s.horizon()});
       s.update([&] {
         s.job_gpus = gpus;
+        s.job_training = false;
         s.segment_run_start = run_start;
         s.segment_flop_per_s = flop_per_s;
         s.segment_cycle = cycle;
       });
-      while (now() < wake && s.available_gpus() == gpus) s.changed->wait_until(lock, wake);
+      const bool on_build = s.job_on_build();
+      while (now() < wake && !s.should_resize(gpus, on_build)) {
+        if (!s.job_training && now() >= run_start) {
+          s.update([&] { s.job_training = true; });  // restart done: servers go to training power
+          continue;
+        }
+        s.changed->wait_until(lock, s.job_training ? wake : std::min(wake, run_start));
+      }
 
       const double elapsed = std::max(0.0, now() - run_start);
       double kept_work_s;
-      if (now() >= wake && wake == finish) {
+      const bool finished = now() >= wake && wake == finish;
+      if (finished) {
         kept_work_s = remaining_flop / flop_per_s;
       } else if (now() >= wake && wake == failure) {
         kept_work_s = committed_work_s(cycle, elapsed);  // work since the last checkpoint is lost
@@ -325,11 +388,14 @@ void training_job(OptionSim& s) {
         // A planned stop (resize, move, horizon): the job checkpoints what it has done.
         kept_work_s = work_done_s(cycle, elapsed);
       }
-      remaining_flop = std::max(0.0, remaining_flop - kept_work_s * flop_per_s);
+      // A finished run is done exactly: subtracting rounded products could leave a remainder
+      // of a few FLOPs that no segment could ever finish.
+      remaining_flop = finished ? 0.0 : std::max(0.0, remaining_flop - kept_work_s * flop_per_s);
       s.update([&] {
         s.useful_work_s += kept_work_s;
         s.done_flop += kept_work_s * flop_per_s;
         s.job_gpus = 0;
+        s.job_training = false;
       });
     }
     if (remaining_flop > 0) return;  // out of time: the run and those after it are unfinished
@@ -355,8 +421,12 @@ DailyRow sample(const OptionSim& s) {
   row.training_progress = s.workload_done ? 1.0 : s.progress_flop() / s.sc.workload.total_compute_flop();
   row.cumulative_cost_usd = s.ledger.nominal_usd();
   row.facility_power_mw = s.power_w / 1e6;
-  row.power_supply_mw = ((s.opt.lease && !s.lease_ended) ? s.lease_power_w : 0) + s.build_supply_w;
-  row.power_supply_mw /= 1e6;
+  row.grid_mw = s.grid_w / 1e6;
+  row.turbine_mw = s.turbine_w / 1e6;
+  // Supply and binding limit of the site the job is on (a hybrid: the lease, then the build).
+  const bool build_site = s.job_on_build() || (s.opt.lease && s.lease_ended);
+  row.power_supply_mw = (build_site ? s.build_supply_w : s.lease_power_w) / 1e6;
+  row.binding = (build_site ? s.build_state() : s.lease_state()).limit;
   return row;
 }
 
@@ -371,8 +441,17 @@ void credit_residual_value(OptionSim& s) {
     const double it_usd = order.gpus / s.sc.server.gpus_per_server * order.server_price_usd * (1 + build.network_capex_fraction);
     residual += straight_line_residual_usd(it_usd, end - std::max(0.0, order.arrival_s), build.it_life_s);
   }
-  const double facility_usd = s.ledger.nominal_usd(CostCategory::Facility) + s.ledger.nominal_usd(CostCategory::PowerPlant);
-  residual += straight_line_residual_usd(facility_usd, end - std::max(0.0, build.construction_start_s), build.facility_life_s);
+  residual += straight_line_residual_usd(s.ledger.nominal_usd(CostCategory::Facility),
+                                        end - std::max(0.0, build.construction_start_s), build.facility_life_s);
+  // Power plant ages from the day each fleet came online.
+  for (const auto& fleet : build.supply.turbines)
+    if (fleet.t_s <= end)
+      residual += straight_line_residual_usd(fleet.units * fleet.unit_power_w * fleet.capex_usd_per_w,
+                                            end - std::max(0.0, fleet.t_s), build.facility_life_s);
+  for (const auto& battery : build.supply.batteries)
+    if (battery.t_s <= end)
+      residual += straight_line_residual_usd(battery.units * battery.unit_price_usd, end - std::max(0.0, battery.t_s),
+                                            build.facility_life_s);
   s.ledger.lump(end, -residual, CostCategory::ResidualValue);
 }
 
@@ -401,6 +480,8 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::EffectiveTrainingTimeRatio] = s.available_s > 0 ? s.useful_work_s / s.available_s : 0;
   out[Metric::Mfu] = sc.workload.mfu;
   out[Metric::EnergyMwh] = s.energy_j / joules_per_mwh;
+  out[Metric::EnergyGridMwh] = s.grid_energy_j / joules_per_mwh;
+  out[Metric::EnergyTurbineMwh] = s.turbine_energy_j / joules_per_mwh;
   out[Metric::PeakFacilityPowerMw] = s.peak_power_w / 1e6;
   out[Metric::Interruptions] = s.interruptions;
   out[Metric::CompletedFraction] = s.workload_done ? 1.0 : std::min(1.0, s.done_flop / sc.workload.total_compute_flop());
@@ -478,6 +559,8 @@ std::string_view metric_name(Metric metric) {
     case Metric::Interruptions: return "interruptions";
     case Metric::CompletedFraction: return "completed_fraction";
     case Metric::FullCapacityDays: return "full_capacity_days";
+    case Metric::EnergyGridMwh: return "energy_grid_mwh";
+    case Metric::EnergyTurbineMwh: return "energy_turbine_mwh";
   }
   return "unknown";
 }

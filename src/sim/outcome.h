@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/capacity.h"
 #include "models/finance.h"
 
 namespace bvr {
@@ -23,8 +24,10 @@ enum class Metric {
   Interruptions,
   CompletedFraction,
   FullCapacityDays,
+  EnergyGridMwh,
+  EnergyTurbineMwh,
 };
-constexpr std::size_t metric_count = 12;
+constexpr std::size_t metric_count = 14;
 std::string_view metric_name(Metric metric);
 
 // One row of the daily series, sampled at midnight of each day.
@@ -37,8 +40,11 @@ struct DailyRow {
   int gpus_training = 0;  // held by the training job
   double training_progress = 0;  // share of the workload's FLOPs done (saved or not)
   double cumulative_cost_usd = 0;
-  double facility_power_mw = 0;
-  double power_supply_mw = 0;
+  double facility_power_mw = 0;  // drawn, all sources
+  double grid_mw = 0;            // drawn from our grid connection
+  double turbine_mw = 0;         // drawn from our turbines
+  double power_supply_mw = 0;    // firm supply available (ours, plus the provider's cap for a lease)
+  CapacityLimit binding = CapacityLimit::None;
 };
 
 struct OptionOutcome {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace bvr {
 
@@ -76,7 +77,10 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     r.options.push_back(std::move(o));
   }
   r.comparison.cheapest = best_option(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });
-  r.comparison.fastest = best_option(r.options, [](const OptionResult& o) { return o.metric("time_to_train_days").mean; });
+  // Fastest among the options that finish; an unfinished one is only "fast" by running out of time.
+  r.comparison.fastest = best_option(r.options, [](const OptionResult& o) {
+    return std::pair(-o.metric("completed_fraction").mean, o.metric("time_to_train_days").mean);
+  });
   r.comparison.best_time_adjusted =
       best_option(r.options, [](const OptionResult& o) { return o.metric("time_adjusted_cost_usd").mean; });
   return r;

@@ -34,7 +34,7 @@ struct OptionResult {
 
 struct Comparison {
   std::string cheapest;            // lowest mean NPV cost
-  std::string fastest;             // lowest mean time to train
+  std::string fastest;             // highest completed share, then lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
 };
 

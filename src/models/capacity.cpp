@@ -1,0 +1,36 @@
+#include "models/capacity.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace bvr {
+
+std::string_view capacity_limit_name(CapacityLimit limit) {
+  switch (limit) {
+    case CapacityLimit::None: return "none";
+    case CapacityLimit::Delivery: return "delivery";
+    case CapacityLimit::Construction: return "construction";
+    case CapacityLimit::Installation: return "installation";
+    case CapacityLimit::Power: return "power";
+    case CapacityLimit::BringUp: return "bring-up";
+    case CapacityLimit::JobSize: return "job size";
+  }
+  return "unknown";
+}
+
+CapacityState capacity_state(const CapacityStages& s) {
+  const std::pair<int, CapacityLimit> stages[] = {
+      {s.delivered, CapacityLimit::Delivery},   {s.site_ready, CapacityLimit::Construction},
+      {s.installed, CapacityLimit::Installation}, {s.powerable, CapacityLimit::Power},
+      {s.brought_up, CapacityLimit::BringUp},   {s.job_size, CapacityLimit::JobSize},
+  };
+  CapacityState state{unlimited, CapacityLimit::None};
+  for (const auto& [gpus, limit] : stages)
+    if (gpus < state.online) state = {gpus, limit};
+  // GPUs online are not cut by the job size; it only names why the job uses fewer than nominal.
+  state.online = std::min({s.delivered, s.site_ready, s.installed, s.powerable, s.brought_up});
+  if (std::min(state.online, s.job_size) >= s.nominal) state.limit = CapacityLimit::None;
+  return state;
+}
+
+}  // namespace bvr
