@@ -54,7 +54,7 @@ Option simple_build(double grid_w) {
   BuildPlan b;
   b.orders = {{1 * day, 8'000, 200'000}};
   b.construction_start_s = 0;
-  b.construction_s = 2 * day;
+  b.phases = {{"shell", 0.5 * day, 0.25, -1}, {"fit-out", 1.5 * day, 0.75, -1}};
   b.first_rack_to_training_s = 1 * day;
   b.install_racks_per_s = 125 / day;
   b.gpus_per_rack = 64;
@@ -261,4 +261,44 @@ TEST_CASE("campaign: idle servers of our own site draw idle power") {
   CHECK(series[20].gpus_training == 0);
   CHECK(series[20].facility_power_mw == doctest::Approx(8'000 * 300 * 1.2 / 1e6));  // done: all idle
   CHECK(series[5].facility_power_mw == doctest::Approx(8'000 * 1'250 * 1.2 / 1e6));  // training
+}
+
+TEST_CASE("campaign: long-lead equipment gates construction, and facility cost is paid by phase") {
+  Scenario s = base_scenario();
+  Option build = simple_build(1e9);
+  build.build->long_lead = {{"switchgear", 10 * day}};
+  build.build->phases[1].waits_for = 0;  // fit-out needs the switchgear: site ready at 11.5 days
+  s.options = {build};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  CHECK(series[11].binding == CapacityLimit::Construction);
+  CHECK(series[9].cumulative_cost_usd == doctest::Approx(0.25 * 8'000 * 1'250 * 10.0 + 1.25 * 1'000 * 200'000.0));
+  CHECK(series[11].cumulative_cost_usd == doctest::Approx(8'000 * 1'250 * 10.0 + 1.25 * 1'000 * 200'000.0));
+  const double start_s = 11.5 * day + day / 125 + 1 * day;  // first rack, then bring-up
+  CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx((start_s + 600 + 5 * day) / day));
+}
+
+TEST_CASE("campaign: a vendor supply cap paces deliveries") {
+  Scenario s = base_scenario();
+  Option build = simple_build(1e9);
+  build.build->gpu_supply_per_s = 1'000 / day;  // 8,000 GPUs take 8 days, 64 at a time
+  s.options = {build};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  CHECK(series[2].gpus_delivered == 64 * 16);  // from day 1, one rack's worth every 0.064 day
+  CHECK(series[5].gpus_delivered == 64 * 63);  // then one every 64/1000 day: 62.5 more by day 5
+  CHECK(series[5].binding == CapacityLimit::Delivery);
+  CHECK(series[10].gpus_delivered == 8'000);
+}
+
+TEST_CASE("campaign: a lease bills only from its billing start") {
+  Scenario s = base_scenario();
+  Option lease = simple_lease();
+  lease.lease->billing_start_s = 10 * day;
+  s.options = {lease};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
+  const auto out = run_replications(s, 1);
+  CHECK(metric(out[0], 0, Metric::TotalCostUsd) == doctest::Approx(8'000 * 2.0 * 20 * 24));
 }

@@ -166,7 +166,7 @@ TEST_CASE("loader: zero or negative where it makes no sense") {
 TEST_CASE("loader: whole numbers and servers") {
   CHECK(load_error(scratch("fractional-gpus", variant("gpus: 24000}", "gpus: 24000.5}")))
             .find("options.lease-oracle.deliveries.0.gpus: expected a whole number") != std::string::npos);
-  CHECK(load_error(scratch("partial-server", variant("arrival: 2024-06-20, gpus: 50000", "arrival: 2024-06-20, gpus: 50004")))
+  CHECK(load_error(scratch("partial-server", variant("lead_time: 111 days, gpus: 50000", "lead_time: 111 days, gpus: 50004")))
             .find("options.build-colossus.gpu_orders.0.gpus: must be a whole number of servers") != std::string::npos);
 }
 
@@ -225,4 +225,28 @@ TEST_CASE("loader: option names, installation rate in GPUs, idle power") {
   CHECK(gpus.options[1].build->install_racks_per_s == doctest::Approx(racks.options[1].build->install_racks_per_s));
   CHECK(load_error(default_scenario, {parse_override("hardware.server.idle_power=11 kW")})
             .find("hardware.server.idle_power: must not exceed the server's power") != std::string::npos);
+}
+
+TEST_CASE("loader: construction phases, long-lead equipment and the lease's billing start") {
+  CHECK(load_error(scratch("shares", variant("cost_share: 60 %", "cost_share: 50 %")))
+            .find("options.build-colossus.construction: the phases' cost_share must add up to 100 %, got 90 %") !=
+        std::string::npos);
+  CHECK(load_error(scratch("no-item", variant("cost_share: 60 %}", "cost_share: 60 %, waits_for: switchgear}")))
+            .find("options.build-colossus.construction.1.waits_for: no long_lead_equipment item named \"switchgear\"") !=
+        std::string::npos);
+  const Scenario gated = load_scenario(
+      scratch("gated", variant("cost_share: 60 %}", "cost_share: 60 %, waits_for: switchgear}\n    long_lead_equipment:\n"
+                                                    "      - {item: switchgear, ordered: 2024-03-01, lead_time: 46 weeks}")));
+  const BuildPlan& b = *gated.options[1].build;
+  REQUIRE(b.long_lead.size() == 1);
+  CHECK(b.long_lead[0].ready_s == doctest::Approx(46 * 7 * 86400.0));
+  CHECK(b.phases[1].waits_for == 0);
+  CHECK(load_error(scratch("typo-item", variant("cost_share: 60 %}", "cost_share: 60 %, waits_for: switchgaer}\n    long_lead_equipment:\n"
+                                                                      "      - {item: switchgear, ordered: 2024-03-01, lead_time: 46 weeks}")))
+            .find("(did you mean \"switchgear\"?)") != std::string::npos);
+  CHECK(load_error(scratch("billing", variant("billing_start: 2024-03-01", "billing_start: 2024-02-01")))
+            .find("options.lease-oracle.billing_start: must not be before contract_start") != std::string::npos);
+  const Scenario s = load_scenario(default_scenario);
+  CHECK(s.options[1].build->orders[0].arrival_s == doctest::Approx(111 * 86400.0));
+  CHECK(s.options[1].build->gpu_supply_per_s == doctest::Approx(60'000 / (30.4375 * 86400)));
 }

@@ -23,20 +23,36 @@ struct LeaseOffer {
   double price_usd_per_gpu_s = 0;      // committed price, take-or-pay on delivered GPUs
   double renewal_price_usd_per_gpu_s = 0;  // after the term, while the work is not done
   double contract_start_s = 0;
+  double billing_start_s = 0;  // delivered GPUs are billed from max(delivery, billing start)
   double term_s = 0;
 };
 
 struct GpuOrder {
-  double arrival_s = 0;
+  double arrival_s = 0;  // ordered + the vendor's lead time: shipping can start
   int gpus = 0;
-  double server_price_usd = 0;  // per server, on delivery
+  double server_price_usd = 0;  // per server, paid on delivery
+};
+
+// Equipment with long lead times (switchgear, transformers) that a construction phase waits for.
+struct LongLeadItem {
+  std::string name;
+  double ready_s = 0;  // ordered + lead time
+};
+
+struct ConstructionPhase {
+  std::string name;
+  double duration_s = 0;
+  double cost_share = 0;  // of the facility cost, paid when the phase starts
+  int waits_for = -1;     // index into BuildPlan::long_lead, or -1
 };
 
 // Our own supercomputer.
 struct BuildPlan {
   std::vector<GpuOrder> orders;
+  double gpu_supply_per_s = 0;            // the vendor ships at most this many GPUs per second; 0 = no cap
   double construction_start_s = 0;
-  double construction_s = 0;              // until the first racks can go in
+  std::vector<ConstructionPhase> phases;  // in sequence; racks go in once all are done
+  std::vector<LongLeadItem> long_lead;
   double first_rack_to_training_s = 0;    // bring-up of the first racks before any training
   double install_racks_per_s = 0;
   int gpus_per_rack = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -89,10 +90,13 @@ std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock) 
 }
 
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
-  v.allow_keys({"kind", "contract_start", "term", "committed_gpus", "list_price", "commitment_discount",
-                "renewal_price", "pue", "deliveries", "site_power"});
+  v.allow_keys({"kind", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
+                "commitment_discount", "renewal_price", "pue", "deliveries", "site_power"});
   LeaseOffer lease;
   lease.contract_start_s = clock.at(v.at("contract_start"));
+  const YamlValue billing = v.at("billing_start");
+  lease.billing_start_s = clock.at(billing);
+  if (lease.billing_start_s < lease.contract_start_s) billing.fail("must not be before contract_start");
   lease.term_s = v.at("term").positive(Dimension::Duration);
   lease.max_gpus = v.at("committed_gpus").count(1, max_gpus);
   const double list_price = v.at("list_price").positive(Dimension::PricePerGpuTime);
@@ -139,12 +143,41 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
 }
 
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
-  v.allow_keys({"kind", "construction_start", "construction_time", "first_rack_to_training", "installation_rate",
-                "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life", "facility_life",
-                "gpu_orders", "power"});
+  v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
+                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life",
+                "facility_life", "gpu_supply_cap", "gpu_orders", "power"});
   BuildPlan b;
   b.construction_start_s = clock.at(v.at("construction_start"));
-  b.construction_s = v.at("construction_time").non_negative(Dimension::Duration);
+  std::vector<std::string> item_names;
+  if (auto items = v.find("long_lead_equipment")) {
+    for (const YamlValue& item : items->items()) {
+      item.allow_keys({"item", "ordered", "lead_time"});
+      b.long_lead.push_back(LongLeadItem{item.at("item").text(), clock.at(item.at("ordered")) +
+                                                                     item.at("lead_time").non_negative(Dimension::Duration)});
+      item_names.push_back(b.long_lead.back().name);
+    }
+  }
+  const YamlValue phases = v.at("construction");
+  double shares = 0;
+  for (const YamlValue& item : phases.items(1)) {
+    item.allow_keys({"phase", "duration", "cost_share", "waits_for"});
+    ConstructionPhase phase{item.at("phase").text(), item.at("duration").non_negative(Dimension::Duration),
+                            item.at("cost_share").fraction(0.0, 1.0), -1};
+    if (auto wait = item.find("waits_for")) {
+      const std::string name = wait->text();
+      const auto found = std::find(item_names.begin(), item_names.end(), name);
+      if (found == item_names.end()) {
+        const std::string guess = closest_match(name, item_names);
+        wait->fail(fmt::format("no long_lead_equipment item named \"{}\"{}", name,
+                               guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
+      }
+      phase.waits_for = static_cast<int>(found - item_names.begin());
+    }
+    shares += phase.cost_share;
+    b.phases.push_back(phase);
+  }
+  if (std::fabs(shares - 1.0) > 1e-9)
+    phases.fail(fmt::format("the phases' cost_share must add up to 100 %, got {:.4g} %", shares * 100));
   b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
   const YamlValue per_rack = v.at("gpus_per_rack");
   b.gpus_per_rack = per_rack.count(1, 10'000);
@@ -159,17 +192,18 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
+  if (auto cap = v.find("gpu_supply_cap")) b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime);
   const auto items = v.at("gpu_orders").items(1);
   for (const YamlValue& item : items) {
-    item.allow_keys({"arrival", "gpus", "server_price"});
+    item.allow_keys({"ordered", "lead_time", "gpus", "server_price"});
     const YamlValue gpus = item.at("gpus");
-    GpuOrder order{clock.at(item.at("arrival")), gpus.count(1, max_gpus),
-                   item.at("server_price").non_negative(Dimension::Money)};
+    GpuOrder order{clock.at(item.at("ordered")) + item.at("lead_time").non_negative(Dimension::Duration),
+                   gpus.count(1, max_gpus), item.at("server_price").non_negative(Dimension::Money)};
     if (order.gpus % server.gpus_per_server != 0)
       gpus.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
     b.orders.push_back(order);
   }
-  require_time_order(b.orders, items, "arrival", [](const GpuOrder& o) { return o.arrival_s; });
+  require_time_order(b.orders, items, "ordered", [](const GpuOrder& o) { return o.arrival_s; });
   b.supply = load_supply(v.at("power"), clock);
   return b;
 }

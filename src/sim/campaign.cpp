@@ -38,9 +38,11 @@ class OptionSim {
   int lease_ramp_gpus = 0;
   double lease_power_w = 0;
   bool lease_term_over = false;
+  bool lease_billing = false;  // billing has started
   bool lease_ended = false;
   // Build side.
   int build_delivered = 0;
+  std::vector<std::pair<double, double>> it_purchases;  // (time, USD) of servers and network
   int build_installed = 0;
   bool site_ready = false;
   bool bring_up_done = false;
@@ -183,7 +185,7 @@ class OptionSim {
     // A lease runs for its term (take-or-pay); after it, only as long as the work needs it.
     if (opt.lease && lease_term_over && (workload_done || moved_to_build)) lease_ended = true;
     const double price = lease_term_over ? opt.lease->renewal_price_usd_per_gpu_s : (opt.lease ? opt.lease->price_usd_per_gpu_s : 0);
-    billed_usd_per_s = opt.lease ? lease_delivered() * price : 0;
+    billed_usd_per_s = opt.lease && lease_billing ? lease_delivered() * price : 0;
 
     // Facility power by server state (docs/power.md): the job's servers train (with checkpoint
     // pauses at idle power) or restart at idle power; other powered servers of our own site idle.
@@ -248,6 +250,13 @@ void provider_deliveries(OptionSim& s) {
 }
 
 void lease_term(OptionSim& s) {
+  const double billing = std::max(0.0, s.opt.lease->billing_start_s);
+  if (billing > s.horizon()) return;
+  sg4::this_actor::sleep_until(billing);
+  {
+    std::unique_lock lock(*s.mutex);
+    s.update([&] { s.lease_billing = true; });
+  }
   const double end = s.opt.lease->contract_start_s + s.opt.lease->term_s;
   if (end > s.horizon()) return;
   sg4::this_actor::sleep_until(std::max(0.0, end));
@@ -255,34 +264,52 @@ void lease_term(OptionSim& s) {
   s.update([&] { s.lease_term_over = true; });
 }
 
+// The vendor ships orders in order of arrival; with a supply cap, one rack's worth of GPUs at a
+// time at the capped rate. Servers (and their share of the network) are paid on delivery.
 void gpu_deliveries(OptionSim& s) {
   const BuildPlan& build = *s.opt.build;
+  double next_ship_s = 0;  // when the capped vendor can ship again
   for (const auto& order : build.orders) {
-    if (order.arrival_s > s.horizon()) return;
-    sg4::this_actor::sleep_until(std::max(0.0, order.arrival_s));
-    std::unique_lock lock(*s.mutex);
-    s.update([&] {
-      s.build_delivered += order.gpus;
-      const double servers_usd = order.gpus / s.sc.server.gpus_per_server * order.server_price_usd;
-      s.ledger.lump(now(), servers_usd, CostCategory::GpuServers);
-      s.ledger.lump(now(), servers_usd * build.network_capex_fraction, CostCategory::Network);
-    });
+    int left = order.gpus;
+    while (left > 0) {
+      const int batch = build.gpu_supply_per_s > 0 ? std::min(left, build.gpus_per_rack) : left;
+      const double ship_s = std::max({0.0, order.arrival_s, next_ship_s});
+      if (ship_s > s.horizon()) return;
+      sg4::this_actor::sleep_until(ship_s);
+      if (build.gpu_supply_per_s > 0) next_ship_s = ship_s + batch / build.gpu_supply_per_s;
+      left -= batch;
+      std::unique_lock lock(*s.mutex);
+      s.update([&] {
+        s.build_delivered += batch;
+        const double servers_usd = batch / s.sc.server.gpus_per_server * order.server_price_usd;
+        s.ledger.lump(now(), servers_usd, CostCategory::GpuServers);
+        s.ledger.lump(now(), servers_usd * build.network_capex_fraction, CostCategory::Network);
+        s.it_purchases.push_back({now(), servers_usd * (1 + build.network_capex_fraction)});
+      });
+    }
   }
 }
 
+// Phases run in sequence; a phase that needs long-lead equipment waits for it. The facility is
+// sized for the critical IT load of everything ordered and paid phase by phase.
 void construction(OptionSim& s) {
   const BuildPlan& build = *s.opt.build;
-  if (build.construction_start_s > s.horizon()) return;
-  sg4::this_actor::sleep_until(std::max(0.0, build.construction_start_s));
-  {
-    // The facility is sized for the critical IT load of everything ordered.
-    int gpus = 0;
-    for (const auto& order : build.orders) gpus += order.gpus;
-    std::unique_lock lock(*s.mutex);
-    s.ledger.lump(now(), gpus * it_power_per_gpu_w(s.sc.server) * build.facility_capex_usd_per_w,
-                  CostCategory::Facility);
+  int gpus = 0;
+  for (const auto& order : build.orders) gpus += order.gpus;
+  const double facility_usd = gpus * it_power_per_gpu_w(s.sc.server) * build.facility_capex_usd_per_w;
+  double t = std::max(0.0, build.construction_start_s);
+  for (const auto& phase : build.phases) {
+    if (phase.waits_for >= 0) t = std::max(t, build.long_lead[static_cast<std::size_t>(phase.waits_for)].ready_s);
+    if (t > s.horizon()) return;
+    sg4::this_actor::sleep_until(t);
+    {
+      std::unique_lock lock(*s.mutex);
+      s.ledger.lump(now(), facility_usd * phase.cost_share, CostCategory::Facility);
+    }
+    sg4::this_actor::sleep_for(phase.duration_s);
+    t = now();
   }
-  sg4::this_actor::sleep_for(build.construction_s);
+  if (now() > s.horizon()) return;
   std::unique_lock lock(*s.mutex);
   s.update([&] { s.site_ready = true; });
 }
@@ -436,11 +463,7 @@ void credit_residual_value(OptionSim& s) {
   const BuildPlan& build = *s.opt.build;
   const double end = s.horizon();
   double residual = 0;
-  for (const auto& order : build.orders) {
-    if (order.arrival_s > end) continue;
-    const double it_usd = order.gpus / s.sc.server.gpus_per_server * order.server_price_usd * (1 + build.network_capex_fraction);
-    residual += straight_line_residual_usd(it_usd, end - std::max(0.0, order.arrival_s), build.it_life_s);
-  }
+  for (const auto& [t, usd] : s.it_purchases) residual += straight_line_residual_usd(usd, end - t, build.it_life_s);
   residual += straight_line_residual_usd(s.ledger.nominal_usd(CostCategory::Facility),
                                         end - std::max(0.0, build.construction_start_s), build.facility_life_s);
   // Power plant ages from the day each fleet came online.
