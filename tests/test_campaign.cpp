@@ -102,6 +102,8 @@ TEST_CASE("campaign: a failure-free lease trains at full speed and bills take-or
   CHECK(series[5].training_progress == doctest::Approx((5 * day - 600) / (10 * day)));
   CHECK(series[20].gpus_training == 0);
   CHECK(series[20].training_progress == 1);
+  CHECK(series[20].binding == CapacityLimit::None);           // done, still under contract
+  CHECK(series[40].binding == CapacityLimit::ContractEnded);  // term over, work done
   CHECK(series[15].cumulative_cost_usd == doctest::Approx(8'000 * 2.0 * 15 * 24));
 }
 

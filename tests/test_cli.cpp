@@ -130,7 +130,11 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   for (const char* key : {"cheapest", "fastest", "best_time_adjusted"})
     CHECK(results["comparison"][key].is_string());
 
-  CHECK(contains(read_file(dir / "report.md"), "## Verdict"));
+  const std::string report = read_file(dir / "report.md");
+  CHECK(contains(report, "## Verdict"));
+  CHECK(contains(report, "## Capacity and power"));
+  CHECK(contains(report, "**build-colossus**: 2024-03-01 to "));
+  CHECK(contains(report, "| 2024-08 | 54408 |"));  // power-bound: 50 MW grid + turbines run 54,408 GPUs
   for (const char* option : {"lease-oracle", "build-colossus", "hybrid"}) {
     const std::string csv = read_file(dir / fmt::format("series-{}.csv", option));
     CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_powered,gpus_online,gpus_training,"

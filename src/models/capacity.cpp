@@ -14,6 +14,7 @@ std::string_view capacity_limit_name(CapacityLimit limit) {
     case CapacityLimit::Power: return "power";
     case CapacityLimit::BringUp: return "bring-up";
     case CapacityLimit::JobSize: return "job size";
+    case CapacityLimit::ContractEnded: return "contract ended";
   }
   return "unknown";
 }

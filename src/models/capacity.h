@@ -15,6 +15,7 @@ enum class CapacityLimit : std::uint8_t {
   Power,         // installed GPUs the supply cannot run
   BringUp,       // first racks in, network and software not yet training
   JobSize,       // more GPUs online than the job uses
+  ContractEnded, // a lease after its end: nothing left to train on
 };
 std::string_view capacity_limit_name(CapacityLimit limit);
 

@@ -82,6 +82,45 @@ std::string report_markdown(const Results& r) {
     line(row);
   }
   line();
+  line("## Capacity and power");
+  line();
+  line("Energy is what the option's GPUs drew at the facility (PUE included); for a lease, the provider's "
+       "energy is inside the price. Means over replications.");
+  line();
+  line("| option | full capacity on | peak drawn (MW) | energy (MWh) | from grid (MWh) | from turbines (MWh) | "
+       "electricity + fuel |");
+  line("|---|---|---|---|---|---|---|");
+  for (const auto& o : r.options) {
+    const double full = o.metric("full_capacity_days").mean;
+    line(fmt::format("| {} | {} | {:.1f} | {:.0f} | {:.0f} | {:.0f} | {} |", o.name, date_after(r, full),
+                     o.metric("peak_facility_power_mw").mean, o.metric("energy_mwh").mean,
+                     o.metric("energy_grid_mwh").mean, o.metric("energy_turbine_mwh").mean,
+                     format_usd(o.metric("cost_electricity_usd").mean + o.metric("cost_fuel_usd").mean)));
+  }
+  line();
+  line("What held capacity back, day by day (first replication): GPUs that can train = min(delivered, site "
+       "ready, installed, powered, brought up).");
+  line();
+  for (const auto& o : r.options) {
+    std::string periods;
+    for (const auto& p : o.capacity_periods)
+      periods += fmt::format("{}{} to {}: {}", periods.empty() ? "" : "; ", format_date(p.from_day),
+                             format_date(p.to_day), capacity_limit_name(p.limit));
+    line(fmt::format("- **{}**: {}.", o.name, periods));
+  }
+  line();
+  line("Power drawn against supply by month (first replication, until a month after the workload is done):");
+  line();
+  for (const auto& o : r.options) {
+    line(fmt::format("**{}**", o.name));
+    line();
+    line("| month | GPUs online (end) | peak drawn (MW) | supply (MW, end) | binding (end) |");
+    line("|---|---|---|---|---|");
+    for (const auto& m : o.monthly_power)
+      line(fmt::format("| {} | {} | {:.1f} | {:.1f} | {} |", format_date(m.first_day).substr(0, 7), m.gpus_online_end,
+                       m.peak_drawn_mw, m.supply_mw_end, capacity_limit_name(m.limit_end)));
+    line();
+  }
   line("## Where the money goes (nominal, mean over replications)");
   line();
   header = "| option |";

@@ -83,7 +83,8 @@ class OptionSim {
   }
 
   CapacityState lease_state() const {
-    if (!opt.lease || lease_ended) return {0, CapacityLimit::Delivery};
+    if (!opt.lease) return {0, CapacityLimit::Delivery};
+    if (lease_ended) return {0, CapacityLimit::ContractEnded};
     CapacityStages stages;
     stages.nominal = nominal_capacity();
     stages.delivered = std::min(lease_ramp_gpus, opt.lease->max_gpus);
@@ -451,7 +452,7 @@ DailyRow sample(const OptionSim& s) {
   row.grid_mw = s.grid_w / 1e6;
   row.turbine_mw = s.turbine_w / 1e6;
   // Supply and binding limit of the site the job is on (a hybrid: the lease, then the build).
-  const bool build_site = s.job_on_build() || (s.opt.lease && s.lease_ended);
+  const bool build_site = s.opt.build && (s.job_on_build() || s.lease_ended);
   row.power_supply_mw = (build_site ? s.build_supply_w : s.lease_power_w) / 1e6;
   row.binding = (build_site ? s.build_state() : s.lease_state()).limit;
   return row;

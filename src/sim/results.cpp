@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -33,6 +34,45 @@ const MetricSummary& OptionResult::metric(std::string_view wanted) const {
   for (const auto& m : metrics)
     if (m.name == wanted) return m.summary;
   throw std::logic_error(fmt::format("no metric named {}", wanted));
+}
+
+std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series) {
+  std::vector<CapacityPeriod> periods;
+  for (const auto& row : series) {
+    if (!periods.empty() && periods.back().limit == row.binding) {
+      periods.back().to_day = row.day;
+    } else {
+      periods.push_back({row.day, row.day, row.binding});
+    }
+  }
+  return periods;
+}
+
+std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series) {
+  // Months up to and including the one after the workload finished: the rest is flat.
+  std::size_t last = series.size();
+  for (std::size_t i = 0; i < series.size(); ++i)
+    if (series[i].training_progress >= 1) {
+      last = std::min(series.size(), i + 31);
+      break;
+    }
+  std::vector<MonthlyPower> months;
+  std::chrono::year_month current{};
+  for (std::size_t i = 0; i < last; ++i) {
+    const DailyRow& row = series[i];
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{row.day}}};
+    const std::chrono::year_month month{date.year(), date.month()};
+    if (months.empty() || month != current) {
+      months.push_back({row.day, 0, 0, 0, CapacityLimit::None});
+      current = month;
+    }
+    MonthlyPower& m = months.back();
+    m.gpus_online_end = row.gpus_online;
+    m.peak_drawn_mw = std::max(m.peak_drawn_mw, row.facility_power_mw);
+    m.supply_mw_end = row.power_supply_mw;
+    m.limit_end = row.binding;
+  }
+  return months;
 }
 
 namespace {
@@ -74,6 +114,8 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
       o.run_finish_days.push_back(
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});
     if (!outcomes.empty()) o.series = outcomes.front().options[i].series;
+    o.capacity_periods = capacity_periods(o.series);
+    o.monthly_power = monthly_power(o.series);
     r.options.push_back(std::move(o));
   }
   r.comparison.cheapest = best_option(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });

@@ -23,12 +23,29 @@ struct NamedSummary {
   MetricSummary summary;
 };
 
+// A stretch of days with the same binding capacity limit (from the first replication's series).
+struct CapacityPeriod {
+  std::int64_t from_day = 0, to_day = 0;  // inclusive
+  CapacityLimit limit = CapacityLimit::None;
+};
+
+// One calendar month of the first replication: power drawn against supply.
+struct MonthlyPower {
+  std::int64_t first_day = 0;
+  int gpus_online_end = 0;         // on the month's last sampled day
+  double peak_drawn_mw = 0;        // highest daily sample
+  double supply_mw_end = 0;
+  CapacityLimit limit_end = CapacityLimit::None;
+};
+
 struct OptionResult {
   std::string name;
   std::string kind;
   std::vector<NamedSummary> metrics;     // metric_name order, then cost_<category>_usd
   std::vector<NamedSummary> run_finish_days;  // per training run
   std::vector<DailyRow> series;
+  std::vector<CapacityPeriod> capacity_periods;
+  std::vector<MonthlyPower> monthly_power;  // until the month after the workload finished
   const MetricSummary& metric(std::string_view name) const;
 };
 
@@ -48,6 +65,9 @@ struct Results {
   std::vector<OptionResult> options;
   Comparison comparison;
 };
+
+std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series);
+std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series);
 
 Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes);
 
