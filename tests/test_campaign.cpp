@@ -304,3 +304,23 @@ TEST_CASE("campaign: a lease bills only from its billing start") {
   const auto out = run_replications(s, 1);
   CHECK(metric(out[0], 0, Metric::TotalCostUsd) == doctest::Approx(8'000 * 2.0 * 20 * 24));
 }
+
+TEST_CASE("campaign: load swings cap the cluster until batteries arrive, by each policy") {
+  for (const auto kind : {LoadSwingPolicy::Kind::FewerReplicas, LoadSwingPolicy::Kind::Wait}) {
+    Scenario s = base_scenario();
+    s.server.idle_power_w = 2'000;  // swing per GPU: (1,250 - 250) W x PUE 1.2 = 1.2 kW
+    Option build = simple_build(1e9);
+    build.build->supply.swings = {kind, 6e6, 1'024};  // 6 MW of steps: 5,000 GPUs -> 4 replicas
+    build.build->supply.batteries = {{10 * day, 2, 2e6, 4 * joules_per_mwh, 1e6}};
+    s.options = {build};
+    s.workload.runs = {{"only", work_flop(s, 8'000, 30 * day)}};
+    const auto out = run_replications(s, 1);
+    const auto& series = out[0].options[0].series;
+    const int capped = kind == LoadSwingPolicy::Kind::FewerReplicas ? 4'096 : 0;
+    CHECK(series[5].gpus_online == capped);
+    CHECK(series[5].gpus_training == capped);
+    CHECK(series[5].binding == CapacityLimit::PowerSwings);
+    CHECK(series[12].gpus_training == 8'000);  // 6 + 4 MW covers 8,000 x 1.2 kW = 9.6 MW
+    CHECK(series[12].binding == CapacityLimit::None);
+  }
+}

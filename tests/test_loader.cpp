@@ -250,3 +250,12 @@ TEST_CASE("loader: construction phases, long-lead equipment and the lease's bill
   CHECK(s.options[1].build->orders[0].arrival_s == doctest::Approx(111 * 86400.0));
   CHECK(s.options[1].build->gpu_supply_per_s == doctest::Approx(60'000 / (30.4375 * 86400)));
 }
+
+TEST_CASE("loader: load swing policy") {
+  const Scenario s = load_scenario(default_scenario);
+  CHECK(s.options[1].build->supply.swings.kind == LoadSwingPolicy::Kind::FewerReplicas);
+  CHECK(s.options[1].build->supply.swings.step_limit_w == doctest::Approx(50e6));
+  CHECK(s.options[1].build->supply.swings.replica_gpus == 128);
+  CHECK(load_error(default_scenario, {parse_override("options.build-colossus.power.load_swings.policy=shed")})
+            .find("expected one of ignore, fewer_replicas, wait") != std::string::npos);
+}

@@ -124,7 +124,7 @@ TEST_CASE("power supply: step levels, firm power and grid-first dispatch") {
   CHECK(turbine_power_w(s, 49) == 0);
   CHECK(turbine_power_w(s, 50) == doctest::Approx(31.5e6));
   CHECK(firm_power_w(s, 120) == doctest::Approx(81.5e6));  // batteries add no sustained power
-  CHECK(supply_change_times(s) == std::vector<double>{0, 50, 100, 200});
+  CHECK(supply_change_times(s) == std::vector<double>{0, 50, 100, 150, 200});  // batteries: swings
   const Dispatch d = dispatch(s, 120, 70e6);
   CHECK(d.grid_w == 50e6);
   CHECK(d.turbine_w == doctest::Approx(20e6));
@@ -158,4 +158,24 @@ TEST_CASE("capacity: the binding stage is the earliest at the minimum") {
   CHECK(capacity_state(full).online == 8'000);
   CHECK(capacity_state(full).limit == CapacityLimit::None);
   CHECK(capacity_limit_name(CapacityLimit::BringUp) == "bring-up");
+}
+
+TEST_CASE("power supply: load swings capped by policy, batteries covering them") {
+  PowerSupply s;
+  s.grid.steps = {{0, 200e6}};
+  s.batteries = {{100, 10, 2e6, 4 * joules_per_mwh, 1}};  // 20 MW of batteries from t = 100
+  s.swings = {LoadSwingPolicy::Kind::FewerReplicas, 10e6, 128};
+  const double swing_per_gpu_w = 1'000;  // 10 MW of steps fits 10,000 GPUs
+  CHECK(battery_power_w(s, 99) == 0);
+  CHECK(battery_power_w(s, 100) == 20e6);
+  CHECK(swing_limited_gpus(s, 0, 8'000, swing_per_gpu_w) == 8'000);            // fits
+  CHECK(swing_limited_gpus(s, 0, 20'000, swing_per_gpu_w) == 78 * 128);         // whole replicas
+  CHECK(swing_limited_gpus(s, 100, 20'000, swing_per_gpu_w) == 20'000);         // batteries cover 30 MW
+  CHECK(swing_limited_gpus(s, 100, 40'000, swing_per_gpu_w) == 234 * 128);
+  s.swings.kind = LoadSwingPolicy::Kind::Wait;
+  CHECK(swing_limited_gpus(s, 0, 20'000, swing_per_gpu_w) == 0);
+  CHECK(swing_limited_gpus(s, 100, 20'000, swing_per_gpu_w) == 20'000);
+  s.swings.kind = LoadSwingPolicy::Kind::Ignore;
+  CHECK(swing_limited_gpus(s, 0, 1'000'000, swing_per_gpu_w) == 1'000'000);
+  CHECK(supply_change_times(s) == std::vector<double>{0, 100});  // batteries change what fits
 }

@@ -13,6 +13,7 @@ enum class CapacityLimit : std::uint8_t {
   Construction,  // the site is not ready for racks
   Installation,  // delivered GPUs waiting to be racked
   Power,         // installed GPUs the supply cannot run
+  PowerSwings,   // the supply could run them, but not follow their synchronous load swings
   BringUp,       // first racks in, network and software not yet training
   JobSize,       // more GPUs online than the job uses
   ContractEnded, // a lease after its end: nothing left to train on
@@ -28,6 +29,7 @@ struct CapacityStages {
   int site_ready = unlimited;  // 0 before the site can take racks
   int installed = unlimited;
   int powerable = unlimited;   // GPUs the power supply can run
+  int swing_fits = unlimited;  // GPUs whose load swings the site can follow
   int brought_up = unlimited;  // 0 before bring-up is done
   int job_size = unlimited;
 };

@@ -33,10 +33,21 @@ struct BatteryFleet {
   double unit_price_usd = 0;  // purchase and installation
 };
 
+// Synchronous training moves site power by tens of MW within seconds (every GPU pauses together
+// at checkpoints and step boundaries). Grid and turbines tolerate a step of `step_limit_w`;
+// batteries cover more, up to their power. Beyond that the cluster is capped by the policy.
+struct LoadSwingPolicy {
+  enum class Kind { Ignore, FewerReplicas, Wait };
+  Kind kind = Kind::Ignore;
+  double step_limit_w = 0;
+  int replica_gpus = 1;  // data-parallel replica size: the unit in which a job can shrink
+};
+
 struct PowerSupply {
   GridConnection grid;
   std::vector<TurbineFleet> turbines;
   std::vector<BatteryFleet> batteries;
+  LoadSwingPolicy swings;
 };
 
 // The level of a step function at time t (0 before the first step).
@@ -45,6 +56,13 @@ double step_level_w(const std::vector<PowerStep>& steps, double t_s);
 double grid_power_w(const PowerSupply& supply, double t_s);
 double turbine_power_w(const PowerSupply& supply, double t_s);
 double firm_power_w(const PowerSupply& supply, double t_s);
+
+double battery_power_w(const PowerSupply& supply, double t_s);
+
+// GPUs the site may train on when `gpus` are otherwise available and each GPU swings
+// `swing_per_gpu_w` (facility watts between training and pause): FewerReplicas drops whole
+// replicas until the swing fits, Wait allows none until all fit, Ignore does not look.
+int swing_limited_gpus(const PowerSupply& supply, double t_s, int gpus, double swing_per_gpu_w);
 
 // Every time at which firm power changes, sorted, unique, clamped to >= 0.
 std::vector<double> supply_change_times(const PowerSupply& supply);

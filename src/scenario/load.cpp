@@ -114,8 +114,17 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
 }
 
 PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
-  v.allow_keys({"grid", "turbines", "batteries"});
+  v.allow_keys({"grid", "turbines", "batteries", "load_swings"});
   PowerSupply supply;
+  if (auto swings = v.find("load_swings")) {
+    swings->allow_keys({"policy", "step_limit", "replica_gpus"});
+    const std::string policy = swings->at("policy").choice({"ignore", "fewer_replicas", "wait"});
+    supply.swings.kind = policy == "ignore"           ? LoadSwingPolicy::Kind::Ignore
+                         : policy == "fewer_replicas" ? LoadSwingPolicy::Kind::FewerReplicas
+                                                      : LoadSwingPolicy::Kind::Wait;
+    supply.swings.step_limit_w = swings->at("step_limit").non_negative(Dimension::Power);
+    supply.swings.replica_gpus = swings->at("replica_gpus").count(1, max_gpus);
+  }
   const YamlValue grid = v.at("grid");
   grid.allow_keys({"price", "steps"});
   supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);

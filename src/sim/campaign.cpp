@@ -100,6 +100,10 @@ class OptionSim {
     stages.site_ready = site_ready ? unlimited : 0;
     stages.installed = build_installed;
     stages.powerable = powerable_gpus(build_supply_w, sc.server, opt.build->pue);
+    const int otherwise = std::min({build_delivered, build_installed, stages.powerable});
+    const double swing_per_gpu_w = (it_power_per_gpu_w(sc.server) - idle_power_per_gpu_w()) * opt.build->pue;
+    const int fits = swing_limited_gpus(opt.build->supply, now(), otherwise, swing_per_gpu_w);
+    stages.swing_fits = fits < otherwise ? fits : unlimited;
     stages.brought_up = bring_up_done ? unlimited : 0;
     stages.job_size = sc.workload.max_job_gpus;
     return capacity_state(stages);
