@@ -324,3 +324,29 @@ TEST_CASE("campaign: load swings cap the cluster until batteries arrive, by each
     CHECK(series[12].binding == CapacityLimit::None);
   }
 }
+
+TEST_CASE("campaign: failed servers are out for repair; daily energy adds up to the total") {
+  Scenario s = base_scenario();
+  s.server.idle_power_w = 2'000;
+  s.options = {simple_lease()};
+  s.reliability = {1.0 / (1000 * day), 600, 5, 0, 2 * day};  // about one failure a day, 2-day repairs
+  s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
+  const auto out = run_replications(s, 1);
+  const auto& series = out[0].options[0].series;
+  REQUIRE(metric(out[0], 0, Metric::Interruptions) > 5);
+  bool saw_repair = false;
+  double energy_mwh = 0;
+  for (const auto& row : series) {
+    CHECK(row.gpus_online <= row.gpus_healthy);
+    CHECK(row.gpus_training <= row.gpus_online);
+    if (row.gpus_healthy < 8'000 && row.training_progress < 1) {
+      saw_repair = true;
+      CHECK(row.binding == CapacityLimit::Repair);
+      CHECK(8'000 - row.gpus_healthy <= 8 * 8);  // a handful of servers at a time
+    }
+    energy_mwh += row.energy_mwh;
+  }
+  CHECK(saw_repair);
+  CHECK(energy_mwh == doctest::Approx(metric(out[0], 0, Metric::EnergyMwh)));
+  CHECK(metric(out[0], 0, Metric::FullCapacityDays) == 0);  // repairs do not make it flicker
+}

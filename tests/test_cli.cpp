@@ -99,6 +99,7 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
     const auto& option = results["options"][i];
     CHECK(option["name"] == expected_options[i].first);
     CHECK(option["kind"] == expected_options[i].second);
+    CHECK(option["full_capacity_date"].get<std::string>().starts_with("202"));
     for (const char* name : {"time_to_train_days", "total_cost_usd", "npv_cost_usd", "gpu_hours",
                              "effective_training_time_ratio", "mfu", "energy_mwh", "peak_facility_power_mw",
                              "interruptions"}) {
@@ -139,9 +140,9 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   CHECK(contains(report, "power swings"));
   for (const char* option : {"lease-oracle", "build-colossus", "hybrid"}) {
     const std::string csv = read_file(dir / fmt::format("series-{}.csv", option));
-    CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_powered,gpus_online,gpus_training,"
-                          "training_progress,cumulative_cost_usd,facility_power_mw,grid_mw,turbine_mw,power_supply_mw,"
-                          "binding_constraint\n"));
+    CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_healthy,gpus_powered,gpus_online,gpus_training,"
+                          "training_progress,cumulative_cost_usd,facility_power_mw,grid_mw,turbine_mw,grid_supply_mw,"
+                          "turbine_supply_mw,power_supply_mw,energy_mwh,energy_cost_usd,binding_constraint\n"));
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 1097);  // header + days 0..1096
     CHECK(contains(csv, "\n2024-03-01,"));
   }

@@ -134,12 +134,12 @@ TEST_CASE("loader: missing key names the mapping it belongs to") {
 }
 
 TEST_CASE("loader: wrong dimension names what was expected and what was given") {
-  const std::string text = variant("power: 10.2 kW", "power: 10.2 kWh");
+  const std::string text = variant("overhead_power: 4.6 kW", "overhead_power: 4.6 kWh");
   const std::string path = scratch("wrong-dimension", text);
-  const auto [line, column] = where(text, "10.2 kWh");
-  CHECK(load_error(path) == fmt::format("{}:{}:{}: hardware.server.power: expected a power such as 150 MW, got "
-                                        "\"10.2 kWh\" (kWh is an energy)",
-                                        path, line, column + 5));
+  const auto [line, column] = where(text, "4.6 kWh");
+  CHECK(load_error(path) == fmt::format("{}:{}:{}: hardware.server.overhead_power: expected a power such as 150 MW, "
+                                        "got \"4.6 kWh\" (kWh is an energy)",
+                                        path, line, column + 4));
 }
 
 TEST_CASE("loader: a value without its unit is an error") {
@@ -224,7 +224,7 @@ TEST_CASE("loader: option names, installation rate in GPUs, idle power") {
   const Scenario gpus = load_scenario(default_scenario, {parse_override("options.build-colossus.installation_rate=1600 GPUs/day")});
   CHECK(gpus.options[1].build->install_racks_per_s == doctest::Approx(racks.options[1].build->install_racks_per_s));
   CHECK(load_error(default_scenario, {parse_override("hardware.server.idle_power=11 kW")})
-            .find("hardware.server.idle_power: must not exceed the server's power") != std::string::npos);
+            .find("hardware.server.idle_power: must not exceed the server's training power (10200 W") != std::string::npos);
 }
 
 TEST_CASE("loader: construction phases, long-lead equipment and the lease's billing start") {

@@ -11,6 +11,7 @@ std::string_view capacity_limit_name(CapacityLimit limit) {
     case CapacityLimit::Delivery: return "delivery";
     case CapacityLimit::Construction: return "construction";
     case CapacityLimit::Installation: return "installation";
+    case CapacityLimit::Repair: return "repair";
     case CapacityLimit::Power: return "power";
     case CapacityLimit::PowerSwings: return "power swings";
     case CapacityLimit::BringUp: return "bring-up";
@@ -23,7 +24,8 @@ std::string_view capacity_limit_name(CapacityLimit limit) {
 CapacityState capacity_state(const CapacityStages& s) {
   const std::pair<int, CapacityLimit> stages[] = {
       {s.delivered, CapacityLimit::Delivery},   {s.site_ready, CapacityLimit::Construction},
-      {s.installed, CapacityLimit::Installation}, {s.powerable, CapacityLimit::Power},
+      {s.installed, CapacityLimit::Installation}, {s.healthy, CapacityLimit::Repair},
+      {s.powerable, CapacityLimit::Power},
       {s.swing_fits, CapacityLimit::PowerSwings}, {s.brought_up, CapacityLimit::BringUp},
       {s.job_size, CapacityLimit::JobSize},
   };
@@ -31,7 +33,8 @@ CapacityState capacity_state(const CapacityStages& s) {
   for (const auto& [gpus, limit] : stages)
     if (gpus < state.online) state = {gpus, limit};
   // GPUs online are not cut by the job size; it only names why the job uses fewer than nominal.
-  state.online = std::min({s.delivered, s.site_ready, s.installed, s.powerable, s.swing_fits, s.brought_up});
+  state.online =
+      std::min({s.delivered, s.site_ready, s.installed, s.healthy, s.powerable, s.swing_fits, s.brought_up});
   if (std::min(state.online, s.job_size) >= s.nominal) state.limit = CapacityLimit::None;
   return state;
 }

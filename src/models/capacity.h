@@ -12,6 +12,7 @@ enum class CapacityLimit : std::uint8_t {
   Delivery,      // GPUs not shipped yet (vendor lead time and supply, or the provider's ramp)
   Construction,  // the site is not ready for racks
   Installation,  // delivered GPUs waiting to be racked
+  Repair,        // failed servers out for diagnosis and repair
   Power,         // installed GPUs the supply cannot run
   PowerSwings,   // the supply could run them, but not follow their synchronous load swings
   BringUp,       // first racks in, network and software not yet training
@@ -28,6 +29,7 @@ struct CapacityStages {
   int delivered = unlimited;
   int site_ready = unlimited;  // 0 before the site can take racks
   int installed = unlimited;
+  int healthy = unlimited;     // installed (or delivered, for a lease) minus servers in repair
   int powerable = unlimited;   // GPUs the power supply can run
   int swing_fits = unlimited;  // GPUs whose load swings the site can follow
   int brought_up = unlimited;  // 0 before bring-up is done

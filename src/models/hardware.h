@@ -12,7 +12,7 @@ struct GpuSpec {
 
 struct ServerSpec {
   int gpus_per_server = 0;
-  double it_power_w = 0;    // whole server at full load (GPUs, CPUs, NICs, fans): training
+  double it_power_w = 0;    // whole server training: GPUs at TDP plus the rest at full load
   double idle_power_w = 0;  // powered on, not computing: waiting, restarting, checkpointing
 };
 

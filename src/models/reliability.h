@@ -8,6 +8,7 @@ struct ReliabilityPolicy {
   double restart_s = 0;                     // detection + replacement + restart + reload
   double checkpoint_blocking_s = 0;         // training pauses this long per checkpoint
   double checkpoint_interval_s = 0;         // work between checkpoints; 0 = Young's optimum
+  double repair_s = 0;                      // a failed server is out of service this long
 };
 
 // A failure on any of the job's nodes interrupts the whole job, so rates add up.

@@ -44,7 +44,13 @@ std::string results_json(const Results& results) {
     Json runs = Json::array();
     for (const auto& run : o.run_finish_days)
       runs.push_back(Json{{"name", run.name}, {"finish_days", summary_json(run.summary, o.name + ".runs")}});
-    options.push_back(Json{{"name", o.name}, {"kind", o.kind}, {"metrics", metrics}, {"runs", runs}});
+    // The date of the median full-capacity day, for people reading the file.
+    const auto full_day = results.start_day + static_cast<std::int64_t>(o.metric("full_capacity_days").p50);
+    options.push_back(Json{{"name", o.name},
+                           {"kind", o.kind},
+                           {"full_capacity_date", format_date(full_day)},
+                           {"metrics", metrics},
+                           {"runs", runs}});
   }
   root["options"] = options;
   root["comparison"] = Json{{"cheapest", results.comparison.cheapest},

@@ -30,13 +30,17 @@ GpuSpec load_gpu(const YamlValue& v) {
                  v.at("tdp").positive(Dimension::Power)};
 }
 
-ServerSpec load_server(const YamlValue& v) {
-  v.allow_keys({"gpus", "power", "idle_power"});
-  ServerSpec server{v.at("gpus").count(1, 1024), v.at("power").positive(Dimension::Power), 0};
+// Training power = GPUs x TDP + everything else in the server at full load.
+ServerSpec load_server(const YamlValue& v, const GpuSpec& gpu) {
+  v.allow_keys({"gpus", "overhead_power", "idle_power"});
+  ServerSpec server;
+  server.gpus_per_server = v.at("gpus").count(1, 1024);
+  server.it_power_w = server.gpus_per_server * gpu.tdp_w + v.at("overhead_power").non_negative(Dimension::Power);
   const YamlValue idle = v.at("idle_power");
   server.idle_power_w = idle.non_negative(Dimension::Power);
   if (server.idle_power_w > server.it_power_w)
-    idle.fail(fmt::format("must not exceed the server's power ({} W)", server.it_power_w));
+    idle.fail(fmt::format("must not exceed the server's training power ({} W = GPUs x TDP + overhead_power)",
+                          server.it_power_w));
   return server;
 }
 
@@ -58,10 +62,11 @@ Workload load_workload(const YamlValue& v) {
 }
 
 ReliabilityPolicy load_reliability(const YamlValue& v) {
-  v.allow_keys({"node_failure_rate", "restart_time", "checkpoint_blocking", "checkpoint_interval"});
+  v.allow_keys({"node_failure_rate", "restart_time", "repair_time", "checkpoint_blocking", "checkpoint_interval"});
   ReliabilityPolicy r;
   r.node_failure_rate_per_node_s = v.at("node_failure_rate").non_negative(Dimension::RatePerNodeTime);
   r.restart_s = v.at("restart_time").non_negative(Dimension::Duration);
+  r.repair_s = v.at("repair_time").non_negative(Dimension::Duration);
   r.checkpoint_blocking_s = v.at("checkpoint_blocking").non_negative(Dimension::Duration);
   const YamlValue interval = v.at("checkpoint_interval");
   // "young" asks for Young's optimum at the current job size; a duration fixes it.
@@ -300,7 +305,7 @@ Scenario load_scenario(const std::string& file, const std::vector<Override>& ove
   const YamlValue hardware = root.at("hardware");
   hardware.allow_keys({"gpu", "server"});
   s.gpu = load_gpu(hardware.at("gpu"));
-  s.server = load_server(hardware.at("server"));
+  s.server = load_server(hardware.at("server"), s.gpu);
   s.workload = load_workload(root.at("workload"));
   s.reliability = load_reliability(root.at("reliability"));
   const Clock clock{s.start_day};

@@ -44,6 +44,7 @@ class OptionSim {
   int build_delivered = 0;
   std::vector<std::pair<double, double>> it_purchases;  // (time, USD) of servers and network
   int build_installed = 0;
+  int build_in_repair = 0, lease_in_repair = 0;  // GPUs of failed servers, per site
   bool site_ready = false;
   bool bring_up_done = false;
   double build_supply_w = 0;
@@ -65,6 +66,7 @@ class OptionSim {
   double meter_t = 0;
   double energy_j = 0, grid_energy_j = 0, turbine_energy_j = 0;
   double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
+  double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
   // Rates in force since meter_t (set by recompute()).
   double billed_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
   bool capacity_available = false;
@@ -82,25 +84,29 @@ class OptionSim {
     return whole_servers_gpus(std::min(total, sc.workload.max_job_gpus), sc.server);
   }
 
-  CapacityState lease_state() const {
+  // `count_repair` = false asks what the site could run with every server healthy: whether it
+  // has reached full capacity does not flicker with each failure.
+  CapacityState lease_state(bool count_repair = true) const {
     if (!opt.lease) return {0, CapacityLimit::Delivery};
     if (lease_ended) return {0, CapacityLimit::ContractEnded};
     CapacityStages stages;
     stages.nominal = nominal_capacity();
     stages.delivered = std::min(lease_ramp_gpus, opt.lease->max_gpus);
+    if (count_repair) stages.healthy = std::max(0, stages.delivered - lease_in_repair);
     stages.powerable = powerable_gpus(lease_power_w, sc.server, opt.lease->pue);
     stages.job_size = sc.workload.max_job_gpus;
     return capacity_state(stages);
   }
-  CapacityState build_state() const {
+  CapacityState build_state(bool count_repair = true) const {
     if (!opt.build) return {0, CapacityLimit::Delivery};
     CapacityStages stages;
     stages.nominal = nominal_capacity();
     stages.delivered = build_delivered;
     stages.site_ready = site_ready ? unlimited : 0;
     stages.installed = build_installed;
+    if (count_repair) stages.healthy = std::max(0, build_installed - build_in_repair);
     stages.powerable = powerable_gpus(build_supply_w, sc.server, opt.build->pue);
-    const int otherwise = std::min({build_delivered, build_installed, stages.powerable});
+    const int otherwise = std::min({build_delivered, build_installed, stages.healthy, stages.powerable});
     const double swing_per_gpu_w = (it_power_per_gpu_w(sc.server) - idle_power_per_gpu_w()) * opt.build->pue;
     const int fits = swing_limited_gpus(opt.build->supply, now(), otherwise, swing_per_gpu_w);
     stages.swing_fits = fits < otherwise ? fits : unlimited;
@@ -111,8 +117,9 @@ class OptionSim {
   // The lease delivers only what the provider's site can power (and bills what it delivers).
   int lease_delivered() const { return lease_state().online; }
   // Installed servers that the supply can run: powered on, idle unless training.
+  int build_healthy() const { return std::max(0, build_installed - build_in_repair); }
   int build_powered() const {
-    return opt.build ? std::min(build_installed, powerable_gpus(build_supply_w, sc.server, opt.build->pue)) : 0;
+    return opt.build ? std::min(build_healthy(), powerable_gpus(build_supply_w, sc.server, opt.build->pue)) : 0;
   }
   int build_trainable() const { return build_state().online; }
   bool job_on_build() const { return opt.kind == OptionKind::Build || moved_to_build; }
@@ -213,7 +220,21 @@ class OptionSim {
     }
     if (t <= horizon()) peak_power_w = std::max(peak_power_w, power_w);
     capacity_available = !workload_done && available_gpus() > 0;
-    if (full_capacity_s == never && available_gpus() >= nominal_capacity()) full_capacity_s = t;
+    if (full_capacity_s == never && nominal_capacity() > 0) {
+      const int site = job_on_build() ? build_state(false).online : lease_state(false).online;
+      if (std::min(site, sc.workload.max_job_gpus) >= nominal_capacity()) full_capacity_s = t;
+    }
+  }
+
+  // The failed server leaves its site's healthy pool until it is repaired.
+  void start_repair(bool on_build) {
+    const int gpus = sc.server.gpus_per_server;
+    update([&] { (on_build ? build_in_repair : lease_in_repair) += gpus; });
+    sg4::Actor::create("repair", sg4::this_actor::get_host(), [this, on_build, gpus] {
+      sg4::this_actor::sleep_for(sc.reliability.repair_s);
+      std::unique_lock lock(*mutex);
+      update([&] { (on_build ? build_in_repair : lease_in_repair) -= gpus; });
+    });
   }
 
   // Time to the next job-wide interruption at this size. Exponential failures are memoryless,
@@ -416,6 +437,7 @@ void training_job(OptionSim& s) {
       } else if (now() >= wake && wake == failure) {
         kept_work_s = committed_work_s(cycle, elapsed);  // work since the last checkpoint is lost
         ++s.interruptions;
+        s.start_repair(on_build);
       } else {
         // A planned stop (resize, move, horizon): the job checkpoints what it has done.
         kept_work_s = work_done_s(cycle, elapsed);
@@ -441,12 +463,13 @@ void training_job(OptionSim& s) {
 
 // --- meters ----------------------------------------------------------------------------------
 
-DailyRow sample(const OptionSim& s) {
+DailyRow sample(OptionSim& s) {
   DailyRow row;
   row.day = s.sc.start_day + static_cast<std::int64_t>(std::llround(now() / seconds_per_day));
   const int lease = s.lease_delivered();
   row.gpus_delivered = lease + s.build_delivered;
   row.gpus_installed = lease + s.build_installed;
+  row.gpus_healthy = lease + s.build_healthy();
   row.gpus_powered = lease + s.build_powered();
   row.gpus_online = lease + s.build_trainable();
   row.gpus_training = s.job_gpus;
@@ -458,7 +481,18 @@ DailyRow sample(const OptionSim& s) {
   // Supply and binding limit of the site the job is on (a hybrid: the lease, then the build).
   const bool build_site = s.opt.build && (s.job_on_build() || s.lease_ended);
   row.power_supply_mw = (build_site ? s.build_supply_w : s.lease_power_w) / 1e6;
+  if (s.opt.build) {
+    row.grid_supply_mw = grid_power_w(s.opt.build->supply, now()) / 1e6;
+    row.turbine_supply_mw = turbine_power_w(s.opt.build->supply, now()) / 1e6;
+  }
   row.binding = (build_site ? s.build_state() : s.lease_state()).limit;
+  // Energy and its cost since the previous sample: differences of the meters.
+  const double energy_cost_usd =
+      s.ledger.nominal_usd(CostCategory::Electricity) + s.ledger.nominal_usd(CostCategory::Fuel);
+  row.energy_mwh = (s.energy_j - s.sampled_energy_j) / joules_per_mwh;
+  row.energy_cost_usd = energy_cost_usd - s.sampled_energy_cost_usd;
+  s.sampled_energy_j = s.energy_j;
+  s.sampled_energy_cost_usd = energy_cost_usd;
   return row;
 }
 

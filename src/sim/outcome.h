@@ -35,6 +35,7 @@ struct DailyRow {
   std::int64_t day = 0;  // days since 1970-01-01
   int gpus_delivered = 0;
   int gpus_installed = 0;
+  int gpus_healthy = 0;   // installed, minus servers in repair
   int gpus_powered = 0;   // installed and within the power supply
   int gpus_online = 0;    // powered and brought up: able to train
   int gpus_training = 0;  // held by the training job
@@ -43,7 +44,11 @@ struct DailyRow {
   double facility_power_mw = 0;  // drawn, all sources
   double grid_mw = 0;            // drawn from our grid connection
   double turbine_mw = 0;         // drawn from our turbines
-  double power_supply_mw = 0;    // firm supply available (ours, plus the provider's cap for a lease)
+  double grid_supply_mw = 0;     // available from our grid connection
+  double turbine_supply_mw = 0;  // available from our turbines
+  double power_supply_mw = 0;    // firm supply of the job's site (the provider's cap for a lease)
+  double energy_mwh = 0;         // drawn during the day before this sample
+  double energy_cost_usd = 0;    // electricity and fuel for that energy
   CapacityLimit binding = CapacityLimit::None;
 };
 
