@@ -16,6 +16,16 @@ namespace {
 
 constexpr double day = seconds_per_day;
 
+// One failure class at `rate` per node-second; checkpoints block for `blocking_s` (size 0).
+ReliabilityPolicy reliability(double rate_per_node_s, double restart_s, double blocking_s, double repair_s = 0) {
+  ReliabilityPolicy r;
+  if (rate_per_node_s > 0) r.classes = {{"any", rate_per_node_s, 1, repair_s, 1, 0}};
+  r.restart_s = restart_s;
+  r.checkpoint.rule = CheckpointIntervalRule::Young;
+  r.checkpoint.blocking_overhead_s = blocking_s;
+  return r;
+}
+
 Scenario base_scenario() {
   Scenario s;
   s.name = "test";
@@ -31,7 +41,7 @@ Scenario base_scenario() {
   s.workload.mfu = 0.5;
   s.workload.max_job_gpus = 100'000;
   s.workload.min_job_gpus = 8;
-  s.reliability = {0, 600, 0, 0};
+  s.reliability = reliability(0, 600, 0);
   return s;
 }
 
@@ -182,7 +192,7 @@ TEST_CASE("campaign: interruptions follow N x rate x time within a Poisson toler
   s.options = {simple_lease()};
   s.horizon_s = 40 * day;
   s.replications = 20;
-  s.reliability = {1.0 / (1000 * day), 60, 0, 0};  // 1,000 nodes: one interruption a day
+  s.reliability = reliability(1.0 / (1000 * day), 60, 0);  // 1,000 nodes: one interruption a day
   s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
   const auto out = run_replications(s, 2);
   double interruptions = 0, running_s = 0;
@@ -195,7 +205,7 @@ TEST_CASE("campaign: interruptions follow N x rate x time within a Poisson toler
     CHECK(metric(r, 0, Metric::TimeToTrainDays) * day >= doctest::Approx(20 * day + restarts_s));
     CHECK(metric(r, 0, Metric::TimeToTrainDays) * day <= doctest::Approx(20 * day + 2 * restarts_s));
   }
-  const double expected = 1000 * s.reliability.node_failure_rate_per_node_s * running_s;
+  const double expected = 1000 * s.reliability.classes[0].rate_per_node_s * running_s;
   CHECK(std::fabs(interruptions - expected) < 4 * std::sqrt(expected));
 }
 
@@ -203,7 +213,7 @@ TEST_CASE("campaign: same seed, same bits, whatever the parallelism; another see
   Scenario s = base_scenario();
   s.options = {simple_lease(), simple_build(1e9)};
   s.replications = 5;
-  s.reliability = {2.0 / (1000 * day), 600, 5, 0};
+  s.reliability = reliability(2.0 / (1000 * day), 600, 5);
   s.workload.runs = {{"a", work_flop(s, 8'000, 3 * day)}, {"b", work_flop(s, 8'000, 6 * day)}};
   const auto serial = run_replications(s, 1);
   const auto parallel = run_replications(s, 3);
@@ -253,16 +263,18 @@ TEST_CASE("campaign: the series names the binding constraint, and growth restart
   CHECK(series[25].power_supply_mw == doctest::Approx(8));
 }
 
-TEST_CASE("campaign: idle servers of our own site draw idle power") {
+TEST_CASE("campaign: idle servers of our own site draw idle power until the workload is done") {
   Scenario s = base_scenario();
   s.server.idle_power_w = 2'400;  // 300 W per GPU
   s.options = {simple_build(1e9)};
   s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
   const auto out = run_replications(s, 1);
   const auto& series = out[0].options[0].series;
-  CHECK(series[20].gpus_training == 0);
-  CHECK(series[20].facility_power_mw == doctest::Approx(8'000 * 300 * 1.2 / 1e6));  // done: all idle
+  CHECK(series[3].gpus_training == 0);  // installed, bring-up not done: idle
+  CHECK(series[3].facility_power_mw == doctest::Approx(series[3].gpus_powered * 300 * 1.2 / 1e6));
+  CHECK(series[3].facility_power_mw > 0);
   CHECK(series[5].facility_power_mw == doctest::Approx(8'000 * 1'250 * 1.2 / 1e6));  // training
+  CHECK(series[20].facility_power_mw == 0);  // done: what the servers do next is not this workload
 }
 
 TEST_CASE("campaign: long-lead equipment gates construction, and facility cost is paid by phase") {
@@ -329,7 +341,7 @@ TEST_CASE("campaign: failed servers are out for repair; daily energy adds up to 
   Scenario s = base_scenario();
   s.server.idle_power_w = 2'000;
   s.options = {simple_lease()};
-  s.reliability = {1.0 / (1000 * day), 600, 5, 0, 2 * day};  // about one failure a day, 2-day repairs
+  s.reliability = reliability(1.0 / (1000 * day), 600, 5, 2 * day);  // about one failure a day, 2-day repairs
   s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
   const auto out = run_replications(s, 1);
   const auto& series = out[0].options[0].series;
@@ -349,4 +361,118 @@ TEST_CASE("campaign: failed servers are out for repair; daily energy adds up to 
   CHECK(saw_repair);
   CHECK(energy_mwh == doctest::Approx(metric(out[0], 0, Metric::EnergyMwh)));
   CHECK(metric(out[0], 0, Metric::FullCapacityDays) == 0);  // repairs do not make it flicker
+}
+
+namespace {
+
+// 8,000 leased GPUs (1,000 servers) for as long as needed, one failure class.
+Scenario steady_job(double mtbi_s, double blocking_s, double restart_s, double work_days) {
+  Scenario s = base_scenario();
+  s.horizon_s = 400 * day;
+  Option lease = simple_lease();
+  lease.lease->term_s = 400 * day;
+  s.options = {lease};
+  s.reliability = reliability(1 / (1'000 * mtbi_s), restart_s, blocking_s);
+  s.workload.runs = {{"steady", work_flop(s, 8'000, work_days * day), 0}};
+  return s;
+}
+
+double mean_metric(const std::vector<ReplicationOutcome>& out, Metric m) {
+  double sum = 0;
+  for (const auto& r : out) sum += r.options[0][m];
+  return sum / static_cast<double>(out.size());
+}
+
+}  // namespace
+
+TEST_CASE("reliability: simulated ETTR of a constant-size job agrees with the closed form within 1 %") {
+  const double mtbi_s = 3'600, blocking_s = 60, restart_s = 300;
+  Scenario s = steady_job(mtbi_s, blocking_s, restart_s, 30);
+  s.replications = 16;
+  const auto out = run_replications(s, 2);
+  const double tau = young_interval_s(blocking_s, mtbi_s);
+  const double expected = expected_ettr(1 / mtbi_s, tau, blocking_s, restart_s);
+  const double simulated = mean_metric(out, Metric::EffectiveTrainingTimeRatio);
+  MESSAGE("ETTR simulated ", simulated, ", closed form ", expected);
+  CHECK(simulated == doctest::Approx(expected).epsilon(0.01));
+  // GPU time adds up: useful work plus every cause of loss.
+  for (const auto& r : out) {
+    double lost = 0;
+    for (double h : r.options[0].lost_gpu_hours) lost += h;
+    CHECK(r.options[0][Metric::GpuHours] == doctest::Approx(8'000 * 30 * 24 + lost));
+  }
+}
+
+TEST_CASE("reliability: the optimal checkpoint interval beats half and twice of it") {
+  const double mtbi_s = 3'600, blocking_s = 60, restart_s = 300;
+  const double best = daly_interval_s(blocking_s, mtbi_s);
+  std::vector<double> ettr;
+  for (double factor : {0.5, 1.0, 2.0}) {
+    Scenario s = steady_job(mtbi_s, blocking_s, restart_s, 20);
+    s.replications = 8;
+    s.reliability.checkpoint.rule = CheckpointIntervalRule::Fixed;
+    s.reliability.checkpoint.fixed_interval_s = best * factor;
+    ettr.push_back(mean_metric(run_replications(s, 2), Metric::EffectiveTrainingTimeRatio));
+  }
+  MESSAGE("ETTR at 0.5x, 1x, 2x the Daly interval: ", ettr[0], ", ", ettr[1], ", ", ettr[2]);
+  CHECK(ettr[1] > ettr[0]);
+  CHECK(ettr[1] > ettr[2]);
+}
+
+TEST_CASE("reliability: hot spares keep the job's size; without them it shrinks or waits") {
+  for (const auto policy : {OutOfSpares::Shrink, OutOfSpares::Wait}) {
+    Scenario s = steady_job(6 * 3'600, 5, 300, 20);
+    s.reliability.classes[0].repair_s = 2 * day;  // ~8 servers in repair at a time
+    s.reliability.out_of_spares = policy;
+    s.reliability.spare_servers = 40;
+    auto out = run_replications(s, 1);
+    for (const auto& row : out[0].options[0].series)
+      if (row.training_progress > 0 && row.training_progress < 1 && row.gpus_training > 0)
+        CHECK(row.gpus_training == 8'000 - 40 * 8);  // spares cover every repair
+    s.reliability.spare_servers = 0;
+    out = run_replications(s, 1);
+    bool shrank = false, waited = false;
+    for (const auto& row : out[0].options[0].series) {
+      if (row.training_progress <= 0 || row.training_progress >= 1) continue;
+      if (row.gpus_training > 0 && row.gpus_training < 8'000) shrank = true;
+      if (row.gpus_training == 0 && row.gpus_healthy < 8'000) waited = true;
+    }
+    if (policy == OutOfSpares::Shrink) CHECK(shrank);
+    if (policy == OutOfSpares::Wait) CHECK(!shrank);
+  }
+}
+
+TEST_CASE("reliability: late-detected corruption and planned maintenance") {
+  // Silent data corruption found 6 h late rolls back past the checkpoints taken since, into
+  // earlier segments when needed. Rare enough here (every 2 days) that rollbacks seldom overlap.
+  Scenario s = steady_job(48 * 3'600, 5, 300, 60);
+  s.reliability.classes[0].detection_delay_s = 6 * 3'600;
+  const auto late = run_replications(s, 1);
+  s.reliability.classes[0].detection_delay_s = 0;
+  const auto prompt = run_replications(s, 1);
+  const auto failed_work = [](const std::vector<ReplicationOutcome>& out) {
+    return out[0].options[0].lost_gpu_hours[static_cast<std::size_t>(Lost::FailedWork)];
+  };
+  const double interruptions = late[0].options[0][Metric::Interruptions];
+  CHECK(failed_work(late) > failed_work(prompt) + 0.7 * interruptions * 8'000 * 6);
+  CHECK(failed_work(late) < failed_work(prompt) + 1.1 * interruptions * 8'000 * 6);
+  // Planned maintenance every day: ~one stop a day, no work thrown away, downtime booked.
+  Scenario m = steady_job(1e12, 5, 300, 10);  // (practically) no failures
+  m.reliability.planned_interval_s = day;
+  m.reliability.planned_downtime_s = 1'800;
+  const auto maintained = run_replications(m, 1);
+  const auto& o = maintained[0].options[0];
+  CHECK(o[Metric::PlannedInterruptions] == 10);  // days 1..10 of ~10.2 days of wall time
+  CHECK(o.lost_gpu_hours[static_cast<std::size_t>(Lost::FailedWork)] == 0);
+  CHECK(o.lost_gpu_hours[static_cast<std::size_t>(Lost::Maintenance)] == doctest::Approx(10 * 8'000 * 0.5));
+}
+
+TEST_CASE("reliability: Weibull failures keep their mean rate") {
+  Scenario s = steady_job(3'600, 5, 60, 20);
+  s.reliability.classes[0].weibull_shape = 0.7;
+  s.replications = 8;
+  const auto out = run_replications(s, 2);
+  const double running_s = mean_metric(out, Metric::GpuHours) * 3'600 / 8'000;
+  const double expected = running_s / 3'600;
+  CHECK(std::fabs(mean_metric(out, Metric::Interruptions) - expected) < 0.1 * expected);
 }

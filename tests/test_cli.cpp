@@ -31,8 +31,11 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
+// Per process: CTest runs cases in parallel, and other builds' suites may run at the same time.
+fs::path scratch_root() { return fs::temp_directory_path() / fmt::format("bvr-cli-tests-{}", getpid()); }
+
 fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "bvr-cli-tests" / name;
+  const fs::path dir = scratch_root() / name;
   fs::remove_all(dir);
   fs::create_directories(dir.parent_path());
   return dir;
@@ -41,7 +44,7 @@ fs::path scratch_dir(const std::string& name) {
 // CTest runs test cases in parallel processes: each call gets its own capture files.
 Ran run(const std::string& args) {
   static int calls = 0;
-  const fs::path io = fs::temp_directory_path() / "bvr-cli-tests" / fmt::format("io-{}-{}", getpid(), calls++);
+  const fs::path io = scratch_root() / fmt::format("io-{}", calls++);
   fs::create_directories(io);
   const std::string command = fmt::format("{} {} > {}/stdout 2> {}/stderr", bvr, args, io.string(), io.string());
   const int status = std::system(command.c_str());

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "scenario/input_error.h"
 #include "scenario/load.h"
 
@@ -26,7 +28,8 @@ std::string read_file(const std::string& path) {
 
 // Writes `text` to a scratch file named after the test and returns its path.
 std::string scratch(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "bvr-loader-tests";
+  // Per process: other test processes may write scratch files at the same time.
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("bvr-loader-tests-{}", getpid());
   std::filesystem::create_directories(dir);
   const std::string path = (dir / (name + ".yaml")).string();
   std::ofstream(path) << text;
@@ -71,7 +74,14 @@ TEST_CASE("loader: the default scenario loads with units resolved") {
   CHECK(s.workload.mfu == doctest::Approx(0.38));
   REQUIRE(s.workload.runs.size() == 2);
   CHECK(s.workload.runs[1].compute_flop == doctest::Approx(10 * s.workload.runs[0].compute_flop));
-  CHECK(s.reliability.node_failure_rate_per_node_s == doctest::Approx(2.34 / 1000 / 86400));
+  REQUIRE(s.reliability.classes.size() == 7);
+  CHECK(total_rate_per_node_s(s.reliability) * 1000 * 86400 == doctest::Approx(3.79).epsilon(0.01));
+  CHECK(s.reliability.classes[6].detection_delay_s == doctest::Approx(3600.0));
+  CHECK(s.reliability.classes[3].servers_out == 0);
+  CHECK(s.reliability.checkpoint.rule == CheckpointIntervalRule::Daly);
+  CHECK(s.reliability.checkpoint.host_copy_bytes_per_s_per_gpu == doctest::Approx(50e9));
+  CHECK(s.reliability.planned_interval_s == doctest::Approx(27.6 * 3600));
+  CHECK(s.workload.runs[0].parameters == doctest::Approx(314e9));
   CHECK(s.discount_rate == doctest::Approx(0.12));
   REQUIRE(s.options.size() == 3);
   CHECK(s.options[0].kind == OptionKind::Lease);
@@ -258,4 +268,21 @@ TEST_CASE("loader: load swing policy") {
   CHECK(s.options[1].build->supply.swings.replica_gpus == 128);
   CHECK(load_error(default_scenario, {parse_override("options.build-colossus.power.load_swings.policy=shed")})
             .find("expected one of ignore, fewer_replicas, wait") != std::string::npos);
+}
+
+TEST_CASE("loader: failure classes and checkpoints") {
+  CHECK(load_error(default_scenario, {parse_override("reliability.failure_classes.1.name=gpu")})
+            .find("reliability.failure_classes.1.name: failure class \"gpu\" is listed twice") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("reliability.failure_classes.0.weibull_shape=30")})
+            .find("expected a Weibull shape from 0.1 to 10") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("reliability.failure_classes.0.rate=2 per hour")})
+            .find("reliability.failure_classes.0.rate: expected a rate per node-time such as 6.5 per 1000 node-days") !=
+        std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("reliability.checkpoint.interval=often")})
+            .find("reliability.checkpoint.interval:") != std::string::npos);
+  const Scenario fixed = load_scenario(default_scenario, {parse_override("reliability.checkpoint.interval=30 min")});
+  CHECK(fixed.reliability.checkpoint.rule == CheckpointIntervalRule::Fixed);
+  CHECK(fixed.reliability.checkpoint.fixed_interval_s == 1800);
+  CHECK(load_error(default_scenario, {parse_override("reliability.when_out_of_spares=pray")})
+            .find("expected one of shrink, wait") != std::string::npos);
 }

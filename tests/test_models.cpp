@@ -32,22 +32,61 @@ TEST_CASE("workload: job FLOP rate and total compute") {
   CHECK(w.total_compute_flop() == doctest::Approx(3e25));
 }
 
-TEST_CASE("reliability: Young's interval and the policy") {
+TEST_CASE("reliability: Young and Daly intervals, and the policy") {
   CHECK(young_interval_s(10, 3600) == doctest::Approx(std::sqrt(2.0 * 10 * 3600)));
+  // Daly: sqrt(2 d M) (1 + sqrt(d / 2M) / 3 + (d / 2M) / 9) - d.
+  const double d = 60, m = 3600, x = d / (2 * m);
+  CHECK(daly_interval_s(d, m) == doctest::Approx(std::sqrt(2 * d * m) * (1 + std::sqrt(x) / 3 + x / 9) - d));
+  CHECK(daly_interval_s(8000, 3600) == 3600);  // delta >= 2M: checkpoint every MTBI
   ReliabilityPolicy p;
-  p.node_failure_rate_per_node_s = 2.34 / 1000 / seconds_per_day;
-  p.checkpoint_blocking_s = 5;
+  p.classes = {{"a", 1.5 / 1000 / seconds_per_day, 1, 0, 1, 0}, {"b", 0.84 / 1000 / seconds_per_day, 1, 0, 1, 0}};
+  CHECK(total_rate_per_node_s(p) == doctest::Approx(2.34 / 1000 / seconds_per_day));
   const int nodes = 12'500;
-  const double mtbi = 1 / job_interruption_rate_per_s(nodes, p.node_failure_rate_per_node_s);
+  const double mtbi = 1 / job_interruption_rate_per_s(nodes, total_rate_per_node_s(p));
   CHECK(mtbi == doctest::Approx(seconds_per_day * 1000 / 2.34 / nodes));
-  CHECK(checkpoint_interval_s(p, nodes) == doctest::Approx(std::sqrt(2 * 5 * mtbi)));
-  p.checkpoint_interval_s = 1800;  // a fixed interval wins over Young
-  CHECK(checkpoint_interval_s(p, nodes) == 1800);
-  p.checkpoint_interval_s = 0;
-  p.checkpoint_blocking_s = 0;  // free checkpoints: continuous
-  CHECK(checkpoint_interval_s(p, nodes) == 0);
-  p.node_failure_rate_per_node_s = 0;  // no failures: never checkpoint
-  CHECK(std::isinf(checkpoint_interval_s(p, nodes)));
+  p.checkpoint.rule = CheckpointIntervalRule::Young;
+  CHECK(checkpoint_interval_s(p, nodes, 5, 0) == doctest::Approx(std::sqrt(2 * 5 * mtbi)));
+  CHECK(checkpoint_interval_s(p, nodes, 5, 1e4) == 1e4);  // not before the previous upload is done
+  p.checkpoint.rule = CheckpointIntervalRule::Daly;
+  CHECK(checkpoint_interval_s(p, nodes, 5, 0) == doctest::Approx(daly_interval_s(5, mtbi)));
+  CHECK(checkpoint_interval_s(p, nodes, 0, 0) == 0);  // free checkpoints: continuous
+  p.checkpoint.rule = CheckpointIntervalRule::Fixed;
+  p.checkpoint.fixed_interval_s = 1800;
+  CHECK(checkpoint_interval_s(p, nodes, 5, 0) == 1800);
+  p.checkpoint.rule = CheckpointIntervalRule::Young;
+  p.classes.clear();  // no failures: never checkpoint
+  CHECK(std::isinf(checkpoint_interval_s(p, nodes, 5, 0)));
+}
+
+TEST_CASE("reliability: checkpoint size and times") {
+  CheckpointPolicy p;
+  p.bytes_per_parameter = 14;
+  p.blocking_overhead_s = 5;
+  p.host_copy_bytes_per_s_per_gpu = 50e9;
+  p.storage_write_bytes_per_s = 1e12;
+  p.storage_read_bytes_per_s = 2e12;
+  const double bytes = checkpoint_bytes(314e9, p);
+  CHECK(bytes == doctest::Approx(4.396e12));
+  CHECK(checkpoint_blocking_s(bytes, 1'000, p) == doctest::Approx(5 + 4.396e12 / 1'000 / 50e9));
+  CHECK(checkpoint_async_s(bytes, p) == doctest::Approx(4.396));
+  CHECK(checkpoint_reload_s(bytes, p) == doctest::Approx(2.198));
+}
+
+TEST_CASE("reliability: closed-form ETTR and interval draws") {
+  // Without failures, only checkpoint blocking costs time.
+  CHECK(expected_ettr(0, 100, 10, 600) == doctest::Approx(100.0 / 110));
+  // Small rates: ETTR ~ 1 - (delta/tau) - rate (tau/2 + R) to first order.
+  const double rate = 1e-6, tau = 1000, delta = 10, downtime = 600;
+  CHECK(expected_ettr(rate, tau, delta, downtime) ==
+        doctest::Approx(1 - delta / tau - rate * (tau / 2 + downtime + delta)).epsilon(1e-3));
+  // The mean of the draws over evenly spread u is the mean interval, exponential or Weibull.
+  for (double shape : {1.0, 0.7, 2.0}) {
+    double sum = 0;
+    const int n = 200'000;
+    for (int i = 0; i < n; ++i) sum += draw_interval_s(0.01, shape, (i + 0.5) / n);
+    CHECK(sum / n == doctest::Approx(100).epsilon(0.01));
+  }
+  CHECK(std::isinf(draw_interval_s(0, 1, 0.5)));
 }
 
 TEST_CASE("reliability: checkpoint cycle bookkeeping") {
@@ -141,7 +180,6 @@ TEST_CASE("capacity: the binding stage is the earliest at the minimum") {
   build.installed = 46'000;
   build.powerable = 27'000;
   build.brought_up = unlimited;
-  build.job_size = 100'000;
   CHECK(capacity_state(build).online == 27'000);
   CHECK(capacity_state(build).limit == CapacityLimit::Power);
   build.brought_up = 0;

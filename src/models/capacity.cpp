@@ -15,7 +15,6 @@ std::string_view capacity_limit_name(CapacityLimit limit) {
     case CapacityLimit::Power: return "power";
     case CapacityLimit::PowerSwings: return "power swings";
     case CapacityLimit::BringUp: return "bring-up";
-    case CapacityLimit::JobSize: return "job size";
     case CapacityLimit::ContractEnded: return "contract ended";
   }
   return "unknown";
@@ -27,15 +26,11 @@ CapacityState capacity_state(const CapacityStages& s) {
       {s.installed, CapacityLimit::Installation}, {s.healthy, CapacityLimit::Repair},
       {s.powerable, CapacityLimit::Power},
       {s.swing_fits, CapacityLimit::PowerSwings}, {s.brought_up, CapacityLimit::BringUp},
-      {s.job_size, CapacityLimit::JobSize},
   };
   CapacityState state{unlimited, CapacityLimit::None};
   for (const auto& [gpus, limit] : stages)
     if (gpus < state.online) state = {gpus, limit};
-  // GPUs online are not cut by the job size; it only names why the job uses fewer than nominal.
-  state.online =
-      std::min({s.delivered, s.site_ready, s.installed, s.healthy, s.powerable, s.swing_fits, s.brought_up});
-  if (std::min(state.online, s.job_size) >= s.nominal) state.limit = CapacityLimit::None;
+  if (state.online >= s.nominal) state.limit = CapacityLimit::None;
   return state;
 }
 

@@ -16,7 +16,6 @@ enum class CapacityLimit : std::uint8_t {
   Power,         // installed GPUs the supply cannot run
   PowerSwings,   // the supply could run them, but not follow their synchronous load swings
   BringUp,       // first racks in, network and software not yet training
-  JobSize,       // more GPUs online than the job uses
   ContractEnded, // a lease after its end: nothing left to train on
 };
 std::string_view capacity_limit_name(CapacityLimit limit);
@@ -33,11 +32,10 @@ struct CapacityStages {
   int powerable = unlimited;   // GPUs the power supply can run
   int swing_fits = unlimited;  // GPUs whose load swings the site can follow
   int brought_up = unlimited;  // 0 before bring-up is done
-  int job_size = unlimited;
 };
 
 struct CapacityState {
-  int online = 0;  // able to train: the minimum over the stages (before job size)
+  int online = 0;  // able to train: the minimum over the stages
   CapacityLimit limit = CapacityLimit::None;
 };
 

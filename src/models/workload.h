@@ -11,6 +11,7 @@ namespace bvr {
 struct TrainingRun {
   std::string name;
   double compute_flop = 0;  // model FLOPs of the whole run (6 x params x tokens for dense LLMs)
+  double parameters = 0;    // model size: sets the checkpoint size
 };
 
 struct Workload {

@@ -91,7 +91,7 @@ std::string report_markdown(const Results& r) {
        "electricity + fuel |");
   line("|---|---|---|---|---|---|---|");
   for (const auto& o : r.options) {
-    const double full = o.metric("full_capacity_days").mean;
+    const double full = o.metric("full_capacity_days").p50;  // as results.json's full_capacity_date
     line(fmt::format("| {} | {} | {:.1f} | {:.0f} | {:.0f} | {:.0f} | {} |", o.name, date_after(r, full),
                      o.metric("peak_facility_power_mw").mean, o.metric("energy_mwh").mean,
                      o.metric("energy_grid_mwh").mean, o.metric("energy_turbine_mwh").mean,
@@ -99,7 +99,7 @@ std::string report_markdown(const Results& r) {
   }
   line();
   line("What held capacity back, day by day (first replication): GPUs that can train = min(delivered, site "
-       "ready, installed, powered, brought up).");
+       "ready, installed, not in repair, powered, within load swings, brought up).");
   line();
   for (const auto& o : r.options) {
     std::string periods;

@@ -55,22 +55,71 @@ Workload load_workload(const YamlValue& v) {
     min_gpus.fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
   w.resize_step = v.at("resize_step").fraction(0.0, 10.0);
   for (const YamlValue& item : v.at("runs").items(1)) {
-    item.allow_keys({"name", "compute"});
-    w.runs.push_back(TrainingRun{item.at("name").text(), item.at("compute").positive(Dimension::Compute)});
+    item.allow_keys({"name", "compute", "parameters"});
+    w.runs.push_back(TrainingRun{item.at("name").text(), item.at("compute").positive(Dimension::Compute),
+                                 item.at("parameters").positive(Dimension::Count)});
   }
   return w;
 }
 
+CheckpointPolicy load_checkpoint(const YamlValue& v) {
+  v.allow_keys({"interval", "bytes_per_parameter", "blocking_overhead", "host_copy_bandwidth",
+                "storage_write_bandwidth", "storage_read_bandwidth"});
+  CheckpointPolicy p;
+  // "young" or "daly" ask for that optimum at the current job size; a duration fixes it.
+  const YamlValue interval = v.at("interval");
+  const std::string rule = interval.text();
+  if (rule == "young") {
+    p.rule = CheckpointIntervalRule::Young;
+  } else if (rule == "daly") {
+    p.rule = CheckpointIntervalRule::Daly;
+  } else {
+    p.rule = CheckpointIntervalRule::Fixed;
+    p.fixed_interval_s = interval.positive(Dimension::Duration);
+  }
+  p.bytes_per_parameter = v.at("bytes_per_parameter").positive(Dimension::Count);
+  p.blocking_overhead_s = v.at("blocking_overhead").non_negative(Dimension::Duration);
+  constexpr double bits_per_byte = 8;  // bandwidths are read in bit/s, used in bytes/s
+  p.host_copy_bytes_per_s_per_gpu = v.at("host_copy_bandwidth").positive(Dimension::Bandwidth) / bits_per_byte;
+  p.storage_write_bytes_per_s = v.at("storage_write_bandwidth").positive(Dimension::Bandwidth) / bits_per_byte;
+  p.storage_read_bytes_per_s = v.at("storage_read_bandwidth").positive(Dimension::Bandwidth) / bits_per_byte;
+  return p;
+}
+
 ReliabilityPolicy load_reliability(const YamlValue& v) {
-  v.allow_keys({"node_failure_rate", "restart_time", "repair_time", "checkpoint_blocking", "checkpoint_interval"});
+  v.allow_keys({"failure_classes", "restart_time", "planned_maintenance", "spare_servers", "when_out_of_spares",
+                "checkpoint"});
   ReliabilityPolicy r;
-  r.node_failure_rate_per_node_s = v.at("node_failure_rate").non_negative(Dimension::RatePerNodeTime);
+  std::vector<std::string> names;
+  for (const YamlValue& item : v.at("failure_classes").items()) {
+    item.allow_keys({"name", "rate", "weibull_shape", "repair_time", "servers_out", "detection_delay"});
+    FailureClass c;
+    const YamlValue name = item.at("name");
+    c.name = name.text();
+    if (std::find(names.begin(), names.end(), c.name) != names.end())
+      name.fail(fmt::format("failure class \"{}\" is listed twice", c.name));
+    names.push_back(c.name);
+    c.rate_per_node_s = item.at("rate").non_negative(Dimension::RatePerNodeTime);
+    if (auto shape = item.find("weibull_shape")) {
+      c.weibull_shape = shape->quantity(Dimension::Count);
+      if (!(c.weibull_shape >= 0.1 && c.weibull_shape <= 10))
+        shape->fail(fmt::format("expected a Weibull shape from 0.1 to 10 (1 = exponential), got \"{}\"", shape->text()));
+    }
+    c.repair_s = item.at("repair_time").non_negative(Dimension::Duration);
+    if (auto out = item.find("servers_out")) c.servers_out = out->count(0, 100'000);
+    if (auto delay = item.find("detection_delay")) c.detection_delay_s = delay->non_negative(Dimension::Duration);
+    r.classes.push_back(c);
+  }
   r.restart_s = v.at("restart_time").non_negative(Dimension::Duration);
-  r.repair_s = v.at("repair_time").non_negative(Dimension::Duration);
-  r.checkpoint_blocking_s = v.at("checkpoint_blocking").non_negative(Dimension::Duration);
-  const YamlValue interval = v.at("checkpoint_interval");
-  // "young" asks for Young's optimum at the current job size; a duration fixes it.
-  r.checkpoint_interval_s = interval.text() == "young" ? 0.0 : interval.positive(Dimension::Duration);
+  if (auto planned = v.find("planned_maintenance")) {
+    planned->allow_keys({"interval", "downtime"});
+    r.planned_interval_s = planned->at("interval").positive(Dimension::Duration);
+    r.planned_downtime_s = planned->at("downtime").non_negative(Dimension::Duration);
+  }
+  r.spare_servers = v.at("spare_servers").count(0, 1'000'000);
+  r.out_of_spares = v.at("when_out_of_spares").choice({"shrink", "wait"}) == "shrink" ? OutOfSpares::Shrink
+                                                                                       : OutOfSpares::Wait;
+  r.checkpoint = load_checkpoint(v.at("checkpoint"));
   return r;
 }
 
@@ -156,6 +205,16 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
   return supply;
 }
 
+// GPUs in one of the things a rate counts ("25 racks/day", "60000 GPUs/month", "500 servers/week").
+double gpus_per_counted(const YamlValue& rate, const ServerSpec& server, int gpus_per_rack) {
+  const std::string text = rate.text();
+  if (text.find("rack") != std::string::npos) return gpus_per_rack;
+  if (text.find("server") != std::string::npos || text.find("node") != std::string::npos)
+    return server.gpus_per_server;
+  if (text.find("GPU") != std::string::npos) return 1;
+  rate.fail("say what is counted: racks, servers, nodes or GPUs per unit of time (e.g. 25 racks/day)");
+}
+
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
   v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
                 "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life",
@@ -199,14 +258,15 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
     per_rack.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
   // Racks per day, or GPUs per day converted to racks.
   const YamlValue rate = v.at("installation_rate");
-  b.install_racks_per_s = rate.positive(Dimension::RatePerTime);
-  if (rate.text().find("GPU") != std::string::npos) b.install_racks_per_s /= b.gpus_per_rack;
+  b.install_racks_per_s = rate.positive(Dimension::RatePerTime) * gpus_per_counted(rate, server, b.gpus_per_rack) /
+                          b.gpus_per_rack;
   b.pue = v.at("pue").fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
   b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
-  if (auto cap = v.find("gpu_supply_cap")) b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime);
+  if (auto cap = v.find("gpu_supply_cap"))
+    b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime) * gpus_per_counted(*cap, server, b.gpus_per_rack);
   const auto items = v.at("gpu_orders").items(1);
   for (const YamlValue& item : items) {
     item.allow_keys({"ordered", "lead_time", "gpus", "server_price"});

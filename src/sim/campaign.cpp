@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <random>
 
@@ -27,12 +28,17 @@ double now() { return sg4::Engine::get_clock(); }
 class OptionSim {
  public:
   OptionSim(const Scenario& scenario, const Option& option, std::uint64_t seed)
-      : sc(scenario), opt(option), ledger(scenario.discount_rate), rng(seed) {}
+      : sc(scenario),
+        opt(option),
+        interruptions_by_class(scenario.reliability.classes.size(), 0.0),
+        ledger(scenario.discount_rate),
+        rng(seed) {}
 
   const Scenario& sc;
   const Option& opt;
   sg4::MutexPtr mutex = sg4::Mutex::create();
   sg4::ConditionVariablePtr changed = sg4::ConditionVariable::create();
+  sg4::ConditionVariablePtr repair_added = sg4::ConditionVariable::create();  // wakes the repairs actor only
 
   // Lease side.
   int lease_ramp_gpus = 0;
@@ -45,6 +51,7 @@ class OptionSim {
   std::vector<std::pair<double, double>> it_purchases;  // (time, USD) of servers and network
   int build_installed = 0;
   int build_in_repair = 0, lease_in_repair = 0;  // GPUs of failed servers, per site
+  std::multimap<double, std::pair<bool, int>> repairs_due;  // time -> (on the build site, GPUs)
   bool site_ready = false;
   bool bring_up_done = false;
   double build_supply_w = 0;
@@ -57,7 +64,9 @@ class OptionSim {
   double segment_run_start = 0, segment_flop_per_s = 0;
   CheckpointCycle segment_cycle;
   double useful_work_s = 0;
-  int interruptions = 0;
+  int interruptions = 0, planned_stops = 0;
+  std::vector<double> interruptions_by_class;
+  std::array<double, lost_cause_count> lost_gpu_s{};
   double finish_s = never;
   double full_capacity_s = never;
   std::vector<double> run_finish_s;
@@ -94,7 +103,6 @@ class OptionSim {
     stages.delivered = std::min(lease_ramp_gpus, opt.lease->max_gpus);
     if (count_repair) stages.healthy = std::max(0, stages.delivered - lease_in_repair);
     stages.powerable = powerable_gpus(lease_power_w, sc.server, opt.lease->pue);
-    stages.job_size = sc.workload.max_job_gpus;
     return capacity_state(stages);
   }
   CapacityState build_state(bool count_repair = true) const {
@@ -106,16 +114,19 @@ class OptionSim {
     stages.installed = build_installed;
     if (count_repair) stages.healthy = std::max(0, build_installed - build_in_repair);
     stages.powerable = powerable_gpus(build_supply_w, sc.server, opt.build->pue);
-    const int otherwise = std::min({build_delivered, build_installed, stages.healthy, stages.powerable});
+    // Only the job's GPUs swing: idle servers beyond the job's size do not.
+    const int otherwise =
+        std::min({build_delivered, build_installed, stages.healthy, stages.powerable, sc.workload.max_job_gpus});
     const double swing_per_gpu_w = (it_power_per_gpu_w(sc.server) - idle_power_per_gpu_w()) * opt.build->pue;
     const int fits = swing_limited_gpus(opt.build->supply, now(), otherwise, swing_per_gpu_w);
     stages.swing_fits = fits < otherwise ? fits : unlimited;
     stages.brought_up = bring_up_done ? unlimited : 0;
-    stages.job_size = sc.workload.max_job_gpus;
     return capacity_state(stages);
   }
-  // The lease delivers only what the provider's site can power (and bills what it delivers).
-  int lease_delivered() const { return lease_state().online; }
+  // The lease delivers only what the provider's site can power, and bills what it delivers,
+  // servers in repair included: the provider's repairs are its business, not a credit.
+  int lease_delivered() const { return lease_state(false).online; }
+  int lease_online() const { return lease_state().online; }
   // Installed servers that the supply can run: powered on, idle unless training.
   int build_healthy() const { return std::max(0, build_installed - build_in_repair); }
   int build_powered() const {
@@ -134,16 +145,37 @@ class OptionSim {
     return now_available > gpus && (now_available >= full || now_available >= gpus * (1 + sc.workload.resize_step));
   }
 
-  // GPUs the job may use now: its site's trainable GPUs, within the job's size limits.
+  // GPUs the job may use now. Hot spares are healthy servers held out of the job to stand in for
+  // failed ones: the job gets at most the site's servers less max(spares, servers in repair),
+  // within every other limit of the site and the job's size limits. With more servers in repair
+  // than spares the job shrinks or waits, as the scenario says.
   int available_gpus() const {
-    const int site = job_on_build() ? build_trainable() : lease_delivered();
-    const int gpus = whole_servers_gpus(std::min(site, sc.workload.max_job_gpus), sc.server);
+    const bool on_build = job_on_build();
+    const int per_server = sc.server.gpus_per_server;
+    const int in_repair = (on_build ? build_in_repair : lease_in_repair) / per_server;
+    const int spares = sc.reliability.spare_servers;
+    if (in_repair > spares && sc.reliability.out_of_spares == OutOfSpares::Wait) return 0;
+    const int fleet = on_build ? build_installed : (lease_ended ? 0 : std::min(lease_ramp_gpus, opt.lease->max_gpus));
+    const int site_limit = on_build ? build_state(false).online : lease_state(false).online;
+    const int usable = std::min(site_limit, fleet - std::max(spares, in_repair) * per_server);
+    const int gpus = whole_servers_gpus(std::min(std::max(0, usable), sc.workload.max_job_gpus), sc.server);
     return gpus >= sc.workload.min_job_gpus ? gpus : 0;
   }
 
-  // Integrates every meter from meter_t to t at the rates in force.
+  // Integrates every meter from meter_t to t at the rates in force. The job's servers switch from
+  // restart (idle) power to training power at the segment's run start without an event of its
+  // own: the meter splits the interval there.
   void advance(double t) {
     t = std::min(t, horizon());
+    if (job_gpus > 0 && !job_training && segment_run_start <= t) {
+      integrate(std::max(meter_t, segment_run_start));
+      job_training = true;
+      compute_power(std::max(meter_t, segment_run_start));
+    }
+    integrate(t);
+  }
+
+  void integrate(double t) {
     const double dt = t - meter_t;
     if (dt <= 0) return;
     ledger.flow(meter_t, t, billed_usd_per_s, CostCategory::LeaseBilling);
@@ -181,12 +213,15 @@ class OptionSim {
   }
 
   // Applies a change of state at the current time and wakes every waiting actor.
+  // Applies a change of state at the current time and wakes the actors waiting for one. The
+  // job's own bookkeeping wakes nobody (`notify` false): nothing waits for it, and every
+  // notification is a simcall.
   template <typename Change>
-  void update(Change&& change) {
+  void update(Change&& change, bool notify = true) {
     advance(now());
     change();
     recompute();
-    changed->notify_all();
+    if (notify) changed->notify_all();
   }
 
   void recompute() {
@@ -199,12 +234,23 @@ class OptionSim {
     const double price = lease_term_over ? opt.lease->renewal_price_usd_per_gpu_s : (opt.lease ? opt.lease->price_usd_per_gpu_s : 0);
     billed_usd_per_s = opt.lease && lease_billing ? lease_delivered() * price : 0;
 
-    // Facility power by server state (docs/power.md): the job's servers train (with checkpoint
-    // pauses at idle power) or restart at idle power; other powered servers of our own site idle.
+    compute_power(t);
+    capacity_available = !workload_done && available_gpus() > 0;
+    if (full_capacity_s == never && nominal_capacity() > 0) {
+      const int site = job_on_build() ? build_state(false).online : lease_state(false).online;
+      if (std::min(site, sc.workload.max_job_gpus) >= nominal_capacity()) full_capacity_s = t;
+    }
+  }
+
+  // Facility power by server state (docs/power.md): the job's servers train (with checkpoint
+  // pauses at idle power) or restart at idle power; other powered servers of our own site idle.
+  void compute_power(double t) {
     const double train_w = job_training ? training_power_per_gpu_w() : idle_power_per_gpu_w();
     const double job_w = job_gpus * train_w;
     double build_it_w = 0, lease_it_w = 0;
-    if (job_on_build()) {
+    if (workload_done) {
+      // Done: the servers go on to other work, whose energy is not this workload's.
+    } else if (job_on_build()) {
       build_it_w = job_w + std::max(0, build_powered() - job_gpus) * idle_power_per_gpu_w();
     } else {
       lease_it_w = job_w;  // the provider's idle servers are the provider's business
@@ -219,31 +265,42 @@ class OptionSim {
       turbine_w = d.turbine_w;
     }
     if (t <= horizon()) peak_power_w = std::max(peak_power_w, power_w);
-    capacity_available = !workload_done && available_gpus() > 0;
-    if (full_capacity_s == never && nominal_capacity() > 0) {
-      const int site = job_on_build() ? build_state(false).online : lease_state(false).online;
-      if (std::min(site, sc.workload.max_job_gpus) >= nominal_capacity()) full_capacity_s = t;
+  }
+
+  // A failure of class `c`: counted, and the servers it takes out leave their site's healthy
+  // pool until repaired (the repairs actor brings them back).
+  void record_failure(std::size_t c, bool on_build) {
+    const FailureClass& failure = sc.reliability.classes[c];
+    ++interruptions;
+    ++interruptions_by_class[c];
+    const int gpus = failure.servers_out * sc.server.gpus_per_server;
+    if (failure.repair_s <= 0 || gpus == 0) return;
+    update(
+        [&] {
+          (on_build ? build_in_repair : lease_in_repair) += gpus;
+          repairs_due.emplace(now() + failure.repair_s, std::pair(on_build, gpus));
+        },
+        false);  // called by the job itself, which is the one that cares about capacity
+    repair_added->notify_all();
+  }
+
+  // Time of the next interruption at this size and its class: each class draws its own time and
+  // the earliest wins. Exponential failures are memoryless, so drawing afresh at every segment
+  // is exact; for Weibull classes it is an approximation (docs/reliability.md). The classes
+  // draw in a fixed order from one stream, so options see the same random numbers.
+  std::pair<double, std::size_t> draw_next_failure(int nodes) {
+    double first = never;
+    std::size_t which = 0;
+    for (std::size_t c = 0; c < sc.reliability.classes.size(); ++c) {
+      const FailureClass& failure = sc.reliability.classes[c];
+      const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+      const double t = now() + draw_interval_s(nodes * failure.rate_per_node_s, failure.weibull_shape, u);
+      if (t < first) {
+        first = t;
+        which = c;
+      }
     }
-  }
-
-  // The failed server leaves its site's healthy pool until it is repaired.
-  void start_repair(bool on_build) {
-    const int gpus = sc.server.gpus_per_server;
-    update([&] { (on_build ? build_in_repair : lease_in_repair) += gpus; });
-    sg4::Actor::create("repair", sg4::this_actor::get_host(), [this, on_build, gpus] {
-      sg4::this_actor::sleep_for(sc.reliability.repair_s);
-      std::unique_lock lock(*mutex);
-      update([&] { (on_build ? build_in_repair : lease_in_repair) -= gpus; });
-    });
-  }
-
-  // Time to the next job-wide interruption at this size. Exponential failures are memoryless,
-  // so drawing afresh whenever the size changes is exact.
-  double draw_failure_delay_s(int nodes) {
-    const double rate = job_interruption_rate_per_s(nodes, sc.reliability.node_failure_rate_per_node_s);
-    if (rate <= 0) return never;
-    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
-    return -std::log1p(-u) / rate;
+    return {first, which};
   }
 
   double progress_flop() const {
@@ -372,7 +429,6 @@ void installation(OptionSim& s) {
 void power_supply(OptionSim& s) {
   const PowerSupply& supply = s.opt.build->supply;
   std::vector<double> times = supply_change_times(supply);
-  for (const auto& battery : supply.batteries) times.push_back(std::max(0.0, battery.t_s));
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   for (double t : times) {
@@ -392,65 +448,148 @@ void power_supply(OptionSim& s) {
   }
 }
 
+// Failed servers come back when their repair is done. One actor per option, not one per
+// repair: a 100k-GPU campaign has thousands of failures.
+void repairs(OptionSim& s) {
+  std::unique_lock lock(*s.mutex);
+  while (now() < s.horizon()) {
+    if (!s.repairs_due.empty() && s.repairs_due.begin()->first <= now()) {
+      s.update(
+          [&] {
+            while (!s.repairs_due.empty() && s.repairs_due.begin()->first <= now()) {
+              const auto [on_build, gpus] = s.repairs_due.begin()->second;
+              (on_build ? s.build_in_repair : s.lease_in_repair) -= gpus;
+              s.repairs_due.erase(s.repairs_due.begin());
+            }
+          },
+          false);
+      // Most returns change nothing the job acts on (it grows only by the resize step): wake it
+      // only when it is waiting for capacity or would now resize.
+      if (s.job_gpus == 0 || s.should_resize(s.job_gpus, s.job_on_build())) s.changed->notify_all();
+      continue;
+    }
+    const double next = s.repairs_due.empty() ? s.horizon() : std::min(s.horizon(), s.repairs_due.begin()->first);
+    s.repair_added->wait_until(lock, next);
+  }
+}
+
 // --- the training job ------------------------------------------------------------------------
+
+// One segment of a training run: enough to tell what was saved at any time during it.
+struct SegmentRecord {
+  double segment_start = 0, run_start = 0;
+  CheckpointCycle cycle;
+  double flop_per_s = 0;
+  double progress_before_flop = 0;  // the run's kept progress when the segment started
+};
+
+// The run's progress saved by the last checkpoint completed before `t`.
+double progress_at(const std::vector<SegmentRecord>& history, double t) {
+  for (std::size_t k = history.size(); k-- > 0;) {
+    const SegmentRecord& seg = history[k];
+    if (seg.segment_start > t && k > 0) continue;
+    double saved = seg.progress_before_flop + committed_work_s(seg.cycle, t - seg.run_start) * seg.flop_per_s;
+    // A segment that ended before t saved no more than what the next one started from.
+    if (k + 1 < history.size()) saved = std::min(saved, history[k + 1].progress_before_flop);
+    return seg.segment_start > t ? seg.progress_before_flop : saved;
+  }
+  return 0;
+}
+
+// Why the job (re)starts a segment: the downtime before training and where it is booked.
+enum class Restart { Launch, Failure, Maintenance, Resize };
 
 void training_job(OptionSim& s) {
   const Scenario& sc = s.sc;
+  const ReliabilityPolicy& rel = sc.reliability;
   std::unique_lock lock(*s.mutex);
+  Restart reason = Restart::Launch;
   for (const TrainingRun& run : sc.workload.runs) {
     double remaining_flop = run.compute_flop;
+    const double state_bytes = checkpoint_bytes(run.parameters, rel.checkpoint);
+    std::vector<SegmentRecord> history;  // this run's segments, for rolling back past corruption
     while (remaining_flop > 0 && now() < s.horizon()) {
       const int gpus = s.available_gpus();
       if (gpus == 0) {
         s.changed->wait_until(lock, s.horizon());
         continue;
       }
-      // (Re)start a segment at this size: restart overhead, then checkpointed training.
+      // (Re)start a segment at this size: downtime (relaunch, and a reload unless the run is
+      // fresh), then training with checkpoints every `interval` of work.
       const int nodes = gpus / sc.server.gpus_per_server;
       const double flop_per_s = job_flop_per_s(gpus, sc.gpu, sc.workload.mfu);
-      const CheckpointCycle cycle{checkpoint_interval_s(sc.reliability, nodes), sc.reliability.checkpoint_blocking_s};
-      const double run_start = now() + sc.reliability.restart_s;
+      const double blocking_s = checkpoint_blocking_s(state_bytes, gpus, rel.checkpoint);
+      const CheckpointCycle cycle{
+          checkpoint_interval_s(rel, nodes, blocking_s, checkpoint_async_s(state_bytes, rel.checkpoint)), blocking_s};
+      const bool fresh_run = remaining_flop == run.compute_flop;
+      const double downtime_s = (reason == Restart::Maintenance ? rel.planned_downtime_s : rel.restart_s) +
+                                (fresh_run ? 0.0 : checkpoint_reload_s(state_bytes, rel.checkpoint));
+      const double segment_start = now();
+      const double run_start = segment_start + downtime_s;
       const double finish = run_start + wall_time_for_work_s(cycle, remaining_flop / flop_per_s);
-      const double failure = now() + s.draw_failure_delay_s(nodes);
-      const double wake = std::min({finish, failure, s.horizon()});
-      s.update([&] {
-        s.job_gpus = gpus;
-        s.job_training = false;
-        s.segment_run_start = run_start;
-        s.segment_flop_per_s = flop_per_s;
-        s.segment_cycle = cycle;
-      });
+      const auto [failure, failed_class] = s.draw_next_failure(nodes);
+      const double maintenance =
+          rel.planned_interval_s > 0 ? (std::floor(segment_start / rel.planned_interval_s) + 1) * rel.planned_interval_s
+                                     : never;
+      const double wake = std::min({finish, failure, maintenance, s.horizon()});
+      s.update(
+          [&] {
+            s.job_gpus = gpus;
+            s.job_training = false;
+            s.segment_run_start = run_start;
+            s.segment_flop_per_s = flop_per_s;
+            s.segment_cycle = cycle;
+          },
+          false);
       const bool on_build = s.job_on_build();
-      while (now() < wake && !s.should_resize(gpus, on_build)) {
-        if (!s.job_training && now() >= run_start) {
-          s.update([&] { s.job_training = true; });  // restart done: servers go to training power
-          continue;
-        }
-        s.changed->wait_until(lock, s.job_training ? wake : std::min(wake, run_start));
-      }
+      history.push_back({segment_start, run_start, cycle, flop_per_s, run.compute_flop - remaining_flop});
+      while (now() < wake && !s.should_resize(gpus, on_build)) s.changed->wait_until(lock, wake);
 
-      const double elapsed = std::max(0.0, now() - run_start);
-      double kept_work_s;
-      const bool finished = now() >= wake && wake == finish;
+      const double t = now();
+      const double elapsed = std::max(0.0, t - run_start);
+      const bool finished = t >= wake && wake == finish;
+      double kept_work_s;  // negative when a corruption rolls back into earlier segments
       if (finished) {
         kept_work_s = remaining_flop / flop_per_s;
-      } else if (now() >= wake && wake == failure) {
-        kept_work_s = committed_work_s(cycle, elapsed);  // work since the last checkpoint is lost
-        ++s.interruptions;
-        s.start_repair(on_build);
+      } else if (t >= wake && wake == failure) {
+        // Work since the last checkpoint is lost; a corruption found late rolls back to the last
+        // checkpoint before it happened, which may lie in an earlier segment.
+        const FailureClass& c = rel.classes[failed_class];
+        const double progress = progress_at(history, t - c.detection_delay_s);
+        kept_work_s = (progress - history.back().progress_before_flop) / flop_per_s;
+        s.record_failure(failed_class, on_build);
       } else {
-        // A planned stop (resize, move, horizon): the job checkpoints what it has done.
+        // A planned stop (maintenance, resize, move, horizon): the job checkpoints what it has done.
         kept_work_s = work_done_s(cycle, elapsed);
       }
+      // Where the GPU time of this segment went (docs/reliability.md).
+      const double downtime_spent_s = std::min(t, run_start) - segment_start;
+      const double done_s = finished ? kept_work_s : work_done_s(cycle, elapsed);
+      const double blocking_spent_s = std::max(0.0, (finished ? wall_time_for_work_s(cycle, kept_work_s) : elapsed) - done_s);
+      const Restart previous = reason;
+      reason = finished ? Restart::Launch
+               : (t >= wake && wake == failure)      ? Restart::Failure
+               : (t >= wake && wake == maintenance)  ? Restart::Maintenance
+                                                     : Restart::Resize;
+      if (reason == Restart::Maintenance) ++s.planned_stops;
       // A finished run is done exactly: subtracting rounded products could leave a remainder
       // of a few FLOPs that no segment could ever finish.
       remaining_flop = finished ? 0.0 : std::max(0.0, remaining_flop - kept_work_s * flop_per_s);
-      s.update([&] {
+      s.update(
+          [&] {
         s.useful_work_s += kept_work_s;
         s.done_flop += kept_work_s * flop_per_s;
+        s.lost_gpu_s[static_cast<std::size_t>(previous == Restart::Launch    ? Lost::Launch
+                                              : previous == Restart::Failure ? Lost::Restarts
+                                              : previous == Restart::Maintenance ? Lost::Maintenance
+                                                                                 : Lost::Resizes)] +=
+            gpus * downtime_spent_s;
+        s.lost_gpu_s[static_cast<std::size_t>(Lost::Checkpoints)] += gpus * blocking_spent_s;
+        s.lost_gpu_s[static_cast<std::size_t>(Lost::FailedWork)] += gpus * (done_s - kept_work_s);
         s.job_gpus = 0;
         s.job_training = false;
-      });
+          },
+          false);
     }
     if (remaining_flop > 0) return;  // out of time: the run and those after it are unfinished
     s.run_finish_s.push_back(now());
@@ -466,12 +605,12 @@ void training_job(OptionSim& s) {
 DailyRow sample(OptionSim& s) {
   DailyRow row;
   row.day = s.sc.start_day + static_cast<std::int64_t>(std::llround(now() / seconds_per_day));
-  const int lease = s.lease_delivered();
+  const int lease = s.lease_delivered(), lease_online = s.lease_online();
   row.gpus_delivered = lease + s.build_delivered;
   row.gpus_installed = lease + s.build_installed;
-  row.gpus_healthy = lease + s.build_healthy();
-  row.gpus_powered = lease + s.build_powered();
-  row.gpus_online = lease + s.build_trainable();
+  row.gpus_healthy = lease_online + s.build_healthy();
+  row.gpus_powered = lease_online + s.build_powered();
+  row.gpus_online = lease_online + s.build_trainable();
   row.gpus_training = s.job_gpus;
   row.training_progress = s.workload_done ? 1.0 : s.progress_flop() / s.sc.workload.total_compute_flop();
   row.cumulative_cost_usd = s.ledger.nominal_usd();
@@ -479,8 +618,10 @@ DailyRow sample(OptionSim& s) {
   row.grid_mw = s.grid_w / 1e6;
   row.turbine_mw = s.turbine_w / 1e6;
   // Supply and binding limit of the site the job is on (a hybrid: the lease, then the build).
+  // Supply available to the option: its own site and, while the lease runs, the provider's cap
+  // (drawn power counts both sites too).
   const bool build_site = s.opt.build && (s.job_on_build() || s.lease_ended);
-  row.power_supply_mw = (build_site ? s.build_supply_w : s.lease_power_w) / 1e6;
+  row.power_supply_mw = (((s.opt.lease && !s.lease_ended) ? s.lease_power_w : 0) + s.build_supply_w) / 1e6;
   if (s.opt.build) {
     row.grid_supply_mw = grid_power_w(s.opt.build->supply, now()) / 1e6;
     row.turbine_supply_mw = turbine_power_w(s.opt.build->supply, now()) / 1e6;
@@ -546,6 +687,9 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::EnergyTurbineMwh] = s.turbine_energy_j / joules_per_mwh;
   out[Metric::PeakFacilityPowerMw] = s.peak_power_w / 1e6;
   out[Metric::Interruptions] = s.interruptions;
+  out[Metric::PlannedInterruptions] = s.planned_stops;
+  for (std::size_t c = 0; c < lost_cause_count; ++c) out.lost_gpu_hours[c] = s.lost_gpu_s[c] / seconds_per_hour;
+  out.interruptions_by_class = s.interruptions_by_class;
   out[Metric::CompletedFraction] = s.workload_done ? 1.0 : std::min(1.0, s.done_flop / sc.workload.total_compute_flop());
   out[Metric::FullCapacityDays] = std::min(s.full_capacity_s, sc.horizon_s) / seconds_per_day;
   for (std::size_t c = 0; c < cost_category_count; ++c)
@@ -595,6 +739,7 @@ ReplicationOutcome simulate_replication(const Scenario& scenario, int replicatio
       sg4::Actor::create(prefix + "power-supply", host, power_supply, std::ref(s));
     }
     sg4::Actor::create(prefix + "training-job", host, training_job, std::ref(s));
+    sg4::Actor::create(prefix + "repairs", host, repairs, std::ref(s));
     sg4::Actor::create(prefix + "daily-meter", host, daily_meter, std::ref(s),
                        keep_series ? &outcome.options[i].series : nullptr);
   }
@@ -605,6 +750,18 @@ ReplicationOutcome simulate_replication(const Scenario& scenario, int replicatio
     outcome.options[i].series = std::move(series);
   }
   return outcome;
+}
+
+std::string_view lost_cause_name(Lost cause) {
+  switch (cause) {
+    case Lost::Launch: return "launch";
+    case Lost::Restarts: return "restarts";
+    case Lost::FailedWork: return "failed_work";
+    case Lost::Checkpoints: return "checkpoints";
+    case Lost::Maintenance: return "maintenance";
+    case Lost::Resizes: return "resizes";
+  }
+  return "unknown";
 }
 
 std::string_view metric_name(Metric metric) {
@@ -623,6 +780,7 @@ std::string_view metric_name(Metric metric) {
     case Metric::FullCapacityDays: return "full_capacity_days";
     case Metric::EnergyGridMwh: return "energy_grid_mwh";
     case Metric::EnergyTurbineMwh: return "energy_turbine_mwh";
+    case Metric::PlannedInterruptions: return "planned_interruptions";
   }
   return "unknown";
 }

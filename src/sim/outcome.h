@@ -26,8 +26,21 @@ enum class Metric {
   FullCapacityDays,
   EnergyGridMwh,
   EnergyTurbineMwh,
+  PlannedInterruptions,
 };
-constexpr std::size_t metric_count = 14;
+constexpr std::size_t metric_count = 15;
+
+// Where the job's GPU time went other than useful training (GPU-hours, by cause).
+enum class Lost {
+  Launch,       // first start of each run, waiting for the job to come up
+  Restarts,     // downtime after failures: detection, relaunch, reload
+  FailedWork,   // work since the last checkpoint, thrown away by a failure
+  Checkpoints,  // blocking checkpoint time
+  Maintenance,  // planned maintenance downtime
+  Resizes,      // restarts to use more or fewer GPUs, or to move site
+};
+constexpr std::size_t lost_cause_count = 6;
+std::string_view lost_cause_name(Lost cause);
 std::string_view metric_name(Metric metric);
 
 // One row of the daily series, sampled at midnight of each day.
@@ -55,6 +68,8 @@ struct DailyRow {
 struct OptionOutcome {
   std::array<double, metric_count> metrics{};
   std::array<double, cost_category_count> cost_usd{};  // nominal, by category
+  std::array<double, lost_cause_count> lost_gpu_hours{};
+  std::vector<double> interruptions_by_class;           // per scenario failure class
   std::vector<double> run_finish_days;                  // per training run; the horizon if unfinished
   std::vector<DailyRow> series;                         // kept for the first replication only
   double& operator[](Metric m) { return metrics[static_cast<std::size_t>(m)]; }

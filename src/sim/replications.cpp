@@ -37,6 +37,8 @@ std::string serialize(const ReplicationOutcome& outcome) {
   for (const auto& option : outcome.options) {
     put(out, option.metrics);
     put(out, option.cost_usd);
+    put(out, option.lost_gpu_hours);
+    put_vector(out, option.interruptions_by_class);
     put_vector(out, option.run_finish_days);
     put_vector(out, option.series);
   }
@@ -72,6 +74,8 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     OptionOutcome option;
     option.metrics = in.get<decltype(option.metrics)>();
     option.cost_usd = in.get<decltype(option.cost_usd)>();
+    option.lost_gpu_hours = in.get<decltype(option.lost_gpu_hours)>();
+    option.interruptions_by_class = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
     option.series = in.get_vector<DailyRow>();
     outcome.options.push_back(std::move(option));

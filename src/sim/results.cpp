@@ -110,6 +110,12 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     for (std::size_t c = 0; c < cost_category_count; ++c)
       o.metrics.push_back({fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))),
                            column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
+    for (std::size_t c = 0; c < lost_cause_count; ++c)
+      o.metrics.push_back({fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))),
+                           column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
+    for (std::size_t c = 0; c < scenario.reliability.classes.size(); ++c)
+      o.metrics.push_back({fmt::format("interruptions_{}", scenario.reliability.classes[c].name),
+                           column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});

@@ -41,7 +41,8 @@ struct MonthlyPower {
 struct OptionResult {
   std::string name;
   std::string kind;
-  std::vector<NamedSummary> metrics;     // metric_name order, then cost_<category>_usd
+  // metric_name order, then cost_<category>_usd, lost_gpu_hours_<cause>, interruptions_<class>
+  std::vector<NamedSummary> metrics;
   std::vector<NamedSummary> run_finish_days;  // per training run
   std::vector<DailyRow> series;
   std::vector<CapacityPeriod> capacity_periods;
