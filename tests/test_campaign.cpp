@@ -399,6 +399,7 @@ TEST_CASE("reliability: simulated ETTR of a constant-size job agrees with the cl
   for (const auto& r : out) {
     double lost = 0;
     for (double h : r.options[0].lost_gpu_hours) lost += h;
+    CHECK(r.options[0][Metric::UsefulGpuHours] == doctest::Approx(8'000 * 30 * 24));
     CHECK(r.options[0][Metric::GpuHours] == doctest::Approx(8'000 * 30 * 24 + lost));
   }
 }
@@ -438,7 +439,10 @@ TEST_CASE("reliability: hot spares keep the job's size; without them it shrinks 
       if (row.gpus_training == 0 && row.gpus_healthy < 8'000) waited = true;
     }
     if (policy == OutOfSpares::Shrink) CHECK(shrank);
-    if (policy == OutOfSpares::Wait) CHECK(!shrank);
+    if (policy == OutOfSpares::Wait) {
+      CHECK(!shrank);
+      CHECK(waited);
+    }
   }
 }
 

@@ -137,6 +137,8 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   const std::string report = read_file(dir / "report.md");
   CHECK(contains(report, "## Verdict"));
   CHECK(contains(report, "## Capacity and power"));
+  CHECK(contains(report, "## Reliability: interruptions and lost time"));
+  CHECK(contains(report, "| option | gpu | gpu-memory | network | software | host | nic | sdc |"));
   CHECK(contains(report, "**build-colossus**: 2024-03-01 to "));
   // 50 MW of tolerated load steps: 43,264 GPUs (338 replicas of 128) until the Megapacks arrive.
   CHECK(contains(report, "| 2024-10 | 43264 |"));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "models/finance.h"
+#include "sim/outcome.h"
 #include "report/format.h"
 #include "scenario/units.h"
 
@@ -79,6 +80,56 @@ std::string report_markdown(const Results& r) {
     std::string row = "| " + o.name + " |";
     for (const auto& run : o.run_finish_days)
       row += fmt::format(" {} (day {}) |", date_after(r, run.summary.p50), format_days(run.summary.p50));
+    line(row);
+  }
+  line();
+  line("## Reliability: interruptions and lost time");
+  line();
+  line("Time to train across replications, and where the job's GPU time went besides useful training "
+       "(GPU-hours, mean over replications).");
+  line();
+  line("| option | days to train: P10 | P50 | P90 | mean | interruptions | planned stops | effective training time |");
+  line("|---|---|---|---|---|---|---|---|");
+  for (const auto& o : r.options) {
+    const auto& days = o.metric("time_to_train_days");
+    line(fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {} |", o.name, format_days(days.p10),
+                     format_days(days.p50), format_days(days.p90), format_days(days.mean),
+                     o.metric("interruptions").mean, o.metric("planned_interruptions").mean,
+                     format_percent(o.metric("effective_training_time_ratio").mean)));
+  }
+  line();
+  header = "| option | useful |";
+  rule = "|---|---|";
+  for (std::size_t c = 0; c < lost_cause_count; ++c) {
+    header += fmt::format(" {} |", lost_cause_name(static_cast<Lost>(c)));
+    rule += "---|";
+  }
+  line(header);
+  line(rule);
+  for (const auto& o : r.options) {
+    std::string row = fmt::format("| {} | {:.3g}M |", o.name, o.metric("useful_gpu_hours").mean / 1e6);
+    for (std::size_t c = 0; c < lost_cause_count; ++c)
+      row += fmt::format(" {:.3g}M |",
+                         o.metric(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c)))).mean / 1e6);
+    line(row);
+  }
+  line();
+  line("Interruptions by cause (mean over replications):");
+  line();
+  header = "| option |";
+  rule = "|---|";
+  std::vector<std::string> classes;
+  for (const auto& m : r.options.front().metrics)
+    if (m.name.starts_with("interruptions_")) classes.push_back(m.name);
+  for (const auto& name : classes) {
+    header += fmt::format(" {} |", name.substr(std::string("interruptions_").size()));
+    rule += "---|";
+  }
+  line(header);
+  line(rule);
+  for (const auto& o : r.options) {
+    std::string row = "| " + o.name + " |";
+    for (const auto& name : classes) row += fmt::format(" {:.0f} |", o.metric(name).mean);
     line(row);
   }
   line();

@@ -64,6 +64,7 @@ class OptionSim {
   double segment_run_start = 0, segment_flop_per_s = 0;
   CheckpointCycle segment_cycle;
   double useful_work_s = 0;
+  double useful_gpu_s = 0;
   int interruptions = 0, planned_stops = 0;
   std::vector<double> interruptions_by_class;
   std::array<double, lost_cause_count> lost_gpu_s{};
@@ -578,6 +579,7 @@ void training_job(OptionSim& s) {
       s.update(
           [&] {
         s.useful_work_s += kept_work_s;
+        s.useful_gpu_s += kept_work_s * gpus;
         s.done_flop += kept_work_s * flop_per_s;
         s.lost_gpu_s[static_cast<std::size_t>(previous == Restart::Launch    ? Lost::Launch
                                               : previous == Restart::Failure ? Lost::Restarts
@@ -688,6 +690,7 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::PeakFacilityPowerMw] = s.peak_power_w / 1e6;
   out[Metric::Interruptions] = s.interruptions;
   out[Metric::PlannedInterruptions] = s.planned_stops;
+  out[Metric::UsefulGpuHours] = s.useful_gpu_s / seconds_per_hour;
   for (std::size_t c = 0; c < lost_cause_count; ++c) out.lost_gpu_hours[c] = s.lost_gpu_s[c] / seconds_per_hour;
   out.interruptions_by_class = s.interruptions_by_class;
   out[Metric::CompletedFraction] = s.workload_done ? 1.0 : std::min(1.0, s.done_flop / sc.workload.total_compute_flop());
@@ -781,6 +784,7 @@ std::string_view metric_name(Metric metric) {
     case Metric::EnergyGridMwh: return "energy_grid_mwh";
     case Metric::EnergyTurbineMwh: return "energy_turbine_mwh";
     case Metric::PlannedInterruptions: return "planned_interruptions";
+    case Metric::UsefulGpuHours: return "useful_gpu_hours";
   }
   return "unknown";
 }

@@ -27,8 +27,9 @@ enum class Metric {
   EnergyGridMwh,
   EnergyTurbineMwh,
   PlannedInterruptions,
+  UsefulGpuHours,
 };
-constexpr std::size_t metric_count = 15;
+constexpr std::size_t metric_count = 16;
 
 // Where the job's GPU time went other than useful training (GPU-hours, by cause).
 enum class Lost {
