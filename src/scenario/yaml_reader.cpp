@@ -54,8 +54,32 @@ void YamlValue::expect_map() const {
   if (!node_.IsMap()) fail("expected a mapping of keys to values, got " + kind_of(node_));
 }
 
+std::set<std::string>* allowed_key_paths = nullptr;
+
+namespace {
+
+// "workload.runs.1" -> "workload.runs.N": list positions do not matter to the schema.
+std::string schema_path(const std::string& path) {
+  std::string out;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', begin), path.size());
+    const std::string part = path.substr(begin, dot - begin);
+    const bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    out += (out.empty() ? "" : ".") + (index ? std::string("N") : part);
+    begin = dot + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 void YamlValue::allow_keys(std::initializer_list<std::string_view> keys) const {
   expect_map();
+  if (allowed_key_paths) {
+    const std::string parent = schema_path(path_);
+    for (const auto key : keys) allowed_key_paths->insert(parent.empty() ? std::string(key) : parent + "." + std::string(key));
+  }
   std::vector<std::string> allowed(keys.begin(), keys.end());
   for (const auto& entry : node_) {
     const std::string key = entry.first.Scalar();

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +65,11 @@ class YamlValue {
 };
 
 struct Override;
+
+// Every key path the loader allows ("workload.runs.N.compute"), recorded by allow_keys while a
+// scenario loads, when a test asks for it: the test that keeps docs/scenario-reference.md in
+// step with the loader. Null (off) otherwise.
+extern std::set<std::string>* allowed_key_paths;
 
 // Parses a file, applies --set overrides, and returns the root value. A missing file or a YAML
 // syntax error becomes InputError.
