@@ -15,6 +15,11 @@ packages=(
   doctest-dev                    # tests
 )
 
+# tools/setup.sh --fuzz adds what tools/fuzz.sh needs: clang with libFuzzer and the sanitizers.
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -317,7 +317,10 @@ std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const S
   // Hybrids refer to other options by name, so they are resolved once all are known.
   std::vector<std::string> names;
   for (const auto& o : options) names.push_back(o.name);
-  for (const auto& [name, body] : hybrids) {
+  for (const auto& hybrid_entry : hybrids) {
+    // Named, not structured bindings: lambdas below capture them (clang 14 cannot capture those).
+    const std::string& name = hybrid_entry.first;
+    const YamlValue& body = hybrid_entry.second;
     body.allow_keys({"kind", "lease", "build", "lease_gpus", "lease_term"});
     auto referenced = [&](const char* key, OptionKind wanted) -> const Option& {
       const YamlValue ref = body.at(key);
@@ -346,7 +349,15 @@ std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const S
 }  // namespace
 
 Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides) {
-  const YamlValue root = load_yaml_file(file, overrides);
+  return load_scenario(load_yaml_file(file, overrides));
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& file) {
+  return load_scenario(parse_yaml(text, file));
+}
+
+Scenario load_scenario(const YamlValue& root) {
+  const std::string& file = root.source_file();
   if (root.node().IsNull()) root.fail("the file is empty; expected a scenario with keys scenario, hardware, workload, reliability, options");
   root.allow_keys({"scenario", "hardware", "workload", "reliability", "options"});
 

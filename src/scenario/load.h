@@ -10,5 +10,10 @@
 namespace bvr {
 
 Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides = {});
+// The same for text in memory (the fuzzer's entry point); `file` names it in messages.
+Scenario load_scenario_text(const std::string& text, const std::string& file);
+
+class YamlValue;
+Scenario load_scenario(const YamlValue& root);
 
 }  // namespace bvr

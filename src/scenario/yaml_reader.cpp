@@ -192,9 +192,13 @@ YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& o
   if (!in) throw InputError(fmt::format("{}: cannot open the file for reading", file));
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return parse_yaml(buffer.str(), file, overrides);
+}
+
+YamlValue parse_yaml(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {
   YAML::Node root;
   try {
-    root = YAML::Load(buffer.str());
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }

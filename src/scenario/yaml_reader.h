@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "scenario/overrides.h"
 #include "scenario/units.h"
 
 namespace bvr {
@@ -31,6 +32,7 @@ class YamlValue {
       : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
 
   const std::string& path() const { return path_; }
+  const std::string& source_file() const { return source_->file; }
   const YAML::Node& node() const { return node_; }
 
   // Throws InputError "file:line:column: path: what". `column_offset` moves the column right,
@@ -64,7 +66,6 @@ class YamlValue {
   std::shared_ptr<const YamlSource> source_;
 };
 
-struct Override;
 
 // Every key path the loader allows ("workload.runs.N.compute"), recorded by allow_keys while a
 // scenario loads, when a test asks for it: the test that keeps docs/scenario-reference.md in
@@ -74,5 +75,7 @@ extern std::set<std::string>* allowed_key_paths;
 // Parses a file, applies --set overrides, and returns the root value. A missing file or a YAML
 // syntax error becomes InputError.
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides = {});
+// The same for text already in memory; `file` names it in messages.
+YamlValue parse_yaml(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {});
 
 }  // namespace bvr

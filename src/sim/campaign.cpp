@@ -713,10 +713,17 @@ std::uint64_t replication_seed(std::uint64_t scenario_seed, int replication) {
 }
 
 ReplicationOutcome simulate_replication(const Scenario& scenario, int replication, bool keep_series) {
-  int argc = 2;
   char arg0[] = "bvr";
   char quiet[] = "--log=root.thresh:critical";
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer cannot follow SimGrid's hand-made stack switches; threads it can.
+  char contexts[] = "--cfg=contexts/factory:thread";
+  int argc = 3;
+  char* argv[] = {arg0, quiet, contexts, nullptr};
+#else
+  int argc = 2;
   char* argv[] = {arg0, quiet, nullptr};
+#endif
   sg4::Engine engine(&argc, argv);
   sg4::NetZone* zone = sg4::create_full_zone("campaign");
   sg4::Host* host = zone->create_host("control", 1e9);

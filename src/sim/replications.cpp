@@ -29,7 +29,8 @@ void put(std::string& out, const T& value) {
 template <typename T>
 void put_vector(std::string& out, const std::vector<T>& values) {
   put(out, values.size());
-  out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+  if (!values.empty())  // an empty vector's data() may be null, which append() must not see
+    out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
 }
 
 std::string serialize(const ReplicationOutcome& outcome) {
@@ -61,7 +62,7 @@ struct Cursor {
     const auto n = get<std::size_t>();
     if (at + n * sizeof(T) > data.size()) throw std::runtime_error("replication result is truncated");
     std::vector<T> values(n);
-    std::memcpy(values.data(), data.data() + at, n * sizeof(T));
+    if (n > 0) std::memcpy(values.data(), data.data() + at, n * sizeof(T));
     at += n * sizeof(T);
     return values;
   }
