@@ -1,11 +1,6 @@
 #include "sim/replications.h"
 
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <deque>
 #include <stdexcept>
@@ -13,6 +8,7 @@
 #include <type_traits>
 
 #include "sim/campaign.h"
+#include "sim/fork_call.h"
 
 namespace bvr {
 
@@ -84,58 +80,9 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
   return outcome;
 }
 
-struct Child {
-  pid_t pid;
-  int fd;
-  int replication;
-};
-
-Child start_child(const Scenario& scenario, int replication) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
-  if (pid == 0) {
-    close(fds[0]);
-    int status = 0;
-    try {
-      const std::string bytes = serialize(simulate_replication(scenario, replication, replication == 0));
-      std::size_t written = 0;
-      while (written < bytes.size()) {
-        const ssize_t n = write(fds[1], bytes.data() + written, bytes.size() - written);
-        if (n <= 0) {
-          status = 3;
-          break;
-        }
-        written += static_cast<std::size_t>(n);
-      }
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "bvr: replication %d failed: %s\n", replication, e.what());
-      status = 1;
-    }
-    close(fds[1]);
-    _exit(status);  // not exit(): the parent's atexit handlers and buffers are not ours to run
-  }
-  close(fds[1]);
-  return Child{pid, fds[0], replication};
-}
-
-ReplicationOutcome finish_child(const Child& child, std::size_t option_count) {
-  std::string bytes;
-  char buffer[1 << 16];
-  while (true) {
-    const ssize_t n = read(child.fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(child.fd);
-  int status = 0;
-  while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(fmt::format("replication {} did not finish (status {})", child.replication, status));
-  return deserialize(bytes, option_count);
+ForkedChild start_child(const Scenario& scenario, int replication) {
+  return fork_child([&scenario, replication] { return serialize(simulate_replication(scenario, replication, replication == 0)); },
+                    fmt::format("replication {}", replication));
 }
 
 }  // namespace
@@ -143,23 +90,19 @@ ReplicationOutcome finish_child(const Child& child, std::size_t option_count) {
 std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int jobs) {
   std::fflush(nullptr);  // a forked child must not write the parent's buffered output again
   std::vector<ReplicationOutcome> outcomes;
-  std::deque<Child> running;
+  std::deque<ForkedChild> running;
   int next = 0;
   try {
     while (next < scenario.replications || !running.empty()) {
       while (next < scenario.replications && static_cast<int>(running.size()) < std::max(1, jobs))
         running.push_back(start_child(scenario, next++));
       // Collected in replication order, so the outcome order never depends on `jobs`.
-      const Child child = running.front();
+      const ForkedChild child = running.front();
       running.pop_front();
-      outcomes.push_back(finish_child(child, scenario.options.size()));
+      outcomes.push_back(deserialize(collect_child(child), scenario.options.size()));
     }
   } catch (...) {
-    for (const Child& child : running) {  // leave no orphan simulations behind
-      kill(child.pid, SIGKILL);
-      close(child.fd);
-      waitpid(child.pid, nullptr, 0);
-    }
+    for (const ForkedChild& child : running) kill_child(child);  // leave no orphan simulations behind
     throw;
   }
   return outcomes;

@@ -1,0 +1,61 @@
+// Collectives as flows: the steps of ring and tree all-reduce, reduce-scatter, all-gather,
+// all-to-all and send/recv, laid out hierarchically (NVLink inside the server, then one ring or
+// tree per rail across servers) for every concurrently active group. Pure: sim/ turns the flows
+// into SimGrid communications. Sizes and bandwidths follow nccl-tests (docs/fabric.md).
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/fabric.h"
+
+namespace bvr {
+
+enum class CollectiveKind { AllReduceRing, AllReduceTree, ReduceScatter, AllGather, AllToAll, SendRecv };
+
+const char* to_string(CollectiveKind kind);
+std::optional<CollectiveKind> collective_from_string(std::string_view name);
+
+struct CollectiveSpec {
+  CollectiveKind kind = CollectiveKind::AllReduceRing;
+  // nccl-tests "size" per GPU: all-reduce and all-to-all buffer, reduce-scatter input,
+  // all-gather output, send/recv message.
+  double bytes = 0;
+  int group_gpus = 0;  // GPUs per group (whole servers, or a divisor of a server); 0 = all GPUs
+};
+
+struct Flow {
+  int src = 0, dst = 0;
+  double bytes = 0;
+};
+
+// `repeat` identical steps (same flows, same sizes) one after the other.
+struct StepRun {
+  std::string phase;  // "nvlink-reduce-scatter", "net-all-gather", ...
+  std::vector<Flow> flows;
+  long repeat = 1;
+};
+
+struct PlanOptions {
+  int max_distinct_steps = 0;   // all-to-all: simulate at most this many shifts (0 = all)
+  double tree_chunk_bytes = 4.0 * 1024 * 1024;  // pipeline chunk of the tree all-reduce
+};
+
+// The steps of `c` for a fabric of `full_gpus` GPUs, laid out on the first `present_gpus` GPUs
+// (a representative slice holding whole groups, or a part of one large group). Sizes and
+// repeat counts come from the full group; the flows from the GPUs present.
+// Throws std::invalid_argument for a group that is not whole servers or a divisor of one.
+std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int present_gpus, int gpus_per_server,
+                                     const PlanOptions& options = {});
+
+// nccl-tests: busbw = algbw x factor, algbw = bytes / time.
+double bus_bandwidth_factor(CollectiveKind kind, int group_gpus);
+
+// The slice of `spec` simulated in place of the whole fabric: at most `slice_gpus` GPUs (whole
+// leaf groups, whole collective groups when they fit), same switches, tiers and
+// oversubscription; pods shrink so that the slice keeps at least two pods when the full fabric
+// has several. Returns `spec` itself when it is small enough.
+FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus);
+
+}  // namespace bvr

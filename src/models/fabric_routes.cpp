@@ -1,0 +1,128 @@
+#include "models/fabric_routes.h"
+
+#include <limits>
+
+namespace bvr {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+int positive_mod(long a, long m) { return static_cast<int>(((a % m) + m) % m); }
+
+}  // namespace
+
+FabricLinkIds fabric_link_ids(const FabricShape& f) {
+  FabricLinkIds ids;
+  ids.has_nvlink = f.nvlink_domain_gpus > 1;
+  ids.nvlink = 0;
+  ids.host = ids.has_nvlink ? f.gpus : 0;
+  ids.leaf_up = ids.host + f.gpus;
+  ids.spine_up = ids.leaf_up + f.leaves * f.leaf_up;
+  ids.count = ids.spine_up + (f.tiers == 3 ? f.pods * f.tier2_per_pod * f.spine_up : 0);
+  return ids;
+}
+
+FabricRouter::FabricRouter(const FabricSpec& spec, std::uint64_t ecmp_seed)
+    : spec_(spec), shape_(fabric_shape(spec)), ids_(fabric_link_ids(shape_)), seed_(ecmp_seed) {
+  reset_load();
+}
+
+double FabricRouter::link_bw_bytes_per_s(int directed) const {
+  return is_nvlink(directed) ? spec_.nvlink_bw_bytes_per_s : spec_.nic_bw_bytes_per_s;
+}
+
+void FabricRouter::reset_load() { load_.assign(static_cast<std::size_t>(directed_links()), 0); }
+
+std::vector<int> FabricRouter::leaf_links_to(int leaf, int a) const {
+  std::vector<int> links;
+  const long j = leaf % shape_.leaves_per_pod;
+  for (int u = positive_mod(a - j * shape_.leaf_up, shape_.tier2_per_pod); u < shape_.leaf_up; u += shape_.tier2_per_pod)
+    links.push_back(leaf_uplink(leaf, u));
+  return links;
+}
+
+std::vector<int> FabricRouter::spine_links_to(int pod, int a, int c) const {
+  std::vector<int> links;
+  const long first = static_cast<long>(pod) * shape_.spine_up;
+  for (int v = positive_mod(c - first, shape_.tier3_per_plane); v < shape_.spine_up; v += shape_.tier3_per_plane)
+    links.push_back(spine_uplink(pod, a, v));
+  return links;
+}
+
+// One of `links` (undirected ids, used downwards): hashed, or the least loaded.
+int FabricRouter::pick(const std::vector<int>& links, std::uint64_t hash) const {
+  const std::size_t n = links.size();
+  const std::size_t start = static_cast<std::size_t>(hash % n);
+  if (spec_.routing == FabricRouting::StaticEcmp || n == 1) return links[start];
+  int best = links[start];
+  for (std::size_t k = 1; k < n; ++k) {
+    const int l = links[(start + k) % n];
+    if (load(down(l)) < load(down(best))) best = l;
+  }
+  return best;
+}
+
+std::vector<int> FabricRouter::route(int src, int dst) {
+  std::vector<int> path;
+  if (src == dst) return path;
+  const std::uint64_t flow = splitmix64(seed_ ^ (static_cast<std::uint64_t>(src) << 32 | static_cast<std::uint32_t>(dst)));
+  auto hash = [flow](std::uint64_t stage) { return splitmix64(flow + stage); };
+  const bool adaptive = spec_.routing == FabricRouting::Adaptive;
+  const FabricShape& f = shape_;
+  if (ids_.has_nvlink && f.nvlink_domain_of_gpu(src) == f.nvlink_domain_of_gpu(dst)) {
+    path = {up(ids_.nvlink + src), down(ids_.nvlink + dst)};
+  } else {
+    const int la = f.leaf_of_gpu(src), lb = f.leaf_of_gpu(dst);
+    path.push_back(up(ids_.host + src));
+    if (la != lb) {
+      const int pa = f.pod_of_leaf(la), pb = f.pod_of_leaf(lb);
+      // Leaf uplink: hashed, or the one whose path (up here, down into the destination leaf from
+      // the same tier-2 index) carries the fewest flows.
+      const int start_u = static_cast<int>(hash(1) % static_cast<std::uint64_t>(f.leaf_up));
+      int best_u = start_u;
+      if (adaptive) {
+        int best_cost = std::numeric_limits<int>::max();
+        for (int k = 0; k < f.leaf_up; ++k) {
+          const int u = (start_u + k) % f.leaf_up;
+          const int a = f.tier2_of_leaf_uplink(la, u);
+          int down_cost = std::numeric_limits<int>::max();
+          for (int l : leaf_links_to(lb, a)) down_cost = std::min(down_cost, load(down(l)));
+          const int cost = load(up(leaf_uplink(la, u))) + down_cost;
+          if (cost < best_cost) best_cost = cost, best_u = u;
+        }
+      }
+      const int a = f.tier2_of_leaf_uplink(la, best_u);
+      path.push_back(up(leaf_uplink(la, best_u)));
+      if (f.tiers == 3 && pa != pb) {
+        const int start_v = static_cast<int>(hash(2) % static_cast<std::uint64_t>(f.spine_up));
+        int best_v = start_v;
+        if (adaptive) {
+          int best_cost = std::numeric_limits<int>::max();
+          for (int k = 0; k < f.spine_up; ++k) {
+            const int v = (start_v + k) % f.spine_up;
+            const int c = f.tier3_of_tier2_uplink(pa, v);
+            int down_cost = std::numeric_limits<int>::max();
+            for (int l : spine_links_to(pb, a, c)) down_cost = std::min(down_cost, load(down(l)));
+            const int cost = load(up(spine_uplink(pa, a, v))) + down_cost;
+            if (cost < best_cost) best_cost = cost, best_v = v;
+          }
+        }
+        const int c = f.tier3_of_tier2_uplink(pa, best_v);
+        path.push_back(up(spine_uplink(pa, a, best_v)));
+        path.push_back(down(pick(spine_links_to(pb, a, c), hash(3))));
+      }
+      path.push_back(down(pick(leaf_links_to(lb, a), hash(4))));
+    }
+    path.push_back(down(ids_.host + dst));
+  }
+  for (int l : path) ++load_[static_cast<std::size_t>(l)];
+  return path;
+}
+
+}  // namespace bvr

@@ -1,0 +1,211 @@
+#include "sim/collective_sim.h"
+
+#include <fmt/format.h>
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <type_traits>
+#include <vector>
+
+#include "models/fabric_routes.h"
+#include "sim/fabric_platform.h"
+#include "sim/fork_call.h"
+
+namespace sg4 = simgrid::s4u;
+
+namespace bvr {
+
+namespace {
+
+std::map<std::string, CollectiveResult>& cache() {
+  static std::map<std::string, CollectiveResult> results;
+  return results;
+}
+
+static_assert(std::is_trivially_copyable_v<CollectiveResult>);
+
+std::string to_bytes(const CollectiveResult& r) { return std::string(reinterpret_cast<const char*>(&r), sizeof r); }
+
+CollectiveResult from_bytes(const std::string& bytes) {
+  if (bytes.size() != sizeof(CollectiveResult)) throw std::runtime_error("collective result is truncated");
+  CollectiveResult r;
+  std::memcpy(&r, bytes.data(), sizeof r);
+  return r;
+}
+
+// One engine for this process, configured for RDMA fabrics.
+std::unique_ptr<sg4::Engine> make_engine() {
+  std::vector<std::string> args = fabric_engine_args();
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  return std::make_unique<sg4::Engine>(&argc, argv.data());
+}
+
+std::uint64_t payload(double bytes) { return static_cast<std::uint64_t>(std::llround(std::max(1.0, bytes))); }
+
+CollectiveResult finish(const CollectiveSpec& c, int group_gpus, double time_s) {
+  CollectiveResult r;
+  r.time_s = time_s;
+  r.algbw_bytes_per_s = time_s > 0 ? c.bytes / time_s : 0;
+  r.busbw_bytes_per_s = r.algbw_bytes_per_s * bus_bandwidth_factor(c.kind, group_gpus);
+  return r;
+}
+
+int group_of(const FabricSpec& f, const CollectiveSpec& c) { return c.group_gpus > 0 ? c.group_gpus : f.gpus; }
+
+// Most flows sharing one network link in a step when its flows are routed on `spec`.
+int hottest_link_load(const FabricSpec& spec, const StepRun& run) {
+  FabricRouter router(spec);
+  for (const Flow& f : run.flows) router.route(f.src, f.dst);
+  int worst = 0;
+  for (int l = 0; l < router.directed_links(); ++l)
+    if (!router.is_nvlink(l)) worst = std::max(worst, router.load(l));
+  return worst;
+}
+
+// Static ECMP: the worst collision grows with the number of flows hashed (an extreme value), so
+// a slice sees fewer than the whole fabric. The full step's flows are routed (cheap: no
+// simulation) and the slice's step time grows by the extra flows on the hottest link, each
+// flow of the step being slowed to 1/load of the link's bandwidth.
+std::vector<double> ecmp_extra_s(const FabricSpec& fabric, const FabricSpec& slice, const CollectiveSpec& c,
+                                 const std::vector<StepRun>& sliced, const PlanOptions& plan_options) {
+  std::vector<double> extra(sliced.size(), 0.0);
+  if (fabric.routing != FabricRouting::StaticEcmp || slice.gpus == fabric.gpus) return extra;
+  const std::vector<StepRun> full = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server, plan_options);
+  for (std::size_t r = 0; r < sliced.size() && r < full.size(); ++r) {
+    const int more = hottest_link_load(fabric, full[r]) - hottest_link_load(slice, sliced[r]);
+    double bytes = 0;
+    for (const Flow& f : sliced[r].flows) bytes = std::max(bytes, f.bytes);
+    if (more > 0) extra[r] = bytes * more / fabric.nic_bw_bytes_per_s;
+  }
+  return extra;
+}
+
+// In this process: one engine, a controller actor that runs each step run once (every flow
+// of the step at once, then waits for all) and scales by the repeat count.
+CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
+  const int G = group_of(fabric, c);
+  const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G);
+  PlanOptions plan_options;
+  plan_options.max_distinct_steps = o.max_distinct_steps;
+  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.gpus_per_server, plan_options);
+  const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
+  auto engine = make_engine();
+  const FabricPlatform platform = build_fabric_platform(slice, slice.gpus, plan);
+  double total_s = 0, flows = 0;
+  sg4::Actor::create("controller", platform.hosts[0], [&] {
+    for (std::size_t r = 0; r < plan.size(); ++r) {
+      const StepRun& run = plan[r];
+      const double start = sg4::Engine::get_clock();
+      std::vector<sg4::CommPtr> comms;
+      comms.reserve(run.flows.size());
+      for (const Flow& f : run.flows)
+        comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
+                                                platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
+      sg4::Comm::wait_all(comms);
+      total_s += (sg4::Engine::get_clock() - start + extra_s[r]) * static_cast<double>(run.repeat);
+      flows += static_cast<double>(run.flows.size());
+    }
+  });
+  engine->run();
+  CollectiveResult r = finish(c, G, total_s);
+  r.simulated_gpus = slice.gpus;
+  r.simulated_flows = flows;
+  return r;
+}
+
+// In this process: every step on the whole fabric, one actor per GPU (the reference, so it
+// stays close to how NCCL runs: each GPU posts its sends and receives of a step and moves on when
+// they are done, so steps overlap wherever the data allows; no global barrier). SimGrid 3.32
+// does not start dependent communications by itself (Activity::add_successor is not released for
+// unwaited comms), and a single controller waiting with wait_any pays O(active flows) per
+// completion, so actors are the affordable exact reference up to a few thousand GPUs.
+CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c) {
+  const int G = group_of(fabric, c);
+  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
+  auto engine = make_engine();
+  const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
+  const auto n = static_cast<std::size_t>(fabric.gpus);
+  // Per GPU, per step run: where it sends (and how much) and whom it receives from. Each
+  // ordered pair has its own mailbox, so a message always meets the receive meant for it even
+  // when the sender runs steps ahead.
+  struct Part {
+    std::vector<std::pair<int, std::uint64_t>> sends;
+    std::vector<int> sources;
+  };
+  std::vector<std::vector<Part>> parts(n, std::vector<Part>(plan.size()));
+  double flows = 0;
+  for (std::size_t r = 0; r < plan.size(); ++r) {
+    for (const Flow& f : plan[r].flows) {
+      parts[static_cast<std::size_t>(f.src)][r].sends.emplace_back(f.dst, payload(f.bytes));
+      parts[static_cast<std::size_t>(f.dst)][r].sources.push_back(f.src);
+    }
+    flows += static_cast<double>(plan[r].flows.size()) * static_cast<double>(plan[r].repeat);
+  }
+  auto mailbox = [](int src, std::size_t dst) { return sg4::Mailbox::by_name(fmt::format("{}>{}", src, dst)); };
+  static int token = 0;  // payloads carry no data: only their simulated size matters
+  for (std::size_t g = 0; g < n; ++g) {
+    sg4::Actor::create(fmt::format("gpu{}", g), platform.hosts[g], [&, g] {
+      for (std::size_t r = 0; r < plan.size(); ++r) {
+        const Part& part = parts[g][r];
+        std::vector<sg4::Mailbox*> out, in;
+        for (const auto& send : part.sends) out.push_back(mailbox(static_cast<int>(g), static_cast<std::size_t>(send.first)));
+        for (int src : part.sources) in.push_back(mailbox(src, g));
+        std::vector<int*> received(in.size());
+        for (long step = 0; step < plan[r].repeat; ++step) {
+          std::vector<sg4::CommPtr> comms;
+          for (std::size_t k = 0; k < out.size(); ++k) comms.push_back(out[k]->put_async(&token, part.sends[k].second));
+          for (std::size_t k = 0; k < in.size(); ++k) comms.push_back(in[k]->get_async<int>(&received[k]));
+          sg4::Comm::wait_all(comms);
+        }
+      }
+    });
+  }
+  engine->run();
+  CollectiveResult r = finish(c, G, sg4::Engine::get_clock());
+  r.simulated_gpus = fabric.gpus;
+  r.simulated_flows = flows;
+  return r;
+}
+
+std::string spec_key(const FabricSpec& f) {
+  std::string over;
+  for (double o : f.oversubscription) over += fmt::format("{}/", o);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", f.gpus, f.gpus_per_server, f.nvlink_domain_gpus,
+                     f.nvlink_bw_bytes_per_s, f.nic_bw_bytes_per_s, f.rail_optimized, f.switch_ports,
+                     f.switch_port_bw_bytes_per_s, f.tiers, over, f.pod_gpus, static_cast<int>(f.technology),
+                     static_cast<int>(f.routing), f.hop_latency_s);
+}
+
+}  // namespace
+
+std::string collective_cache_key(const FabricSpec& f, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
+  return fmt::format("{}#{}|{}|{}#{}|{}", spec_key(f), to_string(c.kind), c.bytes, c.group_gpus, o.slice_gpus,
+                     o.max_distinct_steps);
+}
+
+std::size_t collective_cache_size() { return cache().size(); }
+void clear_collective_cache() { cache().clear(); }
+
+CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
+  const std::string key = collective_cache_key(fabric, c, o);
+  if (auto it = cache().find(key); it != cache().end()) return it->second;
+  const CollectiveResult r = from_bytes(run_in_child([&] { return to_bytes(scaled_here(fabric, c, o)); },
+                                                     fmt::format("{} evaluation", to_string(c.kind))));
+  cache().emplace(key, r);
+  return r;
+}
+
+CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& c) {
+  return from_bytes(run_in_child([&] { return to_bytes(full_here(fabric, c)); },
+                                 fmt::format("{} full simulation", to_string(c.kind))));
+}
+
+}  // namespace bvr

@@ -1,0 +1,45 @@
+// Step scale: how long a collective takes on a fabric, from SimGrid flow-level simulation.
+//
+// Scaled evaluation (evaluate_collective): every distinct step of the collective is simulated
+// once, with every concurrently active group present, on a representative slice of the fabric
+// (fabric_slice), and multiplied by its repeat count: rings repeat identical steps, so one stands
+// for all. Full simulation (simulate_collective_full): every step of every group on the whole
+// fabric, each GPU's next send waiting for its previous send and receive (a DAG of SimGrid
+// communications, no barrier) — the reference the scaled result is checked against.
+//
+// Each evaluation runs in a forked child (one SimGrid engine per process). Scaled results are
+// cached in this process, keyed by fabric, collective, size and options.
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include "models/fabric.h"
+#include "models/fabric_collectives.h"
+
+namespace bvr {
+
+struct CollectiveResult {
+  double time_s = 0;
+  double algbw_bytes_per_s = 0;  // nccl-tests: bytes / time
+  double busbw_bytes_per_s = 0;  // algbw x bus_bandwidth_factor
+  double simulated_gpus = 0;     // GPUs in the simulated platform
+  double simulated_flows = 0;    // SimGrid communications started
+};
+
+struct CollectiveEvalOptions {
+  int slice_gpus = 1024;        // largest platform the scaled evaluation builds
+  int max_distinct_steps = 8;   // all-to-all shifts simulated (the others are scaled)
+};
+
+CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& collective,
+                                     const CollectiveEvalOptions& options = {});
+
+CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& collective);
+
+// The cache behind evaluate_collective (in-process; a forked campaign child inherits a copy).
+std::size_t collective_cache_size();
+void clear_collective_cache();
+std::string collective_cache_key(const FabricSpec& fabric, const CollectiveSpec& collective,
+                                 const CollectiveEvalOptions& options);
+
+}  // namespace bvr

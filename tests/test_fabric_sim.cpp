@@ -1,0 +1,81 @@
+// Collectives on SimGrid: a single flow against its closed form, the scaled evaluation against
+// the full flow-level simulation (within 3 %, up to 4,096 GPUs), ECMP collisions against
+// adaptive routing, and the cache. Every evaluation forks a child with its own engine.
+#include <doctest/doctest.h>
+
+#include "sim/collective_sim.h"
+
+using namespace bvr;
+
+namespace {
+
+// Rail-optimized 3-tier fabric of 8-GPU servers; 16 x 800G switches split to 32 x 400G: leaf
+// groups of 128 GPUs, pods of 256, so 4,096 GPUs span 16 pods.
+FabricSpec test_fabric(int gpus, FabricRouting routing) {
+  FabricSpec s;
+  s.gpus = gpus;
+  s.gpus_per_server = 8;
+  s.nvlink_domain_gpus = 8;
+  s.nvlink_bw_bytes_per_s = 450e9;
+  s.nic_bw_bytes_per_s = 50e9;
+  s.rail_optimized = true;
+  s.switch_ports = 16;
+  s.switch_port_bw_bytes_per_s = 100e9;
+  s.tiers = 3;
+  s.oversubscription = {1, 1};
+  s.hop_latency_s = 350e-9;
+  s.routing = routing;
+  return s;
+}
+
+void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c) {
+  CAPTURE(to_string(c.kind));
+  CAPTURE(fabric.gpus);
+  CAPTURE(c.group_gpus);
+  CAPTURE(to_string(fabric.routing));
+  const CollectiveResult scaled = evaluate_collective(fabric, c);
+  const CollectiveResult full = simulate_collective_full(fabric, c);
+  CHECK(scaled.simulated_flows < full.simulated_flows);
+  CHECK(scaled.time_s == doctest::Approx(full.time_s).epsilon(0.03));
+}
+
+}  // namespace
+
+TEST_CASE("one flow over one rail leaf takes two hops of latency plus size over NIC bandwidth") {
+  const FabricSpec fabric = test_fabric(16, FabricRouting::Adaptive);
+  const double bytes = 64e6;
+  const CollectiveResult r = evaluate_collective(fabric, {CollectiveKind::SendRecv, bytes, 16});
+  CHECK(r.time_s == doctest::Approx(2 * fabric.hop_latency_s + bytes / fabric.nic_bw_bytes_per_s).epsilon(1e-6));
+  CHECK(r.busbw_bytes_per_s == doctest::Approx(r.algbw_bytes_per_s));
+}
+
+TEST_CASE("scaled evaluation agrees with full simulation within 3% up to 4,096 GPUs") {
+  const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
+  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::AllReduceRing, 64e6, 64});
+  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::SendRecv, 64e6, 0});
+  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
+  check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllGather, 64e6, 256});
+  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::ReduceScatter, 64e6, 0});
+  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
+}
+
+TEST_CASE("static ECMP collisions cut achieved bandwidth while adaptive routing keeps line rate") {
+  const CollectiveSpec across{CollectiveKind::SendRecv, 64e6, 0};  // every flow crosses the bisection
+  const CollectiveResult adaptive = evaluate_collective(test_fabric(4096, FabricRouting::Adaptive), across);
+  const CollectiveResult ecmp = evaluate_collective(test_fabric(4096, FabricRouting::StaticEcmp), across);
+  CHECK(adaptive.busbw_bytes_per_s > 0.95 * 50e9);
+  CHECK(ecmp.busbw_bytes_per_s < 0.5 * adaptive.busbw_bytes_per_s);
+}
+
+TEST_CASE("results are cached by fabric, collective and size") {
+  clear_collective_cache();
+  const FabricSpec fabric = test_fabric(256, FabricRouting::Adaptive);
+  const CollectiveSpec c{CollectiveKind::AllReduceRing, 16e6, 0};
+  const CollectiveResult first = evaluate_collective(fabric, c);
+  CHECK(collective_cache_size() == 1);
+  const CollectiveResult again = evaluate_collective(fabric, c);
+  CHECK(collective_cache_size() == 1);
+  CHECK(again.time_s == first.time_s);
+  evaluate_collective(fabric, {CollectiveKind::AllReduceRing, 32e6, 0});
+  CHECK(collective_cache_size() == 2);
+}
