@@ -480,3 +480,30 @@ TEST_CASE("reliability: Weibull failures keep their mean rate") {
   const double expected = running_s / 3'600;
   CHECK(std::fabs(mean_metric(out, Metric::Interruptions) - expected) < 0.1 * expected);
 }
+
+TEST_CASE("reliability: a leaf switch failure takes out the servers behind it in the site's fabric") {
+  Scenario s = steady_job(24 * 3'600, 5, 300, 10);
+  FabricSpec fabric;
+  fabric.gpus = 8'000;
+  fabric.gpus_per_server = 8;
+  fabric.nic_bw_bytes_per_s = 50e9;
+  fabric.nvlink_bw_bytes_per_s = 450e9;
+  fabric.switch_ports = 64;
+  fabric.switch_port_bw_bytes_per_s = 100e9;  // 800 Gb/s split in two 400 Gb/s links: radix 128
+  fabric.rail_optimized = true;
+  fabric.tiers = 2;
+  fabric.oversubscription = {1};
+  REQUIRE(servers_behind_leaf(fabric) == 64);
+  s.options[0].lease->fabric = fabric;
+  s.reliability.classes[0].servers_out = servers_behind_leaf_switch;
+  s.reliability.classes[0].repair_s = 2 * day;
+  const auto out = run_replications(s, 1);
+  REQUIRE(out[0].options[0][Metric::Interruptions] > 0);
+  bool saw_leaf_out = false;
+  for (const auto& row : out[0].options[0].series) {
+    if (row.gpus_delivered == 0) continue;  // the lease has ended
+    CHECK((8'000 - row.gpus_healthy) % 512 == 0);  // whole leaves: 64 servers of 8 GPUs
+    if (row.gpus_healthy < 8'000) saw_leaf_out = true;
+  }
+  CHECK(saw_leaf_out);
+}

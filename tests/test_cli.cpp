@@ -138,7 +138,7 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   CHECK(contains(report, "## Verdict"));
   CHECK(contains(report, "## Capacity and power"));
   CHECK(contains(report, "## Reliability: interruptions and lost time"));
-  CHECK(contains(report, "| option | gpu | gpu-memory | network | software | host | nic | sdc |"));
+  CHECK(contains(report, "| option | gpu | gpu-memory | network-cable | network-switch | software | host | nic | sdc |"));
   CHECK(contains(report, "**build-colossus**: 2024-03-01 to "));
   // 50 MW of tolerated load steps: 43,264 GPUs (338 replicas of 128) until the Megapacks arrive.
   CHECK(contains(report, "| 2024-10 | 43264 |"));

@@ -74,10 +74,10 @@ TEST_CASE("loader: the default scenario loads with units resolved") {
   CHECK(s.workload.mfu == doctest::Approx(0.38));
   REQUIRE(s.workload.runs.size() == 2);
   CHECK(s.workload.runs[1].compute_flop == doctest::Approx(10 * s.workload.runs[0].compute_flop));
-  REQUIRE(s.reliability.classes.size() == 7);
+  REQUIRE(s.reliability.classes.size() == 8);
   CHECK(total_rate_per_node_s(s.reliability) * 1000 * 86400 == doctest::Approx(3.79).epsilon(0.01));
-  CHECK(s.reliability.classes[6].detection_delay_s == doctest::Approx(3600.0));
-  CHECK(s.reliability.classes[3].servers_out == 0);
+  CHECK(s.reliability.classes[7].detection_delay_s == doctest::Approx(3600.0));
+  CHECK(s.reliability.classes[4].servers_out == 0);
   CHECK(s.reliability.checkpoint.rule == CheckpointIntervalRule::Daly);
   CHECK(s.reliability.checkpoint.host_copy_bytes_per_s_per_gpu == doctest::Approx(50e9));
   CHECK(s.reliability.planned_interval_s == doctest::Approx(27.6 * 3600));
@@ -285,4 +285,26 @@ TEST_CASE("loader: failure classes and checkpoints") {
   CHECK(fixed.reliability.checkpoint.fixed_interval_s == 1800);
   CHECK(load_error(default_scenario, {parse_override("reliability.when_out_of_spares=pray")})
             .find("expected one of shrink, wait") != std::string::npos);
+}
+
+TEST_CASE("loader: fabrics per site, and leaf-switch failures need them") {
+  const Scenario s = load_scenario(default_scenario);
+  REQUIRE(s.options[0].lease->fabric);
+  REQUIRE(s.options[1].build->fabric);
+  CHECK(s.options[1].build->fabric->routing == FabricRouting::Adaptive);
+  CHECK(s.options[0].lease->fabric->routing == FabricRouting::StaticEcmp);
+  CHECK(s.options[2].lease->fabric);  // the hybrid takes both sites' fabrics
+  CHECK(s.options[2].build->fabric);
+  const auto network_switch = std::find_if(s.reliability.classes.begin(), s.reliability.classes.end(),
+                                           [](const FailureClass& c) { return c.name == "network-switch"; });
+  REQUIRE(network_switch != s.reliability.classes.end());
+  CHECK(network_switch->servers_out == servers_behind_leaf_switch);
+  const std::string text = read_file(default_scenario);
+  const auto fabric_at = text.find("    fabric:\n      name: colossus");
+  REQUIRE(fabric_at != std::string::npos);
+  const auto fabric_end = text.find("hop_latency", fabric_at);
+  const std::string without = text.substr(0, fabric_at) + text.substr(text.find('\n', fabric_end) + 1);
+  CHECK(load_error(scratch("no-fabric", without))
+            .find("servers_out: \"leaf\" needs the fabric of every site; option \"build-colossus\" has none") !=
+        std::string::npos);
 }

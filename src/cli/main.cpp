@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/topo.h"
 #include "report/atomic_file.h"
 #include "report/report_md.h"
 #include "report/results_json.h"
@@ -35,6 +36,7 @@ Usage: bvr <command> [options]
 Commands:
   run FILE     simulate a scenario and write results.json, report.md and daily series
   check FILE   validate a scenario without running it
+  topo FILE    the cluster network of every option: switches, links, bisection, diameter
 
 Options:
   -h, --help   show this help, or a command's help with: bvr <command> --help
@@ -161,6 +163,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (command == "run") return command_run(rest);
     if (command == "check") return command_check(rest);
+    if (command == "topo") return bvr::command_topo(rest);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const UsageError& e) {
     fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());

@@ -217,6 +217,12 @@ long max_fabric_gpus(const FabricSpec& s) {
   return static_cast<long>(f.radix) * leaves_per_pod * f.gpus_per_leaf;
 }
 
+int servers_behind_leaf(const FabricSpec& spec) {
+  const FabricShape shape = fabric_shape(spec);
+  if (shape.rail_optimized) return shape.servers_per_leaf_group;
+  return shape.gpus_per_server > 0 ? shape.gpus_per_leaf / shape.gpus_per_server : 0;
+}
+
 FabricCounts fabric_counts(const FabricSpec& spec) {
   const FabricShape f = fabric_shape(spec);
   FabricCounts c;

@@ -98,6 +98,10 @@ FabricShape fabric_shape(const FabricSpec& spec);
 // Closed-form counts (what the Boost.Graph builder must reproduce).
 FabricCounts fabric_counts(const FabricSpec& spec);
 
+// Servers that lose their fabric port when one leaf switch fails: one rail of a leaf group when
+// rail-optimized, else every server under the leaf.
+int servers_behind_leaf(const FabricSpec& spec);
+
 // Largest cluster a fabric of this radix and tier count can connect at these oversubscriptions
 // with full pods: leaf_down * radix (2 tiers), leaf_down * spine_down * radix (3 tiers).
 long max_fabric_gpus(const FabricSpec& spec);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/fabric.h"
 #include "models/power_supply.h"
 
 namespace bvr {
@@ -22,6 +23,7 @@ struct LeaseOffer {
   int max_gpus = 0;                    // the contract's committed GPU count
   double price_usd_per_gpu_s = 0;      // committed price, take-or-pay on delivered GPUs
   double renewal_price_usd_per_gpu_s = 0;  // after the term, while the work is not done
+  std::optional<FabricSpec> fabric;   // the provider's cluster network, if described
   double contract_start_s = 0;
   double billing_start_s = 0;  // delivered GPUs are billed from max(delivery, billing start)
   double term_s = 0;
@@ -62,6 +64,7 @@ struct BuildPlan {
   double it_life_s = 0;                   // depreciation life of servers and network
   double facility_life_s = 0;             // depreciation life of the building and power plant
   PowerSupply supply;
+  std::optional<FabricSpec> fabric;  // our cluster network, if described
 };
 
 enum class OptionKind { Lease, Build, Hybrid };

@@ -13,9 +13,13 @@ struct FailureClass {
   double rate_per_node_s = 0;   // per server-second of the job's servers
   double weibull_shape = 1;     // 1 = exponential; below 1, failures cluster (infant mortality)
   double repair_s = 0;          // the servers it takes out are gone this long (0: software)
-  int servers_out = 1;          // servers taken out (a leaf switch takes those behind it)
+  int servers_out = 1;          // servers taken out; servers_behind_leaf: those behind one leaf switch
   double detection_delay_s = 0; // found this late (silent data corruption): work since is lost too
 };
+
+// FailureClass::servers_out for a leaf switch failure: the servers behind one leaf of the site's
+// fabric (docs/reliability.md), resolved per site when the failure happens.
+constexpr int servers_behind_leaf_switch = -1;
 
 enum class CheckpointIntervalRule { Fixed, Young, Daly };
 enum class OutOfSpares { Shrink, Wait };

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "scenario/input_error.h"
+#include "scenario/load_fabric.h"
 #include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
 
@@ -106,7 +107,9 @@ ReliabilityPolicy load_reliability(const YamlValue& v) {
         shape->fail(fmt::format("expected a Weibull shape from 0.1 to 10 (1 = exponential), got \"{}\"", shape->text()));
     }
     c.repair_s = item.at("repair_time").non_negative(Dimension::Duration);
-    if (auto out = item.find("servers_out")) c.servers_out = out->count(0, 100'000);
+    // A number, or "leaf": the servers behind one leaf switch of each site's fabric.
+    if (auto out = item.find("servers_out"))
+      c.servers_out = out->text() == "leaf" ? servers_behind_leaf_switch : out->count(0, 100'000);
     if (auto delay = item.find("detection_delay")) c.detection_delay_s = delay->non_negative(Dimension::Duration);
     r.classes.push_back(c);
   }
@@ -145,7 +148,7 @@ std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock) 
 
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   v.allow_keys({"kind", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
-                "commitment_discount", "renewal_price", "pue", "deliveries", "site_power"});
+                "commitment_discount", "renewal_price", "pue", "deliveries", "site_power", "fabric"});
   LeaseOffer lease;
   lease.contract_start_s = clock.at(v.at("contract_start"));
   const YamlValue billing = v.at("billing_start");
@@ -164,6 +167,7 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   }
   require_time_order(lease.ramp, items, "date", [](const DeliveryTranche& d) { return d.t_s; });
   lease.site_power = load_power_steps(v.at("site_power"), clock);
+  if (auto fabric = v.find("fabric")) lease.fabric = load_fabric(*fabric);
   return lease;
 }
 
@@ -218,7 +222,7 @@ double gpus_per_counted(const YamlValue& rate, const ServerSpec& server, int gpu
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
   v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
                 "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life",
-                "facility_life", "gpu_supply_cap", "gpu_orders", "power"});
+                "facility_life", "gpu_supply_cap", "gpu_orders", "power", "fabric"});
   BuildPlan b;
   b.construction_start_s = clock.at(v.at("construction_start"));
   std::vector<std::string> item_names;
@@ -279,6 +283,7 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   }
   require_time_order(b.orders, items, "ordered", [](const GpuOrder& o) { return o.arrival_s; });
   b.supply = load_supply(v.at("power"), clock);
+  if (auto fabric = v.find("fabric")) b.fabric = load_fabric(*fabric);
   return b;
 }
 
@@ -381,6 +386,16 @@ Scenario load_scenario(const YamlValue& root) {
   s.reliability = load_reliability(root.at("reliability"));
   const Clock clock{s.start_day};
   s.options = load_options(root.at("options"), clock, s.server);
+  // A failure class that takes out the servers behind a leaf switch needs every site's fabric.
+  const auto classes = root.at("reliability").at("failure_classes").items();
+  for (std::size_t c = 0; c < s.reliability.classes.size(); ++c) {
+    if (s.reliability.classes[c].servers_out != servers_behind_leaf_switch) continue;
+    for (const auto& o : s.options)
+      if ((o.lease && !o.lease->fabric) || (o.build && !o.build->fabric))
+        classes[c].at("servers_out").fail(fmt::format(
+            "\"leaf\" needs the fabric of every site; option \"{}\" has none (add options.{}.fabric)", o.name,
+            o.kind == OptionKind::Hybrid ? "<its lease or build>" : o.name));
+  }
   return s;
 }
 

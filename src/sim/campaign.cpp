@@ -274,7 +274,10 @@ class OptionSim {
     const FailureClass& failure = sc.reliability.classes[c];
     ++interruptions;
     ++interruptions_by_class[c];
-    const int gpus = failure.servers_out * sc.server.gpus_per_server;
+    const int servers = failure.servers_out != servers_behind_leaf_switch
+                            ? failure.servers_out
+                            : servers_behind_leaf(on_build ? *opt.build->fabric : *opt.lease->fabric);
+    const int gpus = servers * sc.server.gpus_per_server;
     if (failure.repair_s <= 0 || gpus == 0) return;
     update(
         [&] {
