@@ -55,7 +55,9 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
   const std::string file = source_dir + "/scenarios/xai-oracle-2024.yaml";
   const Scenario s = load_scenario(file);
   load_scenario(file, {parse_override("options.build-colossus.long_lead_equipment=[{item: switchgear, ordered: "
-                                      "2024-03-01, lead_time: 46 weeks}]")});
+                                      "2024-03-01, lead_time: 46 weeks}]"),
+                       parse_override("options.lease-oracle.commitment_discount=[{term: 1 year, discount: 37 %}]"),
+                       parse_override("options.lease-oracle.early_termination_fee=50 %")});
   allowed_key_paths = nullptr;
 
   // Name the options by kind, as the document does.

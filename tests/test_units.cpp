@@ -72,7 +72,7 @@ TEST_CASE("units: number forms") {
 }
 
 TEST_CASE("units: the example in every description parses") {
-  for (int i = 0; i <= static_cast<int>(Dimension::RatePerTime); ++i) {
+  for (int i = 0; i <= static_cast<int>(Dimension::PricePerDataTime); ++i) {
     const auto dim = static_cast<Dimension>(i);
     const std::string text = bvr::describe(dim);
     const auto at = text.find(" such as ");
@@ -167,4 +167,14 @@ TEST_CASE("units: bad dates") {
   } catch (const UnitError& e) {
     CHECK(e.column == 6);
   }
+}
+
+TEST_CASE("units: money per time, data prices and data volumes per time") {
+  CHECK(parse_quantity("40 MUSD/year", Dimension::MoneyPerTime) == near(40e6 / (365.25 * 86400)));
+  CHECK(parse_quantity("2 MUSD/month", Dimension::MoneyPerTime) == near(2e6 / (30.4375 * 86400)));
+  CHECK(parse_quantity("50 USD/TB", Dimension::PricePerData) == near(50e-12));
+  CHECK(parse_quantity("20 USD/TB/month", Dimension::PricePerDataTime) == near(20e-12 / (30.4375 * 86400)));
+  CHECK(parse_quantity("200 TB/month", Dimension::Bandwidth) == near(200e12 * 8 / (30.4375 * 86400)));
+  CHECK(error_of("40 MUSD", Dimension::MoneyPerTime).what() ==
+        std::string("expected an amount of money per time such as 40 MUSD/year, got \"40 MUSD\" (MUSD is an amount of money)"));
 }

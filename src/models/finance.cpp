@@ -35,6 +35,8 @@ std::string_view cost_category_name(CostCategory category) {
     case CostCategory::Electricity: return "electricity";
     case CostCategory::Fuel: return "fuel";
     case CostCategory::ResidualValue: return "residual_value";
+    case CostCategory::LeaseStorageEgress: return "lease_storage_egress";
+    case CostCategory::LeaseTermination: return "lease_termination";
   }
   return "unknown";
 }

@@ -25,8 +25,10 @@ enum class CostCategory {
   Electricity,
   Fuel,
   ResidualValue,  // negative: what owned equipment is still worth at the horizon
+  LeaseStorageEgress,
+  LeaseTermination,  // the fee for ending a committed term early
 };
-constexpr std::size_t cost_category_count = 8;
+constexpr std::size_t cost_category_count = 10;
 std::string_view cost_category_name(CostCategory category);
 
 // Every dollar an option spends, nominal and discounted, by category.

@@ -15,18 +15,35 @@ struct DeliveryTranche {
   int gpus = 0;  // added at t_s
 };
 
+// How a lease prices its GPUs (docs/finance.md, "Lease contracts").
+enum class LeasePricing {
+  Committed,  // a term and a committed GPU count at a discount, take-or-pay
+  OnDemand,   // list price for what is available, no term, stop when the work is done
+};
+
 // Capacity rented from a cloud provider.
 struct LeaseOffer {
   std::vector<DeliveryTranche> ramp;   // what the provider can ship, before power limits
   std::vector<PowerStep> site_power;   // the provider site's power available to this customer
   double pue = 1;
-  int max_gpus = 0;                    // the contract's committed GPU count
-  double price_usd_per_gpu_s = 0;      // committed price, take-or-pay on delivered GPUs
+  LeasePricing pricing = LeasePricing::Committed;
+  int max_gpus = 0;                    // the contract's committed GPU count; caps deliveries
+  double list_price_usd_per_gpu_s = 0;     // on-demand price
+  double price_usd_per_gpu_s = 0;          // committed price in the first contract year
+  double escalation_per_year = 0;          // prices change by this share at each contract anniversary
   double renewal_price_usd_per_gpu_s = 0;  // after the term, while the work is not done
+  // Take-or-pay bills the committed count; this share of the price is credited back for each
+  // committed GPU the provider cannot make available (not shipped, not powered; servers in
+  // repair are billed).
+  double unavailable_credit = 1;
+  // Share of the commitment left that ending early costs; absent: the term is paid to its end.
+  std::optional<double> early_termination_fee_share;
+  double storage_usd_per_s = 0;  // data kept at the provider, billed while the lease runs
+  double egress_usd_per_s = 0;   // data moved out, billed while the lease runs
   std::optional<FabricSpec> fabric;   // the provider's cluster network, if described
   double contract_start_s = 0;
-  double billing_start_s = 0;  // delivered GPUs are billed from max(delivery, billing start)
-  double term_s = 0;
+  double billing_start_s = 0;  // nothing is billed before it
+  double term_s = 0;           // 0 for on-demand
 };
 
 struct GpuOrder {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 
+#include "models/lease_contract.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
 #include "scenario/suggest.h"
@@ -146,19 +147,67 @@ std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock) 
   return steps;
 }
 
+// A single discount ("45 %") or one by term ([{term: 1 year, discount: 37 %}, ...]), read for
+// a contract of `term_s`.
+double load_commitment_discount(const YamlValue& v, double term_s) {
+  if (!v.node().IsSequence()) return v.fraction(0.0, 0.99);
+  std::vector<TermDiscount> schedule;
+  const auto items = v.items(1);
+  for (const YamlValue& item : items) {
+    item.allow_keys({"term", "discount"});
+    schedule.push_back(TermDiscount{item.at("term").positive(Dimension::Duration), item.at("discount").fraction(0.0, 0.99)});
+  }
+  require_time_order(schedule, items, "term", [](const TermDiscount& d) { return d.term_s; });
+  return discount_for_term(schedule, term_s);
+}
+
+// Storage held at the provider (capacity x price per stored amount and time) and data moved out
+// (volume per time x price per amount), both billed while the lease runs.
+void load_lease_charges(const YamlValue& v, LeaseOffer& lease) {
+  if (auto storage = v.find("storage")) {
+    storage->allow_keys({"capacity", "price"});
+    lease.storage_usd_per_s = storage->at("capacity").non_negative(Dimension::Data) *
+                              storage->at("price").non_negative(Dimension::PricePerDataTime);
+  }
+  if (auto egress = v.find("egress")) {
+    egress->allow_keys({"volume", "price"});
+    constexpr double bits_per_byte = 8;
+    lease.egress_usd_per_s = egress->at("volume").non_negative(Dimension::Bandwidth) / bits_per_byte *
+                             egress->at("price").non_negative(Dimension::PricePerData);
+  }
+}
+
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
-  v.allow_keys({"kind", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
-                "commitment_discount", "renewal_price", "pue", "deliveries", "site_power", "fabric"});
+  v.allow_keys({"kind", "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
+                "commitment_discount", "escalation", "renewal_price", "unavailable_credit", "early_termination_fee",
+                "storage", "egress", "pue", "deliveries", "site_power", "fabric"});
   LeaseOffer lease;
+  if (auto pricing = v.find("pricing"))
+    lease.pricing = pricing->choice({"committed", "on_demand"}) == "on_demand" ? LeasePricing::OnDemand
+                                                                             : LeasePricing::Committed;
   lease.contract_start_s = clock.at(v.at("contract_start"));
   const YamlValue billing = v.at("billing_start");
   lease.billing_start_s = clock.at(billing);
   if (lease.billing_start_s < lease.contract_start_s) billing.fail("must not be before contract_start");
-  lease.term_s = v.at("term").positive(Dimension::Duration);
   lease.max_gpus = v.at("committed_gpus").count(1, max_gpus);
-  const double list_price = v.at("list_price").positive(Dimension::PricePerGpuTime);
-  lease.price_usd_per_gpu_s = list_price * (1.0 - v.at("commitment_discount").fraction(0.0, 0.99));
-  lease.renewal_price_usd_per_gpu_s = v.at("renewal_price").positive(Dimension::PricePerGpuTime);
+  lease.list_price_usd_per_gpu_s = v.at("list_price").positive(Dimension::PricePerGpuTime);
+  if (auto escalation = v.find("escalation")) lease.escalation_per_year = escalation->fraction(-0.5, 1.0);
+  if (lease.pricing == LeasePricing::OnDemand) {
+    // No term: what a commitment means has no place in an on-demand lease.
+    for (const char* key : {"term", "commitment_discount", "renewal_price", "unavailable_credit", "early_termination_fee"})
+      if (auto extra = v.find(key); extra && !extra->node().IsNull())  // "~" clears a key from --set
+        extra->fail("applies to committed pricing only; this lease has pricing: on_demand");
+    lease.price_usd_per_gpu_s = lease.list_price_usd_per_gpu_s;
+    lease.renewal_price_usd_per_gpu_s = lease.list_price_usd_per_gpu_s;
+  } else {
+    lease.term_s = v.at("term").positive(Dimension::Duration);
+    lease.price_usd_per_gpu_s =
+        lease.list_price_usd_per_gpu_s * (1.0 - load_commitment_discount(v.at("commitment_discount"), lease.term_s));
+    lease.renewal_price_usd_per_gpu_s = v.at("renewal_price").positive(Dimension::PricePerGpuTime);
+    if (auto credit = v.find("unavailable_credit")) lease.unavailable_credit = credit->fraction(0.0, 1.0);
+    if (auto fee = v.find("early_termination_fee")) lease.early_termination_fee_share = fee->fraction(0.0, 1.0);
+  }
+  load_lease_charges(v, lease);
   lease.pue = v.at("pue").fraction(1.0, 3.0);
   const auto items = v.at("deliveries").items(1);
   for (const YamlValue& item : items) {
@@ -290,7 +339,7 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
 // The lease of a hybrid: the named lease, limited to `lease_gpus` and `lease_term`.
 LeaseOffer limit_lease(LeaseOffer lease, int lease_gpus, double term_s) {
   lease.max_gpus = std::min(lease.max_gpus, lease_gpus);
-  lease.term_s = term_s;
+  if (lease.pricing == LeasePricing::Committed) lease.term_s = term_s;  // on demand has no term
   return lease;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <vector>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -42,6 +43,9 @@ DimensionText text_of(Dimension dim) {
     case Dimension::Data: return {"an amount of data", "2 TB"};
     case Dimension::RatePerNodeTime: return {"a rate per node-time", "6.5 per 1000 node-days"};
     case Dimension::RatePerTime: return {"a rate", "16 racks/day"};
+    case Dimension::MoneyPerTime: return {"an amount of money per time", "40 MUSD/year"};
+    case Dimension::PricePerData: return {"a price per amount of data", "50 USD/TB"};
+    case Dimension::PricePerDataTime: return {"a price per amount of data stored per time", "20 USD/TB/month"};
   }
   return {"a quantity", "1"};
 }
@@ -114,6 +118,23 @@ std::vector<Unit> build_units() {
   add(D::Money, 1e3, {"kUSD", "k USD", "thousand USD"});
   add(D::Money, 1e6, {"MUSD", "M USD", "million USD"});
   add(D::Money, 1e9, {"BUSD", "B USD", "billion USD"});
+
+  // Money per calendar time: staff, leases' monthly charges. "USD/h" is not a price per GPU-hour.
+  const std::vector<std::pair<std::string, double>> money = {{"USD", 1}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
+  const std::vector<std::pair<std::string, double>> calendar = {
+      {"h", seconds_per_hour}, {"hour", seconds_per_hour}, {"day", seconds_per_day},
+      {"week", seconds_per_week}, {"month", days_per_month * seconds_per_day}, {"year", seconds_per_year},
+      {"yr", seconds_per_year}};
+  for (const auto& [m, usd] : money)
+    for (const auto& [t, seconds] : calendar) add(D::MoneyPerTime, usd / seconds, {m + "/" + t});
+  const std::vector<std::pair<std::string, double>> data = {{"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}};
+  for (const auto& [d, bytes] : data) {
+    add(D::PricePerData, 1 / bytes, {"USD/" + d});
+    for (const auto& [t, seconds] : calendar)
+      if (seconds >= seconds_per_day) add(D::PricePerDataTime, 1 / (bytes * seconds), {"USD/" + d + "/" + t});
+    for (const auto& [t, seconds] : calendar)
+      if (seconds >= seconds_per_day) add(D::Bandwidth, bytes * bits_per_byte / seconds, {d + "/" + t});
+  }
 
   add(D::PricePerGpuTime, 1 / seconds_per_hour, {"USD/GPU/h", "USD/GPU/hour", "USD/GPU-hour", "USD/GPU-h"});
   add(D::PricePerEnergy, 1 / joules_per_mwh, {"USD/MWh"});

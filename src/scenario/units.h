@@ -26,6 +26,10 @@ namespace bvr {
 //   Data              byte     (B, kB, MB, GB, TB, PB; GiB, TiB)
 //   RatePerNodeTime   events per node-second ("6.5 per 1000 node-days", "2 per node-year")
 //   RatePerTime       per second ("16 racks/day", "10000 GPUs/month", "3 per day")
+//   MoneyPerTime      USD per second       (USD/year, MUSD/month, kUSD/day)
+//   PricePerData      USD per byte         (USD/GB, USD/TB, USD/PB)
+//   PricePerDataTime  USD per byte-second  (USD/TB/month, USD/GB/month, USD/PB/year)
+// Bandwidth also takes data per calendar time ("500 TB/month"): egress volumes read that way.
 enum class Dimension {
   Fraction,
   Count,
@@ -42,6 +46,9 @@ enum class Dimension {
   Data,
   RatePerNodeTime,
   RatePerTime,
+  MoneyPerTime,
+  PricePerData,
+  PricePerDataTime,
 };
 
 // What a value of this dimension looks like, for error messages: "a power such as 150 MW".

@@ -11,6 +11,7 @@
 
 #include "models/capacity.h"
 #include "models/hardware.h"
+#include "models/lease_contract.h"
 #include "models/time.h"
 
 namespace sg4 = simgrid::s4u;
@@ -78,7 +79,7 @@ class OptionSim {
   double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
   double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
   // Rates in force since meter_t (set by recompute()).
-  double billed_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
+  double billed_usd_per_s = 0, lease_charges_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
   bool capacity_available = false;
   std::mt19937_64 rng;
 
@@ -180,6 +181,7 @@ class OptionSim {
     const double dt = t - meter_t;
     if (dt <= 0) return;
     ledger.flow(meter_t, t, billed_usd_per_s, CostCategory::LeaseBilling);
+    ledger.flow(meter_t, t, lease_charges_usd_per_s, CostCategory::LeaseStorageEgress);
     if (opt.build) {
       ledger.flow(meter_t, t, grid_w * opt.build->supply.grid.price_usd_per_j, CostCategory::Electricity);
       ledger.flow(meter_t, t, turbine_w * turbine_fuel_usd_per_j(), CostCategory::Fuel);
@@ -231,9 +233,20 @@ class OptionSim {
         build_trainable() >= std::max(lease_delivered(), sc.workload.min_job_gpus))
       moved_to_build = true;
     // A lease runs for its term (take-or-pay); after it, only as long as the work needs it.
-    if (opt.lease && lease_term_over && (workload_done || moved_to_build)) lease_ended = true;
-    const double price = lease_term_over ? opt.lease->renewal_price_usd_per_gpu_s : (opt.lease ? opt.lease->price_usd_per_gpu_s : 0);
-    billed_usd_per_s = opt.lease && lease_billing ? lease_delivered() * price : 0;
+    // Within the term, a contract with a termination fee ends early when that is cheaper.
+    if (opt.lease && !lease_ended && (workload_done || moved_to_build)) {
+      if (lease_term_over) {
+        lease_ended = true;
+      } else if (opt.lease->early_termination_fee_share && ending_early_is_cheaper(t)) {
+        ledger.lump(t, early_termination_fee_usd(*opt.lease, t), CostCategory::LeaseTermination);
+        lease_ended = true;
+      }
+    }
+    const bool lease_runs = opt.lease && lease_billing && !lease_ended;
+    billed_usd_per_s = lease_runs ? billed_gpus(*opt.lease, lease_term_over, lease_delivered()) *
+                                        lease_price_usd_per_gpu_s(*opt.lease, t, lease_term_over)
+                                  : 0;
+    lease_charges_usd_per_s = lease_runs ? opt.lease->storage_usd_per_s + opt.lease->egress_usd_per_s : 0;
 
     compute_power(t);
     capacity_available = !workload_done && available_gpus() > 0;
@@ -307,6 +320,16 @@ class OptionSim {
     return {first, which};
   }
 
+  // Nominal comparison at the current rates: the fee against billing and charges to the term's end.
+  bool ending_early_is_cheaper(double t) const {
+    const LeaseOffer& lease = *opt.lease;
+    const double end = lease.contract_start_s + lease.term_s;
+    const double billed_share = billed_gpus(lease, false, lease_delivered()) / lease.max_gpus;
+    const double keep_usd = billed_share * remaining_commitment_usd(lease, t) +
+                            (lease.storage_usd_per_s + lease.egress_usd_per_s) * std::max(0.0, end - std::max(t, lease.billing_start_s));
+    return early_termination_fee_usd(lease, t) < keep_usd;
+  }
+
   double progress_flop() const {
     if (job_gpus == 0) return done_flop;
     return done_flop + work_done_s(segment_cycle, now() - segment_run_start) * segment_flop_per_s;
@@ -336,19 +359,23 @@ void provider_deliveries(OptionSim& s) {
   }
 }
 
+// Billing starts, escalated prices change at each contract anniversary, the term ends.
 void lease_term(OptionSim& s) {
-  const double billing = std::max(0.0, s.opt.lease->billing_start_s);
-  if (billing > s.horizon()) return;
-  sg4::this_actor::sleep_until(billing);
-  {
+  const LeaseOffer& lease = *s.opt.lease;
+  enum What { BillingStarts, PriceChanges, TermEnds };
+  std::vector<std::pair<double, What>> events = {{std::max(0.0, lease.billing_start_s), BillingStarts},
+                                                 {std::max(0.0, lease.contract_start_s + lease.term_s), TermEnds}};
+  for (double t : price_change_times(lease, s.horizon())) events.push_back({std::max(0.0, t), PriceChanges});
+  std::sort(events.begin(), events.end());
+  for (const auto& [t, what] : events) {
+    if (t > s.horizon()) return;
+    sg4::this_actor::sleep_until(t);
     std::unique_lock lock(*s.mutex);
-    s.update([&] { s.lease_billing = true; });
+    s.update([&, what = what] {
+      if (what == BillingStarts) s.lease_billing = true;
+      if (what == TermEnds) s.lease_term_over = true;
+    });  // a price change needs no flag: recompute() reads the price at the current time
   }
-  const double end = s.opt.lease->contract_start_s + s.opt.lease->term_s;
-  if (end > s.horizon()) return;
-  sg4::this_actor::sleep_until(std::max(0.0, end));
-  std::unique_lock lock(*s.mutex);
-  s.update([&] { s.lease_term_over = true; });
 }
 
 // The vendor ships orders in order of arrival; with a supply cap, one rack's worth of GPUs at a

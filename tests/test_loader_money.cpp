@@ -1,0 +1,82 @@
+// The money keys of a scenario: lease contracts, build TCO and the analysis section, through
+// --set overrides on the default scenario so every error names its key path.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+
+using namespace bvr;
+
+namespace {
+
+const std::string default_scenario = std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml";
+constexpr double per_hour = 1.0 / 3600;
+
+Scenario with(std::initializer_list<const char*> assignments) {
+  std::vector<Override> overrides;
+  for (const char* a : assignments) overrides.push_back(parse_override(a));
+  return load_scenario(default_scenario, overrides);
+}
+
+std::string error_of(std::initializer_list<const char*> assignments) {
+  try {
+    with(assignments);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  FAIL("expected an InputError");
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("loader: lease contract keys") {
+  const LeaseOffer lease = *with({}).options[0].lease;
+  CHECK(lease.pricing == LeasePricing::Committed);
+  CHECK(lease.list_price_usd_per_gpu_s == doctest::Approx(10 * per_hour));
+  CHECK(lease.unavailable_credit == 1);
+  CHECK(lease.escalation_per_year == 0);
+  CHECK(!lease.early_termination_fee_share);
+  CHECK(lease.storage_usd_per_s == doctest::Approx(20e3 * 20 / (30.4375 * 86400)));  // 20 PB at 20 USD/TB/month
+  CHECK(lease.egress_usd_per_s == doctest::Approx(200 * 10 / (30.4375 * 86400)));    // 200 TB/month at 10 USD/TB
+
+  // Discounts by term: the two-year term sits halfway between GCP's 1-year and 3-year discounts.
+  const LeaseOffer by_term = *with({"options.lease-oracle.commitment_discount=[{term: 1 year, discount: 37 %}, "
+                                    "{term: 3 years, discount: 56 %}]",
+                                    "options.lease-oracle.term=2 years"})
+                                  .options[0]
+                                  .lease;
+  CHECK(by_term.price_usd_per_gpu_s == doctest::Approx(10 * (1 - 0.465) * per_hour));
+  CHECK(contains(error_of({"options.lease-oracle.commitment_discount=[{term: 3 years, discount: 56 %}, "
+                           "{term: 1 year, discount: 37 %}]"}),
+                 "options.lease-oracle.commitment_discount.1.term: dates must not go backwards"));
+
+  const LeaseOffer fee = *with({"options.lease-oracle.early_termination_fee=30 %", "options.lease-oracle.escalation=-10 %/yr",
+                                "options.lease-oracle.unavailable_credit=0"})
+                              .options[0]
+                              .lease;
+  CHECK(fee.early_termination_fee_share == doctest::Approx(0.3));
+  CHECK(fee.escalation_per_year == doctest::Approx(-0.1));
+  CHECK(fee.unavailable_credit == 0);
+
+  // On demand: no term, no discount; the keys of a commitment are errors, not silently ignored.
+  const std::string on_demand_error = error_of({"options.lease-oracle.pricing=on_demand"});
+  CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed pricing only"));
+  const Scenario on_demand = with({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
+                                   "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
+                                   "options.lease-oracle.unavailable_credit=~"});
+  CHECK(on_demand.options[0].lease->pricing == LeasePricing::OnDemand);
+  CHECK(on_demand.options[0].lease->term_s == 0);
+  CHECK(on_demand.options[2].lease->term_s == 0);  // the hybrid's lease_term does not give it one
+
+  CHECK(contains(error_of({"options.lease-oracle.storage.price=20 USD/TB"}),
+                 "options.lease-oracle.storage.price: expected a price per amount of data stored per time"));
+  CHECK(contains(error_of({"options.lease-oracle.egress.volume=200 TB"}), "options.lease-oracle.egress.volume: expected a bandwidth"));
+  CHECK(contains(error_of({"options.lease-oracle.pricing=spot"}), "expected one of committed, on_demand"));
+  CHECK(contains(error_of({"options.lease-oracle.escalation=80 %/yr", "options.lease-oracle.escalation=-60 %/yr"}),
+                 "options.lease-oracle.escalation: expected a fraction between -0.5 and 1"));
+}
