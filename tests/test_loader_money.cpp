@@ -80,3 +80,40 @@ TEST_CASE("loader: lease contract keys") {
   CHECK(contains(error_of({"options.lease-oracle.escalation=80 %/yr", "options.lease-oracle.escalation=-60 %/yr"}),
                  "options.lease-oracle.escalation: expected a fraction between -0.5 and 1"));
 }
+
+TEST_CASE("loader: build TCO keys and financing") {
+  const Scenario s = with({});
+  const BuildPlan& b = *s.options[1].build;
+  CHECK(b.spares_share == doctest::Approx(0.083));
+  CHECK(b.opex.maintenance_per_year == doctest::Approx(0.03));
+  CHECK(b.opex.insurance_property_per_year == doctest::Approx(0.01));
+  CHECK(b.opex.staff_usd_per_s == doctest::Approx(25e6 / (365.25 * 86400)));
+  CHECK(b.opex.network_storage_usd_per_s == doctest::Approx(0.5e6 / (30.4375 * 86400)));
+  CHECK(b.residual.method == ResidualMethod::StraightLine);
+  CHECK(!s.financing);
+
+  const BuildPlan resale = *with({"options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, value: 60 %}, "
+                                  "{age: 3 years, value: 20 %}]}"})
+                                .options[1]
+                                .build;
+  CHECK(resale.residual.method == ResidualMethod::Resale);
+  CHECK(resale.residual.resale.size() == 2);
+  const BuildPlan rental = *with({"options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h, "
+                                  "utilization: 70 %, price_decline: 25 %/yr}"})
+                                .options[1]
+                                .build;
+  CHECK(rental.residual.rental.price_usd_per_gpu_s == doctest::Approx(2 * per_hour));
+  CHECK(contains(error_of({"options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h}"}),
+                 "options.build-colossus.residual_value: missing key \"utilization\""));
+  CHECK(contains(error_of({"options.build-colossus.residual_value={method: resale, price: 2 USD/GPU/h}"}),
+                 "options.build-colossus.residual_value.price: unknown key \"price\""));
+  CHECK(contains(error_of({"options.build-colossus.opex.staff=25 MUSD"}),
+                 "options.build-colossus.opex.staff: expected an amount of money per time such as 40 MUSD/year"));
+
+  // Financing replaces the discount rate with its WACC; giving both is an error.
+  const Scenario financed = with({"scenario.discount_rate=~", "scenario.financing={debt_share: 40 %, debt_rate: 12 %/yr, "
+                                  "equity_rate: 20 %/yr}"});
+  CHECK(financed.discount_rate == doctest::Approx(0.4 * 0.12 + 0.6 * 0.20));
+  CHECK(contains(error_of({"scenario.financing={debt_share: 40 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}"}),
+                 "scenario.discount_rate: give either discount_rate or financing"));
+}

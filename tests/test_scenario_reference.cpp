@@ -57,7 +57,12 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
   load_scenario(file, {parse_override("options.build-colossus.long_lead_equipment=[{item: switchgear, ordered: "
                                       "2024-03-01, lead_time: 46 weeks}]"),
                        parse_override("options.lease-oracle.commitment_discount=[{term: 1 year, discount: 37 %}]"),
-                       parse_override("options.lease-oracle.early_termination_fee=50 %")});
+                       parse_override("options.lease-oracle.early_termination_fee=50 %"),
+                       parse_override("options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, value: 50 %}]}")});
+  load_scenario(file, {parse_override("options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h, "
+                                      "utilization: 70 %, price_decline: 20 %/yr}"),
+                       parse_override("scenario.discount_rate=~"),
+                       parse_override("scenario.financing={debt_share: 50 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}")});
   allowed_key_paths = nullptr;
 
   // Name the options by kind, as the document does.

@@ -37,6 +37,11 @@ std::string_view cost_category_name(CostCategory category) {
     case CostCategory::ResidualValue: return "residual_value";
     case CostCategory::LeaseStorageEgress: return "lease_storage_egress";
     case CostCategory::LeaseTermination: return "lease_termination";
+    case CostCategory::Spares: return "spares";
+    case CostCategory::Maintenance: return "maintenance";
+    case CostCategory::InsuranceProperty: return "insurance_property";
+    case CostCategory::Staff: return "staff";
+    case CostCategory::NetworkStorageOpex: return "network_storage_opex";
   }
   return "unknown";
 }

@@ -27,8 +27,13 @@ enum class CostCategory {
   ResidualValue,  // negative: what owned equipment is still worth at the horizon
   LeaseStorageEgress,
   LeaseTermination,  // the fee for ending a committed term early
+  Spares,
+  Maintenance,
+  InsuranceProperty,
+  Staff,
+  NetworkStorageOpex,
 };
-constexpr std::size_t cost_category_count = 10;
+constexpr std::size_t cost_category_count = 15;
 std::string_view cost_category_name(CostCategory category);
 
 // Every dollar an option spends, nominal and discounted, by category.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/build_tco.h"
 #include "models/fabric.h"
 #include "models/power_supply.h"
 
@@ -78,8 +79,11 @@ struct BuildPlan {
   double pue = 1;
   double facility_capex_usd_per_w = 0;    // per W of critical IT load
   double network_capex_fraction = 0;      // network cost as a share of GPU server cost
+  double spares_share = 0;                // spare servers, as a share of each delivery's server cost
   double it_life_s = 0;                   // depreciation life of servers and network
   double facility_life_s = 0;             // depreciation life of the building and power plant
+  BuildOpex opex;
+  ResidualPolicy residual;                // of servers, network and spares; the facility is straight-line
   PowerSupply supply;
   std::optional<FabricSpec> fabric;  // our cluster network, if described
 };

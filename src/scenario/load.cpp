@@ -268,10 +268,45 @@ double gpus_per_counted(const YamlValue& rate, const ServerSpec& server, int gpu
   rate.fail("say what is counted: racks, servers, nodes or GPUs per unit of time (e.g. 25 racks/day)");
 }
 
+// Every opex key is optional: an absent one costs nothing.
+BuildOpex load_opex(const YamlValue& v) {
+  v.allow_keys({"maintenance", "insurance_and_property", "staff", "network_and_storage"});
+  BuildOpex opex;
+  if (auto m = v.find("maintenance")) opex.maintenance_per_year = m->fraction(0.0, 1.0);
+  if (auto i = v.find("insurance_and_property")) opex.insurance_property_per_year = i->fraction(0.0, 1.0);
+  if (auto staff = v.find("staff")) opex.staff_usd_per_s = staff->non_negative(Dimension::MoneyPerTime);
+  if (auto n = v.find("network_and_storage")) opex.network_storage_usd_per_s = n->non_negative(Dimension::MoneyPerTime);
+  return opex;
+}
+
+ResidualPolicy load_residual(const YamlValue& v) {
+  ResidualPolicy r;
+  const std::string method = v.at("method").choice({"straight_line", "resale", "rental"});
+  if (method == "straight_line") {
+    v.allow_keys({"method"});
+  } else if (method == "resale") {
+    v.allow_keys({"method", "curve"});
+    r.method = ResidualMethod::Resale;
+    const auto items = v.at("curve").items(1);
+    for (const YamlValue& item : items) {
+      item.allow_keys({"age", "value"});
+      r.resale.push_back(ResalePoint{item.at("age").positive(Dimension::Duration), item.at("value").fraction(0.0, 1.0)});
+    }
+    require_time_order(r.resale, items, "age", [](const ResalePoint& p) { return p.age_s; });
+  } else {
+    v.allow_keys({"method", "price", "utilization", "price_decline"});
+    r.method = ResidualMethod::Rental;
+    r.rental.price_usd_per_gpu_s = v.at("price").non_negative(Dimension::PricePerGpuTime);
+    r.rental.utilization = v.at("utilization").fraction(0.0, 1.0);
+    r.rental.decline_per_year = v.at("price_decline").fraction(0.0, 0.95);
+  }
+  return r;
+}
+
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
   v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
-                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "it_life",
-                "facility_life", "gpu_supply_cap", "gpu_orders", "power", "fabric"});
+                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "spares_share",
+                "it_life", "facility_life", "opex", "residual_value", "gpu_supply_cap", "gpu_orders", "power", "fabric"});
   BuildPlan b;
   b.construction_start_s = clock.at(v.at("construction_start"));
   std::vector<std::string> item_names;
@@ -316,8 +351,11 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   b.pue = v.at("pue").fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
   b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
+  if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
+  if (auto opex = v.find("opex")) b.opex = load_opex(*opex);
+  if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual);
   if (auto cap = v.find("gpu_supply_cap"))
     b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime) * gpus_per_counted(*cap, server, b.gpus_per_rack);
   const auto items = v.at("gpu_orders").items(1);
@@ -418,13 +456,24 @@ Scenario load_scenario(const YamlValue& root) {
   Scenario s;
   s.file = file;
   const YamlValue head = root.at("scenario");
-  head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "value_per_day_earlier"});
+  head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "financing",
+                   "value_per_day_earlier"});
   s.name = head.at("name").text();
   s.start_day = head.at("start").date();
   s.horizon_s = head.at("horizon").positive(Dimension::Duration);
   s.seed = static_cast<std::uint64_t>(head.at("seed").count(0, std::numeric_limits<int>::max()));
   s.replications = head.at("replications").count(1, 100'000);
-  s.discount_rate = head.at("discount_rate").fraction(0.0, 1.0);
+  // Cash flows are discounted at the scenario's rate, or at the WACC of its financing: one, not both.
+  if (auto financing = head.find("financing"); financing && !financing->node().IsNull()) {
+    if (auto rate = head.find("discount_rate"); rate && !rate->node().IsNull())
+      rate->fail("give either discount_rate or financing (whose WACC is the discount rate), not both");
+    financing->allow_keys({"debt_share", "debt_rate", "equity_rate"});
+    s.financing = Financing{financing->at("debt_share").fraction(0.0, 1.0), financing->at("debt_rate").fraction(0.0, 1.0),
+                            financing->at("equity_rate").fraction(0.0, 1.0)};
+    s.discount_rate = weighted_average_cost_of_capital(*s.financing);
+  } else {
+    s.discount_rate = head.at("discount_rate").fraction(0.0, 1.0);
+  }
   s.value_of_time_usd_per_day = head.at("value_per_day_earlier").non_negative(Dimension::Money);
 
   const YamlValue hardware = root.at("hardware");

@@ -1,9 +1,11 @@
 // A loaded, validated scenario: plain structs with every unit resolved (see units.h).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/build_tco.h"
 #include "models/hardware.h"
 #include "models/options.h"
 #include "models/reliability.h"
@@ -18,7 +20,8 @@ struct Scenario {
   double horizon_s = 0;             // costs are counted over [0, horizon]
   std::uint64_t seed = 0;
   int replications = 1;
-  double discount_rate = 0;         // annual
+  double discount_rate = 0;         // annual: the scenario's, or the WACC of its financing
+  std::optional<Financing> financing;
   double value_of_time_usd_per_day = 0;
 
   GpuSpec gpu;

@@ -49,7 +49,12 @@ class OptionSim {
   bool lease_ended = false;
   // Build side.
   int build_delivered = 0;
-  std::vector<std::pair<double, double>> it_purchases;  // (time, USD) of servers and network
+  struct ItPurchase {
+    double t_s, usd;  // servers, their network and spares
+    int gpus;
+  };
+  std::vector<ItPurchase> it_purchases;
+  bool site_open = false;  // construction has started: staff and site opex run
   int build_installed = 0;
   int build_in_repair = 0, lease_in_repair = 0;  // GPUs of failed servers, per site
   std::multimap<double, std::pair<bool, int>> repairs_due;  // time -> (on the build site, GPUs)
@@ -79,6 +84,7 @@ class OptionSim {
   double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
   double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
   // Rates in force since meter_t (set by recompute()).
+  OpexRates opex;
   double billed_usd_per_s = 0, lease_charges_usd_per_s = 0, grid_w = 0, turbine_w = 0, power_w = 0;
   bool capacity_available = false;
   std::mt19937_64 rng;
@@ -185,6 +191,10 @@ class OptionSim {
     if (opt.build) {
       ledger.flow(meter_t, t, grid_w * opt.build->supply.grid.price_usd_per_j, CostCategory::Electricity);
       ledger.flow(meter_t, t, turbine_w * turbine_fuel_usd_per_j(), CostCategory::Fuel);
+      ledger.flow(meter_t, t, opex.maintenance_usd_per_s, CostCategory::Maintenance);
+      ledger.flow(meter_t, t, opex.insurance_property_usd_per_s, CostCategory::InsuranceProperty);
+      ledger.flow(meter_t, t, opex.staff_usd_per_s, CostCategory::Staff);
+      ledger.flow(meter_t, t, opex.network_storage_usd_per_s, CostCategory::NetworkStorageOpex);
     }
     energy_j += power_w * dt;
     grid_energy_j += grid_w * dt;
@@ -247,6 +257,7 @@ class OptionSim {
                                         lease_price_usd_per_gpu_s(*opt.lease, t, lease_term_over)
                                   : 0;
     lease_charges_usd_per_s = lease_runs ? opt.lease->storage_usd_per_s + opt.lease->egress_usd_per_s : 0;
+    if (opt.build) opex = opex_rates(opt.build->opex, capex_paid_usd(), site_open);
 
     compute_power(t);
     capacity_available = !workload_done && available_gpus() > 0;
@@ -318,6 +329,14 @@ class OptionSim {
       }
     }
     return {first, which};
+  }
+
+  double capex_paid_usd() const {
+    double usd = 0;
+    for (auto c : {CostCategory::GpuServers, CostCategory::Network, CostCategory::Spares, CostCategory::Facility,
+                   CostCategory::PowerPlant})
+      usd += ledger.nominal_usd(c);
+    return usd;
   }
 
   // Nominal comparison at the current rates: the fee against billing and charges to the term's end.
@@ -398,7 +417,8 @@ void gpu_deliveries(OptionSim& s) {
         const double servers_usd = batch / s.sc.server.gpus_per_server * order.server_price_usd;
         s.ledger.lump(now(), servers_usd, CostCategory::GpuServers);
         s.ledger.lump(now(), servers_usd * build.network_capex_fraction, CostCategory::Network);
-        s.it_purchases.push_back({now(), servers_usd * (1 + build.network_capex_fraction)});
+        s.ledger.lump(now(), servers_usd * build.spares_share, CostCategory::Spares);
+        s.it_purchases.push_back({now(), servers_usd * (1 + build.network_capex_fraction + build.spares_share), batch});
       });
     }
   }
@@ -412,13 +432,19 @@ void construction(OptionSim& s) {
   for (const auto& order : build.orders) gpus += order.gpus;
   const double facility_usd = gpus * it_power_per_gpu_w(s.sc.server) * build.facility_capex_usd_per_w;
   double t = std::max(0.0, build.construction_start_s);
+  if (t > s.horizon()) return;
+  sg4::this_actor::sleep_until(t);
+  {
+    std::unique_lock lock(*s.mutex);
+    s.update([&] { s.site_open = true; });
+  }
   for (const auto& phase : build.phases) {
     if (phase.waits_for >= 0) t = std::max(t, build.long_lead[static_cast<std::size_t>(phase.waits_for)].ready_s);
     if (t > s.horizon()) return;
     sg4::this_actor::sleep_until(t);
     {
       std::unique_lock lock(*s.mutex);
-      s.ledger.lump(now(), facility_usd * phase.cost_share, CostCategory::Facility);
+      s.update([&] { s.ledger.lump(now(), facility_usd * phase.cost_share, CostCategory::Facility); });
     }
     sg4::this_actor::sleep_for(phase.duration_s);
     t = now();
@@ -675,7 +701,16 @@ void credit_residual_value(OptionSim& s) {
   const BuildPlan& build = *s.opt.build;
   const double end = s.horizon();
   double residual = 0;
-  for (const auto& [t, usd] : s.it_purchases) residual += straight_line_residual_usd(usd, end - t, build.it_life_s);
+  for (const auto& p : s.it_purchases) {
+    const double age_s = end - p.t_s;
+    switch (build.residual.method) {
+      case ResidualMethod::StraightLine: residual += straight_line_residual_usd(p.usd, age_s, build.it_life_s); break;
+      case ResidualMethod::Resale: residual += resale_residual_usd(p.usd, age_s, build.residual.resale); break;
+      case ResidualMethod::Rental:
+        residual += rental_residual_usd(p.gpus, age_s, build.it_life_s, build.residual.rental, s.sc.discount_rate);
+        break;
+    }
+  }
   residual += straight_line_residual_usd(s.ledger.nominal_usd(CostCategory::Facility),
                                         end - std::max(0.0, build.construction_start_s), build.facility_life_s);
   // Power plant ages from the day each fleet came online.
