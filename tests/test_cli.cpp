@@ -133,6 +133,16 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   }
   for (const char* key : {"cheapest", "fastest", "best_time_adjusted"})
     CHECK(results["comparison"][key].is_string());
+  // The default scenario's breakeven and tornado (docs/finance.md).
+  REQUIRE(results["comparison"]["breakeven"].is_object());
+  CHECK(results["comparison"]["breakeven"]["parameter"] == "options.lease-oracle.list_price");
+  CHECK(results["comparison"]["breakeven"]["value"].get<double>() > 0);
+  CHECK(results["sensitivity"].size() == 11);
+  CHECK(results["sensitivity_basis"]["replications"] == 2);
+  for (const auto& option : results["options"])
+    for (const char* name : {"trained_models", "npv_cost_per_trained_model_usd", "useful_gpu_hours",
+                             "usd_per_useful_gpu_hour", "cost_spares_usd", "cost_maintenance_usd"})
+      CHECK(option["metrics"].contains(name));
 
   const std::string report = read_file(dir / "report.md");
   CHECK(contains(report, "## Verdict"));
@@ -201,4 +211,44 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   CHECK(!fs::exists(out));
   CHECK(run(fmt::format("run {} --replications 0 -o {}", default_scenario, out.string())).exit_code == 2);
   CHECK(!fs::exists(out));
+}
+
+TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agree; the verdict flips across it") {
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const fs::path base = scratch_dir("breakeven-base"), again = scratch_dir("breakeven-again");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2", small, base.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  CHECK(contains(ran.out, "breakeven: rent and build cost the same (NPV) at options.rent.list_price="));
+  const auto results = nlohmann::json::parse(read_file(base / "results.json"));
+  const auto& b = results["comparison"]["breakeven"];
+  REQUIRE(b.is_object());
+  const std::string parameter = b["parameter"];
+  const double value = b["value"];
+  const std::string unit = b["unit"];
+  CHECK(parameter == "options.rent.list_price");
+  CHECK(b["set"] == fmt::format("{}={:.9g} {}", parameter, value, unit));
+  const auto npv = [](const nlohmann::json& r, const char* option) {
+    for (const auto& o : r["options"])
+      if (o["name"] == option) return o["metrics"]["npv_cost_usd"]["mean"].get<double>();
+    return 0.0;
+  };
+  // The tornado is written sorted by swing; the verdict at the scenario's price: renting.
+  REQUIRE(results["sensitivity"].size() == 3);
+  CHECK(results["sensitivity"][0]["swing_usd"].get<double>() >= results["sensitivity"][1]["swing_usd"].get<double>());
+  CHECK(results["comparison"]["cheapest"] == "rent");
+  CHECK(contains(read_file(base / "report.md"), "## What moves the verdict (sensitivity)"));
+
+  const auto rerun = [&](double price) {
+    const Ran r = run(fmt::format("run {} -o {} -j 2 --no-analysis --set '{}={:.9g} {}'", small, again.string(), parameter,
+                                  price, unit));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return nlohmann::json::parse(read_file(again / "results.json"));
+  };
+  const auto equal = rerun(value);
+  const double lease = npv(equal, "rent"), build = npv(equal, "build");
+  CHECK(std::fabs(lease - build) / build < 0.005);
+  CHECK(equal["comparison"]["breakeven"].is_null());  // --no-analysis: not computed
+  CHECK(equal["sensitivity"].empty());
+  CHECK(rerun(value * 0.95)["comparison"]["cheapest"] == "rent");
+  CHECK(rerun(value * 1.05)["comparison"]["cheapest"] == "build");
 }

@@ -17,7 +17,7 @@ constexpr double per_hour = 1.0 / 3600;
 Scenario with(std::initializer_list<const char*> assignments) {
   std::vector<Override> overrides;
   for (const char* a : assignments) overrides.push_back(parse_override(a));
-  return load_scenario(default_scenario, overrides);
+  return load_scenario(default_scenario, overrides, false);  // the analysis' values are checked below
 }
 
 std::string error_of(std::initializer_list<const char*> assignments) {
@@ -116,4 +116,44 @@ TEST_CASE("loader: build TCO keys and financing") {
   CHECK(financed.discount_rate == doctest::Approx(0.4 * 0.12 + 0.6 * 0.20));
   CHECK(contains(error_of({"scenario.financing={debt_share: 40 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}"}),
                  "scenario.discount_rate: give either discount_rate or financing"));
+}
+
+TEST_CASE("loader: the analysis section") {
+  const Scenario s = load_scenario(default_scenario);
+  CHECK(s.analysis.lease_option == "lease-oracle");
+  CHECK(s.analysis.build_option == "build-colossus");
+  CHECK(s.analysis.sensitivity_replications == 2);
+  REQUIRE(!s.analysis.sensitivity.empty());
+  CHECK(s.analysis.sensitivity[0].key == "options.lease-oracle.list_price");
+  CHECK(s.analysis.sensitivity[0].low == "4.92 USD/GPU/h");
+  // Without the section: the first lease and the first build, no tornado.
+  const Scenario bare = load_scenario(default_scenario, {parse_override("analysis=~")});
+  CHECK(bare.analysis.lease_option == "lease-oracle");
+  CHECK(bare.analysis.sensitivity.empty());
+  // Each value is checked by loading the scenario with it, and blamed on its own line.
+  const auto error = [](const char* assignment) {
+    try {
+      load_scenario(default_scenario, {parse_override(assignment)});
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(contains(error("analysis.sensitivity.parameters.0.high=12.29 USD/GPU"),
+                 "analysis.sensitivity.parameters.0.high: this value of options.lease-oracle.list_price does not load"));
+  CHECK(contains(error("analysis.sensitivity.parameters.0.key=options.lease-oracle.list_prize"),
+                 "unknown key \"list_prize\" (did you mean \"list_price\"?)"));
+  CHECK(contains(error("analysis.build=hybrid"), "analysis.build: option \"hybrid\" is a hybrid option; expected a build option"));
+  // A --set that makes a tornado value invalid says how to go on without the tornado.
+  try {
+    load_scenario(default_scenario, {parse_override("options.lease-oracle.pricing=on_demand"),
+                                     parse_override("options.lease-oracle.term=~"),
+                                     parse_override("options.lease-oracle.commitment_discount=~"),
+                                     parse_override("options.lease-oracle.renewal_price=~"),
+                                     parse_override("options.lease-oracle.unavailable_credit=~")});
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(contains(e.what(), "analysis.sensitivity.parameters.1.low: this value of options.lease-oracle.commitment_discount "
+                             "does not load (fix it, or run with --no-analysis)"));
+  }
 }

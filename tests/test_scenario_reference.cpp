@@ -62,7 +62,8 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
   load_scenario(file, {parse_override("options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h, "
                                       "utilization: 70 %, price_decline: 20 %/yr}"),
                        parse_override("scenario.discount_rate=~"),
-                       parse_override("scenario.financing={debt_share: 50 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}")});
+                       parse_override("scenario.financing={debt_share: 50 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}"),
+                       parse_override("analysis=~")});  // its discount_rate range needs discount_rate
   allowed_key_paths = nullptr;
 
   // Name the options by kind, as the document does.

@@ -18,6 +18,7 @@
 #include "report/summary_table.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
+#include "sim/analysis.h"
 #include "sim/replications.h"
 #include "sim/results.h"
 
@@ -125,21 +126,27 @@ int command_run(const std::vector<std::string>& args) {
       "seed", po::value<std::string>(), "random seed (overrides scenario.seed)")(
       "replications", po::value<std::string>(), "Monte Carlo replications (overrides scenario.replications)")(
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)),
-      "replications simulated in parallel (results do not depend on it)");
+      "replications simulated in parallel (results do not depend on it)")(
+      "no-analysis", "skip the lease price breakeven and the sensitivity tornado (each simulates again)");
   visible.add(scenario_options());
   po::variables_map vm;
   if (!parse_command(args, visible, vm,
-                     "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--set key.path=value]...\n\n"
+                     "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis]\n"
+                     "               [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
-                     "DIR/report.md and DIR/series-<option>.csv, then prints a comparison table.\n\n"
+                     "DIR/report.md and DIR/series-<option>.csv, then prints a comparison table.\n"
+                     "Then finds the lease price at which leasing and building cost the same and runs\n"
+                     "the scenario's sensitivity tornado, both by simulating again.\n\n"
                      "Example:\n  bvr run scenarios/xai-oracle-2024.yaml -o out/xai --replications 50 \\\n"
                      "      --set options.lease-oracle.list_price=\"8 USD/GPU/h\"\n"))
     return exit_ok;
   if (vm["jobs"].as<int>() < 1) throw UsageError("--jobs must be at least 1");
-  const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm));
+  const bool analysis = !vm.count("no-analysis");
+  const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
   const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>());
-  const auto results = bvr::make_results(scenario, outcomes);
+  auto results = bvr::make_results(scenario, outcomes);
+  if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results);
   write_outputs(dir, results);
   fmt::print("{}\nwrote {}/results.json, report.md and {} daily series\n", bvr::summary_table(results), dir,
              results.options.size());

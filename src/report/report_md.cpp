@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <string>
+#include <vector>
+
 #include "models/finance.h"
 #include "sim/outcome.h"
 #include "report/format.h"
@@ -43,6 +46,24 @@ std::string report_markdown(const Results& r) {
                    date_after(r, fastest.metric("time_to_train_days").mean)));
   line(fmt::format("- **Best once time is valued** at {} per day of earlier completion: **{}**.",
                    format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted));
+  const Breakeven& b = r.comparison.breakeven;
+  if (b.found) {
+    const bool build_cheaper = b.build_npv_usd < named(r, b.lease_option).metric("npv_cost_usd").mean;
+    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at a lease list price of **{:.2f} {}** "
+                     "(the scenario: {:.2f}); {} that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
+                     b.lease_option, b.build_option, format_usd(b.build_npv_usd), b.value, b.unit, b.scenario_value,
+                     build_cheaper ? "above" : "below", build_cheaper ? b.build_option : b.lease_option, r.file,
+                     b.parameter, b.value, b.unit));
+  } else if (!b.note.empty()) {
+    line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.lease_option, b.build_option, b.note));
+  }
+  if (!r.sensitivity.rows.empty()) {
+    std::string flips;
+    for (const auto& row : r.sensitivity.rows)
+      if (row.flips) flips += fmt::format("{}`{}`", flips.empty() ? "" : ", ", row.parameter);
+    line(fmt::format("- **Sensitivity**: `{}` moves the NPV verdict most; {}.", r.sensitivity.rows.front().parameter,
+                     flips.empty() ? "no parameter flips it within its range" : "the verdict flips within the range of " + flips));
+  }
   for (const auto& o : r.options)
     if (o.metric("completed_fraction").mean < 1)
       line(fmt::format("- Warning: **{}** does not finish the workload within the horizon (mean {} done).", o.name,
@@ -66,6 +87,36 @@ std::string report_markdown(const Results& r) {
                      format_days(o.metric("full_capacity_days").p50)));
   }
   line();
+  line("## Per unit of output");
+  line();
+  line("| option | models trained | NPV cost per trained model | useful GPU-hours | nominal cost per useful GPU-hour |");
+  line("|---|---|---|---|---|");
+  for (const auto& o : r.options)
+    line(fmt::format("| {} | {:.1f} | {} | {:.3g} | ${:.2f} |", o.name, o.metric("trained_models").mean,
+                     format_usd(o.metric("npv_cost_per_trained_model_usd").mean), o.metric("useful_gpu_hours").mean,
+                     o.metric("usd_per_useful_gpu_hour").mean));
+  line();
+  line("Useful GPU-hours count training kept (not lost to failures, restarts or checkpoints), times the GPUs that did it.");
+  line();
+  if (r.sensitivity.computed) {
+    const Sensitivity& sens = r.sensitivity;
+    line("## What moves the verdict (sensitivity)");
+    line();
+    line(fmt::format("Gap = NPV cost of {} minus that of {} (negative: building is cheaper). Base gap {} over the first "
+                     "{} replication{} (time-adjusted: {}). Each parameter is set to its low and its high value "
+                     "alone; largest swing first.",
+                     sens.build_option, sens.lease_option, format_usd(sens.base_npv_gap_usd), sens.replications,
+                     sens.replications == 1 ? "" : "s", format_usd(sens.base_time_adjusted_gap_usd)));
+    line();
+    line("| parameter | low | high | NPV gap at low | NPV gap at high | swing | time-adjusted gap at low | at high | flips the verdict |");
+    line("|---|---|---|---|---|---|---|---|---|");
+    for (const auto& row : sens.rows)
+      line(fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |", row.parameter, row.low, row.high,
+                       format_usd(row.npv_gap_low_usd), format_usd(row.npv_gap_high_usd), format_usd(row.swing_usd),
+                       format_usd(row.time_adjusted_gap_low_usd), format_usd(row.time_adjusted_gap_high_usd),
+                       row.flips ? "**yes**" : "no"));
+    line();
+  }
   line("## Training runs (finish date, P50)");
   line();
   std::string header = "| option |";
@@ -174,20 +225,28 @@ std::string report_markdown(const Results& r) {
   }
   line("## Where the money goes (nominal, mean over replications)");
   line();
+  // Only the categories some option spends on: a lease has no fuel, a build no storage charges.
+  std::vector<std::string> categories;
+  for (std::size_t c = 0; c < cost_category_count; ++c) {
+    const std::string category(cost_category_name(static_cast<CostCategory>(c)));
+    for (const auto& o : r.options)
+      if (o.metric(fmt::format("cost_{}_usd", category)).mean != 0) {
+        categories.push_back(category);
+        break;
+      }
+  }
   header = "| option |";
   rule = "|---|";
-  for (std::size_t c = 0; c < cost_category_count; ++c) {
-    header += fmt::format(" {} |", cost_category_name(static_cast<CostCategory>(c)));
+  for (const auto& category : categories) {
+    header += fmt::format(" {} |", category);
     rule += "---|";
   }
   line(header + " total |");
   line(rule + "---|");
   for (const auto& o : r.options) {
     std::string row = "| " + o.name + " |";
-    for (std::size_t c = 0; c < cost_category_count; ++c) {
-      const auto category = cost_category_name(static_cast<CostCategory>(c));
+    for (const auto& category : categories)
       row += fmt::format(" {} |", format_usd(o.metric(fmt::format("cost_{}_usd", category)).mean));
-    }
     line(fmt::format("{} {} |", row, format_usd(o.metric("total_cost_usd").mean)));
   }
   line();

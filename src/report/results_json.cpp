@@ -53,9 +53,44 @@ std::string results_json(const Results& results) {
                            {"runs", runs}});
   }
   root["options"] = options;
+  const Breakeven& b = results.comparison.breakeven;
+  Json breakeven = nullptr;  // null: not computed (--no-analysis) or no price equalizes the NPVs
+  if (b.found)
+    breakeven = Json{{"parameter", b.parameter},
+                     {"value", finite(b.value, "breakeven")},
+                     {"unit", b.unit},
+                     {"set", fmt::format("{}={:.9g} {}", b.parameter, b.value, b.unit)},
+                     {"scenario_value", b.scenario_value},
+                     {"lease_option", b.lease_option},
+                     {"build_option", b.build_option},
+                     {"lease_npv_cost_usd", finite(b.lease_npv_usd, "breakeven")},
+                     {"build_npv_cost_usd", finite(b.build_npv_usd, "breakeven")},
+                     {"evaluations", b.evaluations}};
   root["comparison"] = Json{{"cheapest", results.comparison.cheapest},
                             {"fastest", results.comparison.fastest},
-                            {"best_time_adjusted", results.comparison.best_time_adjusted}};
+                            {"best_time_adjusted", results.comparison.best_time_adjusted},
+                            {"breakeven", breakeven}};
+  if (!b.found && !b.note.empty()) root["comparison"]["breakeven_note"] = b.note;
+  const Sensitivity& sens = results.sensitivity;
+  Json rows = Json::array();
+  for (const auto& row : sens.rows)
+    rows.push_back(Json{{"parameter", row.parameter},
+                        {"low", row.low},
+                        {"high", row.high},
+                        {"npv_gap_low_usd", finite(row.npv_gap_low_usd, "sensitivity")},
+                        {"npv_gap_high_usd", finite(row.npv_gap_high_usd, "sensitivity")},
+                        {"time_adjusted_gap_low_usd", finite(row.time_adjusted_gap_low_usd, "sensitivity")},
+                        {"time_adjusted_gap_high_usd", finite(row.time_adjusted_gap_high_usd, "sensitivity")},
+                        {"swing_usd", finite(row.swing_usd, "sensitivity")},
+                        {"flips_verdict", row.flips}});
+  root["sensitivity"] = rows;
+  if (sens.computed)
+    root["sensitivity_basis"] = Json{{"metric", "npv_cost_usd of the build minus that of the lease"},
+                                     {"lease_option", sens.lease_option},
+                                     {"build_option", sens.build_option},
+                                     {"replications", sens.replications},
+                                     {"npv_gap_usd", sens.base_npv_gap_usd},
+                                     {"time_adjusted_gap_usd", sens.base_time_adjusted_gap_usd}};
   return root.dump(2) + "\n";
 }
 

@@ -4,6 +4,8 @@
 
 #include "report/format.h"
 
+#include <algorithm>
+
 namespace bvr {
 
 std::string summary_table(const Results& r) {
@@ -20,6 +22,25 @@ std::string summary_table(const Results& r) {
   }
   out += fmt::format("\ncheapest: {}   fastest: {}   best with time valued at {}/day: {}\n", r.comparison.cheapest,
                      r.comparison.fastest, format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted);
+  const Breakeven& b = r.comparison.breakeven;
+  if (b.found)
+    out += fmt::format("breakeven: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.2f})\n", b.lease_option,
+                       b.build_option, b.parameter, b.value, b.unit, b.scenario_value);
+  else if (!b.note.empty())
+    out += fmt::format("breakeven: none, {}\n", b.note);
+  if (!r.sensitivity.rows.empty()) {
+    out += fmt::format("sensitivity (NPV of {} minus {}, {} replications; base {}):\n", r.sensitivity.build_option,
+                       r.sensitivity.lease_option, r.sensitivity.replications, format_usd(r.sensitivity.base_npv_gap_usd));
+    std::size_t key = 0, range = 0;
+    for (const auto& row : r.sensitivity.rows) {
+      key = std::max(key, row.parameter.size());
+      range = std::max(range, row.low.size() + row.high.size() + 4);
+    }
+    for (const auto& row : r.sensitivity.rows)
+      out += fmt::format("  {:<{}}  {:<{}}  {:>9} .. {:<9}{}\n", row.parameter, key, row.low + " .. " + row.high, range,
+                         format_usd(row.npv_gap_low_usd), format_usd(row.npv_gap_high_usd),
+                         row.flips ? " flips the verdict" : "");
+  }
   return out;
 }
 

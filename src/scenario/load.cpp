@@ -440,21 +440,71 @@ std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const S
 
 }  // namespace
 
-Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides) {
-  return load_scenario(load_yaml_file(file, overrides));
+// The options compared by default are the first lease and the first build; the scenario may name
+// others. Each sensitivity value is checked by loading the scenario with it (a copy of the tree).
+Analysis load_analysis(const std::optional<YamlValue>& v, const YamlValue& root, const Scenario& s) {
+  Analysis a;
+  auto first_of = [&](OptionKind kind) {
+    for (const auto& o : s.options)
+      if (o.kind == kind) return o.name;
+    return std::string();
+  };
+  a.lease_option = first_of(OptionKind::Lease);
+  a.build_option = first_of(OptionKind::Build);
+  if (!v) return a;
+  v->allow_keys({"lease", "build", "sensitivity"});
+  auto named = [&](const char* key, OptionKind kind, std::string& out) {
+    if (auto ref = v->find(key)) {
+      out = ref->text();
+      for (const auto& o : s.options)
+        if (o.name == out) {
+          if (o.kind != kind)
+            ref->fail(fmt::format("option \"{}\" is a {} option; expected a {} option", out, option_kind_name(o.kind),
+                                  option_kind_name(kind)));
+          return;
+        }
+      ref->fail(fmt::format("no option named \"{}\"", out));
+    }
+  };
+  named("lease", OptionKind::Lease, a.lease_option);
+  named("build", OptionKind::Build, a.build_option);
+  if (auto sens = v->find("sensitivity")) {
+    sens->allow_keys({"replications", "parameters"});
+    a.sensitivity_replications = sens->at("replications").count(1, 100'000);
+    for (const YamlValue& item : sens->at("parameters").items()) {
+      item.allow_keys({"key", "low", "high"});
+      SensitivityParameter p{item.at("key").text(), item.at("low").text(), item.at("high").text()};
+      for (const char* end : {"low", "high"}) {
+        const YamlValue value = item.at(end);
+        const Override change = parse_override(p.key + "=" + value.text());
+        try {
+          load_scenario(root.with_override(change), {}, false);
+        } catch (const InputError& e) {
+          value.fail(fmt::format("this value of {} does not load (fix it, or run with --no-analysis): {}", p.key, e.what()));
+        }
+      }
+      a.sensitivity.push_back(p);
+    }
+  }
+  return a;
+}
+
+Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides, bool with_analysis) {
+  return load_scenario(load_yaml_file(file, overrides), overrides, with_analysis);
 }
 
 Scenario load_scenario_text(const std::string& text, const std::string& file) {
   return load_scenario(parse_yaml(text, file));
 }
 
-Scenario load_scenario(const YamlValue& root) {
+Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overrides, bool with_analysis) {
   const std::string& file = root.source_file();
   if (root.node().IsNull()) root.fail("the file is empty; expected a scenario with keys scenario, hardware, workload, reliability, options");
-  root.allow_keys({"scenario", "hardware", "workload", "reliability", "options"});
+  root.allow_keys({"scenario", "hardware", "workload", "reliability", "options", "analysis"});
 
   Scenario s;
   s.file = file;
+  s.overrides = overrides;
   const YamlValue head = root.at("scenario");
   head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "financing",
                    "value_per_day_earlier"});
@@ -493,6 +543,11 @@ Scenario load_scenario(const YamlValue& root) {
         classes[c].at("servers_out").fail(fmt::format(
             "\"leaf\" needs the fabric of every site; option \"{}\" has none (add options.{}.fabric)", o.name,
             o.kind == OptionKind::Hybrid ? "<its lease or build>" : o.name));
+  }
+  if (with_analysis) {
+    auto analysis = root.find("analysis");
+    if (analysis && analysis->node().IsNull()) analysis.reset();  // "analysis: ~" or --set analysis=~
+    s.analysis = load_analysis(analysis, root, s);
   }
   return s;
 }

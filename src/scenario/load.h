@@ -9,11 +9,14 @@
 
 namespace bvr {
 
-Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides = {});
+// `with_analysis` = false skips the `analysis` section: what-if reloads need only the model, and
+// checking each sensitivity value loads the scenario once more with it.
+Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides = {}, bool with_analysis = true);
 // The same for text in memory (the fuzzer's entry point); `file` names it in messages.
 Scenario load_scenario_text(const std::string& text, const std::string& file);
 
 class YamlValue;
-Scenario load_scenario(const YamlValue& root);
+// `overrides`: those already applied to `root`, kept in the Scenario for what-if reloads.
+Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overrides = {}, bool with_analysis = true);
 
 }  // namespace bvr

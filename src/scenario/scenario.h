@@ -10,8 +10,24 @@
 #include "models/options.h"
 #include "models/reliability.h"
 #include "models/workload.h"
+#include "scenario/overrides.h"
 
 namespace bvr {
+
+// One parameter of the sensitivity tornado: a --set key path and its low and high values as
+// YAML text with units ("8 USD/GPU/h").
+struct SensitivityParameter {
+  std::string key;
+  std::string low, high;
+};
+
+// What `bvr run` computes beyond the simulation (docs/finance.md): which lease and build the
+// breakeven and the tornado compare, and the tornado's parameters.
+struct Analysis {
+  std::string lease_option, build_option;  // empty when the scenario has no such option
+  int sensitivity_replications = 2;
+  std::vector<SensitivityParameter> sensitivity;
+};
 
 struct Scenario {
   std::string name;
@@ -29,6 +45,8 @@ struct Scenario {
   Workload workload;
   ReliabilityPolicy reliability;
   std::vector<Option> options;
+  Analysis analysis;
+  std::vector<Override> overrides;  // applied to the file, in order: a what-if reloads with more
 };
 
 }  // namespace bvr

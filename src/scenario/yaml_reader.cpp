@@ -187,6 +187,14 @@ std::string YamlValue::choice(std::initializer_list<std::string_view> choices) c
                    guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
 }
 
+YamlValue YamlValue::with_override(const Override& change) const {
+  YAML::Node copy = YAML::Clone(node_);
+  apply_override(copy, change);
+  auto source = std::make_shared<YamlSource>(*source_);
+  source->overrides[change.path] = change.assignment;
+  return YamlValue(copy, path_, source);
+}
+
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open the file for reading", file));

@@ -34,6 +34,8 @@ class YamlValue {
   const std::string& path() const { return path_; }
   const std::string& source_file() const { return source_->file; }
   const YAML::Node& node() const { return node_; }
+  // A deep copy of this tree with one more --set applied, blamed on the command line as usual.
+  YamlValue with_override(const Override& change) const;
 
   // Throws InputError "file:line:column: path: what". `column_offset` moves the column right,
   // to point inside a scalar.

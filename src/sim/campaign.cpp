@@ -759,6 +759,11 @@ OptionOutcome collect(const OptionSim& s) {
   for (std::size_t c = 0; c < lost_cause_count; ++c) out.lost_gpu_hours[c] = s.lost_gpu_s[c] / seconds_per_hour;
   out.interruptions_by_class = s.interruptions_by_class;
   out[Metric::CompletedFraction] = s.workload_done ? 1.0 : std::min(1.0, s.done_flop / sc.workload.total_compute_flop());
+  // Comparison per unit of output (docs/finance.md). With nothing trained, the whole cost is
+  // the cost of the one model it was spent on; with no useful work, there is no price per hour.
+  out[Metric::TrainedModels] = static_cast<double>(s.run_finish_s.size());
+  out[Metric::NpvCostPerTrainedModelUsd] = out[Metric::NpvCostUsd] / std::max(1.0, out[Metric::TrainedModels]);
+  out[Metric::UsdPerUsefulGpuHour] = s.useful_gpu_s > 0 ? out[Metric::TotalCostUsd] / out[Metric::UsefulGpuHours] : 0;
   out[Metric::FullCapacityDays] = std::min(s.full_capacity_s, sc.horizon_s) / seconds_per_day;
   for (std::size_t c = 0; c < cost_category_count; ++c)
     out.cost_usd[c] = s.ledger.nominal_usd(static_cast<CostCategory>(c));
@@ -857,6 +862,9 @@ std::string_view metric_name(Metric metric) {
     case Metric::EnergyTurbineMwh: return "energy_turbine_mwh";
     case Metric::PlannedInterruptions: return "planned_interruptions";
     case Metric::UsefulGpuHours: return "useful_gpu_hours";
+    case Metric::TrainedModels: return "trained_models";
+    case Metric::NpvCostPerTrainedModelUsd: return "npv_cost_per_trained_model_usd";
+    case Metric::UsdPerUsefulGpuHour: return "usd_per_useful_gpu_hour";
   }
   return "unknown";
 }

@@ -28,8 +28,11 @@ enum class Metric {
   EnergyTurbineMwh,
   PlannedInterruptions,
   UsefulGpuHours,
+  TrainedModels,
+  NpvCostPerTrainedModelUsd,
+  UsdPerUsefulGpuHour,
 };
-constexpr std::size_t metric_count = 16;
+constexpr std::size_t metric_count = 19;
 
 // Where the job's GPU time went other than useful training (GPU-hours, by cause).
 enum class Lost {

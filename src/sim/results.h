@@ -50,10 +50,41 @@ struct OptionResult {
   const MetricSummary& metric(std::string_view name) const;
 };
 
+// The lease price at which the lease's NPV cost equals the build's (sim/breakeven.h).
+struct Breakeven {
+  bool found = false;
+  std::string parameter;  // key path usable with --set
+  std::string unit;       // of `value` in --set: "<parameter>=<value> <unit>"
+  double value = 0;
+  double scenario_value = 0;  // the parameter's value in the scenario as run
+  std::string lease_option, build_option;
+  double lease_npv_usd = 0, build_npv_usd = 0;  // at `value`, means over the run's replications
+  int evaluations = 0;                          // simulations run to find it
+  std::string note;                             // why none was found
+};
+
 struct Comparison {
   std::string cheapest;            // lowest mean NPV cost
   std::string fastest;             // highest completed share, then lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
+  Breakeven breakeven;
+};
+
+// One bar of the tornado: the verdict gap (build minus lease) at each end of a parameter's range.
+struct SensitivityRow {
+  std::string parameter, low, high;  // key path; values as YAML text with units
+  double npv_gap_low_usd = 0, npv_gap_high_usd = 0;
+  double time_adjusted_gap_low_usd = 0, time_adjusted_gap_high_usd = 0;
+  double swing_usd = 0;  // |NPV gap at high - NPV gap at low|: the bar's length
+  bool flips = false;    // the NPV verdict at one end differs from the base verdict
+};
+
+struct Sensitivity {
+  bool computed = false;
+  int replications = 0;  // the first N replications of the run, at each end of each range
+  std::string lease_option, build_option;
+  double base_npv_gap_usd = 0, base_time_adjusted_gap_usd = 0;  // build minus lease, same replications
+  std::vector<SensitivityRow> rows;  // largest swing first
 };
 
 struct Results {
@@ -65,6 +96,7 @@ struct Results {
   double value_of_time_usd_per_day = 0;
   std::vector<OptionResult> options;
   Comparison comparison;
+  Sensitivity sensitivity;
 };
 
 std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series);

@@ -1,0 +1,13 @@
+#include "sim/analysis.h"
+
+#include "sim/breakeven.h"
+#include "sim/sensitivity.h"
+
+namespace bvr {
+
+void add_analysis(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs, Results& results) {
+  results.comparison.breakeven = find_lease_price_breakeven(scenario, outcomes, jobs);
+  results.sensitivity = run_sensitivity(scenario, outcomes, jobs);
+}
+
+}  // namespace bvr

@@ -1,0 +1,14 @@
+// What `bvr run` adds to the simulated comparison: the lease price breakeven and the sensitivity
+// tornado, both by simulating again (docs/finance.md).
+#pragma once
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "sim/outcome.h"
+#include "sim/results.h"
+
+namespace bvr {
+
+void add_analysis(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs, Results& results);
+
+}  // namespace bvr

@@ -1,0 +1,93 @@
+// The breakeven and the tornado simulate again: an option simulated alone must get exactly what
+// it gets in the full run, the breakeven must equalize the NPVs when run again, and the verdict
+// must flip across it.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "scenario/load.h"
+#include "sim/breakeven.h"
+#include "sim/replications.h"
+#include "sim/sensitivity.h"
+#include "sim/what_if.h"
+
+using namespace bvr;
+
+namespace {
+
+const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+
+double relative_gap(double a, double b) { return std::fabs(a - b) / std::max(std::fabs(a), std::fabs(b)); }
+
+}  // namespace
+
+TEST_CASE("what-if: an option simulated alone gets the same bits as in the full run") {
+  const Scenario full = load_scenario(small);
+  const auto all = run_replications(full, 2);
+  Scenario alone = full;
+  alone.options.erase(alone.options.begin());  // the build only
+  const auto one = run_replications(alone, 2);
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    CHECK(std::memcmp(all[r].options[1].metrics.data(), one[r].options[0].metrics.data(), sizeof(double) * metric_count) == 0);
+    CHECK(std::memcmp(all[r].options[1].cost_usd.data(), one[r].options[0].cost_usd.data(),
+                      sizeof(double) * cost_category_count) == 0);
+  }
+}
+
+TEST_CASE("breakeven: the lease price found gives equal NPVs when run again, and the verdict flips across it") {
+  const Scenario s = load_scenario(small);
+  const auto outcomes = run_replications(s, 2);
+  const Breakeven b = find_lease_price_breakeven(s, outcomes, 2);
+  REQUIRE(b.found);
+  CHECK(b.parameter == "options.rent.list_price");
+  CHECK(b.unit == "USD/GPU/h");
+  CHECK(b.scenario_value == doctest::Approx(6));
+  CHECK(b.evaluations <= 3);  // NPV is affine in the price: a probe and the root
+  MESSAGE("breakeven list price ", b.value, " USD/GPU/h after ", b.evaluations, " simulations");
+
+  const auto at = [&](double price) {
+    return run_what_if(s, {{parse_override(fmt::format("{}={:.9g} {}", b.parameter, price, b.unit))}, {"rent", "build"}, 0}, 2);
+  };
+  const auto equal = at(b.value);
+  CHECK(relative_gap(equal.at("rent").npv_cost_usd, equal.at("build").npv_cost_usd) < 0.005);
+  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.build_npv_usd));
+  const auto cheaper = at(b.value * 0.9), dearer = at(b.value * 1.1);
+  CHECK(cheaper.at("rent").npv_cost_usd < cheaper.at("build").npv_cost_usd);  // below: renting wins
+  CHECK(dearer.at("rent").npv_cost_usd > dearer.at("build").npv_cost_usd);    // above: building wins
+}
+
+TEST_CASE("breakeven: none when no positive price equalizes the NPVs") {
+  // Make the build nearly free: a lease still costs its storage and egress at a price of zero.
+  const Scenario s = load_scenario(small, {parse_override("options.build.gpu_orders.0.server_price=1 USD"),
+                                           parse_override("options.build.facility_cost=0 USD/MW"),
+                                           parse_override("options.build.opex={}"),
+                                           parse_override("options.build.power.grid.price=0 USD/MWh"),
+                                           parse_override("options.rent.storage.capacity=100 PB")});
+  const Breakeven b = find_lease_price_breakeven(s, run_replications(s, 2), 2);
+  CHECK(!b.found);
+  CHECK(b.note == "the build costs less than the lease even at a lease price of 0.01 USD/GPU/h");
+}
+
+TEST_CASE("sensitivity: rows sorted by swing, one option re-simulated per option key") {
+  const Scenario s = load_scenario(small);
+  const auto outcomes = run_replications(s, 2);
+  const Sensitivity sens = run_sensitivity(s, outcomes, 2);
+  REQUIRE(sens.computed);
+  CHECK(sens.replications == 2);
+  REQUIRE(sens.rows.size() == 3);
+  CHECK(sens.rows[0].parameter == "options.rent.list_price");
+  for (std::size_t i = 1; i < sens.rows.size(); ++i) CHECK(sens.rows[i - 1].swing_usd >= sens.rows[i].swing_usd);
+  // The value of time moves only the time-adjusted gap: 2 MUSD/day x (build days - rent days).
+  const SensitivityRow& time = sens.rows[2];
+  CHECK(time.parameter == "scenario.value_per_day_earlier");
+  CHECK(time.swing_usd == doctest::Approx(0).epsilon(1e-9));
+  CHECK(time.npv_gap_low_usd == doctest::Approx(sens.base_npv_gap_usd));
+  CHECK(time.time_adjusted_gap_high_usd - time.time_adjusted_gap_low_usd > 0);
+  // Price: a cheaper lease widens the build's disadvantage; at 8 USD/GPU/h, near the breakeven.
+  CHECK(sens.rows[0].npv_gap_low_usd > sens.base_npv_gap_usd);
+  CHECK(!sens.rows[0].flips);
+}
