@@ -4,6 +4,7 @@
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/graph/push_relabel_max_flow.hpp>
+#include <cmath>
 
 #include <algorithm>
 #include <functional>
@@ -83,18 +84,21 @@ FabricGraph build_fabric_graph(const FabricSpec& spec) {
 }
 
 double graph_bisection_bw(const FabricGraph& g, const FabricSpec& spec) {
+  // Capacities are whole NIC-speed links (every network link is a multiple of the NIC speed):
+  // with floating-point capacities Boost's push-relabel checks flow conservation exactly and
+  // its assertion fails on rounding in a debug build.
   using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
   using FlowGraph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-      boost::property<boost::edge_capacity_t, double,
-                      boost::property<boost::edge_residual_capacity_t, double,
+      boost::property<boost::edge_capacity_t, long,
+                      boost::property<boost::edge_residual_capacity_t, long,
                                       boost::property<boost::edge_reverse_t, Traits::edge_descriptor>>>>;
   const std::size_t n = boost::num_vertices(g);
   FlowGraph flow(n + 2);
   const std::size_t source = n, sink = n + 1;
   auto capacity = boost::get(boost::edge_capacity, flow);
   auto reverse = boost::get(boost::edge_reverse, flow);
-  auto arc = [&](std::size_t u, std::size_t v, double cap) {
+  auto arc = [&](std::size_t u, std::size_t v, long cap) {
     auto e = boost::add_edge(u, v, flow).first;
     auto r = boost::add_edge(v, u, flow).first;
     capacity[e] = cap;
@@ -102,19 +106,21 @@ double graph_bisection_bw(const FabricGraph& g, const FabricSpec& spec) {
     reverse[e] = r;
     reverse[r] = e;
   };
+  const double nic = spec.nic_bw_bytes_per_s;
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     if (g[*e].kind == FabricLink::NvLink) continue;  // the network's bisection, not NVLink's
     const auto u = boost::source(*e, g), v = boost::target(*e, g);
-    arc(u, v, g[*e].bw_bytes_per_s);
-    arc(v, u, g[*e].bw_bytes_per_s);
+    const long links = std::lround(g[*e].bw_bytes_per_s / nic);
+    arc(u, v, links);
+    arc(v, u, links);
   }
-  const double unlimited = std::numeric_limits<double>::max() / 4;
+  const long unlimited = std::numeric_limits<long>::max() / 4;
   const int half = spec.gpus / 2;
   for (int gpu = 0; gpu < spec.gpus; ++gpu) {
     if (gpu < half) arc(source, static_cast<std::size_t>(gpu), unlimited);
     else if (gpu < 2 * half) arc(static_cast<std::size_t>(gpu), sink, unlimited);
   }
-  return boost::push_relabel_max_flow(flow, source, sink);
+  return static_cast<double>(boost::push_relabel_max_flow(flow, source, sink)) * nic;
 }
 
 FabricCounts count_fabric_graph(const FabricGraph& g, const FabricSpec& spec) {
