@@ -107,14 +107,17 @@ double graph_bisection_bw(const FabricGraph& g, const FabricSpec& spec) {
     reverse[r] = e;
   };
   const double nic = spec.nic_bw_bytes_per_s;
+  long total_links = 0;
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     if (g[*e].kind == FabricLink::NvLink) continue;  // the network's bisection, not NVLink's
     const auto u = boost::source(*e, g), v = boost::target(*e, g);
     const long links = std::lround(g[*e].bw_bytes_per_s / nic);
     arc(u, v, links);
     arc(v, u, links);
+    total_links += 2 * links;
   }
-  const long unlimited = std::numeric_limits<long>::max() / 4;
+  // More than every link together: unlimited for the cut, yet no overflow in push-relabel's sums.
+  const long unlimited = total_links + 1;
   const int half = spec.gpus / 2;
   for (int gpu = 0; gpu < spec.gpus; ++gpu) {
     if (gpu < half) arc(source, static_cast<std::size_t>(gpu), unlimited);
