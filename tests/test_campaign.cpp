@@ -507,3 +507,13 @@ TEST_CASE("reliability: a leaf switch failure takes out the servers behind it in
   }
   CHECK(saw_leaf_out);
 }
+
+TEST_CASE("campaign: network capex from the fabric's parts is paid per GPU delivered") {
+  Scenario s = base_scenario();
+  Option build = simple_build(1e9);
+  build.build->network_usd_per_gpu = 1'000;  // replaces the 25 % share
+  s.options = {build};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
+  const auto out = run_replications(s, 1);
+  CHECK(out[0].options[0].cost_usd[static_cast<std::size_t>(CostCategory::Network)] == doctest::Approx(8'000 * 1'000.0));
+}

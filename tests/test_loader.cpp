@@ -300,11 +300,28 @@ TEST_CASE("loader: fabrics per site, and leaf-switch failures need them") {
   REQUIRE(network_switch != s.reliability.classes.end());
   CHECK(network_switch->servers_out == servers_behind_leaf_switch);
   const std::string text = read_file(default_scenario);
-  const auto fabric_at = text.find("    fabric:\n      name: colossus");
+  const auto fabric_at = text.find("    fabric:\n      name: oci-supercluster");
   REQUIRE(fabric_at != std::string::npos);
   const auto fabric_end = text.find("hop_latency", fabric_at);
   const std::string without = text.substr(0, fabric_at) + text.substr(text.find('\n', fabric_end) + 1);
   CHECK(load_error(scratch("no-fabric", without))
-            .find("servers_out: \"leaf\" needs the fabric of every site; option \"build-colossus\" has none") !=
+            .find("servers_out: \"leaf\" needs the fabric of every site; option \"lease-oracle\" has none") !=
         std::string::npos);
+}
+
+TEST_CASE("loader: the network's capex from the fabric's parts, or as a share") {
+  const Scenario s = load_scenario(default_scenario);
+  const BuildPlan& b = *s.options[1].build;
+  const FabricCounts counts = fabric_counts(*b.fabric);
+  CHECK(b.network_usd_per_gpu * 100'000 ==
+        doctest::Approx(counts.switches * 60'000.0 + counts.transceivers * 800.0 + counts.cables * 100.0 + 100'000 * 2'500.0));
+  CHECK(b.network_capex_fraction == 0);
+  const Scenario by_share = load_scenario(default_scenario, {parse_override("options.build-colossus.network_prices="),
+                                                           parse_override("options.build-colossus.network_cost_share=23.5 %")});
+  CHECK(by_share.options[1].build->network_capex_fraction == doctest::Approx(0.235));
+  CHECK(by_share.options[1].build->network_usd_per_gpu == 0);
+  CHECK(load_error(default_scenario, {parse_override("options.build-colossus.network_cost_share=23.5 %")})
+            .find("give network_cost_share or network_prices, not both") != std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("options.build-colossus.network_prices.switch=cheap")})
+            .find("options.build-colossus.network_prices.switch:") != std::string::npos);
 }

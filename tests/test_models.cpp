@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/capacity.h"
+#include "models/fabric.h"
 #include "models/finance.h"
 #include "models/hardware.h"
 #include "models/power_supply.h"
@@ -216,4 +217,13 @@ TEST_CASE("power supply: load swings capped by policy, batteries covering them")
   s.swings.kind = LoadSwingPolicy::Kind::Ignore;
   CHECK(swing_limited_gpus(s, 0, 1'000'000, swing_per_gpu_w) == 1'000'000);
   CHECK(supply_change_times(s) == std::vector<double>{0, 100});  // batteries change what fits
+}
+
+TEST_CASE("fabric: network capex from counts and unit prices") {
+  FabricCounts counts;
+  counts.switches = 10;
+  counts.transceivers = 100;
+  counts.cables = 60;
+  const NetworkPrices prices{1'000, 10, 2, 5};
+  CHECK(network_capex_usd(counts, 40, prices) == 10 * 1'000 + 100 * 10 + 60 * 2 + 40 * 5);
 }

@@ -217,6 +217,11 @@ long max_fabric_gpus(const FabricSpec& s) {
   return static_cast<long>(f.radix) * leaves_per_pod * f.gpus_per_leaf;
 }
 
+double network_capex_usd(const FabricCounts& counts, int gpus, const NetworkPrices& prices) {
+  return counts.switches * prices.switch_usd + static_cast<double>(counts.transceivers) * prices.transceiver_usd +
+         static_cast<double>(counts.cables) * prices.cable_usd + gpus * prices.nic_usd;
+}
+
 int servers_behind_leaf(const FabricSpec& spec) {
   const FabricShape shape = fabric_shape(spec);
   if (shape.rail_optimized) return shape.servers_per_leaf_group;

@@ -88,6 +88,17 @@ struct FabricCounts {
   bool non_blocking = false;           // no switch has more links down than up
 };
 
+// Unit prices of the network's parts, for a build's capex from the topology's counts.
+struct NetworkPrices {
+  double switch_usd = 0;       // per switch
+  double transceiver_usd = 0;  // per optical transceiver
+  double cable_usd = 0;        // per cable
+  double nic_usd = 0;          // per GPU network port (NIC)
+};
+
+// switches x switch + transceivers x transceiver + cables x cable + GPUs x NIC.
+double network_capex_usd(const FabricCounts& counts, int gpus, const NetworkPrices& prices);
+
 // The first problem that makes `spec` unbuildable, as "key: reason" (key as in the scenario's
 // fabric block), or nothing.
 std::optional<std::string> fabric_problem(const FabricSpec& spec);

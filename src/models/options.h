@@ -78,7 +78,8 @@ struct BuildPlan {
   int gpus_per_rack = 0;
   double pue = 1;
   double facility_capex_usd_per_w = 0;    // per W of critical IT load
-  double network_capex_fraction = 0;      // network cost as a share of GPU server cost
+  double network_capex_fraction = 0;      // network cost as a share of GPU server cost, or
+  double network_usd_per_gpu = 0;         // from the fabric's counts and unit prices (when > 0)
   double spares_share = 0;                // spare servers, as a share of each delivery's server cost
   double it_life_s = 0;                   // depreciation life of servers and network
   double facility_life_s = 0;             // depreciation life of the building and power plant

@@ -305,7 +305,8 @@ ResidualPolicy load_residual(const YamlValue& v) {
 
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
   v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
-                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "spares_share",
+                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "network_prices",
+                "spares_share",
                 "it_life", "facility_life", "opex", "residual_value", "gpu_supply_cap", "gpu_orders", "power", "fabric"});
   BuildPlan b;
   b.construction_start_s = clock.at(v.at("construction_start"));
@@ -350,7 +351,15 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
                           b.gpus_per_rack;
   b.pue = v.at("pue").fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
-  b.network_capex_fraction = v.at("network_cost_share").fraction(0.0, 10.0);
+  // The network's capex: a share of server cost, or the fabric's parts at unit prices (one of them).
+  // An empty value counts as absent, so --set can switch methods: --set ...network_prices=
+  auto share = v.find("network_cost_share");
+  auto prices = v.find("network_prices");
+  if (share && share->node().IsNull()) share.reset();
+  if (prices && prices->node().IsNull()) prices.reset();
+  if (share && prices) prices->fail("give network_cost_share or network_prices, not both");
+  if (!share && !prices) v.fail("missing key \"network_cost_share\" (or \"network_prices\" with a fabric)");
+  if (share) b.network_capex_fraction = share->fraction(0.0, 10.0);
   if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
@@ -371,6 +380,16 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   require_time_order(b.orders, items, "ordered", [](const GpuOrder& o) { return o.arrival_s; });
   b.supply = load_supply(v.at("power"), clock);
   if (auto fabric = v.find("fabric")) b.fabric = load_fabric(*fabric);
+  if (prices) {
+    if (!b.fabric) prices->fail("needs the option's fabric (its switch, transceiver and cable counts)");
+    prices->allow_keys({"switch", "transceiver", "cable", "nic"});
+    const NetworkPrices unit{prices->at("switch").non_negative(Dimension::Money),
+                             prices->at("transceiver").non_negative(Dimension::Money),
+                             prices->at("cable").non_negative(Dimension::Money),
+                             prices->at("nic").non_negative(Dimension::Money)};
+    b.network_usd_per_gpu =
+        network_capex_usd(fabric_counts(*b.fabric), b.fabric->gpus, unit) / b.fabric->gpus;
+  }
   return b;
 }
 

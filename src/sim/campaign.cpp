@@ -415,10 +415,13 @@ void gpu_deliveries(OptionSim& s) {
       s.update([&] {
         s.build_delivered += batch;
         const double servers_usd = batch / s.sc.server.gpus_per_server * order.server_price_usd;
+        // The network is bought with the servers it connects: from the fabric's parts, or a share.
+        const double network_usd = build.network_usd_per_gpu > 0 ? batch * build.network_usd_per_gpu
+                                                                 : servers_usd * build.network_capex_fraction;
         s.ledger.lump(now(), servers_usd, CostCategory::GpuServers);
-        s.ledger.lump(now(), servers_usd * build.network_capex_fraction, CostCategory::Network);
+        s.ledger.lump(now(), network_usd, CostCategory::Network);
         s.ledger.lump(now(), servers_usd * build.spares_share, CostCategory::Spares);
-        s.it_purchases.push_back({now(), servers_usd * (1 + build.network_capex_fraction + build.spares_share), batch});
+        s.it_purchases.push_back({now(), servers_usd * (1 + build.spares_share) + network_usd, batch});
       });
     }
   }
