@@ -314,7 +314,8 @@ TEST_CASE("loader: the network's capex from the fabric's parts, or as a share") 
   const BuildPlan& b = *s.options[1].build;
   const FabricCounts counts = fabric_counts(*b.fabric);
   CHECK(b.network_usd_per_gpu * 100'000 ==
-        doctest::Approx(counts.switches * 60'000.0 + counts.transceivers * 800.0 + counts.cables * 100.0 + 100'000 * 2'500.0));
+        doctest::Approx(counts.switches * 60'000.0 + static_cast<double>(counts.transceivers) * 800.0 +
+                        static_cast<double>(counts.cables) * 100.0 + 100'000 * 2'500.0));
   CHECK(b.network_capex_fraction == 0);
   const Scenario by_share = load_scenario(default_scenario, {parse_override("options.build-colossus.network_prices="),
                                                            parse_override("options.build-colossus.network_cost_share=23.5 %")});
