@@ -72,6 +72,46 @@ TEST_CASE("breakeven: none when no positive price equalizes the NPVs") {
   CHECK(b.note == "the build costs less than the lease even at a lease price of 0.01 USD/GPU/h");
 }
 
+TEST_CASE("breakeven horizon: the horizon found gives equal NPVs when run again, and the verdict flips across it") {
+  const Scenario s = load_scenario(small);
+  const auto outcomes = run_replications(s, 2);
+  const Breakeven b = find_horizon_breakeven(s, outcomes, 2);
+  REQUIRE_MESSAGE(b.found, b.note);
+  CHECK(b.parameter == "scenario.horizon");
+  CHECK(b.unit == "days");
+  CHECK(b.scenario_value == doctest::Approx(365));
+  CHECK(b.replications == 2);  // analysis.sensitivity.replications
+  CHECK(b.value == std::round(b.value));
+  // The small build is cheaper over half a year, dearer over a year: the crossing lies between.
+  CHECK(b.value > 180);
+  CHECK(b.value < 365);
+  CHECK(!b.build_cheaper_above);
+  CHECK(b.evaluations <= 2 + 12);  // the scan's one step either way, then the refinement
+  MESSAGE("breakeven horizon ", b.value, " days after ", b.evaluations, " simulations");
+
+  const auto at = [&](double days, int replications) {
+    return run_what_if(s, {{parse_override(fmt::format("scenario.horizon={:.9g} days", days))}, {"rent", "build"}, replications}, 2);
+  };
+  const auto equal = at(b.value, b.replications);
+  CHECK(relative_gap(equal.at("rent").npv_cost_usd, equal.at("build").npv_cost_usd) < 0.001);
+  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.build_npv_usd));
+  CHECK(equal.at("rent").npv_cost_usd == doctest::Approx(b.lease_npv_usd));
+  const auto all = at(b.value, 0);  // the run's replications: still within the 0.5 % promised
+  CHECK(relative_gap(all.at("rent").npv_cost_usd, all.at("build").npv_cost_usd) < 0.005);
+  const auto shorter = at(b.value - 30, 0), longer = at(b.value + 30, 0);
+  CHECK(shorter.at("build").npv_cost_usd < shorter.at("rent").npv_cost_usd);  // shorter: building wins
+  CHECK(longer.at("build").npv_cost_usd > longer.at("rent").npv_cost_usd);    // longer: renting wins
+}
+
+TEST_CASE("breakeven horizon: none when the NPVs do not cross from 180 days to 10 years") {
+  // At 30 USD/GPU/h the lease costs more than the build over any horizon in the range.
+  const Scenario s = load_scenario(small, {parse_override("options.rent.list_price=30 USD/GPU/h")});
+  const Breakeven b = find_horizon_breakeven(s, run_replications(s, 2), 2);
+  CHECK(!b.found);
+  CHECK(b.note == "the build costs less than the lease at every horizon from 180 to 3652 days");
+  CHECK(b.evaluations == 12);  // every other point of the scan
+}
+
 TEST_CASE("sensitivity: rows sorted by swing, one option re-simulated per option key") {
   const Scenario s = load_scenario(small);
   const auto outcomes = run_replications(s, 2);

@@ -137,6 +137,9 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   REQUIRE(results["comparison"]["breakeven"].is_object());
   CHECK(results["comparison"]["breakeven"]["parameter"] == "options.lease-oracle.list_price");
   CHECK(results["comparison"]["breakeven"]["value"].get<double>() > 0);
+  REQUIRE(results["comparison"]["breakeven_horizon"].is_object());
+  CHECK(results["comparison"]["breakeven_horizon"]["parameter"] == "scenario.horizon");
+  CHECK(results["comparison"]["breakeven_horizon"]["unit"] == "days");
   CHECK(results["sensitivity"].size() == 11);
   CHECK(results["sensitivity_basis"]["replications"] == 2);
   for (const auto& option : results["options"])
@@ -251,4 +254,20 @@ TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agre
   CHECK(equal["sensitivity"].empty());
   CHECK(rerun(value * 0.95)["comparison"]["cheapest"] == "rent");
   CHECK(rerun(value * 1.05)["comparison"]["cheapest"] == "build");
+
+  // The horizon breakeven: printed, in report.md, and its --set gives NPVs within 0.5 % again.
+  CHECK(contains(ran.out, "breakeven horizon: rent and build cost the same (NPV) at scenario.horizon="));
+  CHECK(contains(read_file(base / "report.md"), "**Breakeven horizon**"));
+  const auto& h = results["comparison"]["breakeven_horizon"];
+  REQUIRE(h.is_object());
+  CHECK(h["parameter"] == "scenario.horizon");
+  CHECK(h["unit"] == "days");
+  CHECK(h["build_cheaper"] == "below");
+  const std::string set = h["set"];
+  CHECK(set == fmt::format("scenario.horizon={:.9g} days", h["value"].get<double>()));
+  const Ran r = run(fmt::format("run {} -o {} -j 2 --no-analysis --set '{}'", small, again.string(), set));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto horizon = nlohmann::json::parse(read_file(again / "results.json"));
+  CHECK(std::fabs(npv(horizon, "rent") - npv(horizon, "build")) / npv(horizon, "build") < 0.005);
+  CHECK(horizon["comparison"]["breakeven_horizon"].is_null());
 }

@@ -36,3 +36,25 @@ TEST_CASE("secant: a curved function converges; a flat one or a root below the b
   // Already at the root: nothing to evaluate.
   CHECK(secant_root([](double x) { return x; }, 0, 0, 1, 1e-9, 6, 0).evaluations == 0);
 }
+
+TEST_CASE("bracketed: a curved root to the day; a jump that never meets is not found, the nearer end is kept") {
+  int calls = 0;
+  // Convex, like a build's NPV over the horizon against a flat lease: root at 1471.3 days.
+  const auto f = [&](double x) {
+    ++calls;
+    return (x * x - 1471.3 * 1471.3) / 1e6;
+  };
+  const RootSearch r = bracketed_root(f, 1096, f(1096), 1826, f(1826), 1e-3, 12, 1);
+  CHECK(r.found);
+  CHECK(r.x == doctest::Approx(1471).epsilon(1e-9));  // a whole day
+  CHECK(r.x == std::round(r.x));
+  CHECK(r.evaluations < 8);
+  // A step between 10 and 11: the bracket closes to one day and the nearer end comes back.
+  const auto step = [](double x) { return x <= 10 ? -1.0 : 3.0; };
+  const RootSearch jump = bracketed_root(step, 0, -1, 100, 3, 0.01, 50, 1);
+  CHECK(!jump.found);
+  CHECK(jump.x == 10);
+  CHECK(jump.fx == -1);
+  // An end already within tolerance: nothing to evaluate.
+  CHECK(bracketed_root(step, 0, 0.001, 100, 3, 0.01, 50, 1).evaluations == 0);
+}

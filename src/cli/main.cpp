@@ -127,7 +127,7 @@ int command_run(const std::vector<std::string>& args) {
       "replications", po::value<std::string>(), "Monte Carlo replications (overrides scenario.replications)")(
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)),
       "replications simulated in parallel (results do not depend on it)")(
-      "no-analysis", "skip the lease price breakeven and the sensitivity tornado (each simulates again)");
+      "no-analysis", "skip the lease price and horizon breakevens and the sensitivity tornado (each simulates again)");
   visible.add(scenario_options());
   po::variables_map vm;
   if (!parse_command(args, visible, vm,
@@ -135,8 +135,8 @@ int command_run(const std::vector<std::string>& args) {
                      "               [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
                      "DIR/report.md and DIR/series-<option>.csv, then prints a comparison table.\n"
-                     "Then finds the lease price at which leasing and building cost the same and runs\n"
-                     "the scenario's sensitivity tornado, both by simulating again.\n\n"
+                     "Then finds the lease price and the horizon at which leasing and building cost the\n"
+                     "same and runs the scenario's sensitivity tornado, all by simulating again.\n\n"
                      "Example:\n  bvr run scenarios/xai-oracle-2024.yaml -o out/xai --replications 50 \\\n"
                      "      --set options.lease-oracle.list_price=\"8 USD/GPU/h\"\n"))
     return exit_ok;

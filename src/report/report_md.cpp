@@ -57,6 +57,17 @@ std::string report_markdown(const Results& r) {
   } else if (!b.note.empty()) {
     line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.lease_option, b.build_option, b.note));
   }
+  const Breakeven& h = r.comparison.breakeven_horizon;
+  if (h.found) {
+    line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{:.0f} days** ({:.1f} years; the scenario: "
+                     "{:.0f} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
+                     "Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
+                     h.value, h.value / 365.25, h.scenario_value, h.lease_option, h.build_option,
+                     format_usd(h.build_npv_usd), h.replications, h.replications == 1 ? "" : "s",
+                     h.build_cheaper_above ? "longer" : "shorter", h.build_option, r.file, h.parameter, h.value, h.unit));
+  } else if (!h.note.empty()) {
+    line(fmt::format("- **Breakeven horizon** of {} against {}: none, {}.", h.lease_option, h.build_option, h.note));
+  }
   if (!r.sensitivity.rows.empty()) {
     std::string flips;
     for (const auto& row : r.sensitivity.rows)

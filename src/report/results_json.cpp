@@ -27,6 +27,23 @@ Json summary_json(const MetricSummary& s, const std::string& where) {
               {"p90", finite(s.p90, where)}};
 }
 
+// null: not computed (--no-analysis) or no value of the parameter equalizes the NPVs.
+Json breakeven_json(const Breakeven& b, const std::string& where) {
+  if (!b.found) return nullptr;
+  return Json{{"parameter", b.parameter},
+              {"value", finite(b.value, where)},
+              {"unit", b.unit},
+              {"set", fmt::format("{}={:.9g} {}", b.parameter, b.value, b.unit)},
+              {"scenario_value", b.scenario_value},
+              {"lease_option", b.lease_option},
+              {"build_option", b.build_option},
+              {"lease_npv_cost_usd", finite(b.lease_npv_usd, where)},
+              {"build_npv_cost_usd", finite(b.build_npv_usd, where)},
+              {"build_cheaper", b.build_cheaper_above ? "above" : "below"},
+              {"replications", b.replications},
+              {"evaluations", b.evaluations}};
+}
+
 }  // namespace
 
 std::string results_json(const Results& results) {
@@ -53,24 +70,15 @@ std::string results_json(const Results& results) {
                            {"runs", runs}});
   }
   root["options"] = options;
-  const Breakeven& b = results.comparison.breakeven;
-  Json breakeven = nullptr;  // null: not computed (--no-analysis) or no price equalizes the NPVs
-  if (b.found)
-    breakeven = Json{{"parameter", b.parameter},
-                     {"value", finite(b.value, "breakeven")},
-                     {"unit", b.unit},
-                     {"set", fmt::format("{}={:.9g} {}", b.parameter, b.value, b.unit)},
-                     {"scenario_value", b.scenario_value},
-                     {"lease_option", b.lease_option},
-                     {"build_option", b.build_option},
-                     {"lease_npv_cost_usd", finite(b.lease_npv_usd, "breakeven")},
-                     {"build_npv_cost_usd", finite(b.build_npv_usd, "breakeven")},
-                     {"evaluations", b.evaluations}};
-  root["comparison"] = Json{{"cheapest", results.comparison.cheapest},
-                            {"fastest", results.comparison.fastest},
-                            {"best_time_adjusted", results.comparison.best_time_adjusted},
-                            {"breakeven", breakeven}};
-  if (!b.found && !b.note.empty()) root["comparison"]["breakeven_note"] = b.note;
+  const Comparison& c = results.comparison;
+  root["comparison"] = Json{{"cheapest", c.cheapest},
+                            {"fastest", c.fastest},
+                            {"best_time_adjusted", c.best_time_adjusted},
+                            {"breakeven", breakeven_json(c.breakeven, "breakeven")},
+                            {"breakeven_horizon", breakeven_json(c.breakeven_horizon, "breakeven_horizon")}};
+  if (!c.breakeven.found && !c.breakeven.note.empty()) root["comparison"]["breakeven_note"] = c.breakeven.note;
+  if (!c.breakeven_horizon.found && !c.breakeven_horizon.note.empty())
+    root["comparison"]["breakeven_horizon_note"] = c.breakeven_horizon.note;
   const Sensitivity& sens = results.sensitivity;
   Json rows = Json::array();
   for (const auto& row : sens.rows)

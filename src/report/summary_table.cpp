@@ -28,6 +28,14 @@ std::string summary_table(const Results& r) {
                        b.build_option, b.parameter, b.value, b.unit, b.scenario_value);
   else if (!b.note.empty())
     out += fmt::format("breakeven: none, {}\n", b.note);
+  const Breakeven& h = r.comparison.breakeven_horizon;
+  if (h.found)
+    out += fmt::format("breakeven horizon: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.0f}); "
+                       "building is cheaper {} it\n",
+                       h.lease_option, h.build_option, h.parameter, h.value, h.unit, h.scenario_value,
+                       h.build_cheaper_above ? "above" : "below");
+  else if (!h.note.empty())
+    out += fmt::format("breakeven horizon: none, {}\n", h.note);
   if (!r.sensitivity.rows.empty()) {
     out += fmt::format("sensitivity (NPV of {} minus {}, {} replications; base {}):\n", r.sensitivity.build_option,
                        r.sensitivity.lease_option, r.sensitivity.replications, format_usd(r.sensitivity.base_npv_gap_usd));

@@ -1,5 +1,5 @@
-// What `bvr run` adds to the simulated comparison: the lease price breakeven and the sensitivity
-// tornado, both by simulating again (docs/finance.md).
+// What `bvr run` adds to the simulated comparison: the lease price and horizon breakevens and the
+// sensitivity tornado, all by simulating again (docs/finance.md).
 #pragma once
 #include <vector>
 

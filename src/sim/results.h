@@ -50,7 +50,8 @@ struct OptionResult {
   const MetricSummary& metric(std::string_view name) const;
 };
 
-// The lease price at which the lease's NPV cost equals the build's (sim/breakeven.h).
+// A value of one parameter at which the lease's NPV cost equals the build's (sim/breakeven.h):
+// the lease list price, or the analysis horizon.
 struct Breakeven {
   bool found = false;
   std::string parameter;  // key path usable with --set
@@ -58,7 +59,9 @@ struct Breakeven {
   double value = 0;
   double scenario_value = 0;  // the parameter's value in the scenario as run
   std::string lease_option, build_option;
-  double lease_npv_usd = 0, build_npv_usd = 0;  // at `value`, means over the run's replications
+  double lease_npv_usd = 0, build_npv_usd = 0;  // at `value`, means over `replications`
+  int replications = 0;                         // the run's first N replications
+  bool build_cheaper_above = true;              // building is the cheaper above `value`, leasing below
   int evaluations = 0;                          // simulations run to find it
   std::string note;                             // why none was found
 };
@@ -67,7 +70,8 @@ struct Comparison {
   std::string cheapest;            // lowest mean NPV cost
   std::string fastest;             // highest completed share, then lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
-  Breakeven breakeven;
+  Breakeven breakeven;          // over the lease list price
+  Breakeven breakeven_horizon;  // over scenario.horizon
 };
 
 // One bar of the tornado: the verdict gap (build minus lease) at each end of a parameter's range.
