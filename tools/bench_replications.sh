@@ -10,8 +10,10 @@ counts=("${@:-20 100 1000}")
 out=$(mktemp -d)
 printf '%-13s %-6s %12s %12s %16s\n' replications jobs "wall (s)" "CPU (s)" "peak RSS (MiB)"
 for n in ${counts[@]}; do
+  # --no-analysis: the replications alone (the breakeven searches and the tornado add a fixed
+  # few seconds whatever N is).
   /usr/bin/time -f '%e %U %S %M' -o "$out/time" build/bvr run scenarios/xai-oracle-2024.yaml -o "$out/run" \
-    --replications "$n" -j "$(nproc)" > /dev/null
+    --replications "$n" -j "$(nproc)" --no-analysis > /dev/null
   read -r wall user sys rss_kb < "$out/time"
   # CPU time (user + system, children included) shows the cost when other work shares the cores.
   printf '%-13s %-6s %12s %12s %16s\n' "$n" "$(nproc)" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')" \

@@ -225,7 +225,6 @@ class OptionSim {
     return watts > 0 ? usd_per_s / watts : 0;
   }
 
-  // Applies a change of state at the current time and wakes every waiting actor.
   // Applies a change of state at the current time and wakes the actors waiting for one. The
   // job's own bookkeeping wakes nobody (`notify` false): nothing waits for it, and every
   // notification is a simcall.

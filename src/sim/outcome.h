@@ -63,7 +63,7 @@ struct DailyRow {
   double turbine_mw = 0;         // drawn from our turbines
   double grid_supply_mw = 0;     // available from our grid connection
   double turbine_supply_mw = 0;  // available from our turbines
-  double power_supply_mw = 0;    // firm supply of the job's site (the provider's cap for a lease)
+  double power_supply_mw = 0;    // firm supply of the option's sites in use: ours, plus the provider's cap while a lease runs
   double energy_mwh = 0;         // drawn during the day before this sample
   double energy_cost_usd = 0;    // electricity and fuel for that energy
   CapacityLimit binding = CapacityLimit::None;
