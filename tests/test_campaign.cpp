@@ -517,3 +517,15 @@ TEST_CASE("campaign: network capex from the fabric's parts is paid per GPU deliv
   const auto out = run_replications(s, 1);
   CHECK(out[0].options[0].cost_usd[static_cast<std::size_t>(CostCategory::Network)] == doctest::Approx(8'000 * 1'000.0));
 }
+
+TEST_CASE("campaign: a grid step we pay for is power plant capex on its date, with no residual") {
+  Scenario s = base_scenario();
+  Option build = simple_build(1e9);
+  build.build->supply.grid.steps = {{0, 1e9, 0}, {10 * day, 2e9, 24e6}};
+  s.options = {build};
+  s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
+  const auto out = run_replications(s, 1);
+  CHECK(out[0].options[0].cost_usd[static_cast<std::size_t>(CostCategory::PowerPlant)] == doctest::Approx(24e6));
+  CHECK(out[0].options[0].series[9].cumulative_cost_usd + 24e6 ==
+        doctest::Approx(out[0].options[0].series[10].cumulative_cost_usd).epsilon(1e-3));
+}

@@ -9,6 +9,7 @@ namespace bvr {
 struct PowerStep {
   double t_s = 0;      // from this time on (seconds since scenario start; <= 0 = from the start)
   double power_w = 0;  // the level, not an increment
+  double capex_usd = 0;  // what we pay for this step of our grid connection (a substation), then
 };
 
 struct GridConnection {

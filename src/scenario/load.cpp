@@ -136,12 +136,16 @@ void require_time_order(const std::vector<T>& list, const std::vector<YamlValue>
       items[i].at(key).fail(fmt::format("dates must not go backwards (item {} is earlier than item {})", i, i - 1));
 }
 
-std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock) {
+// `with_capex`: our own grid connection, whose steps may carry what we pay for them.
+std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock, bool with_capex) {
   std::vector<PowerStep> steps;
   const auto items = v.items(1);
   for (const YamlValue& item : items) {
-    item.allow_keys({"from", "power"});
-    steps.push_back(PowerStep{clock.at(item.at("from")), item.at("power").non_negative(Dimension::Power)});
+    if (with_capex) item.allow_keys({"from", "power", "capex"});
+    else item.allow_keys({"from", "power"});
+    PowerStep step{clock.at(item.at("from")), item.at("power").non_negative(Dimension::Power), 0};
+    if (auto capex = item.find("capex")) step.capex_usd = capex->non_negative(Dimension::Money);
+    steps.push_back(step);
   }
   require_time_order(steps, items, "from", [](const PowerStep& s) { return s.t_s; });
   return steps;
@@ -215,7 +219,7 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
     lease.ramp.push_back(DeliveryTranche{clock.at(item.at("date")), item.at("gpus").count(1, max_gpus)});
   }
   require_time_order(lease.ramp, items, "date", [](const DeliveryTranche& d) { return d.t_s; });
-  lease.site_power = load_power_steps(v.at("site_power"), clock);
+  lease.site_power = load_power_steps(v.at("site_power"), clock, false);
   if (auto fabric = v.find("fabric")) lease.fabric = load_fabric(*fabric);
   return lease;
 }
@@ -235,7 +239,7 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
   const YamlValue grid = v.at("grid");
   grid.allow_keys({"price", "steps"});
   supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);
-  supply.grid.steps = load_power_steps(grid.at("steps"), clock);
+  supply.grid.steps = load_power_steps(grid.at("steps"), clock, true);
   if (auto turbines = v.find("turbines")) {
     for (const YamlValue& item : turbines->items()) {
       item.allow_keys({"from", "units", "unit_power", "availability", "fuel_cost", "capex"});

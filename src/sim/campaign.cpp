@@ -496,7 +496,11 @@ void power_supply(OptionSim& s) {
     std::unique_lock lock(*s.mutex);
     s.update([&] {
       s.build_supply_w = firm_power_w(supply, t);
-      // Power plant capex is paid when each fleet comes online.
+      // Power plant capex is paid when each fleet or grid step comes online. (A substation we
+      // pay for passes to the utility, as xAI's did: it has no residual value.)
+      for (const auto& step : supply.grid.steps)
+        if (std::max(0.0, step.t_s) == t && step.capex_usd > 0)
+          s.ledger.lump(t, step.capex_usd, CostCategory::PowerPlant);
       for (const auto& fleet : supply.turbines)
         if (std::max(0.0, fleet.t_s) == t)
           s.ledger.lump(t, fleet.units * fleet.unit_power_w * fleet.capex_usd_per_w, CostCategory::PowerPlant);
