@@ -227,3 +227,18 @@ TEST_CASE("fabric: network capex from counts and unit prices") {
   const NetworkPrices prices{1'000, 10, 2, 5};
   CHECK(network_capex_usd(counts, 40, prices) == 10 * 1'000 + 100 * 10 + 60 * 2 + 40 * 5);
 }
+
+TEST_CASE("capacity: servers in repair bind only when nothing else does") {
+  CapacityStages lease;
+  lease.nominal = 100'000;
+  lease.delivered = 24'000;
+  lease.healthy = 23'856;  // 18 servers in repair
+  CHECK(capacity_state(lease).online == 23'856);
+  CHECK(capacity_state(lease).limit == CapacityLimit::Delivery);  // the 76,000-GPU gap, not the 144
+  lease.delivered = 100'000;
+  lease.healthy = 99'856;
+  CHECK(capacity_state(lease).online == 99'856);
+  CHECK(capacity_state(lease).limit == CapacityLimit::Repair);
+  lease.healthy = 100'000;
+  CHECK(capacity_state(lease).limit == CapacityLimit::None);
+}

@@ -40,6 +40,7 @@ struct CapacityState {
 };
 
 // The binding stage is the earliest one at the minimum; None once nominal capacity is online.
+// Repair binds only when no other stage does (see capacity.cpp).
 CapacityState capacity_state(const CapacityStages& stages);
 
 }  // namespace bvr
