@@ -7,6 +7,8 @@
 #include "models/time.h"
 #include "sim/replications.h"
 
+#include "small_scenario.h"
+
 using namespace bvr;
 
 namespace {
@@ -17,21 +19,9 @@ constexpr double year = seconds_per_year;
 // 8,000 GPUs (1,000 servers at $200k) arriving on day 10; construction from day 0, one phase
 // of 2 days paying the whole facility ($100M); 60-day horizon; no failures, no discounting.
 Scenario build_scenario() {
-  Scenario s;
-  s.name = "build-costs";
-  s.file = "test.yaml";
-  s.start_day = 19'783;
-  s.horizon_s = 60 * day;
-  s.seed = 7;
-  s.replications = 1;
+  Scenario s = test::small_scenario("build-costs");
   s.discount_rate = 0;
-  s.gpu = {"H100", 1e15, 700};
-  s.server = {8, 10'000, 0};
-  s.workload.mfu = 0.5;
-  s.workload.max_job_gpus = 100'000;
-  s.workload.min_job_gpus = 8;
   s.workload.runs = {{"only", 8'000 * 1e15 * 0.5 * 5 * day}};
-  s.reliability.restart_s = 600;  // no failure classes: nothing fails
   BuildPlan b;
   b.orders = {{10 * day, 8'000, 200'000}};
   b.phases = {{"all", 2 * day, 1.0, -1}};

@@ -10,6 +10,8 @@
 #include "sim/replications.h"
 #include "sim/results.h"
 
+#include "small_scenario.h"
+
 using namespace bvr;
 
 namespace {
@@ -27,20 +29,8 @@ ReliabilityPolicy reliability(double rate_per_node_s, double restart_s, double b
 }
 
 Scenario base_scenario() {
-  Scenario s;
-  s.name = "test";
-  s.file = "test.yaml";
-  s.start_day = 19'783;  // 2024-03-01
-  s.horizon_s = 60 * day;
-  s.seed = 7;
-  s.replications = 1;
-  s.discount_rate = 0.10;
+  Scenario s = test::small_scenario("test");
   s.value_of_time_usd_per_day = 1e6;
-  s.gpu = {"H100", 1e15, 700};
-  s.server = {8, 10'000, 0};
-  s.workload.mfu = 0.5;
-  s.workload.max_job_gpus = 100'000;
-  s.workload.min_job_gpus = 8;
   s.reliability = reliability(0, 600, 0);
   return s;
 }

@@ -5,6 +5,8 @@
 #include "models/time.h"
 #include "sim/replications.h"
 
+#include "small_scenario.h"
+
 using namespace bvr;
 
 namespace {
@@ -15,20 +17,7 @@ constexpr double per_hour = 1.0 / seconds_per_hour;
 // 8,000 GPUs committed for 30 days at 2 USD/GPU/h (list 5); the provider ships 4,000 at once and
 // 4,000 more on day 10. No failures.
 Scenario lease_scenario(double train_days) {
-  Scenario s;
-  s.name = "lease-billing";
-  s.file = "test.yaml";
-  s.start_day = 19'783;
-  s.horizon_s = 60 * day;
-  s.seed = 7;
-  s.replications = 1;
-  s.discount_rate = 0.10;
-  s.gpu = {"H100", 1e15, 700};
-  s.server = {8, 10'000, 0};
-  s.workload.mfu = 0.5;
-  s.workload.max_job_gpus = 100'000;
-  s.workload.min_job_gpus = 8;
-  s.reliability.restart_s = 600;  // no failure classes: nothing fails
+  Scenario s = test::small_scenario("lease-billing");
   LeaseOffer lease;
   lease.ramp = {{0, 4'000}, {10 * day, 4'000}};
   lease.site_power = {{0, 1e9}};

@@ -34,17 +34,21 @@ constexpr int horizon_max_refinements = 12;
 // The horizons scanned for a sign change, in days: every half year to 3 years, then yearly to 10.
 constexpr std::array<double, 13> horizon_grid_days{180, 365, 548, 730, 913, 1096, 1461, 1826, 2191, 2557, 2922, 3287, 3652};
 
+// A breakeven between the lease and the build the analysis compares (or a note why there is none).
+Breakeven between_compared_options(const Scenario& scenario) {
+  Breakeven b;
+  b.lease_option = scenario.analysis.lease_option;
+  b.build_option = scenario.analysis.build_option;
+  if (b.lease_option.empty() || b.build_option.empty()) b.note = "the scenario needs a lease and a build option";
+  return b;
+}
+
 }  // namespace
 
 Breakeven find_lease_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes,
                                      int jobs) {
-  Breakeven b;
-  b.lease_option = scenario.analysis.lease_option;
-  b.build_option = scenario.analysis.build_option;
-  if (b.lease_option.empty() || b.build_option.empty()) {
-    b.note = "the scenario needs a lease and a build option";
-    return b;
-  }
+  Breakeven b = between_compared_options(scenario);
+  if (!b.note.empty()) return b;
   b.parameter = fmt::format("options.{}.list_price", b.lease_option);
   b.unit = "USD/GPU/h";
   const Option* lease = nullptr;
@@ -84,13 +88,8 @@ Breakeven find_lease_price_breakeven(const Scenario& scenario, const std::vector
 }
 
 Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs) {
-  Breakeven b;
-  b.lease_option = scenario.analysis.lease_option;
-  b.build_option = scenario.analysis.build_option;
-  if (b.lease_option.empty() || b.build_option.empty()) {
-    b.note = "the scenario needs a lease and a build option";
-    return b;
-  }
+  Breakeven b = between_compared_options(scenario);
+  if (!b.note.empty()) return b;
   b.parameter = "scenario.horizon";
   b.unit = "days";
   b.scenario_value = scenario.horizon_s / seconds_per_day;
