@@ -74,6 +74,20 @@ std::vector<int> FabricRouter::route(int src, int dst) {
   const std::uint64_t flow = splitmix64(seed_ ^ (static_cast<std::uint64_t>(src) << 32 | static_cast<std::uint32_t>(dst)));
   auto hash = [flow](std::uint64_t stage) { return splitmix64(flow + stage); };
   const bool adaptive = spec_.routing == FabricRouting::Adaptive;
+  // The uplink a flow takes out of `count`: the hashed one (ECMP), or with adaptive routing the
+  // least loaded path, looking from the hashed one on so that ties keep the hash's spread.
+  auto choose_uplink = [adaptive](std::uint64_t hashed, int count, auto cost_of) {
+    const int start = static_cast<int>(hashed % static_cast<std::uint64_t>(count));
+    int best = start;
+    if (!adaptive) return best;
+    int best_cost = std::numeric_limits<int>::max();
+    for (int k = 0; k < count; ++k) {
+      const int u = (start + k) % count;
+      const int cost = cost_of(u);
+      if (cost < best_cost) best_cost = cost, best = u;
+    }
+    return best;
+  };
   const FabricShape& f = shape_;
   if (ids_.has_nvlink && f.nvlink_domain_of_gpu(src) == f.nvlink_domain_of_gpu(dst)) {
     path = {up(ids_.nvlink + src), down(ids_.nvlink + dst)};
@@ -84,35 +98,21 @@ std::vector<int> FabricRouter::route(int src, int dst) {
       const int pa = f.pod_of_leaf(la), pb = f.pod_of_leaf(lb);
       // Leaf uplink: hashed, or the one whose path (up here, down into the destination leaf from
       // the same tier-2 index) carries the fewest flows.
-      const int start_u = static_cast<int>(hash(1) % static_cast<std::uint64_t>(f.leaf_up));
-      int best_u = start_u;
-      if (adaptive) {
-        int best_cost = std::numeric_limits<int>::max();
-        for (int k = 0; k < f.leaf_up; ++k) {
-          const int u = (start_u + k) % f.leaf_up;
-          const int a = f.tier2_of_leaf_uplink(la, u);
-          int down_cost = std::numeric_limits<int>::max();
-          for (int l : leaf_links_to(lb, a)) down_cost = std::min(down_cost, load(down(l)));
-          const int cost = load(up(leaf_uplink(la, u))) + down_cost;
-          if (cost < best_cost) best_cost = cost, best_u = u;
-        }
-      }
+      const int best_u = choose_uplink(hash(1), f.leaf_up, [&](int u) {
+        const int a = f.tier2_of_leaf_uplink(la, u);
+        int down_cost = std::numeric_limits<int>::max();
+        for (int l : leaf_links_to(lb, a)) down_cost = std::min(down_cost, load(down(l)));
+        return load(up(leaf_uplink(la, u))) + down_cost;
+      });
       const int a = f.tier2_of_leaf_uplink(la, best_u);
       path.push_back(up(leaf_uplink(la, best_u)));
       if (f.tiers == 3 && pa != pb) {
-        const int start_v = static_cast<int>(hash(2) % static_cast<std::uint64_t>(f.spine_up));
-        int best_v = start_v;
-        if (adaptive) {
-          int best_cost = std::numeric_limits<int>::max();
-          for (int k = 0; k < f.spine_up; ++k) {
-            const int v = (start_v + k) % f.spine_up;
-            const int c = f.tier3_of_tier2_uplink(pa, v);
-            int down_cost = std::numeric_limits<int>::max();
-            for (int l : spine_links_to(pb, a, c)) down_cost = std::min(down_cost, load(down(l)));
-            const int cost = load(up(spine_uplink(pa, a, v))) + down_cost;
-            if (cost < best_cost) best_cost = cost, best_v = v;
-          }
-        }
+        const int best_v = choose_uplink(hash(2), f.spine_up, [&](int v) {
+          const int c = f.tier3_of_tier2_uplink(pa, v);
+          int down_cost = std::numeric_limits<int>::max();
+          for (int l : spine_links_to(pb, a, c)) down_cost = std::min(down_cost, load(down(l)));
+          return load(up(spine_uplink(pa, a, v))) + down_cost;
+        });
         const int c = f.tier3_of_tier2_uplink(pa, best_v);
         path.push_back(up(spine_uplink(pa, a, best_v)));
         path.push_back(down(pick(spine_links_to(pb, a, c), hash(3))));
