@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/topo.h"
+#include "cli/validate.h"
 #include "report/atomic_file.h"
 #include "report/report_md.h"
 #include "report/results_json.h"
@@ -38,6 +39,7 @@ Commands:
   run FILE     simulate a scenario and write results.json, report.md and daily series
   check FILE   validate a scenario without running it
   topo FILE    the cluster network of every option: switches, links, bisection, diameter
+  validate     the validation suite: public cases, predicted against published
 
 Options:
   -h, --help   show this help, or a command's help with: bvr <command> --help
@@ -171,6 +173,7 @@ int main(int argc, char** argv) {
     if (command == "run") return command_run(rest);
     if (command == "check") return command_check(rest);
     if (command == "topo") return bvr::command_topo(rest);
+    if (command == "validate") return bvr::command_validate(rest);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const UsageError& e) {
     fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());

@@ -1,0 +1,173 @@
+#include "sim/validation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+#include "scenario/yaml_reader.h"
+#include "sim/outcome.h"
+#include "sim/replications.h"
+#include "sim/results.h"
+
+namespace bvr {
+
+namespace {
+
+// Days from the option's own start (construction start for a build, the scenario start for a
+// lease) to the first day of the first replication's series where `reached` holds; -1 if never.
+using DayPredicate = std::function<bool(const DailyRow&)>;
+
+double first_day_from_start(const std::vector<DailyRow>& series, std::int64_t start_day, const DayPredicate& reached) {
+  for (const auto& row : series)
+    if (reached(row)) return static_cast<double>(row.day - start_day);
+  return -1;
+}
+
+struct TimelineQuantity {
+  std::string name;
+  std::function<double(const std::vector<DailyRow>&, std::int64_t start_day, int nominal_gpus)> value;
+};
+
+// The public record states timelines ("122 days to 100k GPUs, 19 days from first rack to
+// training"), which the series holds day by day.
+const std::vector<TimelineQuantity>& timeline() {
+  static const std::vector<TimelineQuantity> quantities = {
+      {"days_to_all_gpus_installed",
+       [](const auto& s, std::int64_t start, int gpus) {
+         return first_day_from_start(s, start, [gpus](const DailyRow& r) { return r.gpus_installed >= gpus; });
+       }},
+      {"days_first_rack_to_training",
+       [](const auto& s, std::int64_t start, int) {
+         const double rack = first_day_from_start(s, start, [](const DailyRow& r) { return r.gpus_installed > 0; });
+         const double train = first_day_from_start(s, start, [](const DailyRow& r) { return r.gpus_training > 0; });
+         return rack < 0 || train < 0 ? -1.0 : train - rack;
+       }},
+  };
+  return quantities;
+}
+
+const TimelineQuantity* find_timeline(const std::string& name) {
+  for (const auto& q : timeline())
+    if (q.name == name) return &q;
+  return nullptr;
+}
+
+std::int64_t option_start_day(const Scenario& s, const Option& o) {
+  if (o.build) return s.start_day + static_cast<std::int64_t>(o.build->construction_start_s / 86400);
+  return s.start_day;
+}
+
+int nominal_gpus(const Option& o) {
+  int gpus = 0;
+  if (o.build)
+    for (const auto& order : o.build->orders) gpus += order.gpus;
+  if (o.lease) gpus += o.lease->max_gpus;
+  return gpus;
+}
+
+std::vector<std::string> metric_names() {
+  std::vector<std::string> names;
+  for (std::size_t m = 0; m < metric_count; ++m) names.emplace_back(metric_name(static_cast<Metric>(m)));
+  return names;
+}
+
+bool known_quantity(const std::string& name) {
+  if (find_timeline(name)) return true;
+  for (const auto& m : metric_names())
+    if (m == name) return true;
+  // Per-scenario names (cost categories, failure classes) are checked when the case runs.
+  return name.starts_with("cost_") || name.starts_with("lost_gpu_hours_") || name.starts_with("interruptions_");
+}
+
+}  // namespace
+
+const std::vector<std::string>& timeline_quantities() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& q : timeline()) out.push_back(q.name);
+    return out;
+  }();
+  return names;
+}
+
+std::vector<ValidationCase> load_validation_cases(const std::string& file) {
+  const YamlValue root = load_yaml_file(file);
+  root.allow_keys({"cases"});
+  const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  std::vector<ValidationCase> cases;
+  for (const YamlValue& item : root.at("cases").items(1)) {
+    item.allow_keys({"name", "scenario", "option", "quantity", "unit", "published", "tolerance", "asserted", "source",
+                     "note"});
+    ValidationCase c;
+    c.name = item.at("name").text();
+    c.scenario_file = (folder / item.at("scenario").text()).lexically_normal().string();
+    c.option = item.at("option").text();
+    c.quantity = item.at("quantity").text();
+    if (!known_quantity(c.quantity))
+      item.at("quantity").fail(fmt::format("unknown quantity \"{}\"; expected a results.json metric ({}, cost_<category>_usd, "
+                                           "lost_gpu_hours_<cause>, interruptions_<class>) or one of: {}",
+                                           c.quantity, fmt::join(metric_names(), ", "), fmt::join(timeline_quantities(), ", ")));
+    c.unit = item.at("unit").text();
+    c.published = item.at("published").positive(Dimension::Count);
+    c.tolerance = item.at("tolerance").fraction(0.0, 1.0);
+    if (auto a = item.find("asserted")) c.asserted = a->choice({"true", "false"}) == "true";
+    c.source = item.at("source").text();
+    if (auto n = item.find("note")) c.note = n->text();
+    for (const auto& earlier : cases)
+      if (earlier.name == c.name) item.at("name").fail(fmt::format("case \"{}\" is defined twice", c.name));
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& cases, int jobs) {
+  // One run per scenario file, holding only the options some case compares.
+  std::map<std::string, Results> runs;
+  std::map<std::string, Scenario> scenarios;
+  for (const auto& c : cases) {
+    if (runs.count(c.scenario_file)) continue;
+    Scenario s = load_scenario(c.scenario_file, {}, false);
+    std::vector<std::string> wanted;
+    for (const auto& other : cases)
+      if (other.scenario_file == c.scenario_file) wanted.push_back(other.option);
+    for (const auto& name : wanted)
+      if (std::none_of(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == name; }))
+        throw InputError(fmt::format("{}: validation case \"{}\" names option \"{}\", which the scenario does not have",
+                                     c.scenario_file, c.name, name));
+    std::erase_if(s.options, [&](const Option& o) { return std::find(wanted.begin(), wanted.end(), o.name) == wanted.end(); });
+    const auto outcomes = run_replications(s, jobs);
+    runs.emplace(c.scenario_file, make_results(s, outcomes));
+    scenarios.emplace(c.scenario_file, std::move(s));
+  }
+
+  std::vector<ValidationResult> out;
+  for (const auto& c : cases) {
+    const Results& results = runs.at(c.scenario_file);
+    const Scenario& s = scenarios.at(c.scenario_file);
+    const auto option = std::find_if(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == c.option; });
+    const auto& result = results.options[static_cast<std::size_t>(option - s.options.begin())];
+    ValidationResult r{c};
+    if (const TimelineQuantity* q = find_timeline(c.quantity)) {
+      r.predicted = q->value(result.series, option_start_day(s, *option), nominal_gpus(*option));
+    } else {
+      const auto metric = std::find_if(result.metrics.begin(), result.metrics.end(),
+                                       [&](const NamedSummary& m) { return m.name == c.quantity; });
+      if (metric == result.metrics.end())
+        throw InputError(fmt::format("validation case \"{}\": option \"{}\" of {} has no metric \"{}\"", c.name, c.option,
+                                     c.scenario_file, c.quantity));
+      r.predicted = metric->summary.mean;
+    }
+    r.error = (r.predicted - c.published) / c.published;
+    r.within = std::isfinite(r.error) && std::abs(r.error) <= c.tolerance;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace bvr

@@ -1,0 +1,40 @@
+// The validation suite: public cases (a published figure, and the scenario that should reproduce
+// it) run through the same simulation as `bvr run`, predicted against published. The cases live
+// in a YAML file (scenarios/validation/cases.yaml) so adding one needs no code.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace bvr {
+
+struct ValidationCase {
+  std::string name;           // "colossus-build-days"
+  std::string scenario_file;  // resolved against the cases file's folder
+  std::string option;         // the option whose result is compared
+  std::string quantity;       // a results.json metric name, or a timeline quantity (validation.cpp)
+  std::string unit;           // for display only: quantities are plain numbers
+  double published = 0;
+  double tolerance = 0;       // relative, e.g. 0.10
+  bool asserted = true;       // false: reported only (a known weakness, said in `note`)
+  std::string source;
+  std::string note;
+};
+
+struct ValidationResult {
+  ValidationCase c;
+  double predicted = 0;
+  double error = 0;  // (predicted - published) / published
+  bool within = false;
+};
+
+// Throws InputError (file:line:column: key.path: ...) for a malformed cases file.
+std::vector<ValidationCase> load_validation_cases(const std::string& file);
+
+// Runs each distinct scenario once (only the options the cases compare), `jobs` replications at a
+// time. Throws InputError when a case names an unknown option or quantity.
+std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& cases, int jobs);
+
+// Quantities a case may name besides the results.json metrics.
+const std::vector<std::string>& timeline_quantities();
+
+}  // namespace bvr
