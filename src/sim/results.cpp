@@ -1,5 +1,7 @@
 #include "sim/results.h"
 
+#include "sim/finite_outputs.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -131,6 +133,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   });
   r.comparison.best_time_adjusted =
       best_option(r.options, [](const OptionResult& o) { return o.metric("time_adjusted_cost_usd").mean; });
+  require_finite_outputs(r);
   return r;
 }
 
