@@ -28,13 +28,13 @@ FabricSpec test_fabric(int gpus, FabricRouting routing) {
   return s;
 }
 
-void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c) {
+void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync = FullSync::PerGpu) {
   CAPTURE(to_string(c.kind));
   CAPTURE(fabric.gpus);
   CAPTURE(c.group_gpus);
   CAPTURE(to_string(fabric.routing));
   const CollectiveResult scaled = evaluate_collective(fabric, c);
-  const CollectiveResult full = simulate_collective_full(fabric, c);
+  const CollectiveResult full = simulate_collective_full(fabric, c, sync);
   CHECK(scaled.simulated_flows < full.simulated_flows);
   CHECK(scaled.time_s == doctest::Approx(full.time_s).epsilon(0.03));
 }
@@ -56,7 +56,10 @@ TEST_CASE("scaled evaluation agrees with full simulation within 3% up to 4,096 G
   check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
   check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllGather, 64e6, 256});
   check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::ReduceScatter, 64e6, 0});
-  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
+  check_scaled_matches_full(test_fabric(2048, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
+  // Under ECMP the GPUs of an all-to-all carry unequal loads: checked against the same
+  // step-by-step synchronization the scaled evaluation assumes (its per-GPU variant: docs/fabric.md).
+  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::AllToAll, 64e6, 64}, FullSync::Barrier);
 }
 
 TEST_CASE("static ECMP collisions cut achieved bandwidth while adaptive routing keeps line rate") {

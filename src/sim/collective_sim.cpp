@@ -88,8 +88,40 @@ std::vector<double> ecmp_extra_s(const FabricSpec& fabric, const FabricSpec& sli
   return extra;
 }
 
-// In this process: one engine, a controller actor that runs each step run once (every flow
-// of the step at once, then waits for all) and scales by the repeat count.
+// One controller actor starts every flow of a step at once, waits for all, and moves to the next
+// step. `explicit_repeats`: simulate every repeat (the full reference under barriers); otherwise
+// each step run once, its time multiplied by its repeat count (symmetry).
+struct BarrierRun {
+  double time_s = 0;
+  double flows = 0;
+};
+
+BarrierRun run_with_barriers(const FabricPlatform& platform, const std::vector<StepRun>& plan,
+                             const std::vector<double>& extra_s, bool explicit_repeats) {
+  BarrierRun out;
+  sg4::Actor::create("controller", platform.hosts[0], [&] {
+    for (std::size_t r = 0; r < plan.size(); ++r) {
+      const StepRun& run = plan[r];
+      const long times = explicit_repeats ? run.repeat : 1;
+      for (long t = 0; t < times; ++t) {
+        const double start = sg4::Engine::get_clock();
+        std::vector<sg4::CommPtr> comms;
+        comms.reserve(run.flows.size());
+        for (const Flow& f : run.flows)
+          comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
+                                                  platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
+        sg4::Comm::wait_all(comms);
+        const double step_s = sg4::Engine::get_clock() - start + extra_s[r];
+        out.time_s += explicit_repeats ? step_s : step_s * static_cast<double>(run.repeat);
+        out.flows += static_cast<double>(run.flows.size());
+      }
+    }
+  });
+  sg4::Engine::get_instance()->run();
+  return out;
+}
+
+// In this process: each distinct step once, on the slice, scaled by its repeat count.
 CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
   const int G = group_of(fabric, c);
   const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G);
@@ -99,25 +131,22 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(slice, slice.gpus, plan);
-  double total_s = 0, flows = 0;
-  sg4::Actor::create("controller", platform.hosts[0], [&] {
-    for (std::size_t r = 0; r < plan.size(); ++r) {
-      const StepRun& run = plan[r];
-      const double start = sg4::Engine::get_clock();
-      std::vector<sg4::CommPtr> comms;
-      comms.reserve(run.flows.size());
-      for (const Flow& f : run.flows)
-        comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
-                                                platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
-      sg4::Comm::wait_all(comms);
-      total_s += (sg4::Engine::get_clock() - start + extra_s[r]) * static_cast<double>(run.repeat);
-      flows += static_cast<double>(run.flows.size());
-    }
-  });
-  engine->run();
-  CollectiveResult r = finish(c, G, total_s);
+  const BarrierRun run = run_with_barriers(platform, plan, extra_s, false);
+  CollectiveResult r = finish(c, G, run.time_s);
   r.simulated_gpus = slice.gpus;
-  r.simulated_flows = flows;
+  r.simulated_flows = run.flows;
+  return r;
+}
+
+// In this process: every repeat of every step on the whole fabric, with barriers between steps.
+CollectiveResult full_barrier_here(const FabricSpec& fabric, const CollectiveSpec& c) {
+  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
+  auto engine = make_engine();
+  const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
+  const BarrierRun run = run_with_barriers(platform, plan, std::vector<double>(plan.size(), 0.0), true);
+  CollectiveResult r = finish(c, group_of(fabric, c), run.time_s);
+  r.simulated_gpus = fabric.gpus;
+  r.simulated_flows = run.flows;
   return r;
 }
 
@@ -203,9 +232,10 @@ CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveS
   return r;
 }
 
-CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& c) {
-  return from_bytes(run_in_child([&] { return to_bytes(full_here(fabric, c)); },
-                                 fmt::format("{} full simulation", to_string(c.kind))));
+CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync) {
+  return from_bytes(run_in_child(
+      [&] { return to_bytes(sync == FullSync::Barrier ? full_barrier_here(fabric, c) : full_here(fabric, c)); },
+      fmt::format("{} full simulation", to_string(c.kind))));
 }
 
 }  // namespace bvr

@@ -28,13 +28,22 @@ struct CollectiveResult {
 
 struct CollectiveEvalOptions {
   int slice_gpus = 1024;        // largest platform the scaled evaluation builds
-  int max_distinct_steps = 8;   // all-to-all shifts simulated (the others are scaled)
+  int max_distinct_steps = 64;  // all-to-all shifts simulated (beyond: evenly sampled, each standing for its stratum)
 };
 
 CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& collective,
                                      const CollectiveEvalOptions& options = {});
 
-CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& collective);
+// How the full simulation synchronizes GPUs between steps. PerGpu: each GPU moves on when its own
+// sends and receives of a step are done (the reference). Barrier: every step starts when the
+// previous one finished everywhere, as the scaled evaluation assumes; every repeat and every
+// all-to-all shift is still simulated, on the whole fabric. The tree all-reduce and all-to-all
+// under ECMP are checked against Barrier: their GPUs carry unequal loads, and letting them drift
+// apart is a different model of the collective, not a scaling error (docs/fabric.md gives both).
+enum class FullSync { PerGpu, Barrier };
+
+CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& collective,
+                                          FullSync sync = FullSync::PerGpu);
 
 // The cache behind evaluate_collective (in-process; a forked campaign child inherits a copy).
 std::size_t collective_cache_size();
