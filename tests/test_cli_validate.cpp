@@ -64,5 +64,5 @@ TEST_CASE("cli: a malformed validation file is bad input naming file, line, colu
   write_text(dir / "quantity.yaml", text);
   const Ran quantity = run("validate " + (dir / "quantity.yaml").string());
   CHECK(quantity.exit_code == 2);
-  CHECK(contains(quantity.err, "quantity.yaml:6:15: cases.0.quantity: unknown quantity \"days_to_nowhere\""));
+  CHECK(contains(quantity.err, "quantity.yaml:5:15: cases.0.quantity: unknown quantity \"days_to_nowhere\""));
 }
