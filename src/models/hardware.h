@@ -4,10 +4,15 @@
 
 namespace bvr {
 
+// One GPU model of the catalogue (models/gpu_catalogue.h): what the step-time model needs.
 struct GpuSpec {
   std::string name;
-  double peak_flop_per_s = 0;  // dense, at the training precision
+  double peak_bf16_flop_per_s = 0;  // dense tensor-core peak (no sparsity)
+  double peak_fp8_flop_per_s = 0;   // dense; 0 = no FP8 tensor cores
   double tdp_w = 0;
+  double hbm_bytes = 0;
+  double hbm_bytes_per_s = 0;
+  double nvlink_bytes_per_s = 0;    // per GPU, each direction (half the quoted bidirectional figure)
 };
 
 struct ServerSpec {

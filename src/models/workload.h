@@ -1,25 +1,38 @@
-// The application: what is trained (Calculon's "application"). The foundation model of speed is
-// a fixed model-FLOPs utilization (MFU); the step-time model of issue 4 replaces it.
+// The application side of a scenario: what is trained, in which order, on which layout. The
+// job's speed comes from the step-time model (models/step_time.h) at the job's GPU count.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/hardware.h"
+#include "models/parallel_plan.h"
+#include "models/transformer.h"
 
 namespace bvr {
 
 struct TrainingRun {
   std::string name;
-  double compute_flop = 0;  // model FLOPs of the whole run (6 x params x tokens for dense LLMs)
-  double parameters = 0;    // model size: sets the checkpoint size
+  double compute_flop = 0;  // model FLOPs of the whole run (model_flop_per_token x tokens)
+  double parameters = 0;    // total parameters, derived from the model: sets the checkpoint size
+  std::optional<TransformerModel> model;  // always set by the loader
+  TrainingBatch batch;
 };
 
 struct Workload {
   std::vector<TrainingRun> runs;  // in order: a run starts only when the previous one finished
-  double mfu = 0;                 // model FLOPs utilization, 0..1
+  // The layout: explicit (DP recomputed for the job's GPU count), or none = search the fastest
+  // valid layout at max_job_gpus, within `search`'s fixed choices.
+  std::optional<ParallelPlan> parallelism;
+  Recompute recompute = Recompute::Selective;
+  Precision precision = Precision::Bf16;
+  std::optional<Sharding> sharding;  // none = searched (with parallelism: search)
   int max_job_gpus = 0;           // the job never uses more GPUs than this
   int min_job_gpus = 0;           // below this the job waits instead of training
   double resize_step = 0;         // grow (restart larger) only by at least this share
+  // Test seam for hand-checkable campaign tests: runs without a model train at this MFU of the
+  // BF16 peak. The loader never sets it (a scenario always describes its models).
+  double fixed_mfu = 0;
 
   double total_compute_flop() const {
     double total = 0;
@@ -28,9 +41,9 @@ struct Workload {
   }
 };
 
-// Useful model FLOPs per second of a job on `gpus` GPUs.
+// Useful model FLOPs per second of a job on `gpus` GPUs at a fixed MFU (the test seam above).
 inline double job_flop_per_s(int gpus, const GpuSpec& gpu, double mfu) {
-  return gpus * gpu.peak_flop_per_s * mfu;
+  return gpus * gpu.peak_bf16_flop_per_s * mfu;
 }
 
 }  // namespace bvr

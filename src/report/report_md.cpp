@@ -145,6 +145,31 @@ std::string report_markdown(const Results& r) {
     line(row);
   }
   line();
+  line("## Step time");
+  line();
+  line("One training step of the run with the most compute, at the option's full size on its final site's "
+       "network (docs/workload.md): compute, exposed communication by kind and the pipeline bubble, in seconds.");
+  line();
+  line("| option | run | GPUs | layout | step | compute | TP | PP | DP | CP | EP | bubble | tokens/s | TFLOP/s/GPU | MFU | "
+       "memory/GPU |");
+  line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const auto& o : r.options) {
+    if (!o.step_time) {
+      line(fmt::format("| {} | {} | — | no model | | | | | | | | | | | | |", o.name, o.step_time_run));
+      continue;
+    }
+    const StepTime& st = *o.step_time;
+    const ParallelPlan& p = st.plan;
+    const StepBreakdown& br = st.breakdown;
+    line(fmt::format("| {} | {} | {} | TP{} PP{} DP{} CP{} EP{} mb{} {} {} {} | {:.2f} s | {:.2f} | {:.2f} | {:.2f} | "
+                     "{:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.3g} | {:.0f} | {:.1f} % | {:.1f} / {:.0f} GiB |",
+                     o.name, o.step_time_run, p.gpus(), p.tp, p.pp, p.dp, p.cp, p.ep, p.microbatch, to_string(p.schedule),
+                     to_string(p.recompute), to_string(p.precision), st.step_s, br.compute_s, br.tp_comm_s, br.pp_comm_s,
+                     br.dp_comm_s, br.cp_comm_s, br.ep_comm_s, br.bubble_s, st.tokens_per_s,
+                     st.model_flop_per_s_per_gpu / 1e12, 100 * st.mfu, st.memory.total_bytes() / (1024.0 * 1024 * 1024),
+                     st.hbm_bytes / (1024.0 * 1024 * 1024)));
+  }
+  line();
   line("## Reliability: interruptions and lost time");
   line();
   line("Time to train across replications, and where the job's GPU time went besides useful training "

@@ -44,6 +44,45 @@ Json breakeven_json(const Breakeven& b, const std::string& where) {
               {"evaluations", b.evaluations}};
 }
 
+constexpr double gib = 1024.0 * 1024 * 1024;
+
+// The step of the option's headline run at full size; null without a model.
+Json step_time_json(const std::optional<StepTime>& st, const std::string& where) {
+  if (!st) return nullptr;
+  const ParallelPlan& p = st->plan;
+  const StepBreakdown& b = st->breakdown;
+  const MemoryPerGpu& m = st->memory;
+  auto f = [&](double v) { return finite(v, where); };
+  return Json{{"gpus", p.gpus()},
+              {"layout",
+               Json{{"tp", p.tp},
+                    {"pp", p.pp},
+                    {"dp", p.dp},
+                    {"cp", p.cp},
+                    {"ep", p.ep},
+                    {"microbatch", p.microbatch},
+                    {"schedule", to_string(p.schedule)},
+                    {"recompute", to_string(p.recompute)},
+                    {"precision", to_string(p.precision)}}},
+              {"step_s", f(st->step_s)},
+              {"breakdown_s", Json{{"compute", f(b.compute_s)},
+                                   {"tp_comm", f(b.tp_comm_s)},
+                                   {"pp_comm", f(b.pp_comm_s)},
+                                   {"dp_comm", f(b.dp_comm_s)},
+                                   {"cp_comm", f(b.cp_comm_s)},
+                                   {"ep_comm", f(b.ep_comm_s)},
+                                   {"bubble", f(b.bubble_s)}}},
+              {"tokens_per_s", f(st->tokens_per_s)},
+              {"tflops_per_gpu", f(st->model_flop_per_s_per_gpu / 1e12)},
+              {"mfu", f(st->mfu)},
+              {"memory_gib", Json{{"weights", m.weights_bytes / gib},
+                                  {"gradients", m.gradients_bytes / gib},
+                                  {"optimizer", m.optimizer_bytes / gib},
+                                  {"activations", m.activations_bytes / gib},
+                                  {"total", m.total_bytes() / gib},
+                                  {"capacity", st->hbm_bytes / gib}}}};
+}
+
 }  // namespace
 
 std::string results_json(const Results& results) {
@@ -67,7 +106,8 @@ std::string results_json(const Results& results) {
                            {"kind", o.kind},
                            {"full_capacity_date", format_date(full_day)},
                            {"metrics", metrics},
-                           {"runs", runs}});
+                           {"runs", runs},
+                           {"step_time", step_time_json(o.step_time, o.name + ".step_time")}});
   }
   root["options"] = options;
   const Comparison& c = results.comparison;

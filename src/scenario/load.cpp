@@ -7,8 +7,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 
+#include "models/gpu_catalogue.h"
 #include "models/lease_contract.h"
+#include "models/plan_search.h"
+#include "models/step_time.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
 #include "scenario/suggest.h"
@@ -18,7 +22,8 @@ namespace bvr {
 
 namespace {
 
-constexpr int max_gpus = 10'000'000;  // far beyond any cluster announced; catches typos like 1e9
+constexpr int max_gpus = 10'000'000;
+constexpr double gib = 1024.0 * 1024 * 1024;  // far beyond any cluster announced; catches typos like 1e9
 
 // Dates become seconds since the scenario start: the simulation clock.
 struct Clock {
@@ -26,10 +31,12 @@ struct Clock {
   double at(const YamlValue& v) const { return static_cast<double>(v.date() - start_day) * seconds_per_day; }
 };
 
+// A GPU of the catalogue (models/gpu_catalogue.h), by name.
 GpuSpec load_gpu(const YamlValue& v) {
-  v.allow_keys({"name", "peak", "tdp"});
-  return GpuSpec{v.at("name").text(), v.at("peak").positive(Dimension::ComputeRate),
-                 v.at("tdp").positive(Dimension::Power)};
+  const std::string name = v.text();
+  const GpuSpec* gpu = find_gpu(name);
+  if (!gpu) v.fail(fmt::format("expected a GPU of the catalogue ({}), got \"{}\"", gpu_catalogue_names(), name));
+  return *gpu;
 }
 
 // Training power = GPUs x TDP + everything else in the server at full load.
@@ -46,10 +53,113 @@ ServerSpec load_server(const YamlValue& v, const GpuSpec& gpu) {
   return server;
 }
 
-Workload load_workload(const YamlValue& v) {
-  v.allow_keys({"mfu", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
+// Fails on the key a "key: reason" problem names (models' *_problem functions), else on `v`.
+[[noreturn]] void fail_problem(const YamlValue& v, const std::string& problem) {
+  const auto colon = problem.find(": ");
+  if (colon != std::string::npos)
+    if (auto key = v.node().IsMap() ? v.find(problem.substr(0, colon)) : std::nullopt)
+      key->fail(problem.substr(colon + 2));
+  v.fail(problem);
+}
+
+bool load_flag(const YamlValue& v) {
+  const std::string t = v.choice({"true", "false", "yes", "no"});
+  return t == "true" || t == "yes";
+}
+
+TransformerModel load_model(const YamlValue& v) {
+  v.allow_keys({"layers", "hidden", "ffn", "heads", "kv_heads", "vocab", "experts", "experts_per_token", "gated_ffn",
+                "tied_embeddings"});
+  TransformerModel m;
+  m.layers = v.at("layers").count(1, 10'000);
+  m.hidden = v.at("hidden").count(1, 1'000'000);
+  m.ffn = v.at("ffn").count(1, 10'000'000);
+  m.heads = v.at("heads").count(1, 100'000);
+  m.kv_heads = v.find("kv_heads") ? v.at("kv_heads").count(1, 100'000) : m.heads;
+  m.vocab = v.at("vocab").count(1, 100'000'000);
+  if (auto e = v.find("experts")) m.experts = e->count(1, 100'000);
+  if (auto k = v.find("experts_per_token")) m.experts_per_token = k->count(1, 100'000);
+  if (auto g = v.find("gated_ffn")) m.gated_ffn = load_flag(*g);
+  if (auto t = v.find("tied_embeddings")) m.tied_embeddings = load_flag(*t);
+  if (auto problem = model_problem(m)) fail_problem(v, *problem);
+  return m;
+}
+
+Recompute load_recompute(const YamlValue& v) {
+  const std::string r = v.choice({"none", "selective", "full"});
+  return r == "none" ? Recompute::None : r == "full" ? Recompute::Full : Recompute::Selective;
+}
+
+Sharding load_sharding(const YamlValue& v) {
+  const std::string r = v.choice({"none", "zero1", "fsdp"});
+  return r == "none" ? Sharding::None : r == "fsdp" ? Sharding::Fsdp : Sharding::Zero1;
+}
+
+// "search", or an explicit layout without DP (DP is what the job's GPU count leaves).
+std::optional<ParallelPlan> load_parallelism(const YamlValue& v) {
+  if (!v.node().IsMap()) {
+    v.choice({"search"});
+    return std::nullopt;
+  }
+  v.allow_keys({"tp", "pp", "cp", "ep", "microbatch", "schedule", "virtual_stages", "sharding"});
+  ParallelPlan p;
+  p.tp = v.at("tp").count(1, 1024);
+  p.pp = v.at("pp").count(1, 10'000);
+  if (auto cp = v.find("cp")) p.cp = cp->count(1, 1024);
+  if (auto ep = v.find("ep")) p.ep = ep->count(1, 100'000);
+  p.microbatch = v.at("microbatch").count(1, 100'000);
+  if (auto sched = v.find("schedule"))
+    p.schedule = sched->choice({"1f1b", "interleaved"}) == "interleaved" ? PipelineSchedule::Interleaved
+                                                                           : PipelineSchedule::OneFOneB;
+  if (auto vs = v.find("virtual_stages")) p.virtual_stages = vs->count(1, 1024);
+  if (auto sh = v.find("sharding")) p.sharding = load_sharding(*sh);
+  return p;
+}
+
+// The layout and its memory at the full job size, checked against HBM (plain network: the
+// search in the campaign may pick differently per option's fabric, never an invalid layout).
+void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Workload& w, const TrainingRun& run,
+                    const GpuSpec& gpu, const ServerSpec& server) {
+  const SystemModel sys{gpu, plain_network(gpu, server.gpus_per_server, default_nic_bytes_per_s)};
+  if (w.precision == Precision::Fp8 && gpu.peak_fp8_flop_per_s <= 0)
+    workload.at("precision").fail(fmt::format("the {} has no FP8 tensor cores (use bf16)", gpu.name));
+  if (!w.parallelism) {
+    const SearchResult r = search_plans(*run.model, run.batch, w.max_job_gpus, sys, search_space(w), 1);
+    if (r.best.empty())
+      run_v.at("model").fail(fmt::format(
+          "no parallel layout of this model fits in {:.0f} GiB of {} HBM on {} GPUs (max_job_gpus) with recompute {}",
+          gpu.hbm_bytes / gib, gpu.name, w.max_job_gpus, to_string(w.recompute)));
+    return;
+  }
+  const YamlValue par = workload.at("parallelism");
+  ParallelPlan p = *w.parallelism;
+  p.recompute = w.recompute;
+  p.precision = w.precision;
+  if (p.model_parallel_gpus() * p.ep / std::gcd(p.ep, p.cp) > w.min_job_gpus)
+    workload.at("min_job_gpus").fail(fmt::format(
+        "{} GPUs cannot hold one replica of the layout (tp {} x pp {} x cp {}, with ep {} carved out of dp x cp)",
+        w.min_job_gpus, p.tp, p.pp, p.cp, p.ep));
+  const auto sized = resize_plan(p, w.max_job_gpus);
+  if (!sized) par.fail(fmt::format("max_job_gpus {} cannot hold one replica of the layout", w.max_job_gpus));
+  if (auto problem = plan_problem(*run.model, run.batch, *sized))
+    fail_problem(par, fmt::format("{} (run \"{}\")", *problem, run.name));
+  const MemoryPerGpu mem = memory_per_gpu(*run.model, run.batch, *sized);
+  if (!fits_in_hbm(mem, gpu))
+    par.fail(fmt::format("run \"{}\" needs {:.1f} GiB per GPU (weights {:.1f}, gradients {:.1f}, optimizer {:.1f}, "
+                         "activations {:.1f}) but a {} has {:.1f} GiB usable ({:.0f} % of {:.0f} GiB); shard more, "
+                         "recompute more or use more pipeline/tensor parallelism",
+                         run.name, mem.total_bytes() / gib, mem.weights_bytes / gib, mem.gradients_bytes / gib,
+                         mem.optimizer_bytes / gib, mem.activations_bytes / gib, gpu.name,
+                         usable_hbm_share * gpu.hbm_bytes / gib, 100 * usable_hbm_share, gpu.hbm_bytes / gib));
+}
+
+Workload load_workload(const YamlValue& v, const GpuSpec& gpu, const ServerSpec& server) {
+  v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
   Workload w;
-  w.mfu = v.at("mfu").fraction(0.001, 1.0);
+  w.parallelism = load_parallelism(v.at("parallelism"));
+  if (w.parallelism) w.sharding = w.parallelism->sharding;
+  w.recompute = load_recompute(v.at("recompute"));
+  w.precision = v.at("precision").choice({"bf16", "fp8"}) == "fp8" ? Precision::Fp8 : Precision::Bf16;
   w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
   const YamlValue min_gpus = v.at("min_job_gpus");
   w.min_job_gpus = min_gpus.count(1, max_gpus);
@@ -57,9 +167,28 @@ Workload load_workload(const YamlValue& v) {
     min_gpus.fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
   w.resize_step = v.at("resize_step").fraction(0.0, 10.0);
   for (const YamlValue& item : v.at("runs").items(1)) {
-    item.allow_keys({"name", "compute", "parameters"});
-    w.runs.push_back(TrainingRun{item.at("name").text(), item.at("compute").positive(Dimension::Compute),
-                                 item.at("parameters").positive(Dimension::Count)});
+    item.allow_keys({"name", "model", "compute", "tokens", "sequence_length", "global_batch_tokens"});
+    TrainingRun run;
+    run.name = item.at("name").text();
+    run.model = load_model(item.at("model"));
+    run.parameters = run.model->total_params();
+    run.batch.seq_len = item.at("sequence_length").count(1, 100'000'000);
+    const YamlValue batch = item.at("global_batch_tokens");
+    const double batch_tokens = batch.positive(Dimension::Count);
+    const double seqs = std::floor(batch_tokens / run.batch.seq_len);
+    if (seqs < 1 || seqs * run.batch.seq_len != batch_tokens)
+      batch.fail(fmt::format("expected a whole number of sequences of {} tokens, got {}", run.batch.seq_len,
+                             batch.text()));
+    if (seqs > 1e9) batch.fail("expected at most 1e9 sequences per step");
+    run.batch.global_batch_seqs = static_cast<long>(seqs);
+    // The run's size: model FLOPs, or tokens (converted with the model's FLOPs per token).
+    const auto compute = item.find("compute"), tokens = item.find("tokens");
+    if (compute && tokens) tokens->fail("give either compute or tokens, not both");
+    const double per_token = model_flop_per_token(*run.model, run.batch.seq_len);
+    if (tokens) run.compute_flop = tokens->positive(Dimension::Count) * per_token;
+    else run.compute_flop = item.at("compute").positive(Dimension::Compute);
+    check_run_fits(v, item, w, run, gpu, server);
+    w.runs.push_back(run);
   }
   return w;
 }
@@ -553,7 +682,7 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   hardware.allow_keys({"gpu", "server"});
   s.gpu = load_gpu(hardware.at("gpu"));
   s.server = load_server(hardware.at("server"), s.gpu);
-  s.workload = load_workload(root.at("workload"));
+  s.workload = load_workload(root.at("workload"), s.gpu, s.server);
   s.reliability = load_reliability(root.at("reliability"));
   const Clock clock{s.start_day};
   s.options = load_options(root.at("options"), clock, s.server);

@@ -8,11 +8,13 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <tuple>
 
 #include "models/capacity.h"
 #include "models/hardware.h"
 #include "models/lease_contract.h"
 #include "models/time.h"
+#include "sim/job_speed.h"
 
 namespace sg4 = simgrid::s4u;
 
@@ -33,10 +35,24 @@ class OptionSim {
         opt(option),
         interruptions_by_class(scenario.reliability.classes.size(), 0.0),
         ledger(scenario.discount_rate),
-        rng(seed) {}
+        rng(seed) {
+    if (option.lease) lease_speed = site_speed(scenario, option.lease->fabric, option.lease->max_gpus, true);
+    if (option.build) build_speed = site_speed(scenario, option.build->fabric, scenario.workload.max_job_gpus, true);
+    const auto step = full_size_step(scenario, option.build ? build_speed : lease_speed, headline_run(scenario));
+    full_size_mfu = step ? step->mfu : scenario.workload.fixed_mfu;
+  }
 
   const Scenario& sc;
   const Option& opt;
+  // The job's speed per site (sim/job_speed.h) and its model FLOP rate per (run, site, GPUs).
+  SiteSpeed lease_speed, build_speed;
+  std::map<std::tuple<std::size_t, bool, int>, double> flop_rate_cache;
+  double full_size_mfu = 0;  // of the headline run on the final site, at full size
+  double job_flop_rate(std::size_t run, bool on_build, int gpus) {
+    const auto key = std::make_tuple(run, on_build, gpus);
+    if (auto it = flop_rate_cache.find(key); it != flop_rate_cache.end()) return it->second;
+    return flop_rate_cache[key] = run_flop_per_s(sc, on_build ? build_speed : lease_speed, run, gpus);
+  }
   sg4::MutexPtr mutex = sg4::Mutex::create();
   sg4::ConditionVariablePtr changed = sg4::ConditionVariable::create();
   sg4::ConditionVariablePtr repair_added = sg4::ConditionVariable::create();  // wakes the repairs actor only
@@ -567,7 +583,8 @@ void training_job(OptionSim& s) {
   const ReliabilityPolicy& rel = sc.reliability;
   std::unique_lock lock(*s.mutex);
   Restart reason = Restart::Launch;
-  for (const TrainingRun& run : sc.workload.runs) {
+  for (std::size_t run_index = 0; run_index < sc.workload.runs.size(); ++run_index) {
+    const TrainingRun& run = sc.workload.runs[run_index];
     double remaining_flop = run.compute_flop;
     const double state_bytes = checkpoint_bytes(run.parameters, rel.checkpoint);
     std::vector<SegmentRecord> history;  // this run's segments, for rolling back past corruption
@@ -580,7 +597,11 @@ void training_job(OptionSim& s) {
       // (Re)start a segment at this size: downtime (relaunch, and a reload unless the run is
       // fresh), then training with checkpoints every `interval` of work.
       const int nodes = gpus / sc.server.gpus_per_server;
-      const double flop_per_s = job_flop_per_s(gpus, sc.gpu, sc.workload.mfu);
+      const double flop_per_s = s.job_flop_rate(run_index, s.job_on_build(), gpus);
+      if (flop_per_s <= 0) {  // fewer GPUs than one replica of the layout: wait for more
+        s.changed->wait_until(lock, s.horizon());
+        continue;
+      }
       const double blocking_s = checkpoint_blocking_s(state_bytes, gpus, rel.checkpoint);
       const CheckpointCycle cycle{
           checkpoint_interval_s(rel, nodes, blocking_s, checkpoint_async_s(state_bytes, rel.checkpoint)), blocking_s};
@@ -754,7 +775,7 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::TimeAdjustedCostUsd] = out[Metric::NpvCostUsd] + sc.value_of_time_usd_per_day * out[Metric::TimeToTrainDays];
   out[Metric::GpuHours] = s.gpu_seconds / seconds_per_hour;
   out[Metric::EffectiveTrainingTimeRatio] = s.available_s > 0 ? s.useful_work_s / s.available_s : 0;
-  out[Metric::Mfu] = sc.workload.mfu;
+  out[Metric::Mfu] = s.full_size_mfu;
   out[Metric::EnergyMwh] = s.energy_j / joules_per_mwh;
   out[Metric::EnergyGridMwh] = s.grid_energy_j / joules_per_mwh;
   out[Metric::EnergyTurbineMwh] = s.turbine_energy_j / joules_per_mwh;

@@ -1,5 +1,7 @@
 #include "sim/replications.h"
 
+#include "sim/job_speed.h"
+
 #include <fmt/format.h>
 #include <cstring>
 #include <deque>
@@ -88,6 +90,8 @@ ForkedChild start_child(const Scenario& scenario, int replication) {
 }  // namespace
 
 std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int jobs) {
+  // The fabric simulations behind the job's speed, once here: every forked child inherits them.
+  prepare_job_speeds(scenario);
   std::fflush(nullptr);  // a forked child must not write the parent's buffered output again
   std::vector<ReplicationOutcome> outcomes;
   std::deque<ForkedChild> running;

@@ -1,6 +1,7 @@
 #include "sim/results.h"
 
 #include "sim/finite_outputs.h"
+#include "sim/job_speed.h"
 
 #include <fmt/format.h>
 
@@ -124,6 +125,11 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     if (!outcomes.empty()) o.series = outcomes.front().options[i].series;
     o.capacity_periods = capacity_periods(o.series);
     o.monthly_power = monthly_power(o.series);
+    if (!scenario.workload.runs.empty()) {
+      const std::size_t run = headline_run(scenario);
+      o.step_time = full_size_step(scenario, final_site_speed(scenario, scenario.options[i], true), run);
+      o.step_time_run = scenario.workload.runs[run].name;
+    }
     r.options.push_back(std::move(o));
   }
   r.comparison.cheapest = best_option(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });

@@ -2,9 +2,11 @@
 // the first replication's daily series, and the comparison. report/ only reads this.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/step_time.h"
 #include "scenario/scenario.h"
 #include "sim/outcome.h"
 
@@ -47,6 +49,10 @@ struct OptionResult {
   std::vector<DailyRow> series;
   std::vector<CapacityPeriod> capacity_periods;
   std::vector<MonthlyPower> monthly_power;  // until the month after the workload finished
+  // The step of the run with the most compute at full size on the option's final site
+  // (sim/job_speed.h); nothing for runs without a model.
+  std::optional<StepTime> step_time;
+  std::string step_time_run;
   const MetricSummary& metric(std::string_view name) const;
 };
 

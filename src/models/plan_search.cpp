@@ -1,0 +1,87 @@
+#include "models/plan_search.h"
+
+#include <algorithm>
+
+namespace bvr {
+
+std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus) {
+  ParallelPlan p = plan;
+  p.dp = gpus / p.model_parallel_gpus();
+  // EP is carved out of DP x CP: keep DP x CP a multiple of EP.
+  while (p.dp > 0 && (p.dp * p.cp) % p.ep != 0) --p.dp;
+  if (p.dp < 1) return std::nullopt;
+  return p;
+}
+
+SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
+                          const SearchSpace& space, int top) {
+  SearchResult result;
+  const std::vector<Recompute> recomputes =
+      space.recompute ? std::vector<Recompute>{*space.recompute}
+                      : std::vector<Recompute>{Recompute::None, Recompute::Selective, Recompute::Full};
+  const std::vector<Sharding> shardings = space.sharding ? std::vector<Sharding>{*space.sharding}
+                                                         : std::vector<Sharding>{Sharding::Zero1, Sharding::Fsdp};
+  std::vector<Precision> precisions{space.precision.value_or(Precision::Bf16)};
+  if (!space.precision && sys.gpu.peak_fp8_flop_per_s > 0) precisions.push_back(Precision::Fp8);
+
+  std::vector<int> tps, pps, cps, eps;
+  for (int tp = 1; tp <= sys.network.nvlink_domain_gpus && tp <= m.heads; tp *= 2) tps.push_back(tp);
+  for (int pp = 1; pp <= std::min(m.layers, 128); ++pp)
+    if (m.layers % pp == 0 || pp <= 2) pps.push_back(pp);
+  for (int cp = 1; cp <= 16; cp *= 2) cps.push_back(cp);
+  for (int ep = 1; ep <= m.experts; ++ep)
+    if (m.experts % ep == 0) eps.push_back(ep);
+  struct Schedule {
+    PipelineSchedule kind;
+    int v;
+  };
+  const Schedule schedules[] = {{PipelineSchedule::OneFOneB, 1}, {PipelineSchedule::Interleaved, 2},
+                                {PipelineSchedule::Interleaved, 4}};
+
+  std::vector<StepTime> all;
+  for (int tp : tps)
+    for (int pp : pps)
+      for (int cp : cps)
+        for (int ep : eps)
+          for (int mb : {1, 2, 4, 8})
+            for (const Schedule& s : schedules)
+              for (Sharding sh : shardings)
+                for (Recompute rc : recomputes)
+                  for (Precision pr : precisions) {
+                    ParallelPlan p;
+                    p.tp = tp, p.pp = pp, p.cp = cp, p.ep = ep, p.microbatch = mb;
+                    p.schedule = s.kind, p.virtual_stages = s.v, p.sharding = sh, p.recompute = rc, p.precision = pr;
+                    if (p.model_parallel_gpus() > gpus) continue;
+                    const auto sized = resize_plan(p, gpus);
+                    if (!sized || plan_problem(m, b, *sized)) continue;
+                    // Interleaving needs whole chunks; uneven splits are for explicit layouts.
+                    if (s.kind == PipelineSchedule::Interleaved && m.layers % (pp * s.v) != 0) continue;
+                    if (!fits_in_hbm(memory_per_gpu(m, b, *sized), sys.gpu)) continue;
+                    ++result.evaluated;
+                    all.push_back(step_time(m, b, *sized, sys));
+                  }
+  result.valid = static_cast<long>(all.size());
+  const auto faster = [](const StepTime& x, const StepTime& y) { return x.tokens_per_s > y.tokens_per_s; };
+  const std::size_t keep = std::min<std::size_t>(all.size(), static_cast<std::size_t>(std::max(top, 0)));
+  std::partial_sort(all.begin(), all.begin() + static_cast<long>(keep), all.end(), faster);
+  all.resize(keep);
+  result.best = std::move(all);
+  return result;
+}
+
+SearchSpace search_space(const Workload& w) { return SearchSpace{w.recompute, w.precision, w.sharding}; }
+
+std::optional<ParallelPlan> chosen_plan(const Workload& w, const TrainingRun& run, const SystemModel& sys) {
+  if (!run.model) return std::nullopt;
+  if (!w.parallelism) {
+    const SearchResult r = search_plans(*run.model, run.batch, w.max_job_gpus, sys, search_space(w), 1);
+    if (r.best.empty()) return std::nullopt;
+    return r.best.front().plan;
+  }
+  ParallelPlan p = *w.parallelism;
+  p.recompute = w.recompute;
+  p.precision = w.precision;
+  return resize_plan(p, w.max_job_gpus);
+}
+
+}  // namespace bvr

@@ -1,0 +1,40 @@
+// The fastest valid parallel layout for a model on a GPU count: every combination of TP (inside
+// the NVLink domain), PP, CP, EP, micro-batch, schedule and sharding that is valid and fits in
+// HBM, ranked by tokens per second. Pure arithmetic: thousands of layouts per millisecond.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "models/parallel_plan.h"
+#include "models/step_time.h"
+#include "models/workload.h"
+
+namespace bvr {
+
+struct SearchSpace {
+  std::optional<Recompute> recompute;  // fixed, or searched
+  std::optional<Precision> precision;  // fixed (default BF16), or searched when the GPU has FP8
+  std::optional<Sharding> sharding;    // fixed, or searched
+};
+
+struct SearchResult {
+  std::vector<StepTime> best;  // fastest first, at most `top`
+  long evaluated = 0;          // layouts whose step time was computed
+  long valid = 0;              // layouts that were valid and fit
+};
+
+// DP = floor(gpus / (TP x PP x CP)), rounded down to a multiple of EP; GPUs left over idle.
+SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
+                          const SearchSpace& space, int top);
+
+// `plan` (its DP ignored) resized to `gpus`: DP = what fits. Nothing when not one replica fits.
+std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus);
+
+// The scenario's fixed choices (recompute, precision, sharding) as a search space.
+SearchSpace search_space(const Workload& w);
+
+// The layout a run trains with at max_job_gpus on `sys`: the workload's explicit layout (with
+// its recompute and precision), or the fastest one found. Nothing when none is valid and fits.
+std::optional<ParallelPlan> chosen_plan(const Workload& w, const TrainingRun& run, const SystemModel& sys);
+
+}  // namespace bvr

@@ -1,0 +1,249 @@
+#include "models/step_time.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bvr {
+
+namespace {
+
+// Best BF16 GEMM on H100: ~792 TFLOPS = 80 % of the 989.4 peak (large square GEMMs); cuBLAS
+// reaches 716 TFLOPS at m = n = k = 4096 (facts.md: stas00/ml-engineering MAMF table) [S].
+constexpr double gemm_best_share = 0.80;
+constexpr double gemm_best_tflops = 792, gemm_4096_tflops = 716;
+// d_half from those two figures: (4096 / (4096 + d_half))^3 = 716 / 792, so d_half ~ 140.
+const double gemm_half_dim = 4096 * (std::cbrt(gemm_best_tflops / gemm_4096_tflops) - 1);
+
+// Fused (flash) attention: FlashAttention-2 reaches 50-73 % of A100 peak in the forward pass
+// (Dao 2023, arXiv 2307.08691, section 4.1) [P]; we take the middle, 60 %, for both passes.
+// The kernel skips the masked half of the causal scores; its backward does 2.5x the forward's
+// FLOPs (it recomputes the scores; same paper, section 3.1).
+constexpr double attention_share = 0.60;
+// Training sustains less than the sum of its kernels at benchmark speed: clocks under
+// sustained power, launch gaps, stragglers, synchronisation, data loading. One constant for
+// every GPU and run, fitted to the three public A100 runs of docs/workload.md (Megatron-LM 1T,
+// BLOOM-176B, OPT-175B; residuals within 10 %), then checked against Llama 3 405B on H100,
+// which it was not fitted to. CALIBRATED, not measured.
+constexpr double sustained_share = 0.82;
+constexpr double attention_backward_factor = 2.5;
+// ASSUMPTION: element-wise kernels stream at 80 % of HBM bandwidth.
+constexpr double hbm_share = 0.80;
+// ASSUMPTION: NCCL bus bandwidth reaches 80 % of NVLink and 90 % of the NIC line rate
+// (nccl-tests on H100: ~360 of 450 GB/s on NVLink; ~45 of 50 GB/s on 400G NICs).
+constexpr double nvlink_share = 0.80, nic_share = 0.90;
+
+constexpr double bf16 = 2;  // bytes per element of activations and their gradients
+
+double oversubscription_factor(const NetworkModel& net, double span_gpus) {
+  double f = 1;
+  if (net.leaf_span_gpus > 0 && span_gpus > net.leaf_span_gpus && !net.oversubscription.empty())
+    f *= net.oversubscription[0];
+  if (net.pod_gpus > 0 && span_gpus > net.pod_gpus && net.oversubscription.size() > 1) f *= net.oversubscription[1];
+  return f;
+}
+
+}  // namespace
+
+NetworkModel plain_network(const GpuSpec& gpu, int nvlink_domain_gpus, double nic_bytes_per_s) {
+  NetworkModel n;
+  n.nvlink_domain_gpus = nvlink_domain_gpus;
+  n.nvlink_bytes_per_s = gpu.nvlink_bytes_per_s;
+  n.nic_bytes_per_s = nic_bytes_per_s;
+  n.nvlink_latency_s = nvlink_step_latency_s;
+  n.net_latency_s = net_software_latency_s;
+  return n;
+}
+
+NetworkModel network_from_fabric(const FabricSpec& fabric, const GpuSpec& gpu) {
+  const FabricShape shape = fabric_shape(fabric);
+  NetworkModel n = plain_network(gpu, fabric.nvlink_domain_gpus, fabric.nic_bw_bytes_per_s);
+  if (fabric.nvlink_bw_bytes_per_s > 0) n.nvlink_bytes_per_s = fabric.nvlink_bw_bytes_per_s;
+  n.net_latency_s = net_software_latency_s + 2.0 * fabric.tiers * fabric.hop_latency_s;
+  n.leaf_span_gpus = shape.rail_optimized ? shape.servers_per_leaf_group * shape.gpus_per_server : shape.gpus_per_leaf;
+  n.pod_gpus = fabric.tiers == 3 ? shape.leaves_per_pod * shape.gpus_per_leaf : 0;
+  n.oversubscription = fabric.oversubscription;
+  return n;
+}
+
+double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, int n, int stride) {
+  if (bytes <= 0) return 0;
+  const double nv_bw = net.nvlink_bytes_per_s * nvlink_share;
+  if (kind == CommKind::SendRecv) {
+    const bool local = stride < net.nvlink_domain_gpus;
+    const double bw = local ? nv_bw : net.nic_bytes_per_s * nic_share / oversubscription_factor(net, 2.0 * stride);
+    return bytes / bw + (local ? net.nvlink_latency_s : net.net_latency_s);
+  }
+  if (n <= 1) return 0;
+  // Ranks of the group inside one NVLink domain, and domains the group spans.
+  const int local = stride >= net.nvlink_domain_gpus ? 1 : std::min(n, std::max(1, net.nvlink_domain_gpus / stride));
+  const int domains = (n + local - 1) / local;
+  const double net_bw =
+      net.nic_bytes_per_s * nic_share / oversubscription_factor(net, static_cast<double>(n) * stride);
+  if (kind == CommKind::AllToAll) {
+    // Every rank sends 1/n of its buffer to every other rank, NVLink and network at once.
+    const double via_nvlink = (local - 1.0) / n * bytes / nv_bw;
+    const double via_net = static_cast<double>(n - local) / n * bytes / net_bw;
+    return std::max(via_nvlink, via_net) + (local > 1 ? net.nvlink_latency_s : 0) +
+           (domains > 1 ? net.net_latency_s : 0);
+  }
+  // Hierarchical ring: reduce-scatter inside the domain, then across domains on 1/local of the data.
+  const double intra = (local - 1.0) / local * bytes / nv_bw + (local - 1) * net.nvlink_latency_s;
+  const double inter = (domains - 1.0) / domains * bytes / local / net_bw + (domains - 1) * net.net_latency_s;
+  const double half = intra + inter;  // one reduce-scatter or one all-gather
+  return kind == CommKind::AllReduce ? 2 * half : half;
+}
+
+double peak_flop_per_s(const GpuSpec& gpu, Precision p) {
+  return p == Precision::Fp8 ? gpu.peak_fp8_flop_per_s : gpu.peak_bf16_flop_per_s;
+}
+
+double gemm_efficiency(double m, double n, double k) {
+  auto tile = [](double d) { return d / (d + gemm_half_dim); };
+  return gemm_best_share * tile(m) * tile(n) * tile(k);
+}
+
+StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& p, const SystemModel& sys,
+                   const CommRefinement& refine) {
+  const GpuSpec& gpu = sys.gpu;
+  const NetworkModel& net = sys.network;
+  const double peak = peak_flop_per_s(gpu, p.precision);
+  const double bf16_peak = gpu.peak_bf16_flop_per_s;
+  const double hbm_bw = gpu.hbm_bytes_per_s * hbm_share;
+  auto gemm = [&](double rows, double cols, double inner) {
+    return 2 * rows * cols * inner / (peak * sustained_share * gemm_efficiency(rows, cols, inner));
+  };
+
+  const double t = p.tp, h = m.hidden, f = m.ffn, dh = m.head_dim();
+  const double seq_local = static_cast<double>(b.seq_len) / p.cp;
+  const double tokens = p.microbatch * seq_local;  // GEMM rows: sequence parallelism gathers before each GEMM
+  const double kv_local = std::max(1.0, static_cast<double>(m.kv_heads) / t) * dh;
+  const double topk = m.experts_per_token;
+
+  // One layer, one micro-batch, forward.
+  const double qkv = gemm(tokens, h / t + 2 * kv_local, h);
+  const double attn_flop = 4 * p.microbatch * seq_local * b.seq_len * h / t;  // every query against the whole sequence
+  const double attention = 0.5 * attn_flop / (bf16_peak * sustained_share * attention_share);   // causal: half the tiles
+  const double out_proj = gemm(tokens, h, h / t);
+  const double local_experts = static_cast<double>(m.experts) / p.ep;
+  const double expert_rows = tokens * topk * p.ep / m.experts;  // = tokens for a dense model
+  const double ffn = local_experts * (gemm(expert_rows, (m.gated_ffn ? 2 : 1) * f / t, h) + gemm(expert_rows, h, f / t));
+  const double router = m.moe() ? gemm(tokens, m.experts, h) : 0;
+  // Norms, residual adds and dropouts on h-wide tensors (split by TP), the activation on the FFN's.
+  const double ew_norm_bytes = bf16 * tokens / t * 14 * h;
+  const double ew_act_bytes = bf16 * tokens * topk * 3 * f / t;
+  const double ew = (ew_norm_bytes + ew_act_bytes) / hbm_bw;
+  const double gemms = qkv + out_proj + ffn + router;
+  const double fwd = gemms + attention + ew;
+  double bwd = 2 * gemms + attention_backward_factor * attention + 2 * ew;
+  if (p.recompute == Recompute::Full) bwd += fwd;
+  if (p.recompute == Recompute::Selective) bwd += ew;
+  const double layer_compute = fwd + bwd;
+
+  // Communication of one layer, one micro-batch.
+  const int fwd_passes = p.recompute == Recompute::Full ? 2 : 1;
+  // TP with sequence parallelism: an all-gather and a reduce-scatter around attention and
+  // around the FFN, each way: the volume of 2 all-reduces per pass (Korthikanti et al. 2022).
+  const double tp_ar = p.tp > 1 ? collective_time_s(net, CommKind::AllReduce, bf16 * tokens * h, p.tp, 1) : 0;
+  const double tp_layer = (2.0 * fwd_passes + 2) * tp_ar;
+  // CP (ring attention): cp-1 exchanges of the K,V shard forward, of K,V and their gradients
+  // backward, hidden behind the attention kernel as far as it lasts.
+  double cp_layer = 0;
+  if (p.cp > 1) {
+    const double step = collective_time_s(net, CommKind::SendRecv, 2 * bf16 * tokens * kv_local, 2, p.tp);
+    const double exposed_fwd = std::max(0.0, (p.cp - 1) * step - attention);
+    cp_layer = fwd_passes * exposed_fwd + std::max(0.0, 2 * (p.cp - 1) * step - attention_backward_factor * attention);
+  }
+  // EP: all-to-all dispatch and combine of the routed tokens, each pass, not overlapped.
+  double ep_layer = 0, ep_closed = 0;
+  if (p.ep > 1) {
+    const double a2a = collective_time_s(net, CommKind::AllToAll, bf16 * tokens / t * topk * h, p.ep, p.tp * p.cp);
+    ep_closed = (2.0 * fwd_passes + 2) * a2a;
+    ep_layer = ep_closed * refine.ep;
+  }
+
+  // The output layer and loss on the last stage.
+  const double logits = gemm(tokens, m.vocab / t, h);
+  const double loss_ew = 2 * 4 * tokens * m.vocab / t / hbm_bw;
+  const double output_compute = 3 * logits + 2 * loss_ew;
+
+  // The busiest stage: whole layers per chunk, the output layer counted on the last stage.
+  const int stage_layers = p.layers_per_stage(m.layers);
+  const double stage_compute =
+      p.pp == 1 ? m.layers * layer_compute + output_compute
+                : std::max(stage_layers * layer_compute, (m.layers * layer_compute + output_compute) / p.pp);
+  const double micro = static_cast<double>(p.microbatches(b));
+  const double per_micro = stage_compute + stage_layers * (tp_layer + cp_layer + ep_layer);
+
+  StepTime out;
+  out.plan = p;
+  StepBreakdown& br = out.breakdown;
+  br.compute_s = micro * stage_compute;
+  br.tp_comm_s = micro * stage_layers * tp_layer;
+  br.cp_comm_s = micro * stage_layers * cp_layer;
+  br.ep_comm_s = micro * stage_layers * ep_layer;
+  out.ep_comm_closed_form_s = micro * stage_layers * ep_closed;
+  // Pipeline bubble: (pp-1) micro-batch slots, shortened v times by interleaving
+  // (Narayanan et al. 2021, "Efficient Large-Scale Language Model Training on GPU Clusters").
+  br.bubble_s = (p.pp - 1.0) / p.chunks() * per_micro;
+  if (p.pp > 1) {
+    // Activations to the next stage, gradients back: 2 per micro-batch per chunk on the
+    // critical path, plus the fill and drain; each TP rank sends its 1/tp share.
+    const double send = collective_time_s(net, CommKind::SendRecv, bf16 * tokens * h / t, 2, p.tp * p.cp * p.dp);
+    br.pp_comm_s = 2 * (micro * p.chunks() + p.pp - 1) * send;
+  }
+
+  // Data parallelism over DP x CP (expert weights over DP x CP / EP). Overlap model: the
+  // gradient reduce-scatter (all-reduce without sharding) runs behind the backward pass of the
+  // step's last micro-batch and the parameter all-gather behind the first micro-batch's forward
+  // of the next step (Megatron-LM's overlap-grad-reduce / overlap-param-gather); FSDP gathers
+  // each micro-batch's weights behind that micro-batch's compute. Only the excess is exposed.
+  const StageParams sp = stage_params(m, p);
+  const int dense_n = p.dp * p.cp, expert_n = dense_n / p.ep;
+  auto both = [&](CommKind kind, double bytes_per_param) {
+    return collective_time_s(net, kind, bytes_per_param * sp.dense, dense_n, p.tp) +
+           collective_time_s(net, kind, bytes_per_param * sp.expert, expert_n, p.tp * p.ep);
+  };
+  const double grad_bytes = 4, weight_bytes = 2;
+  const double window_fwd = stage_layers * fwd, window_bwd = stage_layers * (bwd);
+  double dp_exposed = 0, dp_closed = 0;
+  if (dense_n > 1) {
+    if (p.sharding == Sharding::None) {
+      dp_closed = both(CommKind::AllReduce, grad_bytes);
+      dp_exposed = std::max(0.0, dp_closed * refine.dp - window_bwd);
+    } else if (p.sharding == Sharding::Zero1) {
+      const double rs = both(CommKind::ReduceScatter, grad_bytes), ag = both(CommKind::AllGather, weight_bytes);
+      dp_closed = rs + ag;
+      dp_exposed = std::max(0.0, rs * refine.dp - window_bwd) + std::max(0.0, ag * refine.dp - window_fwd);
+    } else {
+      const double rs = both(CommKind::ReduceScatter, grad_bytes), ag = both(CommKind::AllGather, weight_bytes);
+      dp_closed = rs + 2 * micro * ag;
+      dp_exposed = std::max(0.0, rs * refine.dp - window_bwd) +
+                   micro * std::max(0.0, 2 * ag * refine.dp - (window_fwd + window_bwd));
+    }
+  }
+  br.dp_comm_s = dp_exposed;
+  out.dp_comm_closed_form_s = dp_closed;
+
+  // The optimizer step: Adam streams its shard (weights, gradients, master and moments: read
+  // 18 bytes, write 14 per parameter) through HBM.
+  const double shard = p.sharding == Sharding::None ? sp.total() : sp.dense / dense_n + sp.expert / std::max(1, expert_n);
+  br.compute_s += 32 * shard / hbm_bw;
+
+  out.step_s = br.total_s();
+  out.memory = memory_per_gpu(m, b, p);
+  out.hbm_bytes = gpu.hbm_bytes;
+  const double step_tokens = b.tokens();
+  out.model_flop_per_step = model_flop_per_token(m, b.seq_len) * step_tokens;
+  double hardware_flop = out.model_flop_per_step;
+  if (p.recompute == Recompute::Full)
+    hardware_flop += step_tokens * (model_flop_per_token(m, b.seq_len) / 3 -
+                                    2.0 * m.vocab * m.hidden);  // the layers' forward again, not the output layer
+  const double gpus = p.gpus();
+  out.tokens_per_s = step_tokens / out.step_s;
+  out.model_flop_per_s_per_gpu = out.model_flop_per_step / out.step_s / gpus;
+  out.hardware_flop_per_s_per_gpu = hardware_flop / out.step_s / gpus;
+  out.mfu = peak > 0 ? out.model_flop_per_s_per_gpu / peak : 0;
+  return out;
+}
+
+}  // namespace bvr

@@ -1,0 +1,92 @@
+// Iteration scale: the time of one training step from first principles, as Calculon and the
+// Megatron-LM papers model it. Three separate inputs: the application (TransformerModel +
+// TrainingBatch), the execution strategy (ParallelPlan) and the system (GPU + network); this
+// file combines them. docs/workload.md has every equation and the calibration.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "models/fabric.h"
+#include "models/hardware.h"
+#include "models/memory_per_gpu.h"
+#include "models/parallel_plan.h"
+#include "models/transformer.h"
+
+namespace bvr {
+
+// What collectives see: NVLink inside a domain, the scale-out network across domains, with
+// alpha-beta costs. Oversubscription slows groups whose span crosses a leaf group or a pod.
+struct NetworkModel {
+  int nvlink_domain_gpus = 8;
+  double nvlink_bytes_per_s = 0;  // per GPU, each direction
+  double nic_bytes_per_s = 0;     // per GPU, each direction
+  double nvlink_latency_s = 0;    // per collective step
+  double net_latency_s = 0;       // per collective step
+  int leaf_span_gpus = 0;         // GPUs below one leaf group (0 = no limit)
+  int pod_gpus = 0;               // GPUs per pod (0 = one pod)
+  std::vector<double> oversubscription;  // down:up per tier below the top, as in FabricSpec
+};
+
+struct SystemModel {
+  GpuSpec gpu;
+  NetworkModel network;
+};
+
+// ASSUMPTION (no public figure for a generic cluster): per-step latencies of NCCL, 2 us on
+// NVLink and 5 us plus the links' hop latency on the network.
+inline constexpr double nvlink_step_latency_s = 2e-6;
+inline constexpr double net_software_latency_s = 5e-6;
+// A scale-out port of 400 Gb/s per GPU when no fabric is described (NVIDIA DGX H100
+// datasheet: 8x ConnectX-7 400 Gb/s per 8-GPU server) [P].
+inline constexpr double default_nic_bytes_per_s = 400e9 / 8;
+
+// A non-blocking network of `nic_bytes_per_s` per GPU (no fabric described).
+NetworkModel plain_network(const GpuSpec& gpu, int nvlink_domain_gpus, double nic_bytes_per_s);
+// The network a FabricSpec describes (NVLink from the fabric when it gives one, else the GPU's).
+NetworkModel network_from_fabric(const FabricSpec& fabric, const GpuSpec& gpu);
+
+// Collective times in closed form (ring algorithms, hierarchical across NVLink and network).
+// `bytes` as nccl-tests counts them (all-reduce buffer, reduce-scatter input, all-gather output,
+// all-to-all buffer, send/recv message); group of `n` ranks `stride` GPUs apart.
+enum class CommKind { AllReduce, ReduceScatter, AllGather, AllToAll, SendRecv };
+double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, int n, int stride);
+
+// Scale-out collectives simulated on the option's fabric, divided by the closed form of the
+// same collective (1 = no refinement). Set by sim/ for the campaign's layout.
+struct CommRefinement {
+  double dp = 1, ep = 1;
+};
+
+struct StepBreakdown {
+  double compute_s = 0;  // GEMMs, attention, element-wise ops, optimizer (recomputation included)
+  double tp_comm_s = 0, pp_comm_s = 0, dp_comm_s = 0, cp_comm_s = 0, ep_comm_s = 0;  // exposed
+  double bubble_s = 0;
+  double total_s() const { return compute_s + tp_comm_s + pp_comm_s + dp_comm_s + cp_comm_s + ep_comm_s + bubble_s; }
+};
+
+struct StepTime {
+  ParallelPlan plan;
+  double step_s = 0;
+  StepBreakdown breakdown;
+  double tokens_per_s = 0;
+  double model_flop_per_step = 0;
+  double model_flop_per_s_per_gpu = 0;     // "achieved TFLOPs": model FLOPs only
+  double hardware_flop_per_s_per_gpu = 0;  // recomputation counted too (what BLOOM reports)
+  double mfu = 0;                          // model FLOPs / (GPUs x dense peak at the precision)
+  MemoryPerGpu memory;
+  double hbm_bytes = 0;  // the GPU's capacity
+  double dp_comm_closed_form_s = 0, ep_comm_closed_form_s = 0;  // before overlap, for refinement
+};
+
+// Dense peak at the plan's precision (0 when the GPU lacks it).
+double peak_flop_per_s(const GpuSpec& gpu, Precision p);
+
+// GEMM efficiency (share of dense peak) of an (m x k) x (k x n) product: the best large GEMM
+// reaches 80 % of peak on H100 (facts.md, MAMF), smaller dimensions lose tiles:
+// e = 0.80 x prod over dims of d / (d + d_half).
+double gemm_efficiency(double m, double n, double k);
+
+StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& p, const SystemModel& sys,
+                   const CommRefinement& refine = {});
+
+}  // namespace bvr

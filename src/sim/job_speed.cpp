@@ -1,0 +1,96 @@
+#include "sim/job_speed.h"
+
+#include <algorithm>
+
+#include "models/plan_search.h"
+#include "sim/collective_sim.h"
+
+namespace bvr {
+
+namespace {
+
+// Simulated time / closed-form time of one collective on a block of `block` contiguous GPUs
+// (every block of the fabric active at once), or 1 when the fabric cannot lay it out.
+double refinement(const FabricSpec& fabric, const NetworkModel& net, CollectiveKind sim_kind, CommKind kind,
+                  double bytes, int block) {
+  if (bytes <= 0 || block < 2 || block > fabric.gpus) return 1;
+  if (block % fabric.gpus_per_server != 0 && fabric.gpus_per_server % block != 0) return 1;
+  FabricSpec whole = fabric;
+  whole.gpus = fabric.gpus / block * block;  // whole blocks only
+  const double closed = collective_time_s(net, kind, bytes, block, 1);
+  if (closed <= 0) return 1;
+  const CollectiveResult r = evaluate_collective(whole, CollectiveSpec{sim_kind, bytes, block});
+  return r.time_s > 0 ? r.time_s / closed : 1;
+}
+
+}  // namespace
+
+SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric, int full_gpus, bool simulate) {
+  SiteSpeed site;
+  site.full_gpus = std::min(full_gpus, sc.workload.max_job_gpus);
+  if (fabric) site.full_gpus = std::min(site.full_gpus, fabric->gpus);
+  site.system.gpu = sc.gpu;
+  site.system.network = fabric ? network_from_fabric(*fabric, sc.gpu)
+                               : plain_network(sc.gpu, sc.server.gpus_per_server, default_nic_bytes_per_s);
+  Workload w = sc.workload;
+  w.max_job_gpus = site.full_gpus;
+  for (const TrainingRun& run : sc.workload.runs) {
+    RunSpeed rs;
+    rs.plan = chosen_plan(w, run, site.system);
+    if (rs.plan && fabric && simulate) {
+      const ParallelPlan& p = *rs.plan;
+      const StageParams sp = stage_params(*run.model, p);
+      const bool sharded = p.sharding != Sharding::None;
+      rs.refine.dp = refinement(*fabric, site.system.network,
+                                sharded ? CollectiveKind::ReduceScatter : CollectiveKind::AllReduceRing,
+                                sharded ? CommKind::ReduceScatter : CommKind::AllReduce, 4 * sp.dense,
+                                p.tp * p.cp * p.dp);
+      if (p.ep > 1) {
+        const double tokens = static_cast<double>(p.microbatch) * run.batch.seq_len / p.cp;
+        const double a2a_bytes = 2 * tokens / p.tp * run.model->experts_per_token * run.model->hidden;
+        rs.refine.ep = refinement(*fabric, site.system.network, CollectiveKind::AllToAll, CommKind::AllToAll, a2a_bytes,
+                                  p.tp * p.cp * p.ep);
+      }
+    }
+    site.runs.push_back(rs);
+  }
+  return site;
+}
+
+SiteSpeed final_site_speed(const Scenario& sc, const Option& option, bool simulate) {
+  if (option.build) return site_speed(sc, option.build->fabric, sc.workload.max_job_gpus, simulate);
+  return site_speed(sc, option.lease->fabric, option.lease->max_gpus, simulate);
+}
+
+double run_flop_per_s(const Scenario& sc, const SiteSpeed& site, std::size_t run, int gpus) {
+  const TrainingRun& r = sc.workload.runs[run];
+  const RunSpeed& rs = site.runs[run];
+  if (!r.model || !rs.plan) return job_flop_per_s(gpus, sc.gpu, sc.workload.fixed_mfu);
+  const auto p = resize_plan(*rs.plan, gpus);
+  if (!p) return 0;
+  const StepTime st = step_time(*r.model, r.batch, *p, site.system, rs.refine);
+  return st.model_flop_per_step / st.step_s;
+}
+
+std::optional<StepTime> full_size_step(const Scenario& sc, const SiteSpeed& site, std::size_t run) {
+  const TrainingRun& r = sc.workload.runs[run];
+  const RunSpeed& rs = site.runs[run];
+  if (!r.model || !rs.plan) return std::nullopt;
+  return step_time(*r.model, r.batch, *rs.plan, site.system, rs.refine);
+}
+
+std::size_t headline_run(const Scenario& sc) {
+  std::size_t best = 0;
+  for (std::size_t r = 1; r < sc.workload.runs.size(); ++r)
+    if (sc.workload.runs[r].compute_flop > sc.workload.runs[best].compute_flop) best = r;
+  return best;
+}
+
+void prepare_job_speeds(const Scenario& sc) {
+  for (const Option& o : sc.options) {
+    if (o.lease) site_speed(sc, o.lease->fabric, o.lease->max_gpus, true);
+    if (o.build) site_speed(sc, o.build->fabric, sc.workload.max_job_gpus, true);
+  }
+}
+
+}  // namespace bvr

@@ -1,0 +1,46 @@
+// The training job's speed on a site: the step-time model (models/step_time.h) for each run's
+// layout at the job's GPU count, on the site's network. When the site has a fabric, the
+// layout's scale-out collectives (DP gradient reduce-scatter / all-reduce, EP all-to-all) are
+// simulated once on it at full size (sim/collective_sim.h) and the ratio simulated / closed
+// form scales those collectives at every job size: options differ by fabric.
+#pragma once
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "models/step_time.h"
+#include "scenario/scenario.h"
+
+namespace bvr {
+
+struct RunSpeed {
+  std::optional<ParallelPlan> plan;  // at full size; nothing for a run without a model (test seam)
+  CommRefinement refine;
+};
+
+struct SiteSpeed {
+  SystemModel system;
+  std::vector<RunSpeed> runs;  // per scenario run
+  int full_gpus = 0;           // the job's full size on this site
+};
+
+// `fabric`: the site's network, if described. `simulate`: refine with the fabric simulation
+// (cached per process: call it in the parent before replications fork).
+SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric, int full_gpus, bool simulate);
+
+// The site a job runs on at the end (build for build and hybrid, else the lease).
+SiteSpeed final_site_speed(const Scenario& sc, const Option& option, bool simulate);
+
+// Model FLOPs per second of run `run` on `gpus` GPUs (0 when not one replica fits).
+double run_flop_per_s(const Scenario& sc, const SiteSpeed& site, std::size_t run, int gpus);
+
+// The step of run `run` at the site's full size.
+std::optional<StepTime> full_size_step(const Scenario& sc, const SiteSpeed& site, std::size_t run);
+
+// The run whose step the results report: the one with the most compute.
+std::size_t headline_run(const Scenario& sc);
+
+// Every site of every option, simulated now so that forked children inherit the cache.
+void prepare_job_speeds(const Scenario& sc);
+
+}  // namespace bvr
