@@ -16,9 +16,9 @@ inline Scenario small_scenario(const char* name) {
   s.seed = 7;
   s.replications = 1;
   s.discount_rate = 0.10;
-  s.gpu = {"H100", 1e15, 700};
+  s.gpu = {"H100", 1e15, 0, 700, 80e9, 3.35e12, 450e9};
   s.server = {8, 10'000, 0};
-  s.workload.mfu = 0.5;
+  s.workload.fixed_mfu = 0.5;  // runs without a model: the test seam of models/workload.h
   s.workload.max_job_gpus = 100'000;
   s.workload.min_job_gpus = 8;
   s.reliability.restart_s = 600;  // no failure classes: nothing fails

@@ -68,7 +68,7 @@ Option simple_build(double grid_w) {
 }
 
 double work_flop(const Scenario& s, int gpus, double seconds) {
-  return gpus * s.gpu.peak_flop_per_s * s.workload.mfu * seconds;
+  return gpus * s.gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * seconds;
 }
 
 double metric(const ReplicationOutcome& r, std::size_t option, Metric m) { return r.options[option][m]; }

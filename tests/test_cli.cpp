@@ -81,7 +81,30 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
     CHECK(m["total_cost_usd"]["mean"].get<double>() < 2e10);
     CHECK(m["effective_training_time_ratio"]["mean"].get<double>() > 0.5);
     CHECK(m["effective_training_time_ratio"]["mean"].get<double>() <= 1);
-    CHECK(m["mfu"]["mean"].get<double>() == doctest::Approx(0.38));
+    // MFU from the step-time model at full size: the same in every replication, and what the
+    // option's step_time object says (docs/results.md).
+    const auto& st = option["step_time"];
+    REQUIRE(st.is_object());
+    CHECK(m["mfu"]["mean"].get<double>() == doctest::Approx(st["mfu"].get<double>()));
+    CHECK(m["mfu"]["p10"].get<double>() == doctest::Approx(m["mfu"]["p90"].get<double>()));
+    CHECK(st["mfu"].get<double>() > 0.15);
+    CHECK(st["mfu"].get<double>() < 0.6);
+    for (const char* key : {"compute", "tp_comm", "pp_comm", "dp_comm", "cp_comm", "ep_comm", "bubble"})
+      CHECK(st["breakdown_s"][key].get<double>() >= 0);
+    double parts = 0;
+    for (const auto& [key, value] : st["breakdown_s"].items()) parts += value.get<double>();
+    CHECK(parts == doctest::Approx(st["step_s"].get<double>()));
+    const auto& layout = st["layout"];
+    CHECK(st["gpus"].get<int>() == layout["tp"].get<int>() * layout["pp"].get<int>() * layout["dp"].get<int>() *
+                                        layout["cp"].get<int>());
+    for (const char* key : {"microbatch", "ep"}) CHECK(layout[key].get<int>() >= 1);
+    CHECK(layout["schedule"].is_string());
+    CHECK(layout["recompute"] == "selective");
+    CHECK(layout["precision"] == "bf16");
+    CHECK(st["memory_gib"]["total"].get<double>() <= st["memory_gib"]["capacity"].get<double>());
+    CHECK(st["memory_gib"]["capacity"].get<double>() == doctest::Approx(80));
+    CHECK(st["tokens_per_s"].get<double>() > 0);
+    CHECK(st["tflops_per_gpu"].get<double>() == doctest::Approx(st["mfu"].get<double>() * 989.4));
     CHECK(m["peak_facility_power_mw"]["mean"].get<double>() > 10);
     CHECK(m["peak_facility_power_mw"]["mean"].get<double>() < 400);
     CHECK(m["interruptions"]["mean"].get<double>() > 0);
@@ -154,20 +177,20 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   fs::create_directories(dir.parent_path());
   const fs::path scenario = dir.parent_path() / "bad-input.yaml";
   std::string text = read_file(default_scenario);
-  text.replace(text.find("tdp: 700 W"), 10, "tdp: 700 MWh");
+  text.replace(text.find("overhead_power: 4.6 kW"), 22, "overhead_power: 4.6 kWh");
   std::ofstream(scenario) << text;
   const fs::path out = dir / "out";
   const Ran ran = run(fmt::format("run {} -o {}", scenario.string(), out.string()));
   CHECK(ran.exit_code == 2);
-  CHECK(contains(ran.err, scenario.string() + ":29:"));
-  CHECK(contains(ran.err, "hardware.gpu.tdp: expected a power such as 150 MW, got \"700 MWh\""));
+  CHECK(contains(ran.err, scenario.string() + ":34:"));
+  CHECK(contains(ran.err, "hardware.server.overhead_power: expected a power such as 150 MW, got \"4.6 kWh\""));
   CHECK(!fs::exists(out));
   const Ran checked = run("check " + scenario.string());
   CHECK(checked.exit_code == 2);
   CHECK(checked.err == ran.err);
-  const Ran bad_set = run(fmt::format("run {} -o {} --set workload.mfu=lots", default_scenario, out.string()));
+  const Ran bad_set = run(fmt::format("run {} -o {} --set workload.recompute=lots", default_scenario, out.string()));
   CHECK(bad_set.exit_code == 2);
-  CHECK(contains(bad_set.err, "--set workload.mfu=lots: workload.mfu:"));
+  CHECK(contains(bad_set.err, "--set workload.recompute=lots: workload.recompute:"));
   CHECK(!fs::exists(out));
   CHECK(run(fmt::format("run {} --replications 0 -o {}", default_scenario, out.string())).exit_code == 2);
   CHECK(!fs::exists(out));

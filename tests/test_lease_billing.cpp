@@ -27,7 +27,7 @@ Scenario lease_scenario(double train_days) {
   lease.renewal_price_usd_per_gpu_s = 4 * per_hour;
   lease.term_s = 30 * day;
   s.options = {Option{"lease", OptionKind::Lease, lease, std::nullopt}};
-  s.workload.runs = {{"only", 4'000 * s.gpu.peak_flop_per_s * s.workload.mfu * train_days * day}};
+  s.workload.runs = {{"only", 4'000 * s.gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * train_days * day}};
   return s;
 }
 

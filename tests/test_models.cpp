@@ -26,7 +26,7 @@ TEST_CASE("hardware: facility power and powerable GPUs in whole servers") {
 }
 
 TEST_CASE("workload: job FLOP rate and total compute") {
-  const GpuSpec h100{"H100", 989.4e12, 700};
+  const GpuSpec h100{"H100", 989.4e12, 1979e12, 700};
   CHECK(job_flop_per_s(1000, h100, 0.4) == doctest::Approx(3.9576e17));
   Workload w;
   w.runs = {{"a", 1e25}, {"b", 2e25}};

@@ -31,6 +31,10 @@ constexpr double hbm_share = 0.80;
 // ASSUMPTION: NCCL bus bandwidth reaches 80 % of NVLink and 90 % of the NIC line rate
 // (nccl-tests on H100: ~360 of 450 GB/s on NVLink; ~45 of 50 GB/s on 400G NICs).
 constexpr double nvlink_share = 0.80, nic_share = 0.90;
+// ASSUMPTION: an overlapped collective is not free. NCCL runs on SMs (one per channel, 16-32
+// channels: 15-30 % of an A100's 108 SMs) and shares HBM, so compute running beside it slows
+// down; we charge 20 % of the overlapped time.
+constexpr double overlap_contention = 0.20;
 
 constexpr double bf16 = 2;  // bytes per element of activations and their gradients
 
@@ -206,19 +210,23 @@ StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const Para
   const double grad_bytes = 4, weight_bytes = 2;
   const double window_fwd = stage_layers * fwd, window_bwd = stage_layers * (bwd);
   double dp_exposed = 0, dp_closed = 0;
+  // Exposed time of a collective of `comm` seconds behind `window` seconds of compute, plus the
+  // slowdown of the compute it overlaps.
+  auto behind = [](double comm, double window) {
+    return std::max(0.0, comm - window) + overlap_contention * std::min(comm, window);
+  };
   if (dense_n > 1) {
     if (p.sharding == Sharding::None) {
       dp_closed = both(CommKind::AllReduce, grad_bytes);
-      dp_exposed = std::max(0.0, dp_closed * refine.dp - window_bwd);
+      dp_exposed = behind(dp_closed * refine.dp, window_bwd);
     } else if (p.sharding == Sharding::Zero1) {
       const double rs = both(CommKind::ReduceScatter, grad_bytes), ag = both(CommKind::AllGather, weight_bytes);
       dp_closed = rs + ag;
-      dp_exposed = std::max(0.0, rs * refine.dp - window_bwd) + std::max(0.0, ag * refine.dp - window_fwd);
+      dp_exposed = behind(rs * refine.dp, window_bwd) + behind(ag * refine.dp, window_fwd);
     } else {
       const double rs = both(CommKind::ReduceScatter, grad_bytes), ag = both(CommKind::AllGather, weight_bytes);
       dp_closed = rs + 2 * micro * ag;
-      dp_exposed = std::max(0.0, rs * refine.dp - window_bwd) +
-                   micro * std::max(0.0, 2 * ag * refine.dp - (window_fwd + window_bwd));
+      dp_exposed = behind(rs * refine.dp, window_bwd) + micro * behind(2 * ag * refine.dp, window_fwd + window_bwd);
     }
   }
   br.dp_comm_s = dp_exposed;

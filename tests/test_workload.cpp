@@ -1,0 +1,206 @@
+// The step-time model against closed forms, hand calculations and published training runs.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "calibration_runs.h"
+#include "models/gpu_catalogue.h"
+#include "models/memory_per_gpu.h"
+#include "models/parallel_plan.h"
+#include "models/plan_search.h"
+#include "models/step_time.h"
+#include "models/transformer.h"
+
+using namespace bvr;
+
+namespace {
+constexpr double gib = 1024.0 * 1024 * 1024;
+const TransformerModel gpt3{96, 12288, 4 * 12288, 96, 96, 50257, 1, 1, false, true};
+const TransformerModel grok1{64, 6144, 32768, 48, 8, 131072, 8, 2, true, false};
+}  // namespace
+
+TEST_CASE("gpu catalogue: cited specs, lookup by name") {
+  const GpuSpec* h100 = find_gpu("H100 SXM");
+  REQUIRE(h100);
+  CHECK(h100->peak_bf16_flop_per_s == doctest::Approx(989.4e12));
+  CHECK(h100->peak_fp8_flop_per_s == doctest::Approx(1979e12));
+  CHECK(h100->tdp_w == 700);
+  CHECK(h100->hbm_bytes_per_s == doctest::Approx(3.35e12));
+  CHECK(h100->nvlink_bytes_per_s == doctest::Approx(450e9));
+  CHECK(find_gpu("A100 80GB")->peak_fp8_flop_per_s == 0);
+  CHECK(find_gpu("H200")->hbm_bytes == doctest::Approx(141e9));
+  CHECK(find_gpu("B200")->peak_bf16_flop_per_s == doctest::Approx(2.25e15));
+  CHECK(find_gpu("H100") == nullptr);
+}
+
+TEST_CASE("transformer: parameters derived from the shape") {
+  // Dense, MHA, tied: L (12 h^2 + 2 h) + V h + h (Q, K, V, O = 4 h^2; FFN 2 x h x 4h; two norms).
+  const double h = 12288;
+  CHECK(gpt3.total_params() == doctest::Approx(96 * (12 * h * h + 2 * h) + 50257 * h + h));
+  CHECK(gpt3.total_params() == doctest::Approx(175e9).epsilon(0.005));  // GPT-3's 175B
+  CHECK(gpt3.active_params() == gpt3.total_params());
+  // Grok-1 (xAI): 314B announced. Active: 2 of 8 experts.
+  CHECK(grok1.total_params() == doctest::Approx(314e9).epsilon(0.01));
+  const double g = 6144, attn = 2 * g * g + 2 * g * 8 * 128, expert = 3 * g * 32768;
+  CHECK(grok1.active_params() == doctest::Approx(64 * (attn + 2 * expert + 8 * g + 2 * g) + 2 * 131072 * g + g));
+  // Llama 3 405B.
+  CHECK(calibration::llama3_405b().model.total_params() == doctest::Approx(405e9).epsilon(0.01));
+}
+
+TEST_CASE("transformer: model FLOPs per token (PaLM's definition)") {
+  const TransformerModel tiny{2, 64, 256, 4, 4, 1000, 1, 1, false, false};
+  const double matmul = 2 * (4.0 * 64 * 64 + 2 * 64 * 256) + 1000 * 64;
+  CHECK(model_flop_per_token(tiny, 128) == doctest::Approx(6 * matmul + 12.0 * 2 * 64 * 128));
+  // Megatron's 72 B s L h^2 (1 + s/6h + V/12Lh) / (B s) for GPT-3, without recomputation.
+  const double s = 2048, L = 96, hh = 12288, V = 50257;
+  CHECK(model_flop_per_token(gpt3, 2048) ==
+        doctest::Approx(72 * L * hh * hh * (1 + s / (6 * hh) + V / (12 * L * hh))).epsilon(0.001));
+}
+
+TEST_CASE("parallel plan: invalid layouts name the key and the numbers") {
+  const TrainingBatch batch{8192, 2048};
+  ParallelPlan p;
+  p.tp = 5;
+  CHECK(*plan_problem(grok1, batch, p) == "tp: 5 must divide the 48 attention heads");
+  p.tp = 3;
+  CHECK(*plan_problem(grok1, batch, p) == "tp: 3 and the 8 key/value heads must divide one another");
+  p.tp = 8;
+  p.ep = 3;
+  CHECK(plan_problem(grok1, batch, p)->starts_with("ep: 3 must divide the 8 experts"));
+  p.ep = 1;
+  p.pp = 65;
+  CHECK(plan_problem(grok1, batch, p)->starts_with("pp: 65 stages"));
+  p.pp = 8;
+  p.cp = 3;
+  CHECK(plan_problem(grok1, batch, p)->starts_with("cp:"));
+  p.cp = 1;
+  p.ep = 8;
+  p.dp = 4;
+  CHECK(plan_problem(grok1, batch, p)->starts_with("ep: 8 must divide dp x cp = 4"));
+  p.dp = 8;
+  CHECK(!plan_problem(grok1, batch, p));
+  ParallelPlan dense;
+  dense.ep = 2;
+  CHECK(plan_problem(gpt3, {2048, 1536}, dense)->starts_with("ep: 2 needs a mixture-of-experts model"));
+}
+
+TEST_CASE("memory: Korthikanti's 34 s b h per layer, sharded optimizer state") {
+  const TrainingBatch batch{2048, 1536};
+  ParallelPlan p;
+  p.recompute = Recompute::None;
+  const double sbh = 2048.0 * 1 * 12288;
+  CHECK(layer_activation_bytes(gpt3, batch, p) == doctest::Approx(34 * sbh));
+  p.tp = 8;
+  CHECK(layer_activation_bytes(gpt3, batch, p) == doctest::Approx(34 * sbh / 8));
+  p.recompute = Recompute::Full;
+  CHECK(layer_activation_bytes(gpt3, batch, p) == doctest::Approx(2 * sbh / 8));
+  p.recompute = Recompute::Selective;  // norms (4) and the GeLU output (8) recomputed
+  CHECK(layer_activation_bytes(gpt3, batch, p) == doctest::Approx(22 * sbh / 8));
+
+  // Weights 2, gradients 4 bytes per parameter; Adam's 12 sharded over DP (ZeRO-1).
+  p.pp = 8;
+  p.dp = 16;
+  p.sharding = Sharding::Zero1;
+  const StageParams sp = stage_params(gpt3, p);
+  // 12 layers of 12 h^2 + 2 h and the input embedding, split by TP 8.
+  CHECK(sp.total() == doctest::Approx((12 * (12 * 12288.0 * 12288 + 2 * 12288) + 50257.0 * 12288) / 8));
+  const MemoryPerGpu mem = memory_per_gpu(gpt3, batch, p);
+  CHECK(mem.weights_bytes == doctest::Approx(2 * sp.total()));
+  CHECK(mem.gradients_bytes == doctest::Approx(4 * sp.total()));
+  CHECK(mem.optimizer_bytes == doctest::Approx(12 * sp.total() / 16));
+  // 1F1B keeps pp micro-batches in flight on the first stage: 12 layers x 8.
+  CHECK(mem.activations_bytes == doctest::Approx(12 * 8 * layer_activation_bytes(gpt3, batch, p)));
+  p.sharding = Sharding::Fsdp;
+  CHECK(memory_per_gpu(gpt3, batch, p).gradients_bytes == doctest::Approx(4 * sp.total() / 16));
+}
+
+TEST_CASE("collectives: alpha-beta ring times in closed form") {
+  const GpuSpec h100 = *find_gpu("H100 SXM");
+  const NetworkModel net = plain_network(h100, 8, 50e9);
+  const double bytes = 1e9;
+  // Inside one server: 2 (n-1)/n B / (0.8 x 450 GB/s) + 2 (n-1) x 2 us.
+  CHECK(collective_time_s(net, CommKind::AllReduce, bytes, 8, 1) ==
+        doctest::Approx(2 * 7.0 / 8 * bytes / (0.8 * 450e9) + 14 * 2e-6));
+  // One GPU per server (stride 8): all on the network at 90 % of 50 GB/s.
+  CHECK(collective_time_s(net, CommKind::ReduceScatter, bytes, 16, 8) ==
+        doctest::Approx(15.0 / 16 * bytes / (0.9 * 50e9) + 15 * 5e-6));
+  // Hierarchical: 8 local ranks, then 4 servers on 1/8 of the data.
+  CHECK(collective_time_s(net, CommKind::AllGather, bytes, 32, 1) ==
+        doctest::Approx(7.0 / 8 * bytes / (0.8 * 450e9) + 7 * 2e-6 + 3.0 / 4 * bytes / 8 / (0.9 * 50e9) + 3 * 5e-6));
+  CHECK(collective_time_s(net, CommKind::AllReduce, bytes, 1, 1) == 0);
+  // Oversubscription 2:1 halves the bandwidth of a group wider than a leaf group.
+  NetworkModel blocking = net;
+  blocking.leaf_span_gpus = 64;
+  blocking.oversubscription = {2.0};
+  CHECK(collective_time_s(blocking, CommKind::ReduceScatter, bytes, 16, 8) ==
+        doctest::Approx(15.0 / 16 * bytes / (0.9 * 50e9 / 2) + 15 * 5e-6));
+}
+
+TEST_CASE("step time: GEMM efficiency, bubble, breakdown adds up") {
+  CHECK(gemm_efficiency(1e7, 1e7, 1e7) == doctest::Approx(0.80).epsilon(0.001));
+  CHECK(gemm_efficiency(4096, 4096, 4096) == doctest::Approx(0.80 * 716 / 792));
+  CHECK(gemm_efficiency(64, 4096, 4096) < 0.3);
+
+  const calibration::PublicRun llama = calibration::llama3_405b();
+  const StepTime inter = step_time(llama.model, llama.batch, llama.plan, llama.system);
+  ParallelPlan flat = llama.plan;
+  flat.schedule = PipelineSchedule::OneFOneB;
+  flat.virtual_stages = 1;
+  const StepTime one = step_time(llama.model, llama.batch, flat, llama.system);
+  // 126 layers on 16 stages: 8 per stage either way; interleaving by 4 divides the bubble by 4.
+  CHECK(inter.breakdown.bubble_s == doctest::Approx(one.breakdown.bubble_s / 4));
+  // 1F1B bubble: (pp - 1) micro-batch slots = (pp - 1) / m of the steady part.
+  const double m = static_cast<double>(flat.microbatches(llama.batch));
+  CHECK(m == 16);
+  const double steady = one.breakdown.compute_s + one.breakdown.tp_comm_s;
+  CHECK(one.breakdown.bubble_s == doctest::Approx(15 / m * steady).epsilon(0.01));
+  CHECK(one.step_s == doctest::Approx(one.breakdown.total_s()));
+  CHECK(one.tokens_per_s == doctest::Approx(llama.batch.tokens() / one.step_s));
+  CHECK(one.mfu == doctest::Approx(one.model_flop_per_s_per_gpu / 989.4e12));
+  // FP8 is faster where the GPU has it.
+  ParallelPlan fp8 = llama.plan;
+  fp8.precision = Precision::Fp8;
+  CHECK(step_time(llama.model, llama.batch, fp8, llama.system).step_s < inter.step_s);
+}
+
+TEST_CASE("calibration: predictions within 10 % of the published runs (docs/workload.md)") {
+  for (const calibration::PublicRun& run :
+       {calibration::megatron_1t(), calibration::bloom_176b(), calibration::opt_175b()}) {
+    INFO(run.name);
+    REQUIRE(!plan_problem(run.model, run.batch, run.plan));
+    const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
+    const double tflops = (run.hardware_flops ? st.hardware_flop_per_s_per_gpu : st.model_flop_per_s_per_gpu) / 1e12;
+    MESSAGE(run.name << ": predicted " << tflops << " TFLOP/s per GPU, published " << run.published);
+    CHECK(tflops == doctest::Approx(run.published).epsilon(0.10));
+    CHECK(fits_in_hbm(st.memory, run.system.gpu));
+  }
+  const calibration::PublicRun llama = calibration::llama3_405b();
+  const StepTime st = step_time(llama.model, llama.batch, llama.plan, llama.system);
+  MESSAGE("Llama 3 405B: predicted MFU " << st.mfu << ", published 38-43 %");
+  CHECK(st.mfu == doctest::Approx(llama.published).epsilon(0.10));
+}
+
+TEST_CASE("plan search: valid, fitting layouts, fastest first; resize keeps the layout") {
+  const GpuSpec h100 = *find_gpu("H100 SXM");
+  const SystemModel sys{h100, plain_network(h100, 8, 50e9)};
+  const TrainingBatch batch{8192, 8192};
+  const SearchResult r = search_plans(grok1, batch, 16384, sys, SearchSpace{Recompute::Selective, Precision::Bf16, {}}, 5);
+  REQUIRE(r.best.size() == 5);
+  CHECK(r.valid >= 5);
+  for (std::size_t i = 0; i < r.best.size(); ++i) {
+    const StepTime& st = r.best[i];
+    CHECK(!plan_problem(grok1, batch, st.plan));
+    CHECK(fits_in_hbm(st.memory, h100));
+    CHECK(st.plan.gpus() <= 16384);
+    if (i > 0) CHECK(st.tokens_per_s <= r.best[i - 1].tokens_per_s);
+  }
+  // Better than a plain hand-picked layout.
+  ParallelPlan hand;
+  hand.tp = 8, hand.pp = 8, hand.ep = 8, hand.dp = 256, hand.recompute = Recompute::Selective;
+  CHECK(r.best.front().tokens_per_s >= step_time(grok1, batch, hand, sys).tokens_per_s);
+
+  ParallelPlan p;
+  p.tp = 8, p.pp = 4, p.cp = 2, p.ep = 8;
+  CHECK(resize_plan(p, 1000)->dp == 12);  // floor(1000 / 64) = 15, dp x cp a multiple of 8: 12
+  CHECK(!resize_plan(p, 63));
+}
