@@ -12,6 +12,7 @@
 
 #include "scenario/input_error.h"
 #include "models/parallel_plan.h"
+#include "models/transformer.h"
 #include "scenario/load.h"
 
 using namespace bvr;
@@ -332,4 +333,40 @@ TEST_CASE("loader: the network's capex from the fabric's parts, or as a share") 
             .find("give network_cost_share or network_prices, not both") != std::string::npos);
   CHECK(load_error(default_scenario, {parse_override("options.build-colossus.network_prices.switch=cheap")})
             .find("options.build-colossus.network_prices.switch:") != std::string::npos);
+}
+
+TEST_CASE("loader: the workload's model and layout, checked against the GPU's memory") {
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  // A 70B dense model on one GPU per replica does not fit: the error names every kind.
+  const std::string no_fit = load_error(small, {parse_override("workload.parallelism={tp: 1, pp: 1, microbatch: 1}"),
+                                                parse_override("workload.max_job_gpus=1000")});
+  CHECK(no_fit.find("workload.parallelism: run \"model\" needs ") != std::string::npos);
+  CHECK(no_fit.find("GiB per GPU (weights ") != std::string::npos);
+  CHECK(no_fit.find("but a H100 SXM has 72.0 GiB usable (90 % of 80 GiB)") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.parallelism.dp=3")})
+            .find("workload.parallelism.dp: unknown key") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.parallelism.tp=3")})
+            .find("workload.parallelism.tp: 3 must divide the 64 attention heads (run \"model\")") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.parallelism.ep=2")})
+            .find("workload.parallelism.ep: 2 needs a mixture-of-experts model") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.min_job_gpus=16")})
+            .find("workload.min_job_gpus: 16 GPUs cannot hold one replica of the layout (tp 8 x pp 4 x cp 1") !=
+        std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.runs.0.model.heads=60")})
+            .find("workload.runs.0.model.heads: 60 heads must divide hidden (8192)") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.runs.0.global_batch_tokens=5000")})
+            .find("workload.runs.0.global_batch_tokens: expected a whole number of sequences of 4096 tokens") !=
+        std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.runs.0.tokens=1e12")})
+            .find("workload.runs.0.tokens: give either compute or tokens, not both") != std::string::npos);
+  CHECK(load_error(small, {parse_override("hardware.gpu=A100 80GB"), parse_override("workload.precision=fp8")})
+            .find("workload.precision: the A100 80GB has no FP8 tensor cores") != std::string::npos);
+  CHECK(load_error(small, {parse_override("workload.parallelism=fastest")})
+            .find("workload.parallelism: expected one of search") != std::string::npos);
+  // Tokens instead of compute: compute = tokens x model FLOPs per token.
+  const Scenario s = load_scenario(small, {parse_override("workload.runs.0.compute=~"),
+                                           parse_override("workload.runs.0.tokens=2e12")});
+  CHECK(s.workload.runs[0].compute_flop ==
+        doctest::Approx(2e12 * model_flop_per_token(*s.workload.runs[0].model, 4096)));
+  CHECK(s.workload.runs[0].parameters == doctest::Approx(69e9).epsilon(0.01));  // Llama 2 70B's 69B
 }

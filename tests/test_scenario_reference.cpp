@@ -64,6 +64,10 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                        parse_override("scenario.discount_rate=~"),
                        parse_override("scenario.financing={debt_share: 50 %, debt_rate: 12 %/yr, equity_rate: 20 %/yr}"),
                        parse_override("analysis=~")});  // its discount_rate range needs discount_rate
+  load_scenario(file, {parse_override("workload.parallelism={tp: 8, pp: 8, cp: 1, ep: 8, microbatch: 1, schedule: "
+                                      "interleaved, virtual_stages: 2, sharding: zero1}"),
+                       parse_override("workload.runs.0.compute=~"), parse_override("workload.runs.0.tokens=5e13"),
+                       parse_override("workload.runs.0.model.tied_embeddings=no")});
   allowed_key_paths = nullptr;
 
   // Name the options by kind, as the document does.

@@ -182,11 +182,14 @@ Workload load_workload(const YamlValue& v, const GpuSpec& gpu, const ServerSpec&
     if (seqs > 1e9) batch.fail("expected at most 1e9 sequences per step");
     run.batch.global_batch_seqs = static_cast<long>(seqs);
     // The run's size: model FLOPs, or tokens (converted with the model's FLOPs per token).
-    const auto compute = item.find("compute"), tokens = item.find("tokens");
+    auto compute = item.find("compute"), tokens = item.find("tokens");
+    if (compute && compute->node().IsNull()) compute.reset();  // --set workload.runs.N.compute=~
+    if (tokens && tokens->node().IsNull()) tokens.reset();
     if (compute && tokens) tokens->fail("give either compute or tokens, not both");
     const double per_token = model_flop_per_token(*run.model, run.batch.seq_len);
     if (tokens) run.compute_flop = tokens->positive(Dimension::Count) * per_token;
-    else run.compute_flop = item.at("compute").positive(Dimension::Compute);
+    else if (compute) run.compute_flop = compute->positive(Dimension::Compute);
+    else item.fail("missing key \"compute\" (or \"tokens\")");
     check_run_fits(v, item, w, run, gpu, server);
     w.runs.push_back(run);
   }
