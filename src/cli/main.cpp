@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/plan.h"
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
@@ -40,6 +41,7 @@ Commands:
   check FILE   validate a scenario without running it
   topo FILE    the cluster network of every option: switches, links, bisection, diameter
   validate     the validation suite: public cases, predicted against published
+  plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
 
 Options:
   -h, --help   show this help, or a command's help with: bvr <command> --help
@@ -174,6 +176,7 @@ int main(int argc, char** argv) {
     if (command == "check") return command_check(rest);
     if (command == "topo") return bvr::command_topo(rest);
     if (command == "validate") return bvr::command_validate(rest);
+    if (command == "plan") return bvr::command_plan(rest);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const UsageError& e) {
     fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());

@@ -84,11 +84,11 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
   const double net_bw =
       net.nic_bytes_per_s * nic_share / oversubscription_factor(net, static_cast<double>(n) * stride);
   if (kind == CommKind::AllToAll) {
-    // Every rank sends 1/n of its buffer to every other rank, NVLink and network at once.
+    // Pairwise exchange: n-1 shifts, each rank sending 1/n of its buffer per shift; NVLink and
+    // network peers at once, one step latency per shift.
     const double via_nvlink = (local - 1.0) / n * bytes / nv_bw;
     const double via_net = static_cast<double>(n - local) / n * bytes / net_bw;
-    return std::max(via_nvlink, via_net) + (local > 1 ? net.nvlink_latency_s : 0) +
-           (domains > 1 ? net.net_latency_s : 0);
+    return std::max(via_nvlink, via_net) + (local - 1) * net.nvlink_latency_s + (n - local) * net.net_latency_s;
   }
   // Hierarchical ring: reduce-scatter inside the domain, then across domains on 1/local of the data.
   const double intra = (local - 1.0) / local * bytes / nv_bw + (local - 1) * net.nvlink_latency_s;

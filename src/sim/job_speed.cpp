@@ -48,8 +48,11 @@ SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric
       if (p.ep > 1) {
         const double tokens = static_cast<double>(p.microbatch) * run.batch.seq_len / p.cp;
         const double a2a_bytes = 2 * tokens / p.tp * run.model->experts_per_token * run.model->hidden;
-        rs.refine.ep = refinement(*fabric, site.system.network, CollectiveKind::AllToAll, CommKind::AllToAll, a2a_bytes,
-                                  p.tp * p.cp * p.ep);
+        // The block of TP x CP x EP GPUs holds TP x CP expert groups; simulated as one
+        // all-to-all with the expert group's message size per peer.
+        const int block = p.tp * p.cp * p.ep;
+        rs.refine.ep = refinement(*fabric, site.system.network, CollectiveKind::AllToAll, CommKind::AllToAll,
+                                  a2a_bytes * block / p.ep, block);
       }
     }
     site.runs.push_back(rs);

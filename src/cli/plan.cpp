@@ -1,0 +1,150 @@
+#include "cli/plan.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "models/plan_search.h"
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+
+namespace bvr {
+
+namespace {
+
+constexpr const char* usage =
+    "usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--set key.path=value]...\n"
+    "\n"
+    "Searches the parallel layouts (TP, PP, CP, EP, micro-batch, schedule, sharding; recompute and\n"
+    "precision as the scenario's workload fixes them) of each training run on N GPUs (default:\n"
+    "workload.max_job_gpus) and prints the K fastest (default 5) with their step-time breakdown,\n"
+    "memory per GPU and MFU. The network is the option's fabric (--option), else a non-blocking\n"
+    "400 Gb/s per GPU. Communication is in closed form here; `bvr run` refines the chosen layout's\n"
+    "scale-out collectives on the simulated fabric.\n";
+
+constexpr double gib = 1024.0 * 1024 * 1024;
+
+int bad_usage(const std::string& what) {
+  std::fprintf(stderr, "bvr plan: %s\n%s", what.c_str(), usage);
+  return 2;
+}
+
+std::optional<int> positive_int(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const long v = std::stol(text, &used);
+    if (used != text.size() || v < 1 || v > 100'000'000) return std::nullopt;
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void print_step(int rank, const StepTime& st) {
+  const ParallelPlan& p = st.plan;
+  const StepBreakdown& b = st.breakdown;
+  std::printf("%2d. TP%d PP%d DP%d CP%d EP%d mb%d %s%s %s %s %s: %d GPUs\n", rank, p.tp, p.pp, p.dp, p.cp, p.ep,
+              p.microbatch, to_string(p.schedule),
+              p.schedule == PipelineSchedule::Interleaved ? fmt::format("x{}", p.virtual_stages).c_str() : "",
+              to_string(p.sharding), to_string(p.recompute), to_string(p.precision), p.gpus());
+  std::printf("    step %.3f s = compute %.3f + TP %.3f + PP %.3f + DP %.3f + CP %.3f + EP %.3f + bubble %.3f\n",
+              st.step_s, b.compute_s, b.tp_comm_s, b.pp_comm_s, b.dp_comm_s, b.cp_comm_s, b.ep_comm_s, b.bubble_s);
+  std::printf("    %.3g tokens/s, %.0f TFLOP/s per GPU (model FLOPs), MFU %.1f %%\n", st.tokens_per_s,
+              st.model_flop_per_s_per_gpu / 1e12, 100 * st.mfu);
+  const MemoryPerGpu& m = st.memory;
+  std::printf("    memory %.1f of %.0f GiB: weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f\n",
+              m.total_bytes() / gib, st.hbm_bytes / gib, m.weights_bytes / gib, m.gradients_bytes / gib,
+              m.optimizer_bytes / gib, m.activations_bytes / gib);
+}
+
+}  // namespace
+
+int command_plan(const std::vector<std::string>& args) {
+  std::string file, run_name, option_name;
+  std::optional<int> gpus;
+  int top = 5;
+  std::vector<Override> overrides;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::printf("%s", usage);
+      return 0;
+    }
+    if (a == "--gpus" || a == "--top") {
+      const auto v = value();
+      const auto n = v ? positive_int(*v) : std::nullopt;
+      if (!n) return bad_usage(fmt::format("{} needs a whole number from 1 to 100000000{}", a, v ? ", got \"" + *v + "\"" : ""));
+      if (a == "--gpus") gpus = n;
+      else top = *n;
+    } else if (a == "--run" || a == "--option") {
+      const auto v = value();
+      if (!v) return bad_usage(a + " needs a name");
+      (a == "--run" ? run_name : option_name) = *v;
+    } else if (a == "--set") {
+      const auto v = value();
+      if (!v) return bad_usage("--set needs key.path=value");
+      try {
+        overrides.push_back(parse_override(*v));
+      } catch (const InputError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 2;
+      }
+    } else if (!a.starts_with("-") && file.empty()) {
+      file = a;
+    } else {
+      return bad_usage(fmt::format("unexpected argument \"{}\"", a));
+    }
+  }
+  if (file.empty()) return bad_usage("missing FILE");
+  try {
+    const Scenario sc = load_scenario(file, overrides, false);
+    SystemModel sys{sc.gpu, plain_network(sc.gpu, sc.server.gpus_per_server, default_nic_bytes_per_s)};
+    std::string network = fmt::format("non-blocking {:.0f} Gb/s per GPU", default_nic_bytes_per_s * 8 / 1e9);
+    if (!option_name.empty()) {
+      const Option* option = nullptr;
+      for (const Option& o : sc.options)
+        if (o.name == option_name) option = &o;
+      if (!option) return bad_usage(fmt::format("no option named \"{}\" in {}", option_name, file));
+      const auto& fabric = option->build ? option->build->fabric : option->lease->fabric;
+      if (fabric) {
+        sys.network = network_from_fabric(*fabric, sc.gpu);
+        network = fmt::format("fabric {} of option {}", fabric->name, option_name);
+      } else {
+        network += fmt::format(" (option {} has no fabric)", option_name);
+      }
+    }
+    const int n = gpus.value_or(sc.workload.max_job_gpus);
+    bool found_run = run_name.empty();
+    for (const TrainingRun& run : sc.workload.runs) {
+      if (!run_name.empty() && run.name != run_name) continue;
+      found_run = true;
+      const auto start = std::chrono::steady_clock::now();
+      const SearchResult r = search_plans(*run.model, run.batch, n, sys, search_space(sc.workload), top);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      std::printf("%s: %.3g parameters (%.3g active), %s on %d %s, %s\n", run.name.c_str(), run.model->total_params(),
+                  run.model->active_params(), fmt::format("{} x {} tokens per step", run.batch.global_batch_seqs,
+                                                          run.batch.seq_len).c_str(),
+                  n, sc.gpu.name.c_str(), network.c_str());
+      std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
+      if (r.best.empty()) {
+        std::fprintf(stderr, "%s: run \"%s\": no parallel layout fits in %.0f GiB of HBM on %d GPUs\n", file.c_str(),
+                     run.name.c_str(), sc.gpu.hbm_bytes / gib, n);
+        return 2;
+      }
+      for (std::size_t i = 0; i < r.best.size(); ++i) print_step(static_cast<int>(i + 1), r.best[i]);
+    }
+    if (!found_run) return bad_usage(fmt::format("no training run named \"{}\" in {}", run_name, file));
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace bvr
