@@ -251,3 +251,26 @@ TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agre
   CHECK(std::fabs(npv(horizon, "rent") - npv(horizon, "build")) / npv(horizon, "build") < 0.005);
   CHECK(horizon["comparison"]["breakeven_horizon"].is_null());
 }
+
+TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
+  const Ran ran = run(fmt::format("plan {} --top 2 --run grok-2 --gpus 24000", default_scenario));
+  CHECK(ran.exit_code == 0);
+  CHECK(contains(ran.out, "grok-2: "));
+  CHECK(contains(ran.out, "valid layouts that fit, searched in"));
+  CHECK(contains(ran.out, " 1. TP"));
+  CHECK(contains(ran.out, " 2. TP"));
+  CHECK(!contains(ran.out, " 3. TP"));
+  CHECK(contains(ran.out, "step "));
+  CHECK(contains(ran.out, "MFU "));
+  CHECK(!contains(ran.out, "next-generation"));
+  const Ran fabric = run(fmt::format("plan {} --top 1 --option build-colossus", default_scenario));
+  CHECK(fabric.exit_code == 0);
+  CHECK(contains(fabric.out, "fabric colossus of option build-colossus"));
+  CHECK(run(fmt::format("plan {} --gpus lots", default_scenario)).exit_code == 2);
+  CHECK(run(fmt::format("plan {} --run nope", default_scenario)).exit_code == 2);
+  CHECK(run(fmt::format("plan {} --option nope", default_scenario)).exit_code == 2);
+  const Ran bad_set = run(fmt::format("plan {} --set workload.recompute=lots", default_scenario));
+  CHECK(bad_set.exit_code == 2);
+  CHECK(contains(bad_set.err, "workload.recompute:"));
+  CHECK(run("plan /nonexistent.yaml").exit_code == 2);
+}

@@ -38,7 +38,16 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
   const Schedule schedules[] = {{PipelineSchedule::OneFOneB, 1}, {PipelineSchedule::Interleaved, 2},
                                 {PipelineSchedule::Interleaved, 4}};
 
-  std::vector<StepTime> all;
+  // The `top` fastest so far, fastest first (ties: the layout found first stays ahead).
+  std::vector<StepTime> best;
+  const std::size_t keep = static_cast<std::size_t>(std::max(top, 0));
+  auto keep_if_fast = [&](StepTime st) {
+    if (keep == 0 || (best.size() == keep && st.tokens_per_s <= best.back().tokens_per_s)) return;
+    auto at = std::upper_bound(best.begin(), best.end(), st.tokens_per_s,
+                               [](double rate, const StepTime& x) { return rate > x.tokens_per_s; });
+    best.insert(at, std::move(st));
+    if (best.size() > keep) best.pop_back();
+  };
   for (int tp : tps)
     for (int pp : pps)
       for (int cp : cps)
@@ -58,14 +67,10 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
                     if (s.kind == PipelineSchedule::Interleaved && m.layers % (pp * s.v) != 0) continue;
                     if (!fits_in_hbm(memory_per_gpu(m, b, *sized), sys.gpu)) continue;
                     ++result.evaluated;
-                    all.push_back(step_time(m, b, *sized, sys));
+                    keep_if_fast(step_time(m, b, *sized, sys));
                   }
-  result.valid = static_cast<long>(all.size());
-  const auto faster = [](const StepTime& x, const StepTime& y) { return x.tokens_per_s > y.tokens_per_s; };
-  const std::size_t keep = std::min<std::size_t>(all.size(), static_cast<std::size_t>(std::max(top, 0)));
-  std::partial_sort(all.begin(), all.begin() + static_cast<long>(keep), all.end(), faster);
-  all.resize(keep);
-  result.best = std::move(all);
+  result.valid = result.evaluated;
+  result.best = std::move(best);
   return result;
 }
 

@@ -19,8 +19,8 @@ struct SearchSpace {
 
 struct SearchResult {
   std::vector<StepTime> best;  // fastest first, at most `top`
-  long evaluated = 0;          // layouts whose step time was computed
-  long valid = 0;              // layouts that were valid and fit
+  long evaluated = 0;          // layouts whose step time was computed: valid and fitting
+  long valid = 0;              // the same count (kept for readers of bvr plan's output)
 };
 
 // DP = floor(gpus / (TP x PP x CP)), rounded down to a multiple of EP; GPUs left over idle.
