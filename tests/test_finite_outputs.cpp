@@ -60,7 +60,7 @@ TEST_CASE("finite outputs: each output names the inputs it is computed from") {
   CHECK(std::find(mfu.begin(), mfu.end(), "workload") != mfu.end());
   const auto power = inputs_of("facility_power_mw", "b", "build");
   CHECK(std::find(power.begin(), power.end(), "options.b.pue") != power.end());
-  CHECK(std::find(power.begin(), power.end(), "hardware.gpu.tdp") != power.end());
+  CHECK(std::find(power.begin(), power.end(), "hardware.gpu") != power.end());  // its TDP, from the catalogue
   const auto ettr = inputs_of("effective_training_time_ratio", "l", "lease");
   CHECK(std::find(ettr.begin(), ettr.end(), "reliability.failure_classes") != ettr.end());
   CHECK(std::find(ettr.begin(), ettr.end(), "options.l.gpu_orders") == ettr.end());

@@ -15,8 +15,8 @@ struct TrainingRun {
   std::string name;
   double compute_flop = 0;  // model FLOPs of the whole run (model_flop_per_token x tokens)
   double parameters = 0;    // total parameters, derived from the model: sets the checkpoint size
-  std::optional<TransformerModel> model;  // always set by the loader
-  TrainingBatch batch;
+  std::optional<TransformerModel> model = std::nullopt;  // always set by the loader
+  TrainingBatch batch = {};
 };
 
 struct Workload {

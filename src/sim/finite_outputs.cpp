@@ -20,7 +20,7 @@ const std::vector<std::string> capacity = {
     "options.<o>.installation_rate", "options.<o>.power"};
 const std::vector<std::string> failures = {"reliability.failure_classes", "reliability.restart_time",
                                            "reliability.checkpoint", "reliability.planned_maintenance"};
-const std::vector<std::string> power = {"hardware.gpu.tdp", "hardware.server.overhead_power",
+const std::vector<std::string> power = {"hardware.gpu", "hardware.server.overhead_power",
                                         "hardware.server.idle_power", "options.<o>.pue", "options.<o>.power"};
 const std::vector<std::string> money = {
     "options.<o>.list_price",  "options.<o>.commitment_discount", "options.<o>.renewal_price",
