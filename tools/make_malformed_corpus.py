@@ -77,6 +77,7 @@ cases = {
     "pp-above-layers": ('workload.parallelism.pp: 65 stages', variant("  parallelism: search", "  parallelism: {tp: 8, pp: 65, microbatch: 1}")),
     "interleaved-without-stages": ('workload.parallelism.schedule: interleaved needs', variant("  parallelism: search", "  parallelism: {tp: 8, pp: 8, microbatch: 1, schedule: interleaved}")),
     "layout-does-not-fit": ('workload.parallelism: run "grok-2" needs', variant("  parallelism: search", "  parallelism: {tp: 8, pp: 1, microbatch: 1, sharding: none}").replace("max_job_gpus: 100000", "max_job_gpus: 8000")),
+    "huge-layout": ("workload.parallelism: tp x pp x cp x ep = 10485760000 GPUs is more than any cluster", variant("  parallelism: search", "  parallelism: {tp: 1024, pp: 10000, cp: 1024, microbatch: 1}")),
     "replica-above-min-gpus": ("workload.min_job_gpus: 8000 GPUs cannot hold one replica", variant("  parallelism: search", "  parallelism: {tp: 8, pp: 64, cp: 16, microbatch: 1}")),
     "fp8-on-a100": ("workload.precision: the A100 80GB has no FP8 tensor cores", variant("  gpu: H100 SXM", "  gpu: A100 80GB").replace("  precision: bf16", "  precision: fp8")),
     "bad-precision": ("workload.precision: expected one of bf16, fp8", variant("  precision: bf16", "  precision: fp16")),

@@ -113,6 +113,10 @@ std::optional<ParallelPlan> load_parallelism(const YamlValue& v) {
                                                                            : PipelineSchedule::OneFOneB;
   if (auto vs = v.find("virtual_stages")) p.virtual_stages = vs->count(1, 1024);
   if (auto sh = v.find("sharding")) p.sharding = load_sharding(*sh);
+  // One replica must fit in a cluster (and GPU counts in an int).
+  const double replica = static_cast<double>(p.tp) * p.pp * p.cp * p.ep;
+  if (replica > max_gpus)
+    v.fail(fmt::format("tp x pp x cp x ep = {:.0f} GPUs is more than any cluster ({})", replica, max_gpus));
   return p;
 }
 
@@ -135,7 +139,7 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
   ParallelPlan p = *w.parallelism;
   p.recompute = w.recompute;
   p.precision = w.precision;
-  if (p.model_parallel_gpus() * p.ep / std::gcd(p.ep, p.cp) > w.min_job_gpus)
+  if (static_cast<long>(p.model_parallel_gpus()) * p.ep / std::gcd(p.ep, p.cp) > w.min_job_gpus)
     workload.at("min_job_gpus").fail(fmt::format(
         "{} GPUs cannot hold one replica of the layout (tp {} x pp {} x cp {}, with ep {} carved out of dp x cp)",
         w.min_job_gpus, p.tp, p.pp, p.cp, p.ep));
