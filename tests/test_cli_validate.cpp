@@ -29,7 +29,8 @@ std::string colossus_case(const std::string& name, const std::string& published,
 TEST_CASE("cli: validate runs the public cases and prints predicted against published") {
   const Ran ran = run("validate -j 2");
   CHECK(ran.exit_code == 0);
-  for (const char* name : {"colossus-build-days", "colossus-first-rack-to-training", "colossus-peak-power"})
+  for (const char* name : {"colossus-build-days", "colossus-first-rack-to-training", "colossus-peak-power",
+                           "bloom-176b-tflops", "opt-175b-tflops", "llama3-405b-mfu", "opt-175b-model-tflops"})
     CHECK(contains(ran.out, name));
   const Ran markdown = run("validate --markdown");
   CHECK(markdown.exit_code == 0);
@@ -65,4 +66,21 @@ TEST_CASE("cli: a malformed validation file is bad input naming file, line, colu
   const Ran quantity = run("validate " + (dir / "quantity.yaml").string());
   CHECK(quantity.exit_code == 2);
   CHECK(contains(quantity.err, "quantity.yaml:5:15: cases.0.quantity: unknown quantity \"days_to_nowhere\""));
+}
+
+TEST_CASE("cli: validate refuses an unknown public run, naming the ones it knows") {
+  const fs::path dir = scratch_dir("validate-run");
+  write_text(dir / "run.yaml", R"(cases:
+  - name: gpt-4
+    public_run: GPT-4
+    quantity: mfu
+    unit: fraction
+    published: 0.35
+    tolerance: 10 %
+    source: rumour
+)");
+  const Ran ran = run("validate " + (dir / "run.yaml").string());
+  CHECK(ran.exit_code == 2);
+  CHECK(contains(ran.err, "run.yaml:3:17: cases.0.public_run: unknown public run \"GPT-4\""));
+  CHECK(contains(ran.err, "BLOOM-176B"));
 }

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "calibration_runs.h"
+#include "models/public_runs.h"
 #include "models/gpu_catalogue.h"
 #include "models/memory_per_gpu.h"
 #include "models/parallel_plan.h"
@@ -169,7 +169,7 @@ TEST_CASE("calibration: predictions within 10 % of the published runs (docs/work
     INFO(run.name);
     REQUIRE(!plan_problem(run.model, run.batch, run.plan));
     const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
-    const double tflops = (run.hardware_flops ? st.hardware_flop_per_s_per_gpu : st.model_flop_per_s_per_gpu) / 1e12;
+    const double tflops = calibration::predicted_tflops_per_gpu(run);
     MESSAGE(run.name << ": predicted " << tflops << " TFLOP/s per GPU, published " << run.published);
     CHECK(tflops == doctest::Approx(run.published).epsilon(0.10));
     CHECK(fits_in_hbm(st.memory, run.system.gpu));

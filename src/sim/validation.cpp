@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 
+#include "models/public_runs.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
 #include "scenario/yaml_reader.h"
@@ -77,6 +79,29 @@ std::vector<std::string> metric_names() {
   return names;
 }
 
+std::optional<calibration::PublicRun> find_public_run(const std::string& name) {
+  for (const auto& r : calibration::public_runs())
+    if (r.name == name) return r;
+  return std::nullopt;
+}
+
+// The step-time model alone, on the run's published shape, batch, layout and network.
+double public_run_quantity(const ValidationCase& c) {
+  const calibration::PublicRun run = *find_public_run(c.public_run);
+  const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
+  if (c.quantity == "mfu") return st.mfu;
+  if (c.quantity == "model_tflops_per_gpu") return st.model_flop_per_s_per_gpu / 1e12;
+  return calibration::predicted_tflops_per_gpu(run);
+}
+
+ValidationResult compare(const ValidationCase& c, double predicted) {
+  ValidationResult r{c};
+  r.predicted = predicted;
+  r.error = (predicted - c.published) / c.published;
+  r.within = std::isfinite(r.error) && std::abs(r.error) <= c.tolerance;
+  return r;
+}
+
 bool known_quantity(const std::string& name) {
   if (find_timeline(name)) return true;
   for (const auto& m : metric_names())
@@ -102,14 +127,26 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
   std::vector<ValidationCase> cases;
   for (const YamlValue& item : root.at("cases").items(1)) {
-    item.allow_keys({"name", "scenario", "option", "quantity", "unit", "published", "tolerance", "asserted", "source",
-                     "note"});
+    item.allow_keys({"name", "scenario", "option", "public_run", "quantity", "unit", "published", "tolerance",
+                     "asserted", "source", "note"});
     ValidationCase c;
     c.name = item.at("name").text();
-    c.scenario_file = (folder / item.at("scenario").text()).lexically_normal().string();
-    c.option = item.at("option").text();
     c.quantity = item.at("quantity").text();
-    if (!known_quantity(c.quantity))
+    if (auto run = item.find("public_run")) {
+      c.public_run = run->text();
+      if (!find_public_run(c.public_run)) {
+        std::vector<std::string> names;
+        for (const auto& r : calibration::public_runs()) names.emplace_back(r.name);
+        run->fail(fmt::format("unknown public run \"{}\"; expected one of: {}", c.public_run, fmt::join(names, ", ")));
+      }
+      if (c.quantity != "tflops_per_gpu" && c.quantity != "model_tflops_per_gpu" && c.quantity != "mfu")
+        item.at("quantity").fail("a public run's quantity is tflops_per_gpu (as the run counts them), "
+                                 "model_tflops_per_gpu or mfu");
+    } else {
+      c.scenario_file = (folder / item.at("scenario").text()).lexically_normal().string();
+      c.option = item.at("option").text();
+    }
+    if (c.public_run.empty() && !known_quantity(c.quantity))
       item.at("quantity").fail(fmt::format("unknown quantity \"{}\"; expected a results.json metric ({}, cost_<category>_usd, "
                                            "lost_gpu_hours_<cause>, interruptions_<class>) or one of: {}",
                                            c.quantity, fmt::join(metric_names(), ", "), fmt::join(timeline_quantities(), ", ")));
@@ -131,11 +168,11 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
   std::map<std::string, Results> runs;
   std::map<std::string, Scenario> scenarios;
   for (const auto& c : cases) {
-    if (runs.count(c.scenario_file)) continue;
+    if (!c.public_run.empty() || runs.count(c.scenario_file)) continue;
     Scenario s = load_scenario(c.scenario_file, {}, false);
     std::vector<std::string> wanted;
     for (const auto& other : cases)
-      if (other.scenario_file == c.scenario_file) wanted.push_back(other.option);
+      if (other.public_run.empty() && other.scenario_file == c.scenario_file) wanted.push_back(other.option);
     for (const auto& name : wanted)
       if (std::none_of(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == name; }))
         throw InputError(fmt::format("{}: validation case \"{}\" names option \"{}\", which the scenario does not have",
@@ -148,24 +185,26 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
 
   std::vector<ValidationResult> out;
   for (const auto& c : cases) {
+    if (!c.public_run.empty()) {
+      out.push_back(compare(c, public_run_quantity(c)));
+      continue;
+    }
     const Results& results = runs.at(c.scenario_file);
     const Scenario& s = scenarios.at(c.scenario_file);
     const auto option = std::find_if(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == c.option; });
     const auto& result = results.options[static_cast<std::size_t>(option - s.options.begin())];
-    ValidationResult r{c};
+    double predicted = 0;
     if (const TimelineQuantity* q = find_timeline(c.quantity)) {
-      r.predicted = q->value(result.series, option_start_day(s, *option), nominal_gpus(*option));
+      predicted = q->value(result.series, option_start_day(s, *option), nominal_gpus(*option));
     } else {
       const auto metric = std::find_if(result.metrics.begin(), result.metrics.end(),
                                        [&](const NamedSummary& m) { return m.name == c.quantity; });
       if (metric == result.metrics.end())
         throw InputError(fmt::format("validation case \"{}\": option \"{}\" of {} has no metric \"{}\"", c.name, c.option,
                                      c.scenario_file, c.quantity));
-      r.predicted = metric->summary.mean;
+      predicted = metric->summary.mean;
     }
-    r.error = (r.predicted - c.published) / c.published;
-    r.within = std::isfinite(r.error) && std::abs(r.error) <= c.tolerance;
-    out.push_back(std::move(r));
+    out.push_back(compare(c, predicted));
   }
   return out;
 }

@@ -7,10 +7,14 @@
 
 namespace bvr {
 
+// A case compares either an option of a scenario (simulated as `bvr run` does) or one of the
+// public training runs of models/public_runs.h (the step-time model alone: tflops_per_gpu,
+// model_tflops_per_gpu, mfu).
 struct ValidationCase {
   std::string name;           // "colossus-build-days"
-  std::string scenario_file;  // resolved against the cases file's folder
+  std::string scenario_file;  // resolved against the cases file's folder; empty for a public run
   std::string option;         // the option whose result is compared
+  std::string public_run;     // "BLOOM-176B": a run of models/public_runs.h instead of a scenario
   std::string quantity;       // a results.json metric name, or a timeline quantity (validation.cpp)
   std::string unit;           // for display only: quantities are plain numbers
   double published = 0;

@@ -1,6 +1,10 @@
 // The public training runs the step-time model is checked against (docs/workload.md,
-// "Calibration"): model shape, batch, layout and network as the papers describe them.
+// "Calibration", tests/test_workload.cpp) and that `bvr validate` reports: model shape, batch,
+// layout and network as the papers describe them.
 #pragma once
+#include <string_view>
+#include <vector>
+
 #include "models/gpu_catalogue.h"
 #include "models/step_time.h"
 
@@ -87,6 +91,14 @@ inline PublicRun llama3_405b() {
           {h100, plain_network(h100, 8, 400e9 / 8)},
           0.405,  // the middle of 38-43 %
           false};
+}
+
+inline std::vector<PublicRun> public_runs() { return {megatron_1t(), bloom_176b(), opt_175b(), llama3_405b()}; }
+
+// Per GPU: hardware FLOP/s (recomputation counted) or model FLOP/s, as `run` publishes it.
+inline double predicted_tflops_per_gpu(const PublicRun& run) {
+  const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
+  return (run.hardware_flops ? st.hardware_flop_per_s_per_gpu : st.model_flop_per_s_per_gpu) / 1e12;
 }
 
 }  // namespace bvr::calibration
