@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/plan.h"
+#include "cli/sweep.h"
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
@@ -42,6 +43,9 @@ Commands:
   topo FILE    the cluster network of every option: switches, links, bisection, diameter
   validate     the validation suite: public cases, predicted against published
   plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
+  sweep FILE   run every point of a sweep file (grid, random, Latin hypercube) in parallel,
+               resumably; write sweep.csv and report.md (--shard K/N for a cluster)
+  merge DIR... join the folders of a sweep's shards: bvr merge DIR... -o OUT
 
 Options:
   -h, --help   show this help, or a command's help with: bvr <command> --help
@@ -177,6 +181,8 @@ int main(int argc, char** argv) {
     if (command == "topo") return bvr::command_topo(rest);
     if (command == "validate") return bvr::command_validate(rest);
     if (command == "plan") return bvr::command_plan(rest);
+    if (command == "sweep") return bvr::command_sweep(rest);
+    if (command == "merge") return bvr::command_merge(rest);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const UsageError& e) {
     fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());

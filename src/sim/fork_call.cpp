@@ -1,6 +1,7 @@
 #include "sim/fork_call.h"
 
 #include <fmt/format.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@ ForkedChild fork_child(const std::function<std::string()>& work, const std::stri
   std::fflush(nullptr);  // a forked child must not write the parent's buffered output again
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -23,6 +25,10 @@ ForkedChild fork_child(const std::function<std::string()>& work, const std::stri
     throw std::runtime_error(fmt::format("fork: {}", std::strerror(errno)));
   }
   if (pid == 0) {
+    // A child's result is only wanted by its parent: if the parent dies (a sweep killed with
+    // SIGKILL), the child dies too instead of simulating on for nobody. Linux only.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);  // the parent died before prctl
     close(fds[0]);
     int status = 0;
     try {

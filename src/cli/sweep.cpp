@@ -1,0 +1,306 @@
+#include "cli/sweep.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "cli/sweep_runner.h"
+#include "report/atomic_file.h"
+#include "report/sweep_csv.h"
+#include "report/sweep_manifest.h"
+#include "report/sweep_report_md.h"
+#include "scenario/input_error.h"
+#include "scenario/sweep_file.h"
+#include "scenario/sweep_scenarios.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace bvr {
+
+namespace {
+
+const char* const manifest_name = "sweep-manifest.json";
+
+[[noreturn]] void usage_error(const std::string& command, const std::string& what) {
+  throw InputError(fmt::format("bvr {0}: {1}\nTry 'bvr {0} --help'.", command, what));
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// "3, 7-9, 12": indices (sorted) with runs folded.
+std::string compact_list(const std::vector<int>& sorted) {
+  std::string out;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+    out += (out.empty() ? "" : ", ") +
+           (j == i ? std::to_string(sorted[i]) : fmt::format("{}-{}", sorted[i], sorted[j]));
+    i = j + 1;
+  }
+  return out;
+}
+
+// Finished points of a folder: points/<index>.csv (temporary files of a killed run are not).
+std::map<int, fs::path> finished_points(const fs::path& dir) {
+  std::map<int, fs::path> out;
+  if (!fs::is_directory(dir / "points")) return out;
+  for (const auto& entry : fs::directory_iterator(dir / "points")) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".csv") continue;
+    const std::string stem = entry.path().stem().string();
+    if (stem.empty() || !std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    out.emplace(std::stoi(stem), entry.path());
+  }
+  return out;
+}
+
+// sweep.csv of the given points (in index order) and the report, both atomically.
+void write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
+  std::vector<std::string> files;
+  for (const int i : indices) files.push_back(slurp(dir / "points" / fmt::format("{}.csv", i)));
+  write_file_atomically((dir / "sweep.csv").string(), join_point_csvs(files));
+  write_sweep_report_md(dir.string());
+}
+
+std::pair<int, int> parse_shard(const std::string& text) {
+  int k = 0, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || n < 1 || k < 1 || k > n)
+    usage_error("sweep", fmt::format("--shard expects K/N with 1 <= K <= N, such as 2/8; got \"{}\"", text));
+  return {k, n};
+}
+
+}  // namespace
+
+int command_sweep(const std::vector<std::string>& args) {
+  const char* usage =
+      "Usage: bvr sweep FILE [-o DIR] [-j N] [--shard K/N] [--restart] [--set key.path=value]...\n\n"
+      "Runs every point of a sweep file (scenarios/sweeps/, docs/sweeps.md): a base scenario with\n"
+      "axes of values, as a grid, random samples or a Latin hypercube. Points run in parallel\n"
+      "worker processes; each finished point is kept in DIR/points/, so running the same command\n"
+      "again after an interruption skips them. Writes DIR/sweep.csv (one row per point and option)\n"
+      "and DIR/report.md. --shard K/N runs the points whose index % N == K-1 (join the shards'\n"
+      "folders with bvr merge).\n\n"
+      "Example:\n  bvr sweep scenarios/sweeps/lease-price-vs-delay.yaml -o out/sweep -j 2\n";
+  po::options_description visible("Options");
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
+                                                     "output folder (default: out/<sweep file name>)")(
+      "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)), "points simulated in parallel")(
+      "shard", po::value<std::string>(), "run only the K-th of N slices of the points: K/N")(
+      "restart", "discard the folder's finished points when they belong to another sweep (or shard)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a base scenario value for every point: --set key.path=value (repeatable)");
+  po::options_description all(visible);
+  all.add_options()("file", po::value<std::string>(), "sweep file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    usage_error("sweep", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << visible;
+    return 0;
+  }
+  if (!vm.count("file")) usage_error("sweep", "missing sweep FILE");
+  const int parallel = vm["jobs"].as<int>();
+  if (parallel < 1) usage_error("sweep", "--jobs must be at least 1");
+  const auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair(1, 1);
+  std::vector<Override> sets;
+  if (vm.count("set"))
+    for (const auto& text : vm["set"].as<std::vector<std::string>>()) sets.push_back(parse_override(text));
+
+  const std::string file = vm["file"].as<std::string>();
+  const SweepSpec spec = read_sweep_file(file);
+  const std::vector<SweepPoint> points = sweep_points(spec.axes, spec.mode, spec.points, spec.seed);
+  // Every point is checked before anything runs or is written (and by every shard alike).
+  const std::vector<Scenario> scenarios = load_sweep_scenarios(spec, points, sets);
+
+  SweepManifest manifest;
+  manifest.sweep_file = file;
+  manifest.base_file = spec.base_file;
+  manifest.hash = sweep_hash(spec, sets);
+  manifest.mode = std::string(sweep_mode_name(spec.mode));
+  manifest.seed = spec.seed;
+  manifest.replications = scenarios.empty() ? 0 : scenarios.front().replications;
+  manifest.common_random_numbers = spec.common_random_numbers;
+  manifest.shard = shard;
+  manifest.shards = shards;
+  for (const auto& axis : spec.axes) manifest.axes.push_back({axis.key, axis.unit});
+  manifest.points = points;
+
+  const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>())
+                                          : fs::path("out") / fs::path(file).stem();
+  const fs::path manifest_path = dir / manifest_name;
+  if (fs::exists(manifest_path)) {
+    const SweepManifest old = read_sweep_manifest(manifest_path.string());
+    std::string why;
+    if (old.hash != manifest.hash)
+      why = "another sweep (its sweep file, base scenario or --set values differ from these)";
+    else if (old.shard != shard || old.shards != shards)
+      why = fmt::format("shard {}/{} of this sweep, not {}/{}", old.shard, old.shards, shard, shards);
+    if (!why.empty()) {
+      if (!vm.count("restart"))
+        throw InputError(fmt::format(
+            "{}: this folder holds {} with {} finished points; use another -o DIR, or --restart to discard them",
+            dir.string(), why, finished_points(dir).size()));
+      fs::remove_all(dir / "points");
+      for (const char* name : {"sweep.csv", "report.md", manifest_name}) fs::remove(dir / name);
+    }
+  } else if (fs::exists(dir) && !fs::is_empty(dir)) {
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}); choose another -o DIR",
+                                 dir.string(), manifest_name));
+  }
+  fs::create_directories(dir / "points");
+  write_file_atomically(manifest_path.string(), sweep_manifest_json(manifest));
+  // sweep.csv and report.md speak for the finished sweep: until then they are not there.
+  for (const char* name : {"sweep.csv", "report.md"}) fs::remove(dir / name);
+
+  const auto finished = finished_points(dir);
+  std::vector<PointJob> jobs;
+  std::vector<int> shard_indices;
+  for (const auto& point : points) {
+    if (!manifest.in_shard(point.index)) continue;
+    shard_indices.push_back(point.index);
+    if (!finished.count(point.index)) jobs.push_back({point, &scenarios[static_cast<std::size_t>(point.index)]});
+  }
+  const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
+  const auto start = std::chrono::steady_clock::now();
+  const int status = run_sweep_points((dir / "points").string(), spec.axes, jobs, parallel,
+                                      {done_before, static_cast<int>(shard_indices.size())});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (status != 0) {
+    const auto now = finished_points(dir);
+    int kept = 0;
+    for (const int i : shard_indices) kept += now.count(i) ? 1 : 0;
+    fmt::print(stderr, "bvr sweep: stopped; {} of {} points finished and kept in {}/points. Run the same command again to resume.\n",
+               kept, shard_indices.size(), dir.string());
+    return status;
+  }
+  write_sweep_outputs(dir, shard_indices);
+  const std::string shard_text = shards > 1 ? fmt::format(" (shard {}/{} of {})", shard, shards, points.size()) : "";
+  fmt::print("{} points{}: {} run in {:.1f} s ({:.2f} points/s), {} already finished\nwrote {}/sweep.csv and {}/report.md\n",
+             shard_indices.size(), shard_text, jobs.size(), seconds, seconds > 0 ? static_cast<double>(jobs.size()) / seconds : 0.0,
+             done_before, dir.string(), dir.string());
+  return 0;
+}
+
+int command_merge(const std::vector<std::string>& args) {
+  const char* usage =
+      "Usage: bvr merge DIR... -o OUT\n\n"
+      "Joins the folders of a sweep's shards (bvr sweep --shard K/N) into OUT: sweep.csv (the same\n"
+      "bytes as one run of the whole sweep), report.md, the manifest and every point. Refuses\n"
+      "folders of different sweeps or holding the same point, and names the points missing.\n\n"
+      "Example:\n  bvr merge out/shard-1 out/shard-2 -o out/sweep\n";
+  po::options_description visible("Options");
+  visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "output folder");
+  po::options_description all(visible);
+  all.add_options()("dirs", po::value<std::vector<std::string>>(), "shard folders");
+  po::positional_options_description positional;
+  positional.add("dirs", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    usage_error("merge", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << visible;
+    return 0;
+  }
+  if (!vm.count("dirs")) usage_error("merge", "missing the shard folders DIR...");
+  if (!vm.count("output")) usage_error("merge", "missing -o OUT");
+  const auto dirs = vm["dirs"].as<std::vector<std::string>>();
+  const fs::path out = vm["output"].as<std::string>();
+
+  std::vector<SweepManifest> manifests;
+  for (const auto& d : dirs) {
+    if (fs::exists(out) && fs::exists(d) && fs::equivalent(out, d))
+      usage_error("merge", fmt::format("OUT ({}) is one of the folders to merge; choose another -o", out.string()));
+    manifests.push_back(read_sweep_manifest((fs::path(d) / manifest_name).string()));
+    if (manifests.back().hash != manifests.front().hash)
+      throw InputError(fmt::format("{}: holds another sweep than {} (sweep hash {} vs {}: the sweep file, base scenario or --set values differ)",
+                                   d, dirs.front(), manifests.back().hash, manifests.front().hash));
+  }
+  const SweepManifest& first = manifests.front();
+  const int total = static_cast<int>(first.points.size());
+  std::map<int, std::size_t> owner;  // point -> index into dirs
+  std::vector<std::string> duplicates;
+  for (std::size_t d = 0; d < dirs.size(); ++d) {
+    for (const auto& [index, path] : finished_points(dirs[d])) {
+      if (index >= total) throw InputError(fmt::format("{}: point {} is not in the sweep ({} points)", path.string(), index, total));
+      const auto [it, fresh] = owner.emplace(index, d);
+      if (!fresh) duplicates.push_back(fmt::format("point {} in {} and {}", index, dirs[it->second], dirs[d]));
+    }
+  }
+  if (!duplicates.empty())
+    throw InputError(fmt::format("bvr merge: {} point{} finished in more than one folder: {}", duplicates.size(),
+                                 duplicates.size() == 1 ? "" : "s",
+                                 fmt::format("{}", fmt::join(duplicates.begin(), duplicates.begin() + std::min<std::ptrdiff_t>(10, static_cast<std::ptrdiff_t>(duplicates.size())), "; ")) +
+                                     (duplicates.size() > 10 ? "; ..." : "")));
+  std::vector<int> missing;
+  for (int i = 0; i < total; ++i)
+    if (!owner.count(i)) missing.push_back(i);
+  if (!missing.empty()) {
+    // Name the shards the missing points belong to, when the folders agree on N.
+    std::string hint;
+    if (std::all_of(manifests.begin(), manifests.end(), [&](const auto& m) { return m.shards == first.shards; }) && first.shards > 1) {
+      std::vector<std::string> notes;
+      for (int k = 1; k <= first.shards; ++k) {
+        if (std::none_of(missing.begin(), missing.end(), [&](int i) { return i % first.shards == k - 1; })) continue;
+        const auto ran = std::find_if(manifests.begin(), manifests.end(), [&](const auto& m) { return m.shard == k; });
+        notes.push_back(ran == manifests.end() ? fmt::format("shard {}/{} not run?", k, first.shards)
+                                               : fmt::format("shard {}/{} unfinished in {}", k, first.shards,
+                                                             dirs[static_cast<std::size_t>(ran - manifests.begin())]));
+      }
+      hint = fmt::format(" ({})", fmt::join(notes, "; "));
+    }
+    throw InputError(fmt::format("bvr merge: missing point{} {} of {}{}", missing.size() == 1 ? "" : "s",
+                                 compact_list(missing), total, hint));
+  }
+
+  if (fs::exists(out / manifest_name)) {
+    const SweepManifest old = read_sweep_manifest((out / manifest_name).string());
+    if (old.hash != first.hash)
+      throw InputError(fmt::format("{}: already holds another sweep; choose another -o", out.string()));
+  } else if (fs::exists(out) && !fs::is_empty(out)) {
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder; choose another -o", out.string()));
+  }
+  fs::create_directories(out / "points");
+  SweepManifest merged = first;
+  merged.shard = merged.shards = 1;
+  write_file_atomically((out / manifest_name).string(), sweep_manifest_json(merged));
+  std::vector<int> indices;
+  for (const auto& [index, d] : owner) {
+    const std::string name = fmt::format("{}.csv", index);
+    const fs::path target = out / "points" / name;
+    if (!fs::exists(target)) write_file_atomically(target.string(), slurp(fs::path(dirs[d]) / "points" / name));
+    indices.push_back(index);
+  }
+  write_sweep_outputs(out, indices);
+  fmt::print("merged {} points from {} folder{}\nwrote {}/sweep.csv and {}/report.md\n", total, dirs.size(),
+             dirs.size() == 1 ? "" : "s", out.string(), out.string());
+  return 0;
+}
+
+}  // namespace bvr

@@ -1,0 +1,81 @@
+#include "scenario/sweep_scenarios.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "scenario/input_error.h"
+#include "scenario/load.h"
+
+namespace bvr {
+
+namespace {
+
+Override axis_override(const SweepAxis& axis, const std::string& value) {
+  const std::string text = axis.unit.empty() ? value : value + " " + axis.unit;
+  return Override{axis.key, text, axis.key + "=" + text};
+}
+
+Scenario load_with(const SweepSpec& spec, std::vector<Override> overrides) {
+  return load_scenario(spec.base_file, overrides, false);
+}
+
+}  // namespace
+
+std::vector<Override> point_overrides(const SweepSpec& spec, const SweepPoint& point) {
+  std::vector<Override> out;
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) out.push_back(axis_override(spec.axes[a], point.values[a]));
+  return out;
+}
+
+std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                                           const std::vector<Override>& sets) {
+  try {
+    load_with(spec, sets);
+  } catch (const InputError& e) {
+    spec.root->at("base").fail(fmt::format("the base scenario is invalid: {}", e.what()));
+  }
+  // One axis value at a time first, so a refused value is blamed on its own line.
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+    const SweepAxis& axis = spec.axes[a];
+    const YamlValue& where = spec.axis_values[a];
+    std::vector<std::pair<std::string, YamlValue>> probes;
+    if (axis.source == AxisSource::Values) {
+      const auto items = where.items();
+      for (std::size_t i = 0; i < items.size(); ++i) probes.emplace_back(axis.values[i], items[i]);
+    } else if (axis.discrete()) {
+      for (const auto& v : axis.values) probes.emplace_back(v, where);
+    } else {
+      // The ends of the distribution's range (a normal's extreme tails are left to the points).
+      for (const double u : {0.0, std::nextafter(1.0, 0.0)}) probes.emplace_back(axis_value_at(axis, u), where);
+    }
+    for (const auto& [value, place] : probes) {
+      std::vector<Override> overrides = sets;
+      overrides.push_back(axis_override(axis, value));
+      try {
+        load_with(spec, overrides);
+      } catch (const InputError& e) {
+        place.fail(fmt::format("{} refused by the base scenario: {}", overrides.back().assignment, e.what()));
+      }
+    }
+  }
+  std::vector<Scenario> out;
+  out.reserve(points.size());
+  for (const auto& point : points) {
+    std::vector<Override> overrides = sets;
+    for (auto& o : point_overrides(spec, point)) overrides.push_back(std::move(o));
+    try {
+      out.push_back(load_with(spec, overrides));
+    } catch (const InputError& e) {
+      std::string values;
+      for (const auto& o : point_overrides(spec, point)) values += (values.empty() ? "" : ", ") + o.assignment;
+      spec.root->at("axes").fail(fmt::format("point {} ({}) is refused by the base scenario: {}", point.index, values, e.what()));
+    }
+    Scenario& s = out.back();
+    if (spec.replications > 0) s.replications = spec.replications;
+    s.seed = point_seed(spec, point.index);
+  }
+  return out;
+}
+
+}  // namespace bvr
