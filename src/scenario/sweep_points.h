@@ -3,6 +3,7 @@
 // point count and seed give the same list on every machine, whatever -j or --shard is.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,7 +27,8 @@ struct SweepAxis {
   AxisSource source = AxisSource::Values;
   std::vector<std::string> values;  // Values and Range: the value texts, in order
   double a = 0, b = 0;              // Uniform/LogUniform bounds; Normal mean and sd
-  double min = -1e308, max = 1e308;  // Normal truncation (the whole line when not given)
+  double min = -std::numeric_limits<double>::infinity();  // Normal truncation: the whole line unless given
+  double max = std::numeric_limits<double>::infinity();
   bool integer = false;             // round samples to whole numbers (for count keys)
   bool discrete() const { return source == AxisSource::Values || source == AxisSource::Range; }
 };

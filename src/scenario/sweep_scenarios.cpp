@@ -46,8 +46,9 @@ std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vec
     } else if (axis.discrete()) {
       for (const auto& v : axis.values) probes.emplace_back(v, where);
     } else {
-      // The ends of the distribution's range (a normal's extreme tails are left to the points).
-      for (const double u : {0.0, std::nextafter(1.0, 0.0)}) probes.emplace_back(axis_value_at(axis, u), where);
+      // The ends of what the generator can draw: u from 2^-53 to 1 - 2^-53 (a normal without
+      // bounds reaches 8.2 sd either side).
+      for (const double u : {0x1p-53, 1 - 0x1p-53}) probes.emplace_back(axis_value_at(axis, u), where);
     }
     for (const auto& [value, place] : probes) {
       std::vector<Override> overrides = sets;
@@ -55,7 +56,9 @@ std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vec
       try {
         load_with(spec, overrides);
       } catch (const InputError& e) {
-        place.fail(fmt::format("{} refused by the base scenario: {}", overrides.back().assignment, e.what()));
+        const bool unbounded = axis.source == AxisSource::Normal && (std::isinf(axis.min) || std::isinf(axis.max));
+        place.fail(fmt::format("{} refused by the base scenario{}: {}", overrides.back().assignment,
+                               unbounded ? " (a normal reaches any value; bound it with min and max)" : "", e.what()));
       }
     }
   }

@@ -1,0 +1,186 @@
+// End to end: bvr sweep and bvr merge on scenarios/sweeps/tiny.yaml (4 points, 2 replications):
+// results do not depend on -j, shards merge to the same bytes, merge refuses duplicates and
+// names missing points, an interrupted sweep resumes to the same result, and a point's row is
+// what `bvr run` gives for the same values and seed.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string exe = BVR_EXE;
+const std::string tiny = std::string(BVR_SOURCE_DIR) + "/scenarios/sweeps/tiny.yaml";
+const std::string base = std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml";
+
+struct Result {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Each test case has its own folder: CTest runs them in parallel processes.
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("bvr-sweep-tests-{}", getpid()) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+Result bvr(const fs::path& where, const std::string& args, const std::string& env = "") {
+  const std::string command = fmt::format("cd {} && {} {} {} > stdout 2> stderr", where.string(), env, exe, args);
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(where / "stdout"), slurp(where / "stderr")};
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: sweep.csv is the same whatever -j and a row is what bvr run gives for that point") {
+  const fs::path dir = scratch("jobs");
+  const Result one = bvr(dir, fmt::format("sweep {} -o j1 -j 1", tiny));
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  CHECK(has(one.out, "4 points"));
+  CHECK(has(one.out, "wrote j1/sweep.csv"));
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o j2 -j 2", tiny)).exit_code == 0);
+  const std::string csv = slurp(dir / "j1" / "sweep.csv");
+  CHECK(csv == slurp(dir / "j2" / "sweep.csv"));
+  CHECK(fs::exists(dir / "j1" / "report.md"));
+  CHECK(has(slurp(dir / "j1" / "report.md"), "## Where the verdict flips"));
+
+  const auto rows = lines(csv);
+  REQUIRE(rows.size() == 1 + 4 * 3);  // header, then 4 points x 3 options
+  CHECK(rows[0].starts_with(
+      "point,options.lease-oracle.list_price [USD/GPU/h],options.lease-oracle.commitment_discount [%],option,"
+      "time_to_train_days_mean,time_to_train_days_p10,time_to_train_days_p50,time_to_train_days_p90,"));
+  CHECK(rows[1].starts_with("0,4.92,25,lease-oracle,"));
+  CHECK(rows[4].starts_with("1,4.92,45,lease-oracle,"));
+  CHECK(rows[12].starts_with("3,10,45,hybrid,"));
+
+  // Point 1 (4.92 USD/GPU/h, 45 %) runs with seed 11 + 1 and 2 replications: bvr run with the
+  // same values gives the same NPV to the last bit.
+  const Result run = bvr(dir, fmt::format("run {} -o run --no-analysis -j 1 --seed 12 --replications 2 "
+                                          "--set options.lease-oracle.list_price=\"4.92 USD/GPU/h\" "
+                                          "--set options.lease-oracle.commitment_discount=\"45 %\"", base));
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const auto results = nlohmann::json::parse(slurp(dir / "run" / "results.json"));
+  const double npv = results["options"][0]["metrics"]["npv_cost_usd"]["mean"].get<double>();
+  std::vector<std::string> header, row;
+  for (std::istringstream h(rows[0]); h.good();) header.emplace_back(), std::getline(h, header.back(), ',');
+  for (std::istringstream r(rows[4]); r.good();) row.emplace_back(), std::getline(r, row.back(), ',');
+  const auto col = std::find(header.begin(), header.end(), "npv_cost_usd_mean") - header.begin();
+  CHECK(std::strtod(row[static_cast<std::size_t>(col)].c_str(), nullptr) == npv);
+}
+
+TEST_CASE("sweep: shards merge to the bytes of one run and merge refuses duplicates and names missing points") {
+  const fs::path dir = scratch("shards");
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o full -j 2", tiny)).exit_code == 0);
+  const Result s1 = bvr(dir, fmt::format("sweep {} -o s1 -j 2 --shard 1/2", tiny));
+  REQUIRE_MESSAGE(s1.exit_code == 0, s1.err);
+  CHECK(has(s1.out, "2 points (shard 1/2 of 4)"));
+  const auto manifest = nlohmann::json::parse(slurp(dir / "s1" / "sweep-manifest.json"));
+  CHECK(manifest["shard"]["k"] == 1);
+  CHECK(manifest["shard"]["n"] == 2);
+  CHECK(manifest["point_count"] == 4);
+  CHECK(fs::exists(dir / "s1" / "points" / "0.csv"));
+  CHECK(fs::exists(dir / "s1" / "points" / "2.csv"));
+  CHECK(!fs::exists(dir / "s1" / "points" / "1.csv"));
+
+  const Result missing = bvr(dir, "merge s1 -o merged");
+  CHECK(missing.exit_code == 2);
+  CHECK(has(missing.err, "missing points 1, 3 of 4 (shard 2/2 not run?)"));
+  CHECK(!fs::exists(dir / "merged"));
+
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o s2 -j 2 --shard 2/2", tiny)).exit_code == 0);
+  const Result duplicate = bvr(dir, "merge s1 s2 full -o merged");
+  CHECK(duplicate.exit_code == 2);
+  CHECK(has(duplicate.err, "point 0 in s1 and full"));
+  CHECK(!fs::exists(dir / "merged"));
+
+  const Result merged = bvr(dir, "merge s2 s1 -o merged");
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(slurp(dir / "merged" / "sweep.csv") == slurp(dir / "full" / "sweep.csv"));
+  CHECK(fs::exists(dir / "merged" / "report.md"));
+
+  // Another sweep (here: the same file with a --set) does not merge.
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o other -j 2 --shard 2/2 --set scenario.horizon=\"1000 days\"", tiny)).exit_code == 0);
+  const Result mixed = bvr(dir, "merge s1 other -o mixed");
+  CHECK(mixed.exit_code == 2);
+  CHECK(has(mixed.err, "holds another sweep"));
+}
+
+TEST_CASE("sweep: an interrupted sweep keeps its finished points and resumes to the same result") {
+  const fs::path dir = scratch("resume");
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o full -j 2", tiny)).exit_code == 0);
+  // The test hook stops the sweep as SIGTERM would, after 2 finished points.
+  const Result stopped = bvr(dir, fmt::format("sweep {} -o part -j 2", tiny), "BVR_SWEEP_STOP_AFTER=2");
+  CHECK(stopped.exit_code == 128 + 15);
+  CHECK(has(stopped.err, "Run the same command again to resume"));
+  CHECK(!fs::exists(dir / "part" / "sweep.csv"));
+  int kept = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "part" / "points")) kept += entry.path().extension() == ".csv";
+  CHECK(kept >= 2);
+  CHECK(kept < 4);
+  const Result resumed = bvr(dir, fmt::format("sweep {} -o part -j 1", tiny));
+  REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+  CHECK(has(resumed.out, fmt::format("{} run", 4 - kept)));
+  CHECK(has(resumed.out, fmt::format("{} already finished", kept)));
+  CHECK(slurp(dir / "part" / "sweep.csv") == slurp(dir / "full" / "sweep.csv"));
+
+  // A real SIGTERM half way: whatever finished stays, and the next run completes it.
+  const std::string background = fmt::format(
+      "cd {} && ( {} sweep {} -o killed -j 1 > /dev/null 2>&1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo $? > rc )",
+      dir.string(), exe, tiny);
+  REQUIRE(std::system(background.c_str()) == 0);
+  CHECK(std::atoi(slurp(dir / "rc").c_str()) != 0);
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o killed -j 2", tiny)).exit_code == 0);
+  CHECK(slurp(dir / "killed" / "sweep.csv") == slurp(dir / "full" / "sweep.csv"));
+}
+
+TEST_CASE("sweep: a folder of another sweep or shard is refused unless --restart") {
+  const fs::path dir = scratch("restart");
+  REQUIRE(bvr(dir, fmt::format("sweep {} -o out -j 2 --shard 2/2", tiny)).exit_code == 0);
+  const Result shard = bvr(dir, fmt::format("sweep {} -o out -j 2", tiny));
+  CHECK(shard.exit_code == 2);
+  CHECK(has(shard.err, "holds shard 2/2 of this sweep, not 1/1 with 2 finished points"));
+  const Result changed = bvr(dir, fmt::format("sweep {} -o out -j 2 --shard 2/2 --set scenario.seed=3", tiny));
+  CHECK(changed.exit_code == 2);
+  CHECK(has(changed.err, "another sweep"));
+  CHECK(has(changed.err, "--restart"));
+  const Result restarted = bvr(dir, fmt::format("sweep {} -o out -j 2 --restart", tiny));
+  REQUIRE_MESSAGE(restarted.exit_code == 0, restarted.err);
+  CHECK(has(restarted.out, "4 run"));
+  fs::create_directories(dir / "notasweep");
+  std::ofstream(dir / "notasweep" / "results.json") << "{}";
+  const Result foreign = bvr(dir, fmt::format("sweep {} -o notasweep", tiny));
+  CHECK(foreign.exit_code == 2);
+  CHECK(has(foreign.err, "is not a sweep folder"));
+  CHECK(bvr(dir, "sweep --help").exit_code == 0);
+  CHECK(has(bvr(dir, "merge --help").out, "Usage: bvr merge"));
+  CHECK(bvr(dir, fmt::format("sweep {} --shard 3/2", tiny)).exit_code == 2);
+  CHECK(bvr(dir, "merge out").exit_code == 2);  // no -o
+}
