@@ -234,6 +234,10 @@ int command_merge(const std::vector<std::string>& args) {
   const fs::path out = vm["output"].as<std::string>();
 
   std::vector<SweepManifest> manifests;
+  for (std::size_t i = 0; i < dirs.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (fs::exists(dirs[i]) && fs::exists(dirs[j]) && fs::equivalent(dirs[i], dirs[j]))
+        usage_error("merge", fmt::format("the folder {} is given twice", dirs[i]));
   for (const auto& d : dirs) {
     if (fs::exists(out) && fs::exists(d) && fs::equivalent(out, d))
       usage_error("merge", fmt::format("OUT ({}) is one of the folders to merge; choose another -o", out.string()));
