@@ -3,7 +3,9 @@
 // names missing points, an interrupted sweep resumes to the same result, and a point's row is
 // what `bvr run` gives for the same values and seed.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,6 +181,16 @@ TEST_CASE("sweep: a folder of another sweep or shard is refused unless --restart
   const Result foreign = bvr(dir, fmt::format("sweep {} -o notasweep", tiny));
   CHECK(foreign.exit_code == 2);
   CHECK(has(foreign.err, "is not a sweep folder"));
+  {
+    // Two sweeps in one folder would run the same points twice: the second is refused.
+    const int fd = open((dir / "out" / ".sweep.lock").c_str(), O_RDWR);
+    REQUIRE(fd >= 0);
+    REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const Result busy = bvr(dir, fmt::format("sweep {} -o out -j 2", tiny));
+    close(fd);
+    CHECK(busy.exit_code == 2);
+    CHECK(has(busy.err, "another bvr sweep is running in this folder"));
+  }
   CHECK(bvr(dir, "sweep --help").exit_code == 0);
   CHECK(has(bvr(dir, "merge --help").out, "Usage: bvr merge"));
   CHECK(bvr(dir, fmt::format("sweep {} --shard 3/2", tiny)).exit_code == 2);

@@ -1,6 +1,9 @@
 #include "cli/sweep.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -133,7 +136,7 @@ int command_sweep(const std::vector<std::string>& args) {
   const SweepSpec spec = read_sweep_file(file);
   const std::vector<SweepPoint> points = sweep_points(spec.axes, spec.mode, spec.points, spec.seed);
   // Every point is checked before anything runs or is written (and by every shard alike).
-  const std::vector<Scenario> scenarios = load_sweep_scenarios(spec, points, sets);
+  check_sweep_scenarios(spec, points, sets);
 
   SweepManifest manifest;
   manifest.sweep_file = file;
@@ -141,7 +144,7 @@ int command_sweep(const std::vector<std::string>& args) {
   manifest.hash = sweep_hash(spec, sets);
   manifest.mode = std::string(sweep_mode_name(spec.mode));
   manifest.seed = spec.seed;
-  manifest.replications = scenarios.empty() ? 0 : scenarios.front().replications;
+  manifest.replications = load_point_scenario(spec, points.front(), sets).replications;
   manifest.common_random_numbers = spec.common_random_numbers;
   manifest.shard = shard;
   manifest.shards = shards;
@@ -151,7 +154,16 @@ int command_sweep(const std::vector<std::string>& args) {
   const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>())
                                           : fs::path("out") / fs::path(file).stem();
   const fs::path manifest_path = dir / manifest_name;
+  int lock = -1;  // held until exit; the kernel releases it however this process ends
+  auto take_lock = [&dir, &lock] {
+    if (lock >= 0) return;
+    lock = open((dir / ".sweep.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0)
+      throw InputError(fmt::format("{}: another bvr sweep is running in this folder; wait for it or choose another -o DIR",
+                                   dir.string()));
+  };
   if (fs::exists(manifest_path)) {
+    take_lock();
     const SweepManifest old = read_sweep_manifest(manifest_path.string());
     std::string why;
     if (old.hash != manifest.hash)
@@ -171,21 +183,23 @@ int command_sweep(const std::vector<std::string>& args) {
                                  dir.string(), manifest_name));
   }
   fs::create_directories(dir / "points");
+  take_lock();
   write_file_atomically(manifest_path.string(), sweep_manifest_json(manifest));
   // sweep.csv and report.md speak for the finished sweep: until then they are not there.
   for (const char* name : {"sweep.csv", "report.md"}) fs::remove(dir / name);
 
   const auto finished = finished_points(dir);
-  std::vector<PointJob> jobs;
+  std::vector<SweepPoint> jobs;
   std::vector<int> shard_indices;
   for (const auto& point : points) {
     if (!manifest.in_shard(point.index)) continue;
     shard_indices.push_back(point.index);
-    if (!finished.count(point.index)) jobs.push_back({point, &scenarios[static_cast<std::size_t>(point.index)]});
+    if (!finished.count(point.index)) jobs.push_back(point);
   }
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
   const auto start = std::chrono::steady_clock::now();
-  const int status = run_sweep_points((dir / "points").string(), spec.axes, jobs, parallel,
+  const auto scenario_of = [&spec, &sets](const SweepPoint& point) { return load_point_scenario(spec, point, sets); };
+  const int status = run_sweep_points((dir / "points").string(), spec.axes, jobs, scenario_of, parallel,
                                       {done_before, static_cast<int>(shard_indices.size())});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (status != 0) {

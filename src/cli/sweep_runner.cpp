@@ -84,25 +84,27 @@ class Progress {
 
 struct Running {
   ForkedChild child;
-  const PointJob* job;
+  const SweepPoint* point;
 };
 
-ForkedChild start_point(const std::vector<SweepAxis>& axes, const PointJob& job) {
+ForkedChild start_point(const std::vector<SweepAxis>& axes, const SweepPoint& point, const ScenarioOf& scenario_of) {
   return fork_child(
-      [&axes, &job] {
+      [&] {
         // The parent decides when to stop and kills us; a Ctrl-C to the terminal stops us at once.
         std::signal(SIGINT, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
-        const auto outcomes = run_replications(*job.scenario, 1);
-        return point_csv(axes, job.point, make_results(*job.scenario, outcomes));
+        const Scenario scenario = scenario_of(point);
+        const auto outcomes = run_replications(scenario, 1);
+        return point_csv(axes, point, make_results(scenario, outcomes));
       },
-      fmt::format("sweep point {}", job.point.index));
+      fmt::format("sweep point {}", point.index));
 }
 
 }  // namespace
 
 int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>& axes,
-                     const std::vector<PointJob>& jobs, int parallel, const SweepProgress& progress) {
+                     const std::vector<SweepPoint>& jobs, const ScenarioOf& scenario_of, int parallel,
+                     const SweepProgress& progress) {
   const Handlers handlers;
   const char* hook = std::getenv("BVR_SWEEP_STOP_AFTER");  // test hook: behave as if SIGTERM came after K points
   const int stop_after = hook ? std::atoi(hook) : 0;
@@ -121,7 +123,7 @@ int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>
         break;
       }
       while (next < jobs.size() && static_cast<int>(running.size()) < parallel)
-        running.push_back({start_point(axes, jobs[next]), &jobs[next]}), ++next;
+        running.push_back({start_point(axes, jobs[next], scenario_of), &jobs[next]}), ++next;
       std::vector<pollfd> fds;
       for (const auto& r : running) fds.push_back({r.child.fd, POLLIN, 0});
       if (poll(fds.data(), fds.size(), 500) < 0) {
@@ -140,7 +142,7 @@ int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>
           if (stop_signal) continue;  // killed by the same Ctrl-C as us
           throw;
         }
-        write_file_atomically(fmt::format("{}/{}.csv", points_dir, r.job->point.index), csv);
+        write_file_atomically(fmt::format("{}/{}.csv", points_dir, r.point->index), csv);
         ++finished;
         bar.point_done();
         if (stop_after > 0 && finished >= stop_after && !stop_signal) stop_signal = SIGTERM;

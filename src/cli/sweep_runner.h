@@ -3,6 +3,7 @@
 // DIR/points/<index>.csv under a temporary name and renamed the moment it is collected, so a
 // killed sweep loses at most the points that were running. SIGINT/SIGTERM stop it cleanly.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,8 @@
 
 namespace bvr {
 
-struct PointJob {
-  SweepPoint point;
-  const Scenario* scenario = nullptr;
-};
+// A point's scenario, loaded in the worker that runs it.
+using ScenarioOf = std::function<Scenario(const SweepPoint&)>;
 
 struct SweepProgress {
   int done_before = 0;  // finished in an earlier run of this folder
@@ -25,6 +24,7 @@ struct SweepProgress {
 // BVR_SWEEP_STOP_AFTER=K: stop after K points) stopped it; running children are then killed.
 // Throws std::runtime_error when a point fails (the finished ones stay on disk).
 int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>& axes,
-                     const std::vector<PointJob>& jobs, int parallel, const SweepProgress& progress);
+                     const std::vector<SweepPoint>& points, const ScenarioOf& scenario_of, int parallel,
+                     const SweepProgress& progress);
 
 }  // namespace bvr

@@ -6,6 +6,7 @@
 
 #include "scenario/input_error.h"
 #include "scenario/load.h"
+#include "scenario/yaml_reader.h"
 
 namespace bvr {
 
@@ -16,8 +17,10 @@ Override axis_override(const SweepAxis& axis, const std::string& value) {
   return Override{axis.key, text, axis.key + "=" + text};
 }
 
-Scenario load_with(const SweepSpec& spec, std::vector<Override> overrides) {
-  return load_scenario(spec.base_file, overrides, false);
+// From the text read with the sweep file, not the file again: what runs is what the hash covers,
+// even if the base scenario is edited while a sweep runs.
+Scenario load_with(const SweepSpec& spec, const std::vector<Override>& overrides) {
+  return load_scenario(parse_yaml(spec.base_text, spec.base_file, overrides), overrides, false);
 }
 
 }  // namespace
@@ -28,8 +31,17 @@ std::vector<Override> point_overrides(const SweepSpec& spec, const SweepPoint& p
   return out;
 }
 
-std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                                           const std::vector<Override>& sets) {
+Scenario load_point_scenario(const SweepSpec& spec, const SweepPoint& point, const std::vector<Override>& sets) {
+  std::vector<Override> overrides = sets;
+  for (auto& o : point_overrides(spec, point)) overrides.push_back(std::move(o));
+  Scenario s = load_with(spec, overrides);
+  if (spec.replications > 0) s.replications = spec.replications;
+  s.seed = point_seed(spec, point.index);
+  return s;
+}
+
+void check_sweep_scenarios(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                           const std::vector<Override>& sets) {
   try {
     load_with(spec, sets);
   } catch (const InputError& e) {
@@ -62,23 +74,15 @@ std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vec
       }
     }
   }
-  std::vector<Scenario> out;
-  out.reserve(points.size());
   for (const auto& point : points) {
-    std::vector<Override> overrides = sets;
-    for (auto& o : point_overrides(spec, point)) overrides.push_back(std::move(o));
     try {
-      out.push_back(load_with(spec, overrides));
+      load_point_scenario(spec, point, sets);
     } catch (const InputError& e) {
       std::string values;
       for (const auto& o : point_overrides(spec, point)) values += (values.empty() ? "" : ", ") + o.assignment;
       spec.root->at("axes").fail(fmt::format("point {} ({}) is refused by the base scenario: {}", point.index, values, e.what()));
     }
-    Scenario& s = out.back();
-    if (spec.replications > 0) s.replications = spec.replications;
-    s.seed = point_seed(spec, point.index);
   }
-  return out;
 }
 
 }  // namespace bvr

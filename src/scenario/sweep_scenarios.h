@@ -13,12 +13,17 @@ namespace bvr {
 // The --set assignments of one point, in axis order.
 std::vector<Override> point_overrides(const SweepSpec& spec, const SweepPoint& point);
 
-// Loads the scenario of every point (without the analysis section: sweeps do not run it), with
-// the sweep's replications and the point's seed. `sets` (from the command line) apply to the
-// base before the axes. Throws InputError naming the sweep file's line:column and key path:
-// the `base` line when the base scenario itself is invalid (with the base file's own place), the
-// axis value a scenario refuses, or the axes for a combination of values that is refused.
-std::vector<Scenario> load_sweep_scenarios(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                                           const std::vector<Override>& sets);
+// One point's scenario: the base with `sets` (from the command line) and then the point's
+// assignments applied, without the analysis section (sweeps do not run it), with the sweep's
+// replications and the point's seed. Throws InputError from the loader.
+Scenario load_point_scenario(const SweepSpec& spec, const SweepPoint& point, const std::vector<Override>& sets);
+
+// Loads every point's scenario once, before anything runs, and keeps none (a worker loads its
+// point again: memory stays flat however many points there are). Throws InputError naming the
+// sweep file's line:column and key path: the `base` line when the base scenario itself is
+// invalid (with the base file's own place), the axis value a scenario refuses, or the axes for a
+// combination of values that is refused.
+void check_sweep_scenarios(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+                           const std::vector<Override>& sets);
 
 }  // namespace bvr
