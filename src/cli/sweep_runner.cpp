@@ -57,6 +57,9 @@ class Progress {
       : tty_(isatty(STDERR_FILENO) == 1), p_(p), to_run_(to_run), start_(std::chrono::steady_clock::now()) {}
   void point_done() {
     ++done_;
+    draw();
+  }
+  void draw() const {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = elapsed > 0 ? done_ / elapsed : 0;
     const int finished = p_.done_before + done_;
@@ -67,12 +70,12 @@ class Progress {
       fmt::print(stderr, "\r[{}{}] {}/{} points  {:.2f} points/s  ETA {}   ", std::string(filled, '#'),
                  std::string(width - filled, '.'), finished, p_.total, rate, eta);
       if (done_ == to_run_) fmt::print(stderr, "\n");
-    } else if (to_run_ >= 10 && (done_ * 10 / to_run_ != (done_ - 1) * 10 / to_run_)) {
+    } else if (done_ > 0 && to_run_ >= 10 && (done_ * 10 / to_run_ != (done_ - 1) * 10 / to_run_)) {
       fmt::print(stderr, "bvr sweep: {}/{} points, {:.2f} points/s, ETA {}\n", finished, p_.total, rate, eta);
     }
   }
   void interrupted() const {
-    if (tty_ && done_ > 0) fmt::print(stderr, "\n");
+    if (tty_) fmt::print(stderr, "\n");
   }
 
  private:
@@ -109,6 +112,7 @@ int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>
   const char* hook = std::getenv("BVR_SWEEP_STOP_AFTER");  // test hook: behave as if SIGTERM came after K points
   const int stop_after = hook ? std::atoi(hook) : 0;
   Progress bar(progress, static_cast<int>(jobs.size()));
+  if (!jobs.empty()) bar.draw();
   std::deque<Running> running;
   std::size_t next = 0;
   int finished = 0;
