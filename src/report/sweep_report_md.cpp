@@ -175,6 +175,32 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
   md += "\n## Where the verdict flips\n\n";
   md += flips.empty() ? "The cheapest option (averaged over the other axes) is the same all along every axis.\n"
                       : fmt::format("Along each axis, averaged over the others, the cheapest option changes between:\n\n{}", flips);
+  if (m.axes.size() >= 2) {
+    // The first two axes against each other: at each pair of values, the option cheapest at
+    // most of the points there (over the other axes), and at how many of them.
+    const AxisGroups rows_g = group_axis(rows, 0), cols_g = group_axis(rows, 1);
+    md += fmt::format("\nCheapest option by `{}` (rows) and `{}` (columns), at most of the points with both values:\n\n|  |",
+                      m.axes[0].key, m.axes[1].key);
+    for (const auto& label : cols_g.labels) md += fmt::format(" {} |", label);
+    md += "\n|---|";
+    for (std::size_t c = 0; c < cols_g.labels.size(); ++c) md += "---|";
+    md += "\n";
+    for (std::size_t r = 0; r < rows_g.labels.size(); ++r) {
+      md += fmt::format("| **{}** |", rows_g.labels[r]);
+      for (std::size_t c = 0; c < cols_g.labels.size(); ++c) {
+        std::map<std::string, int> votes;
+        int n = 0;
+        for (const Row* p : first_rows)
+          if (rows_g.group_of_point.at(p->point) == r && cols_g.group_of_point.at(p->point) == c)
+            ++votes[cheapest.at(p->point)->option], ++n;
+        std::string best;
+        for (const auto& o : options)
+          if (votes.count(o) && (best.empty() || votes[o] > votes[best])) best = o;
+        md += best.empty() ? " – |" : votes[best] == n ? fmt::format(" {} |", best) : fmt::format(" {} ({}/{}) |", best, votes[best], n);
+      }
+      md += "\n";
+    }
+  }
   return md;
 }
 
