@@ -3,6 +3,13 @@
 // adaptive routing, and the cache. Every evaluation forks a child with its own engine.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "sim/collective_sim.h"
 
 using namespace bvr;
@@ -81,4 +88,28 @@ TEST_CASE("results are cached by fabric, collective and size") {
   CHECK(again.time_s == first.time_s);
   evaluate_collective(fabric, {CollectiveKind::AllReduceRing, 32e6, 0});
   CHECK(collective_cache_size() == 2);
+}
+
+TEST_CASE("results kept in a cache folder are shared by processes and checked against their key") {
+  const std::string dir = fmt::format("/tmp/bvr-collective-cache-{}", getpid());
+  std::filesystem::remove_all(dir);
+  set_collective_cache_dir(dir);
+  clear_collective_cache();
+  const FabricSpec fabric = test_fabric(256, FabricRouting::StaticEcmp);
+  const CollectiveSpec c{CollectiveKind::AllGather, 16e6, 64};
+  const CollectiveResult first = evaluate_collective(fabric, c);
+  REQUIRE(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);
+  const std::string file = std::filesystem::directory_iterator(dir)->path().string();
+  clear_collective_cache();  // as in another process
+  CHECK(evaluate_collective(fabric, c).time_s == first.time_s);
+  // A file that holds another key (a hash collision, or an older format) is not believed.
+  const CollectiveResult bogus{1.0, 1.0, 1.0, 1.0, 1.0};
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << "another key\n" << std::string(reinterpret_cast<const char*>(&bogus), sizeof bogus);
+  }
+  clear_collective_cache();
+  CHECK(evaluate_collective(fabric, c).time_s == first.time_s);
+  set_collective_cache_dir("");
+  std::filesystem::remove_all(dir);
 }

@@ -1,5 +1,8 @@
 #include "cli/sweep.h"
 
+#include "sim/collective_sim.h"
+#include "sim/job_speed.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
@@ -23,6 +26,7 @@
 #include "scenario/input_error.h"
 #include "scenario/sweep_file.h"
 #include "scenario/sweep_scenarios.h"
+#include "sim/collective_sim.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -197,6 +201,10 @@ int command_sweep(const std::vector<std::string>& args) {
     if (!finished.count(point.index)) jobs.push_back(point);
   }
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
+  // Points that share a fabric simulate its collectives once, whichever worker gets there first.
+  set_collective_cache_dir((dir / "collective-cache").string());
+  // Warmed here, before the workers fork, so that they all find the first point's collectives.
+  if (!jobs.empty()) prepare_job_speeds(load_point_scenario(spec, jobs.front(), sets));
   const auto start = std::chrono::steady_clock::now();
   const auto scenario_of = [&spec, &sets](const SweepPoint& point) { return load_point_scenario(spec, point, sets); };
   const int status = run_sweep_points((dir / "points").string(), spec.axes, jobs, scenario_of, parallel,

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -25,6 +29,18 @@ namespace {
 std::map<std::string, CollectiveResult>& cache() {
   static std::map<std::string, CollectiveResult> results;
   return results;
+}
+
+std::string& cache_dir() {
+  static std::string dir;
+  return dir;
+}
+
+// FNV-1a: a stable file name for a key (std::hash may differ between builds).
+std::string key_file(const std::string& key) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ull;
+  return fmt::format("{}/{:016x}.bin", cache_dir(), h);
 }
 
 static_assert(std::is_trivially_copyable_v<CollectiveResult>);
@@ -223,12 +239,47 @@ std::string collective_cache_key(const FabricSpec& f, const CollectiveSpec& c, c
 std::size_t collective_cache_size() { return cache().size(); }
 void clear_collective_cache() { cache().clear(); }
 
+void set_collective_cache_dir(const std::string& dir) {
+  cache_dir() = dir;
+  if (!dir.empty()) std::filesystem::create_directories(dir);
+}
+
+namespace {
+
+std::optional<CollectiveResult> read_cached(const std::string& key) {
+  if (cache_dir().empty()) return std::nullopt;
+  std::ifstream in(key_file(key), std::ios::binary);
+  std::string stored_key;
+  if (!in || !std::getline(in, stored_key) || stored_key != key) return std::nullopt;
+  std::string bytes(sizeof(CollectiveResult), '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
+  return from_bytes(bytes);
+}
+
+// Written to a temporary name and renamed: a reader sees the whole file or none.
+void write_cached(const std::string& key, const CollectiveResult& r) {
+  if (cache_dir().empty()) return;
+  const std::string path = key_file(key);
+  const std::string temp = fmt::format("{}.{}.tmp", path, getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << key << '\n' << to_bytes(r);
+    if (!out) return;  // a cache that cannot be written only costs time
+  }
+  std::error_code ignored;
+  std::filesystem::rename(temp, path, ignored);
+}
+
+}  // namespace
+
 CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
   const std::string key = collective_cache_key(fabric, c, o);
   if (auto it = cache().find(key); it != cache().end()) return it->second;
+  if (auto stored = read_cached(key)) return cache().emplace(key, *stored).first->second;
   const CollectiveResult r = from_bytes(run_in_child([&] { return to_bytes(scaled_here(fabric, c, o)); },
                                                      fmt::format("{} evaluation", to_string(c.kind))));
   cache().emplace(key, r);
+  write_cached(key, r);
   return r;
 }
 
