@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs bvr's dependencies (Debian 12 packages) when any is missing, then configures and
-# builds bvr in build/ (Release). Safe to run again: it only does what is not done yet.
+# Installs bvr's dependencies (Debian 12 packages) when any is missing, the pinned charting
+# libraries report.html inlines (npm, tools/report-assets/), then configures and builds bvr in
+# build/ (Release). Safe to run again: it only does what is not done yet.
+#   --fuzz     also clang with libFuzzer and the sanitizers (tools/fuzz.sh)
+#   --browser  also Chromium, for the report's headless-browser test (tools/test-report-browser.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +18,16 @@ packages=(
   doctest-dev                    # tests
 )
 
-# tools/setup.sh --fuzz adds what tools/fuzz.sh needs: clang with libFuzzer and the sanitizers.
-if [ "${1:-}" = "--fuzz" ]; then
-  packages+=(clang-14 libclang-rt-14-dev)
-fi
+# Extras on request (see above).
+for flag in "$@"; do
+  case "$flag" in
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    --browser) packages+=(chromium) ;;
+    *) echo "setup: unknown option $flag" >&2; exit 2 ;;
+  esac
+done
+# Node.js and npm fetch the charting libraries; any Node.js from 18 on will do (Debian 12 has 18).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +39,16 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The charting libraries, at the versions of the committed lock file. `npm ci` again only when
+# the lock file changed since the last install (its hash is kept next to the packages).
+assets=tools/report-assets
+lock_hash="$(sha256sum "$assets/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$assets/node_modules/.bvr-lock-sha256" 2>/dev/null)" != "$lock_hash" ] || [ ! -f "$assets/dist/vega.min.js" ]; then
+  echo "setup: installing the report's charting libraries (npm ci in $assets)"
+  (cd "$assets" && npm ci --no-audit --no-fund --loglevel=error && node bundle.js)
+  echo "$lock_hash" > "$assets/node_modules/.bvr-lock-sha256"
 fi
 
 build_type="${BVR_BUILD_TYPE:-Release}"

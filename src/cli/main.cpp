@@ -12,12 +12,16 @@
 #include <vector>
 
 #include "cli/plan.h"
+#include "cli/report_cmd.h"
 #include "cli/sweep.h"
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
+#include "report/report_assets.h"
+#include "report/report_html.h"
 #include "report/report_md.h"
 #include "report/results_json.h"
+#include "report/results_reader.h"
 #include "report/series_csv.h"
 #include "report/summary_table.h"
 #include "scenario/input_error.h"
@@ -40,8 +44,9 @@ const char* const overview = R"(bvr — rent GPU capacity from a cloud, or build
 Usage: bvr <command> [options]
 
 Commands:
-  run FILE     simulate a scenario and write results.json, report.md and daily series
+  run FILE     simulate a scenario and write results.json, report.md, report.html and daily series
   check FILE   validate a scenario without running it
+  report DIR   write report.html and report.md again from a run's (or a sweep's) files
   topo FILE    the cluster network of every option: switches, links, bisection, diameter
   validate     the validation suite: public cases, predicted against published
   plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
@@ -124,8 +129,19 @@ void write_outputs(const std::string& dir, const bvr::Results& results) {
   for (const auto& option : results.options)
     bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
+  const std::string json = bvr::results_json(results);
+  // report.html reads the results as results.json holds them, as `bvr report` does later.
+  std::string why;
+  if (const auto assets = bvr::load_report_assets(why))
+    bvr::write_file_atomically(
+        dir + "/report.html",
+        bvr::report_html(results, bvr::parse_json_file_text(json, dir + "/results.json"), *assets));
+  else {
+    std::filesystem::remove(dir + "/report.html");  // one from an earlier run would not match
+    fmt::print(stderr, "bvr: warning: report.html skipped: {}\n", why);
+  }
   // Last: a results.json on disk means the whole run finished.
-  bvr::write_file_atomically(dir + "/results.json", bvr::results_json(results));
+  bvr::write_file_atomically(dir + "/results.json", json);
 }
 
 int command_run(const std::vector<std::string>& args) {
@@ -144,7 +160,8 @@ int command_run(const std::vector<std::string>& args) {
                      "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis]\n"
                      "               [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
-                     "DIR/report.md and DIR/series-<option>.csv, then prints a comparison table.\n"
+                     "DIR/report.md, DIR/report.html and DIR/series-<option>.csv, then prints a\n"
+                     "comparison table.\n"
                      "Then finds the lease price and the horizon at which leasing and building cost the\n"
                      "same and runs the scenario's sensitivity tornado, all by simulating again.\n\n"
                      "Example:\n  bvr run scenarios/xai-oracle-2024.yaml -o out/xai --replications 50 \\\n"
@@ -158,8 +175,8 @@ int command_run(const std::vector<std::string>& args) {
   auto results = bvr::make_results(scenario, outcomes);
   if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results);
   write_outputs(dir, results);
-  fmt::print("{}\nwrote {}/results.json, report.md and {} daily series\n", bvr::summary_table(results), dir,
-             results.options.size());
+  fmt::print("{}\nwrote {}/results.json, report.md, {}and {} daily series\n", bvr::summary_table(results), dir,
+             std::filesystem::exists(dir + "/report.html") ? "report.html " : "", results.options.size());
   return exit_ok;
 }
 
@@ -187,6 +204,7 @@ int main(int argc, char** argv) {
     if (command == "plan") return bvr::command_plan(rest);
     if (command == "sweep") return bvr::command_sweep(rest);
     if (command == "merge") return bvr::command_merge(rest);
+    if (command == "report") return bvr::command_report(rest);
     throw UsageError(fmt::format("unknown command \"{}\"", command));
   } catch (const UsageError& e) {
     fmt::print(stderr, "bvr: {}\nTry 'bvr --help'.\n", e.what());

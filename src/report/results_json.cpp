@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "scenario/units.h"
 
@@ -102,12 +103,28 @@ std::string results_json(const Results& results) {
       runs.push_back(Json{{"name", run.name}, {"finish_days", summary_json(run.summary, o.name + ".runs")}});
     // The date of the median full-capacity day, for people reading the file.
     const auto full_day = results.start_day + static_cast<std::int64_t>(o.metric("full_capacity_days").p50);
+    // What held capacity back and power by month (replication 0), as report.md shows them, so
+    // `bvr report` can write report.md again from this file alone.
+    Json periods = Json::array();
+    for (const auto& p : o.capacity_periods)
+      periods.push_back(Json{{"from", format_date(p.from_day)},
+                             {"to", format_date(p.to_day)},
+                             {"binding", capacity_limit_name(p.limit)}});
+    Json months = Json::array();
+    for (const auto& m : o.monthly_power)
+      months.push_back(Json{{"first_date", format_date(m.first_day)},
+                            {"gpus_online_end", m.gpus_online_end},
+                            {"peak_drawn_mw", finite(m.peak_drawn_mw, o.name + ".monthly_power")},
+                            {"supply_mw_end", finite(m.supply_mw_end, o.name + ".monthly_power")},
+                            {"binding_end", capacity_limit_name(m.limit_end)}});
     options.push_back(Json{{"name", o.name},
                            {"kind", o.kind},
                            {"full_capacity_date", format_date(full_day)},
                            {"metrics", metrics},
                            {"runs", runs},
-                           {"step_time", step_time_json(o.step_time, o.name + ".step_time")}});
+                           {"step_time", step_time_json(o.step_time, o.name + ".step_time")},
+                           {"capacity_periods", periods},
+                           {"monthly_power", months}});
   }
   root["options"] = options;
   const Comparison& c = results.comparison;
@@ -116,9 +133,13 @@ std::string results_json(const Results& results) {
                             {"best_time_adjusted", c.best_time_adjusted},
                             {"breakeven", breakeven_json(c.breakeven, "breakeven")},
                             {"breakeven_horizon", breakeven_json(c.breakeven_horizon, "breakeven_horizon")}};
-  if (!c.breakeven.found && !c.breakeven.note.empty()) root["comparison"]["breakeven_note"] = c.breakeven.note;
-  if (!c.breakeven_horizon.found && !c.breakeven_horizon.note.empty())
-    root["comparison"]["breakeven_horizon_note"] = c.breakeven_horizon.note;
+  // Without a breakeven, the note says why, and which options were compared.
+  for (const auto& [key, b] : {std::pair<std::string, const Breakeven&>{"breakeven", c.breakeven},
+                               std::pair<std::string, const Breakeven&>{"breakeven_horizon", c.breakeven_horizon}})
+    if (!b.found && !b.note.empty()) {
+      root["comparison"][key + "_note"] = b.note;
+      root["comparison"][key + "_options"] = Json{{"lease_option", b.lease_option}, {"build_option", b.build_option}};
+    }
   const Sensitivity& sens = results.sensitivity;
   Json rows = Json::array();
   for (const auto& row : sens.rows)

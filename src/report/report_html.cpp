@@ -1,0 +1,294 @@
+#include "report/report_html.h"
+
+#include <fmt/format.h>
+
+#include "report/format.h"
+#include "report/html_page.h"
+#include "report/report_md.h"
+#include "scenario/units.h"
+
+namespace bvr {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
+
+// Daily series for years make a large page and no visible difference: one sample a week, and
+// the last day.
+constexpr std::size_t sample_every_days = 7;
+
+Dataset series_dataset(const Results& r) {
+  Dataset d{"series",
+            {"option", "date", "gpus_delivered", "gpus_powered", "gpus_online", "gpus_training", "training_progress",
+             "cumulative_cost_usd", "facility_power_mw", "grid_mw", "turbine_mw", "power_supply_mw", "binding"},
+            {}};
+  for (const auto& o : r.options)
+    for (std::size_t i = 0; i < o.series.size(); ++i) {
+      if (i % sample_every_days != 0 && i + 1 != o.series.size()) continue;
+      const DailyRow& s = o.series[i];
+      // Decimals as in series-<option>.csv (series_csv.cpp).
+      d.rows.push_back(fmt::format("[{},\"{}\",{},{},{},{},{},{},{},{},{},{},{}]", json_string(o.name), format_date(s.day),
+                                   s.gpus_delivered, s.gpus_powered, s.gpus_online, s.gpus_training,
+                                   json_number(s.training_progress, 6), json_number(s.cumulative_cost_usd, 2),
+                                   json_number(s.facility_power_mw, 4), json_number(s.grid_mw, 4),
+                                   json_number(s.turbine_mw, 4), json_number(s.power_supply_mw, 4),
+                                   json_string(std::string(capacity_limit_name(s.binding)))));
+    }
+  return d;
+}
+
+std::string summary_row(const MetricSummary& s) {
+  return fmt::format("{},{},{},{}", Json(s.mean).dump(), Json(s.p10).dump(), Json(s.p50).dump(), Json(s.p90).dump());
+}
+
+Dataset options_dataset(const Results& r) {
+  Dataset d{"options",
+            {"option", "kind", "npv_mean", "npv_p10", "npv_p50", "npv_p90", "total_mean", "total_p10", "total_p50",
+             "total_p90"},
+            {}};
+  for (const auto& o : r.options)
+    d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), json_string(o.kind), summary_row(o.metric("npv_cost_usd")),
+                                 summary_row(o.metric("total_cost_usd"))));
+  return d;
+}
+
+// Every cost category results.json has, without those no option spends on.
+Dataset costs_dataset(const Results& r) {
+  Dataset d{"costs", {"option", "category", "usd"}, {}};
+  for (const auto& m : r.options.front().metrics) {
+    if (!m.name.starts_with("cost_") || !m.name.ends_with("_usd")) continue;
+    bool spent = false;
+    for (const auto& o : r.options) spent = spent || o.metric(m.name).mean != 0;
+    if (!spent) continue;
+    const std::string category = m.name.substr(5, m.name.size() - 9);
+    for (const auto& o : r.options)
+      d.rows.push_back(fmt::format("[{},{},{}]", json_string(o.name), json_string(category), Json(o.metric(m.name).mean).dump()));
+  }
+  return d;
+}
+
+Dataset time_to_train_dataset(const Results& r) {
+  Dataset d{"time_to_train", {"option", "what", "order", "mean", "p10", "p50", "p90"}, {}};
+  for (const auto& o : r.options) {
+    int order = 0;
+    d.rows.push_back(fmt::format("[{},\"whole workload\",{},{}]", json_string(o.name), order++,
+                                 summary_row(o.metric("time_to_train_days"))));
+    if (o.run_finish_days.size() > 1)
+      for (const auto& run : o.run_finish_days)
+        d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), json_string("run " + run.name), order++,
+                                     summary_row(run.summary)));
+  }
+  return d;
+}
+
+Dataset tornado_dataset(const Results& r) {
+  Dataset d{"tornado", {"parameter", "order", "end", "range", "gap_usd", "base_usd", "swing_usd", "flips"}, {}};
+  int order = 0;
+  for (const auto& row : r.sensitivity.rows) {
+    for (const bool high : {false, true})
+      d.rows.push_back(fmt::format("[{},{},{},{},{},{},{},{}]", json_string(row.parameter), order,
+                                   high ? "\"high\"" : "\"low\"", json_string(high ? row.high : row.low),
+                                   Json(high ? row.npv_gap_high_usd : row.npv_gap_low_usd).dump(),
+                                   Json(r.sensitivity.base_npv_gap_usd).dump(), Json(row.swing_usd).dump(),
+                                   row.flips ? "true" : "false"));
+    ++order;
+  }
+  return d;
+}
+
+// From results.json's optional per-option `step_time` (the workload model's step breakdown).
+Dataset step_time_dataset(const Json& doc) {
+  Dataset d{"step_time", {"option", "component", "seconds", "step_s", "mfu", "tokens_per_s", "gpus", "layout"}, {}};
+  if (!doc.contains("options") || !doc["options"].is_array()) return d;
+  for (const auto& o : doc["options"]) {
+    if (!o.is_object() || !o.contains("step_time") || !o["step_time"].is_object()) continue;
+    const Json& st = o["step_time"];
+    if (!st.contains("breakdown_s") || !st["breakdown_s"].is_object()) continue;
+    auto number = [&st](const char* key) {
+      return st.contains(key) && st[key].is_number() ? st[key].dump() : std::string("null");
+    };
+    std::string layout;
+    if (st.contains("layout") && st["layout"].is_object())
+      for (const auto& [key, value] : st["layout"].items())
+        layout += fmt::format("{}{}={}", layout.empty() ? "" : " ", key,
+                              value.is_string() ? value.get<std::string>() : value.dump());
+    for (const auto& [component, seconds] : st["breakdown_s"].items()) {
+      if (!seconds.is_number()) continue;
+      d.rows.push_back(fmt::format("[{},{},{},{},{},{},{},{}]", o.value("name", Json("?")).dump(), json_string(component),
+                                   seconds.dump(), number("step_s"), number("mfu"), number("tokens_per_s"),
+                                   number("gpus"), json_string(layout)));
+    }
+  }
+  return d;
+}
+
+Json spec(const std::string& text) { return vega_lite_spec(text, 760); }
+
+// x axis of the series charts: dates in UTC (the CSV's calendar days), one label per quarter.
+constexpr const char* date_axis =
+    R"VL({"field": "date", "type": "temporal", "title": null, "scale": {"type": "utc"}, "axis": {"format": "%b %Y"}})VL";
+
+std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data) {
+  auto has = [&data](const std::string& name) {
+    for (const auto& d : data)
+      if (d.name == name) return !d.rows.empty();
+    return false;
+  };
+  std::vector<Chart> charts;
+  const std::string date = date_axis;
+  if (has("series")) {
+    charts.push_back({"gpus", "GPUs online and training", "First replication, weekly samples. Solid: online (able to train); dashed: held by the training job.",
+                      spec((R"VL({"height": 300, "data": {"name": "series"},
+        "transform": [{"fold": ["gpus_online", "gpus_training"], "as": ["measure", "gpus"]}],
+        "mark": {"type": "line", "interpolate": "step-after"},
+        "encoding": {"x": )VL" + date + R"VL(,
+          "y": {"field": "gpus", "type": "quantitative", "title": "GPUs"},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "strokeDash": {"field": "measure", "type": "nominal", "title": null},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"}, {"field": "measure"},
+                      {"field": "gpus", "type": "quantitative", "format": ","}, {"field": "binding", "title": "binding constraint"}]}})VL").c_str()),
+                      {"series"}});
+    charts.push_back({"power", "Power drawn against supply", "Facility power (IT × PUE) drawn, and the firm supply of the sites in use (for a lease, the provider's cap); first replication, weekly samples.",
+                      spec((R"VL({"height": 300, "data": {"name": "series"},
+        "transform": [{"fold": ["facility_power_mw", "power_supply_mw"], "as": ["measure", "mw"]},
+                      {"calculate": "datum.measure == 'facility_power_mw' ? 'drawn' : 'supply'", "as": "measure"}],
+        "mark": {"type": "line", "interpolate": "step-after"},
+        "encoding": {"x": )VL" + date + R"VL(,
+          "y": {"field": "mw", "type": "quantitative", "title": "MW"},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["drawn", "supply"]},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"}, {"field": "measure"},
+                      {"field": "mw", "type": "quantitative", "format": ".1f", "title": "MW"},
+                      {"field": "grid_mw", "type": "quantitative", "format": ".1f", "title": "from grid (MW)"},
+                      {"field": "turbine_mw", "type": "quantitative", "format": ".1f", "title": "from turbines (MW)"},
+                      {"field": "binding", "title": "binding constraint"}]}})VL").c_str()),
+                      {"series"}});
+    charts.push_back({"progress", "Training progress", "Share of the workload's FLOPs done (first replication).",
+                      spec((R"VL({"height": 260, "data": {"name": "series"},
+        "mark": {"type": "line"},
+        "encoding": {"x": )VL" + date + R"VL(,
+          "y": {"field": "training_progress", "type": "quantitative", "title": "workload done", "axis": {"format": "%"}},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"},
+                      {"field": "training_progress", "type": "quantitative", "format": ".1%", "title": "done"},
+                      {"field": "gpus_training", "type": "quantitative", "format": ",", "title": "GPUs training"}]}})VL").c_str()),
+                      {"series"}});
+    charts.push_back({"cumulative-cost", "Cumulative cost", "Nominal spending to date, first replication (the residual value is credited at the horizon).",
+                      spec((R"VL({"height": 280, "data": {"name": "series"},
+        "transform": [{"calculate": "datum.cumulative_cost_usd / 1e9", "as": "cost_busd"}],
+        "mark": {"type": "line"},
+        "encoding": {"x": )VL" + date + R"VL(,
+          "y": {"field": "cost_busd", "type": "quantitative", "title": "USD billions"},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"},
+                      {"field": "cost_busd", "type": "quantitative", "format": "$.3f", "title": "cost to date ($B)"}]}})VL").c_str()),
+                      {"series"}});
+  }
+  charts.push_back({"npv", "NPV cost per option", "Mean over replications, with the P10–P90 range; discounted to the scenario start.",
+                    spec(R"VL({"height": {"step": 36}, "data": {"name": "options"},
+        "transform": [{"calculate": "datum.npv_mean / 1e9", "as": "mean"}, {"calculate": "datum.npv_p10 / 1e9", "as": "p10"},
+                      {"calculate": "datum.npv_p90 / 1e9", "as": "p90"}, {"calculate": "datum.total_mean / 1e9", "as": "total"}],
+        "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null}},
+        "layer": [
+          {"mark": {"type": "bar", "opacity": 0.85}, "encoding": {
+            "x": {"field": "mean", "type": "quantitative", "title": "NPV cost, USD billions"},
+            "color": {"field": "option", "type": "nominal", "sort": null, "legend": null},
+            "tooltip": [{"field": "option"}, {"field": "kind"}, {"field": "mean", "format": "$.3f", "title": "NPV mean ($B)"},
+                        {"field": "p10", "format": "$.3f", "title": "P10 ($B)"}, {"field": "p90", "format": "$.3f", "title": "P90 ($B)"},
+                        {"field": "total", "format": "$.3f", "title": "nominal total ($B)"}]}},
+          {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"field": "p10", "type": "quantitative"}, "x2": {"field": "p90"}}}]})VL"),
+                    {"options"}});
+  if (has("costs"))
+    charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications; the residual value is negative (a credit).",
+                      spec(R"VL({"height": {"step": 40}, "data": {"name": "costs"},
+        "transform": [{"calculate": "datum.usd / 1e9", "as": "busd"}],
+        "mark": {"type": "bar"},
+        "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null},
+          "x": {"field": "busd", "type": "quantitative", "title": "USD billions", "stack": "zero"},
+          "color": {"field": "category", "type": "nominal", "sort": null, "scale": {"scheme": "tableau20"}},
+          "tooltip": [{"field": "option"}, {"field": "category"}, {"field": "busd", "type": "quantitative", "format": "$.3f", "title": "USD billions"}]}})VL"),
+                      {"costs"}});
+  charts.push_back({"time-to-train", "Time to train across replications", "Line: P10 to P90; tick: P50; dot: mean. Days from the scenario start.",
+                    spec(R"VL({"height": {"step": 30}, "data": {"name": "time_to_train"},
+        "transform": [{"calculate": "datum.option + ' · ' + datum.what", "as": "label"}],
+        "encoding": {"y": {"field": "label", "type": "nominal", "title": null, "sort": null},
+                     "color": {"field": "option", "type": "nominal", "sort": null, "legend": null}},
+        "layer": [
+          {"mark": {"type": "rule", "strokeWidth": 3}, "encoding": {"x": {"field": "p10", "type": "quantitative", "title": "days", "scale": {"zero": false}}, "x2": {"field": "p90"}}},
+          {"mark": {"type": "tick", "thickness": 3, "size": 20}, "encoding": {"x": {"field": "p50", "type": "quantitative"},
+            "tooltip": [{"field": "option"}, {"field": "what"}, {"field": "p10", "format": ".1f", "title": "P10 (days)"},
+                        {"field": "p50", "format": ".1f", "title": "P50"}, {"field": "p90", "format": ".1f", "title": "P90"},
+                        {"field": "mean", "format": ".1f", "title": "mean"}]}},
+          {"mark": {"type": "point", "filled": true, "color": "#222", "size": 30}, "encoding": {"x": {"field": "mean", "type": "quantitative"},
+            "tooltip": [{"field": "option"}, {"field": "what"}, {"field": "mean", "format": ".1f", "title": "mean (days)"}]}}]})VL"),
+                    {"time_to_train"}});
+  if (has("step_time"))
+    charts.push_back({"step-time", "Step time breakdown", "Seconds of one training step by component (the workload model's estimate).",
+                      spec(R"VL({"height": {"step": 40}, "data": {"name": "step_time"},
+        "mark": {"type": "bar"},
+        "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null},
+          "x": {"field": "seconds", "type": "quantitative", "title": "seconds per step"},
+          "color": {"field": "component", "type": "nominal", "sort": null},
+          "tooltip": [{"field": "option"}, {"field": "component"}, {"field": "seconds", "type": "quantitative", "format": ".3f"},
+                      {"field": "step_s", "type": "quantitative", "format": ".3f", "title": "step (s)"},
+                      {"field": "mfu", "type": "quantitative", "format": ".1%", "title": "MFU"},
+                      {"field": "tokens_per_s", "type": "quantitative", "format": ",.0f", "title": "tokens/s"},
+                      {"field": "gpus", "type": "quantitative", "format": ","}, {"field": "layout"}]}})VL"),
+                      {"step_time"}});
+  if (has("tornado"))
+    charts.push_back(
+        {"tornado", "What moves the verdict (sensitivity tornado)",
+         escape_html(fmt::format("NPV of {} minus {} at the low and high end of each parameter's range, alone (negative: "
+                                 "building is cheaper); the line is the base gap, {}. Largest swing first.",
+                                 r.sensitivity.build_option, r.sensitivity.lease_option,
+                                 format_usd(r.sensitivity.base_npv_gap_usd))),
+         spec(R"VL({"height": {"step": 26}, "data": {"name": "tornado"},
+        "transform": [{"calculate": "datum.gap_usd / 1e9", "as": "gap"}, {"calculate": "datum.base_usd / 1e9", "as": "base"},
+                      {"calculate": "datum.swing_usd / 1e9", "as": "swing"}],
+        "layer": [
+          {"mark": {"type": "bar", "opacity": 0.9}, "encoding": {
+            "y": {"field": "parameter", "type": "nominal", "title": null, "sort": {"field": "order"}},
+            "x": {"field": "base", "type": "quantitative", "title": "NPV gap, USD billions (build minus lease)"}, "x2": {"field": "gap"},
+            "color": {"field": "end", "type": "nominal", "title": "parameter at", "sort": ["low", "high"], "scale": {"range": ["#4c78a8", "#e45756"]}},
+            "tooltip": [{"field": "parameter"}, {"field": "end", "title": "end"}, {"field": "range", "title": "value"},
+                        {"field": "gap", "format": "$.3f", "title": "gap ($B)"}, {"field": "swing", "format": "$.3f", "title": "swing ($B)"},
+                        {"field": "flips", "title": "flips the verdict"}]}},
+          {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"aggregate": "mean", "field": "base", "type": "quantitative"}}}]})VL"),
+         {"tornado"}});
+  return charts;
+}
+
+}  // namespace
+
+std::string report_html(const Results& r, const Json& doc, const ReportAssets& assets) {
+  std::vector<Dataset> data = {series_dataset(r),         options_dataset(r),     costs_dataset(r),
+                               time_to_train_dataset(r), step_time_dataset(doc), tornado_dataset(r)};
+  const std::vector<Chart> charts = run_charts(r, data);
+  auto figure = [&charts](const std::string& id) {
+    for (const auto& c : charts)
+      if (c.id == id) return chart_figure(c);
+    return std::string();
+  };
+  const std::string md = report_markdown(r);
+  std::string body;
+  body += fmt::format("<h1>bvr report: {}</h1>\n", escape_html(r.scenario));
+  body += fmt::format("<p class=\"meta\">Scenario <code>{}</code>, start {}, seed {}, {} replication{}. Figures are "
+                      "P50 with the P10–P90 range across replications where they differ.</p>\n",
+                      escape_html(r.file), format_date(r.start_day), r.seed, r.replications,
+                      r.replications == 1 ? "" : "s");
+  body += "<h2>Verdict</h2>\n" + markdown_section_html(md, "## Verdict");
+  body += "<h2>Comparison</h2>\n" + markdown_section_html(md, "## Comparison");
+  body += "<h2>Capacity over time</h2>\n" + figure("gpus") + figure("power") + figure("progress");
+  body += "<h2>Money</h2>\n" + figure("cumulative-cost") + figure("npv") + figure("cost-breakdown");
+  body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
+  body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time");
+  if (!r.sensitivity.rows.empty()) body += "<h2>What moves the verdict</h2>\n" + figure("tornado");
+  body += "<p class=\"note\">Every figure: <code>report.md</code>; every metric with its percentiles: "
+          "<code>results.json</code>; daily series: <code>series-&lt;option&gt;.csv</code>.</p>\n";
+  std::erase_if(data, [](const Dataset& d) { return d.rows.empty(); });
+  return html_page("bvr report: " + r.scenario, body, charts, data, assets);
+}
+
+}  // namespace bvr

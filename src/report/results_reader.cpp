@@ -1,0 +1,260 @@
+#include "report/results_reader.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
+
+#include "scenario/input_error.h"
+#include "scenario/units.h"
+
+namespace bvr {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A node of the document with the key path that led to it, for error messages.
+struct Node {
+  const Json& json;
+  std::string path;
+  const std::string& file;
+
+  [[noreturn]] void fail(const std::string& expected) const {
+    throw InputError(fmt::format("{}: {}: expected {}", file, path.empty() ? "(top level)" : path, expected));
+  }
+  Node at(const std::string& key) const {
+    if (!json.is_object()) fail("an object");
+    const auto it = json.find(key);
+    const std::string where = path.empty() ? key : path + "." + key;
+    if (it == json.end()) throw InputError(fmt::format("{}: {}: missing (this file is not a bvr results.json?)", file, where));
+    return {*it, where, file};
+  }
+  Node at(std::size_t index) const { return {json.at(index), fmt::format("{}[{}]", path, index), file}; }
+  bool has(const std::string& key) const { return json.is_object() && json.contains(key); }
+  std::size_t size(const char* expected = "an array") const {
+    if (!json.is_array()) fail(expected);
+    return json.size();
+  }
+  double number() const {
+    if (!json.is_number()) fail("a number");
+    return json.get<double>();
+  }
+  int integer() const {
+    if (!json.is_number_integer()) fail("an integer");
+    return json.get<int>();
+  }
+  bool boolean() const {
+    if (!json.is_boolean()) fail("true or false");
+    return json.get<bool>();
+  }
+  std::string text() const {
+    if (!json.is_string()) fail("a string");
+    return json.get<std::string>();
+  }
+  std::int64_t date() const {
+    try {
+      return parse_date(text());
+    } catch (const std::runtime_error&) {
+      fail("a date as YYYY-MM-DD");
+    }
+  }
+  CapacityLimit limit() const {
+    const std::string name = text();
+    for (int i = 0; i <= static_cast<int>(CapacityLimit::ContractEnded); ++i)
+      if (capacity_limit_name(static_cast<CapacityLimit>(i)) == name) return static_cast<CapacityLimit>(i);
+    fail("a binding constraint such as \"power\"");
+  }
+  MetricSummary summary() const {
+    return {at("mean").number(), at("p10").number(), at("p50").number(), at("p90").number()};
+  }
+};
+
+Breakeven breakeven_from(const Node& comparison, const std::string& key) {
+  Breakeven b;
+  const Node node = comparison.at(key);
+  if (!node.json.is_null()) {
+    b.found = true;
+    b.parameter = node.at("parameter").text();
+    b.value = node.at("value").number();
+    b.unit = node.at("unit").text();
+    b.scenario_value = node.at("scenario_value").number();
+    b.lease_option = node.at("lease_option").text();
+    b.build_option = node.at("build_option").text();
+    b.lease_npv_usd = node.at("lease_npv_cost_usd").number();
+    b.build_npv_usd = node.at("build_npv_cost_usd").number();
+    b.build_cheaper_above = node.at("build_cheaper").text() == "above";
+    b.replications = node.at("replications").integer();
+    b.evaluations = node.at("evaluations").integer();
+  } else if (comparison.has(key + "_note")) {
+    b.note = comparison.at(key + "_note").text();
+    if (comparison.has(key + "_options")) {
+      b.lease_option = comparison.at(key + "_options").at("lease_option").text();
+      b.build_option = comparison.at(key + "_options").at("build_option").text();
+    }
+  }
+  return b;
+}
+
+}  // namespace
+
+Json parse_json_file_text(const std::string& text, const std::string& file) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // e.byte is 1-based: the character at which parsing failed.
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw InputError(fmt::format("{}:{}:{}: expected JSON ({})", file, line, column, e.what()));
+  }
+}
+
+Results results_from_json(const Json& doc, const std::string& file) {
+  const Node root{doc, "", file};
+  Results r;
+  r.scenario = root.at("scenario").text();
+  r.file = root.at("file").text();
+  const Node seed = root.at("seed");
+  if (!seed.json.is_number_unsigned()) seed.fail("a non-negative integer");
+  r.seed = seed.json.get<std::uint64_t>();
+  r.replications = root.at("replications").integer();
+  r.start_day = root.at("start_date").date();
+  r.value_of_time_usd_per_day = root.at("value_per_day_earlier_usd").number();
+  const Node options = root.at("options");
+  if (options.size() == 0) options.fail("at least one option");
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    const Node o = options.at(i);
+    OptionResult option;
+    option.name = o.at("name").text();
+    option.kind = o.at("kind").text();
+    const Node metrics = o.at("metrics");
+    if (!metrics.json.is_object()) metrics.fail("an object of metrics");
+    for (const auto& [name, value] : metrics.json.items()) option.metrics.push_back({name, metrics.at(name).summary()});
+    const Node runs = o.at("runs");
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      option.run_finish_days.push_back({runs.at(k).at("name").text(), runs.at(k).at("finish_days").summary()});
+    const Node periods = o.at("capacity_periods");
+    for (std::size_t k = 0; k < periods.size(); ++k) {
+      const Node p = periods.at(k);
+      option.capacity_periods.push_back({p.at("from").date(), p.at("to").date(), p.at("binding").limit()});
+    }
+    const Node months = o.at("monthly_power");
+    for (std::size_t k = 0; k < months.size(); ++k) {
+      const Node m = months.at(k);
+      option.monthly_power.push_back({m.at("first_date").date(), m.at("gpus_online_end").integer(),
+                                      m.at("peak_drawn_mw").number(), m.at("supply_mw_end").number(),
+                                      m.at("binding_end").limit()});
+    }
+    for (const char* needed : {"npv_cost_usd", "time_to_train_days", "completed_fraction", "full_capacity_days"})
+      if (!metrics.has(needed)) metrics.at(needed);  // names the missing metric
+    r.options.push_back(std::move(option));
+  }
+  const Node comparison = root.at("comparison");
+  r.comparison.cheapest = comparison.at("cheapest").text();
+  r.comparison.fastest = comparison.at("fastest").text();
+  r.comparison.best_time_adjusted = comparison.at("best_time_adjusted").text();
+  r.comparison.breakeven = breakeven_from(comparison, "breakeven");
+  r.comparison.breakeven_horizon = breakeven_from(comparison, "breakeven_horizon");
+  const Node rows = root.at("sensitivity");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Node row = rows.at(k);
+    r.sensitivity.rows.push_back({row.at("parameter").text(), row.at("low").text(), row.at("high").text(),
+                                  row.at("npv_gap_low_usd").number(), row.at("npv_gap_high_usd").number(),
+                                  row.at("time_adjusted_gap_low_usd").number(),
+                                  row.at("time_adjusted_gap_high_usd").number(), row.at("swing_usd").number(),
+                                  row.at("flips_verdict").boolean()});
+  }
+  if (root.has("sensitivity_basis")) {
+    const Node basis = root.at("sensitivity_basis");
+    r.sensitivity.computed = true;
+    r.sensitivity.lease_option = basis.at("lease_option").text();
+    r.sensitivity.build_option = basis.at("build_option").text();
+    r.sensitivity.replications = basis.at("replications").integer();
+    r.sensitivity.base_npv_gap_usd = basis.at("npv_gap_usd").number();
+    r.sensitivity.base_time_adjusted_gap_usd = basis.at("time_adjusted_gap_usd").number();
+  }
+  return r;
+}
+
+std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file) {
+  constexpr std::string_view header =
+      "date,gpus_delivered,gpus_installed,gpus_healthy,gpus_powered,gpus_online,gpus_training,training_progress,"
+      "cumulative_cost_usd,facility_power_mw,grid_mw,turbine_mw,grid_supply_mw,turbine_supply_mw,power_supply_mw,"
+      "energy_mwh,energy_cost_usd,binding_constraint";
+  std::vector<DailyRow> rows;
+  std::size_t line_start = 0;
+  int line = 0;
+  while (line_start < text.size()) {
+    std::size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    const std::string_view row_text(text.data() + line_start, line_end - line_start);
+    ++line;
+    if (line == 1) {
+      if (row_text != header)
+        throw InputError(fmt::format("{}:1:1: expected the series header \"{}\"", file, header));
+    } else {
+      std::vector<std::string_view> cells;
+      std::size_t at = 0;
+      while (true) {
+        const std::size_t comma = row_text.find(',', at);
+        cells.push_back(row_text.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+        if (comma == std::string_view::npos) break;
+        at = comma + 1;
+      }
+      if (cells.size() != 18)
+        throw InputError(fmt::format("{}:{}:1: expected 18 comma-separated values, got {}", file, line, cells.size()));
+      auto column_of = [&](std::size_t cell) {
+        return static_cast<std::size_t>(cells[cell].data() - row_text.data()) + 1;
+      };
+      auto number = [&](std::size_t cell, auto& out) {
+        const auto [end, ec] = std::from_chars(cells[cell].data(), cells[cell].data() + cells[cell].size(), out);
+        if (ec != std::errc() || end != cells[cell].data() + cells[cell].size())
+          throw InputError(fmt::format("{}:{}:{}: expected a number, got \"{}\"", file, line, column_of(cell), cells[cell]));
+      };
+      DailyRow r;
+      try {
+        r.day = parse_date(cells[0]);
+      } catch (const std::runtime_error&) {
+        throw InputError(fmt::format("{}:{}:1: expected a date as YYYY-MM-DD, got \"{}\"", file, line, cells[0]));
+      }
+      number(1, r.gpus_delivered);
+      number(2, r.gpus_installed);
+      number(3, r.gpus_healthy);
+      number(4, r.gpus_powered);
+      number(5, r.gpus_online);
+      number(6, r.gpus_training);
+      number(7, r.training_progress);
+      number(8, r.cumulative_cost_usd);
+      number(9, r.facility_power_mw);
+      number(10, r.grid_mw);
+      number(11, r.turbine_mw);
+      number(12, r.grid_supply_mw);
+      number(13, r.turbine_supply_mw);
+      number(14, r.power_supply_mw);
+      number(15, r.energy_mwh);
+      number(16, r.energy_cost_usd);
+      bool known = false;
+      for (int i = 0; i <= static_cast<int>(CapacityLimit::ContractEnded) && !known; ++i)
+        if (capacity_limit_name(static_cast<CapacityLimit>(i)) == cells[17]) {
+          r.binding = static_cast<CapacityLimit>(i);
+          known = true;
+        }
+      if (!known)
+        throw InputError(fmt::format("{}:{}:{}: expected a binding constraint such as \"power\", got \"{}\"", file,
+                                     line, column_of(17), cells[17]));
+      rows.push_back(r);
+    }
+    line_start = line_end + 1;
+  }
+  if (line == 0) throw InputError(fmt::format("{}:1:1: expected the series header, got an empty file", file));
+  return rows;
+}
+
+}  // namespace bvr

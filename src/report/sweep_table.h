@@ -1,0 +1,35 @@
+// sweep.csv read back: one row per point and option, the swept values and every metric's
+// mean/P10/P50/P90. Only the header says what was swept, so this works whatever the sweep file
+// held: `point`, one column per axis headed `<key> [<unit>]`, `option`, then
+// `<metric>_mean,<metric>_p10,<metric>_p50,<metric>_p90` per metric.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sim/results.h"
+
+namespace bvr {
+
+struct SweepAxis {
+  std::string key, unit;  // from "<key> [<unit>]"; unit empty when the header has none
+};
+
+struct SweepRow {
+  long point = 0;
+  std::vector<double> axis_values;  // per axis
+  std::string option;
+  std::vector<MetricSummary> metrics;  // per SweepTable::metrics
+};
+
+struct SweepTable {
+  std::vector<SweepAxis> axes;
+  std::vector<std::string> metrics;
+  std::vector<std::string> options;  // in order of first appearance
+  std::vector<SweepRow> rows;
+  int metric_index(const std::string& name) const;  // -1 when absent
+};
+
+// Throws InputError naming file:line:column.
+SweepTable parse_sweep_csv(const std::string& text, const std::string& file);
+
+}  // namespace bvr
