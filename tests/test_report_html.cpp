@@ -1,0 +1,265 @@
+// report.html and what `bvr report` reads back: escaping, data, charts present only with their
+// data, no external resources; results.json, series CSV and sweep.csv readers.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "models/finance.h"
+#include "report/html_page.h"
+#include "report/report_html.h"
+#include "report/report_md.h"
+#include "report/results_json.h"
+#include "report/results_reader.h"
+#include "report/series_csv.h"
+#include "report/sweep_html.h"
+#include "report/sweep_table.h"
+#include "scenario/input_error.h"
+#include "sim/outcome.h"
+
+using namespace bvr;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// Stand-ins for the libraries: the tests check the page, not Vega.
+const ReportAssets fake_assets{"/*VEGA*/", "/*VEGA-LITE*/", "/*VEGA-EMBED*/", "vega BSD-3 notice -- with dashes"};
+
+// Two options with every metric report.md reads; option b costs twice as much.
+Results fake_results(const std::string& scenario = "test") {
+  Results r;
+  r.scenario = scenario;
+  r.file = "scenarios/test.yaml";
+  r.seed = 7;
+  r.replications = 3;
+  r.start_day = 19'783;  // 2024-03-01
+  r.value_of_time_usd_per_day = 1e6;
+  for (int k = 0; k < 2; ++k) {
+    OptionResult o;
+    o.name = k == 0 ? "a&b" : "build";
+    o.kind = k == 0 ? "lease" : "build";
+    const double scale = k + 1;
+    auto add = [&](const std::string& name, double mean) {
+      o.metrics.push_back({name, {mean, mean * 0.9, mean, mean * 1.1}});
+    };
+    for (std::size_t m = 0; m < metric_count; ++m) add(std::string(metric_name(static_cast<Metric>(m))), scale);
+    for (auto& m : o.metrics) {
+      if (m.name == "npv_cost_usd") m.summary = {1.25e9 * scale, 1.2e9 * scale, 1.25e9 * scale, 1.3e9 * scale};
+      if (m.name == "time_to_train_days") m.summary = {100 * scale, 90 * scale, 100 * scale, 110 * scale};
+      if (m.name == "completed_fraction") m.summary = {1, 1, 1, 1};
+    }
+    for (std::size_t c = 0; c < cost_category_count; ++c)
+      add(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))),
+          c == 1 ? 7.5e8 * scale : 0);  // only gpu_servers is spent on
+    for (std::size_t c = 0; c < lost_cause_count; ++c)
+      add(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))), 10);
+    add("interruptions_gpu", 4);
+    o.run_finish_days.push_back({"only", {100, 90, 100, 110}});
+    for (int d = 0; d < 30; ++d) {
+      DailyRow row;
+      row.day = r.start_day + d;
+      row.gpus_online = 1000 * d;
+      row.training_progress = d / 29.0;
+      row.cumulative_cost_usd = 1e6 * d + 0.123456;
+      row.facility_power_mw = 1.23456789 * d;
+      row.power_supply_mw = 50;
+      row.binding = d < 10 ? CapacityLimit::Delivery : CapacityLimit::None;
+      o.series.push_back(row);
+    }
+    o.capacity_periods = capacity_periods(o.series);
+    o.monthly_power = monthly_power(o.series);
+    r.options.push_back(o);
+  }
+  r.comparison.cheapest = "a&b";
+  r.comparison.fastest = "a&b";
+  r.comparison.best_time_adjusted = "a&b";
+  return r;
+}
+
+nlohmann::ordered_json doc_of(const Results& r) { return parse_json_file_text(results_json(r), "results.json"); }
+
+// The page's data block (between the JSON script tags).
+std::string data_block(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"bvr-data\">";
+  const auto from = html.find(open) + open.size();
+  return html.substr(from, html.find("</script>", from) - from);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("report.html: escapes names in the text and in the inline data") {
+  const Results r = fake_results("x</script><script>alert(1)</script>");
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  CHECK(!contains(html, "<script>alert(1)"));
+  CHECK(contains(html, "<h1>bvr report: x&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
+  CHECK(contains(html, "<title>bvr report: x&lt;/script&gt;"));
+  // Scripts: three libraries, the data, the runtime; every one closed once.
+  CHECK(count(html, "<script") == 5);
+  CHECK(count(html, "</script>") == 5);
+  const std::string data = data_block(html);
+  CHECK(!contains(data, "<"));
+  CHECK(contains(data, "\"a\\u0026b\""));  // the option named a&b
+  const auto parsed = nlohmann::json::parse(data);  // still valid JSON, the same strings
+  CHECK(parsed["datasets"]["options"]["rows"][0][0] == "a&b");
+  CHECK(json_for_script("\"</script><!--\"") == "\"\\u003c/script\\u003e\\u003c!--\"");
+  CHECK(escape_html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST_CASE("report.html: holds the data, the verdict and table of report.md, and no external resource") {
+  const Results r = fake_results();
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  const auto data = nlohmann::json::parse(data_block(html));
+  // NPV means as written to results.json; the series sampled weekly plus the last day (30 days:
+  // days 0, 7, 14, 21, 28 and 29), at the CSV's decimals.
+  CHECK(data["datasets"]["options"]["rows"][1][2] == 2.5e9);
+  CHECK(data["datasets"]["series"]["rows"].size() == 2 * 6);
+  CHECK(data["datasets"]["series"]["rows"][1][1] == "2024-03-08");
+  CHECK(data["datasets"]["series"]["rows"][1][8] == doctest::Approx(8.6420));  // 1.23456789 x 7 to 4 decimals
+  CHECK(data["datasets"]["series"]["rows"][5][1] == "2024-03-30");
+  // Only the cost category spent on; the costs in the order of results.json.
+  CHECK(data["datasets"]["costs"]["rows"].size() == 2);
+  CHECK(data["datasets"]["costs"]["rows"][0][1] == "gpu_servers");
+  CHECK(contains(html, "<strong>Cheapest</strong> (lowest NPV cost): <strong>a&amp;b</strong> at $1.25B."));
+  CHECK(contains(html, "<th>option</th><th>kind</th><th>days to train</th>"));
+  CHECK(contains(html, "<td>build</td><td>build</td><td>200.0 (180.0–220.0)</td>"));
+  // Vendored code and notices inline; nothing loaded from elsewhere.
+  CHECK(contains(html, "/*VEGA-LITE*/"));
+  CHECK(contains(html, "vega BSD-3 notice - - with dashes"));  // "--" cannot end the comment early
+  CHECK(!contains(html, "<script src"));
+  CHECK(!contains(html, "<link"));
+  CHECK(!contains(html, "src=\"http"));
+  CHECK(!contains(html, "import("));
+  // Every chart has its container and its spec, once.
+  for (const char* id : {"gpus", "power", "progress", "cumulative-cost", "npv", "cost-breakdown", "time-to-train"}) {
+    INFO(id);
+    CHECK(count(html, fmt::format("id=\"chart-{}\"", id)) == 1);
+    CHECK(count(data_block(html), fmt::format("\"id\":\"{}\"", id)) == 1);
+  }
+}
+
+TEST_CASE("report.html: the step-time and tornado charts appear only with their data") {
+  Results r = fake_results();
+  auto doc = doc_of(r);
+  std::string html = report_html(r, doc, fake_assets);
+  CHECK(!contains(html, "chart-step-time"));
+  CHECK(!contains(html, "chart-tornado"));
+  CHECK(!contains(data_block(html), "\"step_time\""));
+
+  doc["options"][1]["step_time"] = {{"gpus", 1024},
+                                    {"layout", {{"tp", 8}, {"pp", 4}, {"schedule", "1f1b"}}},
+                                    {"step_s", 4.5},
+                                    {"breakdown_s", {{"compute", 3.25}, {"tp_comm", 0.5}, {"bubble", 0.75}}},
+                                    {"tokens_per_s", 1e6},
+                                    {"mfu", 0.4}};
+  r.sensitivity.computed = true;
+  r.sensitivity.lease_option = "a&b";
+  r.sensitivity.build_option = "build";
+  r.sensitivity.replications = 2;
+  r.sensitivity.base_npv_gap_usd = -1e8;
+  r.sensitivity.rows.push_back({"options.a.list_price", "5 USD/GPU/h", "15 USD/GPU/h", 2e8, -3e8, 0, 0, 5e8, true});
+  html = report_html(r, doc, fake_assets);
+  CHECK(count(html, "id=\"chart-step-time\"") == 1);
+  CHECK(count(html, "id=\"chart-tornado\"") == 1);
+  const auto data = nlohmann::json::parse(data_block(html));
+  const auto& steps = data["datasets"]["step_time"]["rows"];
+  REQUIRE(steps.size() == 3);  // one bar segment per component, of the option that has it
+  CHECK(steps[0][0] == "build");
+  CHECK(steps[0][1] == "compute");
+  CHECK(steps[0][2] == 3.25);
+  CHECK(steps[0][7] == "tp=8 pp=4 schedule=1f1b");
+  CHECK(data["datasets"]["tornado"]["rows"].size() == 2);  // low and high end
+}
+
+TEST_CASE("results.json read back gives the same report.md; bad files name the place") {
+  Results r = fake_results();
+  r.comparison.breakeven.note = "the build costs less";
+  r.comparison.breakeven.lease_option = "a&b";
+  r.comparison.breakeven.build_option = "build";
+  const std::string json = results_json(r);
+  const Results back = results_from_json(parse_json_file_text(json, "results.json"), "results.json");
+  CHECK(report_markdown(back) == report_markdown(r));
+  CHECK(contains(report_markdown(back), "**Breakeven** of a&b against build: none, the build costs less."));
+  CHECK(results_json(back) == json);
+
+  CHECK_THROWS_WITH_AS(parse_json_file_text("{\n  \"a\": 1,\n  oops\n}", "dir/results.json"),
+                       doctest::Contains("dir/results.json:3:3: expected JSON"), InputError);
+  auto doc = parse_json_file_text(json, "results.json");
+  doc["options"][1]["metrics"]["npv_cost_usd"]["p50"] = "cheap";
+  CHECK_THROWS_WITH_AS(results_from_json(doc, "r.json"),
+                       "r.json: options[1].metrics.npv_cost_usd.p50: expected a number", InputError);
+  doc = parse_json_file_text(json, "results.json");
+  doc.erase("comparison");
+  CHECK_THROWS_WITH_AS(results_from_json(doc, "r.json"), doctest::Contains("r.json: comparison: missing"), InputError);
+}
+
+TEST_CASE("series CSV read back: the same CSV, and errors with line and column") {
+  const Results r = fake_results();
+  const std::string csv = series_csv(r.options[0].series);
+  const auto rows = series_from_csv(csv, "s.csv");
+  REQUIRE(rows.size() == 30);
+  CHECK(series_csv(rows) == csv);
+  CHECK(rows[3].binding == CapacityLimit::Delivery);
+  std::string bad = csv;
+  const auto at = bad.find("\n2024-03-02,0,");
+  REQUIRE(at != std::string::npos);
+  bad[at + 12] = 'x';  // the first count of day 2 (line 3, column 12)
+  CHECK_THROWS_WITH_AS(series_from_csv(bad, "s.csv"), "s.csv:3:12: expected a number, got \"x\"", InputError);
+  CHECK_THROWS_WITH_AS(series_from_csv("date,x\n", "s.csv"), doctest::Contains("s.csv:1:1: expected the series header"),
+                       InputError);
+}
+
+TEST_CASE("sweep.csv: axes from the header, metrics, options; the page has its charts") {
+  const std::string path = std::string(BVR_SOURCE_DIR) + "/tests/data/sweep/sweep.csv";
+  const SweepTable t = parse_sweep_csv(read_file(path), path);
+  REQUIRE(t.axes.size() == 3);
+  CHECK(t.axes[0].key == "options.rent.list_price");
+  CHECK(t.axes[0].unit == "USD/GPU/h");
+  CHECK(t.axes[2].unit == "per 1000 node-days");
+  CHECK(t.metrics == std::vector<std::string>{"time_to_train_days", "npv_cost_usd", "total_cost_usd"});
+  CHECK(t.options == std::vector<std::string>{"rent", "build"});
+  REQUIRE(t.rows.size() == 32);
+  CHECK(t.rows[1].point == 0);
+  CHECK(t.rows[1].option == "build");
+  CHECK(t.rows[2].axis_values[0] == 6);
+  CHECK(t.rows[2].axis_values[1] == 60);
+
+  const std::string html = sweep_report_html(t, "demo", fake_assets);
+  // Three axes x two headline metrics (npv, time to train); three pairs x (gap + cheapest).
+  CHECK(count(html, "<figure class=\"chart\">") == 3 * 2 + 3 * 2);
+  CHECK(contains(html, "id=\"chart-axis-2-metric-0\""));
+  CHECK(contains(html, "id=\"chart-pair-0-gap\""));
+  CHECK(contains(html, "id=\"chart-pair-2-cheapest\""));
+  CHECK(count(html, "Sampled axis") == 2);  // the third axis has 16 distinct values: binned
+  CHECK(contains(html, "<strong>rent</strong> is cheapest (lowest mean NPV cost) at 8 of 16 points."));
+  CHECK(!contains(html, "<script src"));
+
+  CHECK_THROWS_WITH_AS(parse_sweep_csv("point,a [x],option,m_mean,m_p10\n", "s.csv"),
+                       "s.csv:1:27: expected four columns per metric (_mean, _p10, _p50, _p90)", InputError);
+  CHECK_THROWS_WITH_AS(parse_sweep_csv("point,a [x],option,m_mean,m_p10,m_p50,m_p90\n1,2,o,3,4,five,6\n", "s.csv"),
+                       "s.csv:2:11: expected a number, got \"five\"", InputError);
+  CHECK_THROWS_WITH_AS(parse_sweep_csv("a,option\n", "s.csv"), doctest::Contains("first column to be \"point\""),
+                       InputError);
+}
+
+TEST_CASE("markdown sections to HTML: bullets, tables, inline code and bold, escaped") {
+  const std::string md = "# t\n\n## One\n\n- **a** <b> `x&y`\n- two\n\ntext\n\n| h1 | h2 |\n|---|---|\n| 1 | 2 |\n\n## Two\n- no\n";
+  CHECK(markdown_section_html(md, "## One") ==
+        "<ul>\n<li><strong>a</strong> &lt;b&gt; <code>x&amp;y</code></li>\n<li>two</li>\n</ul>\n<p>text</p>\n"
+        "<table>\n<tr><th>h1</th><th>h2</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\n");
+  CHECK(markdown_section_html(md, "## Three").empty());
+}
