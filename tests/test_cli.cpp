@@ -274,3 +274,75 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(contains(bad_set.err, "workload.recompute:"));
   CHECK(run("plan /nonexistent.yaml").exit_code == 2);
 }
+
+namespace {
+
+// Stand-in charting libraries: report.html's frame without Vega (the browser test uses the real ones).
+fs::path fake_assets_dir() {
+  const fs::path dir = scratch_root() / "assets";
+  fs::create_directories(dir);
+  for (const char* name : {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "THIRD-PARTY-NOTICES.txt"})
+    std::ofstream(dir / name) << "/* " << name << " */\n";
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("cli: bvr report writes report.md and report.html again, byte-identical to the run's") {
+  setenv("BVR_ASSETS_DIR", fake_assets_dir().c_str(), 1);
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const fs::path dir = scratch_dir("report-run"), again = scratch_dir("report-again");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2", small, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  CHECK(contains(ran.out, "report.html"));
+  REQUIRE(fs::exists(dir / "report.html"));
+  const std::string html = read_file(dir / "report.html");
+  CHECK(contains(html, "/* vega-lite.min.js */"));
+  CHECK(contains(html, "id=\"chart-tornado\""));  // the small scenario has a sensitivity section
+  CHECK(!contains(html, "id=\"chart-step-time\""));
+  const Ran report = run(fmt::format("report {} -o {}", dir.string(), again.string()));
+  REQUIRE_MESSAGE(report.exit_code == 0, report.err);
+  CHECK(read_file(again / "report.md") == read_file(dir / "report.md"));
+  CHECK(read_file(again / "report.html") == html);
+  // In place, too; the run's other files stay as they were.
+  const std::string json = read_file(dir / "results.json");
+  CHECK(run("report " + dir.string()).exit_code == 0);
+  CHECK(read_file(dir / "report.html") == html);
+  CHECK(read_file(dir / "results.json") == json);
+
+  // A sweep folder: report.html from sweep.csv.
+  const fs::path sweep = scratch_dir("report-sweep");
+  const Ran swept = run(fmt::format("report {}/tests/data/sweep -o {}", BVR_SOURCE_DIR, sweep.string()));
+  REQUIRE_MESSAGE(swept.exit_code == 0, swept.err);
+  CHECK(contains(read_file(sweep / "report.html"), "id=\"chart-pair-0-gap\""));
+
+  // Not a run or sweep; a broken results.json; a missing series.
+  const Ran empty = run("report " + scratch_dir("report-empty").parent_path().string() + "/no-such-dir");
+  CHECK(empty.exit_code == 2);
+  CHECK(contains(empty.err, "neither results.json"));
+  std::ofstream(again / "results.json") << "{\n  \"scenario\": \"x\",\n  oops";
+  const Ran broken = run("report " + again.string());
+  CHECK(broken.exit_code == 2);
+  CHECK(contains(broken.err, (again / "results.json").string() + ":3:3: expected JSON"));
+  fs::copy_file(dir / "results.json", again / "results.json", fs::copy_options::overwrite_existing);
+  fs::remove(again / "series-rent.csv");
+  const Ran missing = run("report " + again.string());
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "series-rent.csv: cannot read"));
+}
+
+TEST_CASE("cli: without the charting libraries, bvr run writes everything else and says how to fix it") {
+  setenv("BVR_ASSETS_DIR", "/nonexistent-bvr-assets", 1);
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const fs::path dir = scratch_dir("no-assets");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2 --no-analysis", small, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  CHECK(contains(ran.err, "warning: report.html skipped: /nonexistent-bvr-assets/vega.min.js not found: run tools/setup.sh"));
+  CHECK(std::count(ran.err.begin(), ran.err.end(), '\n') == 1);  // one line
+  CHECK(fs::exists(dir / "results.json"));
+  CHECK(fs::exists(dir / "report.md"));
+  CHECK(!fs::exists(dir / "report.html"));
+  const Ran report = run("report " + dir.string());
+  CHECK(report.exit_code == 1);
+  CHECK(contains(report.err, "cannot write report.html: /nonexistent-bvr-assets/vega.min.js not found: run tools/setup.sh"));
+}
