@@ -12,6 +12,8 @@
 #include "report/report_md.h"
 #include "report/results_reader.h"
 #include "report/sweep_html.h"
+#include "report/sweep_manifest.h"
+#include "report/sweep_report_md.h"
 #include "report/sweep_table.h"
 #include "scenario/input_error.h"
 
@@ -83,8 +85,14 @@ int command_report(const std::vector<std::string>& args) {
       if (named.filename().empty()) named = named.parent_path();
       fs::create_directories(out);
       write_file_atomically(out + "/report.html", sweep_report_html(table, named.filename().string(), *assets));
-      // TODO: report.md of a sweep, once the sweep's writer of it is on main.
-      fmt::print("wrote {}/report.html\n", out);
+      // report.md needs the manifest (axes, seeds); a bare sweep.csv gets report.html only.
+      if (const fs::path manifest = in / "sweep-manifest.json"; fs::exists(manifest)) {
+        write_file_atomically(out + "/report.md",
+                              sweep_report_markdown(read_sweep_manifest(manifest.string()), read_file(csv)));
+        fmt::print("wrote {}/report.html and {}/report.md\n", out, out);
+      } else {
+        fmt::print("wrote {}/report.html ({} has no sweep-manifest.json: no report.md)\n", out, dir);
+      }
       return 0;
     }
     const fs::path json_path = in / "results.json";

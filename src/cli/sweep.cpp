@@ -20,6 +20,9 @@
 
 #include "cli/sweep_runner.h"
 #include "report/atomic_file.h"
+#include "report/report_assets.h"
+#include "report/sweep_html.h"
+#include "report/sweep_table.h"
 #include "report/sweep_csv.h"
 #include "report/sweep_manifest.h"
 #include "report/sweep_report_md.h"
@@ -79,7 +82,18 @@ std::map<int, fs::path> finished_points(const fs::path& dir) {
 void write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
   std::vector<std::string> files;
   for (const int i : indices) files.push_back(slurp(dir / "points" / fmt::format("{}.csv", i)));
-  write_file_atomically((dir / "sweep.csv").string(), join_point_csvs(files));
+  const std::string csv = join_point_csvs(files);
+  std::string why;
+  if (const auto assets = load_report_assets(why)) {
+    fs::path named = fs::absolute(dir).lexically_normal();  // the folder's name titles the page
+    if (named.filename().empty()) named = named.parent_path();
+    write_file_atomically((dir / "report.html").string(),
+                          sweep_report_html(parse_sweep_csv(csv, (dir / "sweep.csv").string()),
+                                            named.filename().string(), *assets));
+  } else {
+    fmt::print(stderr, "bvr: warning: report.html skipped: {}\n", why);
+  }
+  write_file_atomically((dir / "sweep.csv").string(), csv);
   write_sweep_report_md(dir.string());
 }
 
@@ -180,7 +194,7 @@ int command_sweep(const std::vector<std::string>& args) {
             "{}: this folder holds {} with {} finished points; use another -o DIR, or --restart to discard them",
             dir.string(), why, finished_points(dir).size()));
       fs::remove_all(dir / "points");
-      for (const char* name : {"sweep.csv", "report.md", manifest_name}) fs::remove(dir / name);
+      for (const char* name : {"sweep.csv", "report.md", "report.html", manifest_name}) fs::remove(dir / name);
     }
   } else if (fs::exists(dir) && !fs::is_empty(dir)) {
     throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}); choose another -o DIR",
@@ -190,7 +204,7 @@ int command_sweep(const std::vector<std::string>& args) {
   take_lock();
   write_file_atomically(manifest_path.string(), sweep_manifest_json(manifest));
   // sweep.csv and report.md speak for the finished sweep: until then they are not there.
-  for (const char* name : {"sweep.csv", "report.md"}) fs::remove(dir / name);
+  for (const char* name : {"sweep.csv", "report.md", "report.html"}) fs::remove(dir / name);
 
   const auto finished = finished_points(dir);
   std::vector<SweepPoint> jobs;
@@ -220,9 +234,9 @@ int command_sweep(const std::vector<std::string>& args) {
   }
   write_sweep_outputs(dir, shard_indices);
   const std::string shard_text = shards > 1 ? fmt::format(" (shard {}/{} of {})", shard, shards, points.size()) : "";
-  fmt::print("{} points{}: {} run in {:.1f} s ({:.2f} points/s), {} already finished\nwrote {}/sweep.csv and {}/report.md\n",
+  fmt::print("{} points{}: {} run in {:.1f} s ({:.2f} points/s), {} already finished\nwrote {}/sweep.csv, report.md and report.html\n",
              shard_indices.size(), shard_text, jobs.size(), seconds, seconds > 0 ? static_cast<double>(jobs.size()) / seconds : 0.0,
-             done_before, dir.string(), dir.string());
+             done_before, dir.string());
   return 0;
 }
 

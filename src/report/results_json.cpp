@@ -123,6 +123,7 @@ std::string results_json(const Results& results) {
                            {"metrics", metrics},
                            {"runs", runs},
                            {"step_time", step_time_json(o.step_time, o.name + ".step_time")},
+                           {"step_time_run", o.step_time_run},
                            {"capacity_periods", periods},
                            {"monthly_power", months}});
   }

@@ -70,6 +70,48 @@ struct Node {
   }
 };
 
+// One of an enum's values by its to_string name.
+template <typename Enum>
+Enum enum_from(const Node& node, std::initializer_list<Enum> values) {
+  const std::string name = node.text();
+  std::string names;
+  for (Enum v : values) {
+    if (name == to_string(v)) return v;
+    names += fmt::format("{}\"{}\"", names.empty() ? "" : " or ", to_string(v));
+  }
+  node.fail(names);
+}
+
+// What report.md shows of the step time (results.json holds it per option; docs/results.md).
+StepTime step_time_from(const Node& node) {
+  constexpr double gib = 1024.0 * 1024 * 1024;
+  StepTime st;
+  const Node layout = node.at("layout");
+  ParallelPlan& p = st.plan;
+  p.tp = layout.at("tp").integer();
+  p.pp = layout.at("pp").integer();
+  p.dp = layout.at("dp").integer();
+  p.cp = layout.at("cp").integer();
+  p.ep = layout.at("ep").integer();
+  p.microbatch = layout.at("microbatch").integer();
+  p.schedule = enum_from(layout.at("schedule"), {PipelineSchedule::OneFOneB, PipelineSchedule::Interleaved});
+  p.recompute = enum_from(layout.at("recompute"), {Recompute::None, Recompute::Selective, Recompute::Full});
+  p.precision = enum_from(layout.at("precision"), {Precision::Bf16, Precision::Fp8});
+  st.step_s = node.at("step_s").number();
+  const Node b = node.at("breakdown_s");
+  st.breakdown = {b.at("compute").number(), b.at("tp_comm").number(), b.at("pp_comm").number(),
+                  b.at("dp_comm").number(), b.at("cp_comm").number(), b.at("ep_comm").number(),
+                  b.at("bubble").number()};
+  st.tokens_per_s = node.at("tokens_per_s").number();
+  st.model_flop_per_s_per_gpu = node.at("tflops_per_gpu").number() * 1e12;
+  st.mfu = node.at("mfu").number();
+  const Node m = node.at("memory_gib");
+  st.memory = {m.at("weights").number() * gib, m.at("gradients").number() * gib, m.at("optimizer").number() * gib,
+               m.at("activations").number() * gib};
+  st.hbm_bytes = m.at("capacity").number() * gib;
+  return st;
+}
+
 Breakeven breakeven_from(const Node& comparison, const std::string& key) {
   Breakeven b;
   const Node node = comparison.at(key);
@@ -152,6 +194,8 @@ Results results_from_json(const Json& doc, const std::string& file) {
                                       m.at("peak_drawn_mw").number(), m.at("supply_mw_end").number(),
                                       m.at("binding_end").limit()});
     }
+    if (o.has("step_time_run")) option.step_time_run = o.at("step_time_run").text();
+    if (o.has("step_time") && !o.at("step_time").json.is_null()) option.step_time = step_time_from(o.at("step_time"));
     for (const char* needed : {"npv_cost_usd", "time_to_train_days", "completed_fraction", "full_capacity_days"})
       if (!metrics.has(needed)) metrics.at(needed);  // names the missing metric
     r.options.push_back(std::move(option));

@@ -52,7 +52,7 @@ Grouping grouping(const SweepTable& t, std::size_t axis) {
   return g;
 }
 
-std::string axis_title(const SweepAxis& a) { return a.unit.empty() ? a.key : fmt::format("{} [{}]", a.key, a.unit); }
+std::string axis_title(const SweepTableAxis& a) { return a.unit.empty() ? a.key : fmt::format("{} [{}]", a.key, a.unit); }
 
 std::vector<std::string> headline_metrics(const SweepTable& t) {
   std::vector<std::string> out;

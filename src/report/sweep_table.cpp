@@ -63,7 +63,7 @@ SweepTable parse_sweep_csv(const std::string& text, const std::string& file) {
       option_column = c;
       break;
     }
-    SweepAxis axis;
+    SweepTableAxis axis;
     const std::size_t open = h.rfind(" [");
     if (open != std::string_view::npos && h.ends_with(']')) {
       axis.key = std::string(h.substr(0, open));

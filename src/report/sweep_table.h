@@ -10,7 +10,7 @@
 
 namespace bvr {
 
-struct SweepAxis {
+struct SweepTableAxis {
   std::string key, unit;  // from "<key> [<unit>]"; unit empty when the header has none
 };
 
@@ -22,7 +22,7 @@ struct SweepRow {
 };
 
 struct SweepTable {
-  std::vector<SweepAxis> axes;
+  std::vector<SweepTableAxis> axes;
   std::vector<std::string> metrics;
   std::vector<std::string> options;  // in order of first appearance
   std::vector<SweepRow> rows;
