@@ -27,7 +27,6 @@
 #include "scenario/input_error.h"
 #include "scenario/load.h"
 #include "sim/analysis.h"
-#include "sim/collective_sim.h"
 #include "sim/replications.h"
 #include "sim/results.h"
 
@@ -185,8 +184,6 @@ int command_run(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    // Simulated collectives kept across runs (docs/fabric.md, "Cache"); sweeps use their own folder.
-    if (const char* dir = std::getenv("BVR_COLLECTIVE_CACHE")) bvr::set_collective_cache_dir(dir);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
       std::cout << overview;
       return args.empty() ? exit_bad_input : exit_ok;

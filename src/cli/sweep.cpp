@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -216,7 +217,7 @@ int command_sweep(const std::vector<std::string>& args) {
   }
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
   // Points that share a fabric simulate its collectives once, whichever worker gets there first.
-  set_collective_cache_dir((dir / "collective-cache").string());
+  if (!std::getenv("BVR_COLLECTIVE_CACHE")) set_collective_cache_dir((dir / "collective-cache").string());
   // Warmed here, before the workers fork, so that they all find the first point's collectives.
   if (!jobs.empty()) prepare_job_speeds(load_point_scenario(spec, jobs.front(), sets));
   const auto start = std::chrono::steady_clock::now();

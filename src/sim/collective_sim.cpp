@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -31,8 +32,15 @@ std::map<std::string, CollectiveResult>& cache() {
   return results;
 }
 
+// Starts as $BVR_COLLECTIVE_CACHE, so that repeated runs (and test suites) can share one.
 std::string& cache_dir() {
-  static std::string dir;
+  static std::string dir = [] {
+    const char* env = std::getenv("BVR_COLLECTIVE_CACHE");
+    if (!env || !*env) return std::string();
+    std::error_code ignored;
+    std::filesystem::create_directories(env, ignored);
+    return std::string(env);
+  }();
   return dir;
 }
 
