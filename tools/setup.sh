@@ -4,6 +4,8 @@
 # build/ (Release). Safe to run again: it only does what is not done yet.
 #   --fuzz     also clang with libFuzzer and the sanitizers (tools/fuzz.sh)
 #   --browser  also Chromium, for the report's headless-browser test (tools/test-report-browser.sh)
+#   --slurm    also Debian's Slurm 22.05 (slurmctld, slurmd, client commands) and munge, which
+#              Slurm authenticates with (tools/test-slurm.sh). Options can be combined.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,7 @@ for flag in "$@"; do
   case "$flag" in
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     --browser) packages+=(chromium) ;;
+    --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
     *) echo "setup: unknown option $flag" >&2; exit 2 ;;
   esac
 done
