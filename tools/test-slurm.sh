@@ -133,6 +133,9 @@ SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
 # A node that registers is usable at once (it would stay "down" after a restart otherwise).
 ReturnToService=2
+# sbatch --wait polls the job every min(2 s x 4^i, MinJobAge / 2): with Slurm's 300 s that is
+# 2, 8, 32 s, and a 10 s job is seen done after 42 s. 16 s keeps the polls at 8 s.
+MinJobAge=16
 NodeName=$node NodeAddr=127.0.0.1 NodeHostname=localhost $hardware State=UNKNOWN
 PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
 EOF

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install, build, and run the whole test suite (doctest suites through CTest), then open the
-# HTML reports in headless Chromium (tools/test-report-browser.sh).
+# HTML reports in headless Chromium (tools/test-report-browser.sh), then run a sweep on a real
+# single-node Slurm (tools/test-slurm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh --browser
+tools/setup.sh --browser --slurm
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 tools/test-report-browser.sh
+tools/test-slurm.sh

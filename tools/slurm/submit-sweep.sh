@@ -81,13 +81,13 @@ merge_args=(--dependency="afterok:$array_job" --kill-on-invalid-dep=yes --export
   --output="$outdir/logs/merge-%j.out" "${extra[@]}" "$here/merge.sbatch" "$outdir" "$n_shards")
 if ((wait_for_merge)); then
   echo "submit-sweep: merge will write $outdir/merged/sweep.csv; waiting for it"
-  merge_job=$(sbatch --parsable --wait "${merge_args[@]}") || true
+  merge_rc=0
+  merge_job=$(sbatch --parsable --wait "${merge_args[@]}") || merge_rc=$?
   merge_job=${merge_job%%;*}
   # sbatch --wait exits 0 for a merge that was cancelled without running (a shard failed), so
-  # the merge's final state decides.
-  merge_state=$(scontrol show job -o "$merge_job" 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true)
-  if [ "$merge_state" != JobState=COMPLETED ]; then
-    echo "submit-sweep: merge job $merge_job ended ${merge_state:-in an unknown state}, no result;" \
+  # success is the merge's own last line in its log (the job record may be gone by now).
+  if ((merge_rc != 0)) || ! grep -q '^bvr-merge: .* merged into' "$outdir/logs/merge-$merge_job.out" 2>/dev/null; then
+    echo "submit-sweep: merge job ${merge_job:-?} did not complete (a shard failed, or the merge);" \
       "see $outdir/logs/ and rerun failed shards with --only K,..." >&2
     exit 1
   fi
