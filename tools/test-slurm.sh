@@ -31,12 +31,14 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
 fi
 PATH=$PATH:/usr/sbin  # the daemons live there; a non-root PATH may lack it
 
-tmp=$(mktemp -d /tmp/bvr-slurm.XXXXXX)
-# munged insists that every directory on the way to its socket is searchable by all.
-chmod 755 "$tmp"
-mkdir -p "$tmp/out"
+# The daemons' directories belong to root (munged refuses a log or socket in a directory another
+# user owns) and are searchable by all (munged insists on that on the way to its socket); out/
+# and local/ belong to the user who runs the test, as the jobs run as that user.
+tmp=$("${as_root[@]}" mktemp -d /tmp/bvr-slurm.XXXXXX)
+"${as_root[@]}" chmod 755 "$tmp"
 "${as_root[@]}" install -d -m 755 "$tmp/run" "$tmp/log" "$tmp/state" "$tmp/spool"
 "${as_root[@]}" install -d -m 700 "$tmp/munge"
+"${as_root[@]}" install -d -o "$(id -u)" -g "$(id -g)" "$tmp/out" "$tmp/local"
 conf=$tmp/slurm.conf
 export SLURM_CONF=$conf
 
@@ -101,7 +103,7 @@ done
 # slurmd will detect them (a node configured with more than it has would be drained). Only the
 # first line is the node; the name is ours.
 hardware=$(slurmd -C | head -n 1 | sed 's/^NodeName=[^ ]* //')
-cat > "$conf" <<EOF
+"${as_root[@]}" tee "$conf" >/dev/null <<EOF
 # Single-node Slurm for tools/test-slurm.sh; everything under $tmp.
 ClusterName=bvrtest
 SlurmctldHost=localhost
