@@ -29,6 +29,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
    ! command -v sbatch >/dev/null || ! command -v munged >/dev/null || [ ! -x "$bvr" ]; then
   tools/setup.sh --slurm
 fi
+t_setup=$SECONDS
 PATH=$PATH:/usr/sbin  # the daemons live there; a non-root PATH may lack it
 
 # The daemons' directories belong to root (munged refuses a log or socket in a directory another
@@ -156,7 +157,7 @@ if [ "$state" != idle ]; then
   exit 1
 fi
 t_up=$SECONDS
-echo "test-slurm: single-node Slurm up on ports $ctld_port/$((ctld_port + 1)) in $((t_up - t0)) s"
+echo "test-slurm: single-node Slurm up on ports $ctld_port/$((ctld_port + 1)) in $((t_up - t_setup)) s"
 sinfo
 
 # The sweep on Slurm: one shard per array task, one core each, then the merge after them.
@@ -193,6 +194,6 @@ cmp "$tmp/local/sweep.csv" "$tmp/out/merged/sweep.csv" ||
 
 points=$(($(wc -l < "$tmp/local/sweep.csv") - 1))
 echo "test-slurm: merged sweep.csv of $n_shards Slurm shards == local run ($points points)"
-echo "test-slurm: times: Slurm up $((t_up - t0)) s, sweep+merge on Slurm $((t_slurm - t_up)) s," \
+echo "test-slurm: times: install $((t_setup - t0)) s, Slurm up $((t_up - t_setup)) s, sweep+merge on Slurm $((t_slurm - t_up)) s," \
   "local sweep $((t_local - t_slurm)) s, resubmit+merge $((t_resume - t_local)) s, total $((SECONDS - t0)) s"
 echo "test-slurm: PASSED"
