@@ -18,7 +18,7 @@ t0=$SECONDS
 
 sweep_file=${BVR_SLURM_SWEEP:-$repo/scenarios/sweeps/tiny.yaml}
 n_shards=3        # more shards than cores, and (for a sweep of 4 points) unequal shards
-node=bvr-node     # slurmd -N: the node's name need not be this machine's hostname
+node="bvr-node"   # slurmd -N: the node's name need not be this machine's hostname
 bvr=${BVR:-$repo/build/bvr}
 
 as_root=()
