@@ -190,9 +190,12 @@ BVR=$bvr tools/slurm/submit-sweep.sh --only 2 --wait "$sweep_file" "$tmp/out" "$
 t_resume=$SECONDS
 cmp "$tmp/local/sweep.csv" "$tmp/out/merged/sweep.csv" ||
   { echo "test-slurm: merged sweep.csv after resubmitting shard 2 differs" >&2; fail=1; }
+# The resubmitted task computed nothing: bvr sweep reports "N points (...): 0 run ...".
+grep -q '): 0 run' < <(cat "$tmp"/out/logs/sweep-*_2.out) ||
+  { echo "test-slurm: the resubmitted shard 2 ran its points again instead of resuming" >&2; fail=1; }
 ((fail == 0)) || exit 1
 
-points=$(($(wc -l < "$tmp/local/sweep.csv") - 1))
+points=$(tail -n +2 "$tmp/local/sweep.csv" | cut -d, -f1 | sort -u | wc -l)
 echo "test-slurm: merged sweep.csv of $n_shards Slurm shards == local run ($points points)"
 echo "test-slurm: times: install $((t_setup - t0)) s, Slurm up $((t_up - t_setup)) s, sweep+merge on Slurm $((t_slurm - t_up)) s," \
   "local sweep $((t_local - t_slurm)) s, resubmit+merge $((t_resume - t_local)) s, total $((SECONDS - t0)) s"
