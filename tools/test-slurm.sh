@@ -30,6 +30,7 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null ||
   tools/setup.sh --slurm
 fi
 t_setup=$SECONDS
+[ -f "$sweep_file" ] || { echo "test-slurm: no sweep file $sweep_file" >&2; exit 2; }
 PATH=$PATH:/usr/sbin  # the daemons live there; a non-root PATH may lack it
 
 # The daemons' directories belong to root (munged refuses a log or socket in a directory another
