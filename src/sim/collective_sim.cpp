@@ -150,7 +150,8 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   const int G = group_of(fabric, c);
   const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G);
   PlanOptions plan_options;
-  plan_options.max_distinct_steps = o.max_distinct_steps;
+  plan_options.max_distinct_steps =
+      o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.gpus_per_server, plan_options);
   const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
   auto engine = make_engine();

@@ -28,7 +28,10 @@ struct CollectiveResult {
 
 struct CollectiveEvalOptions {
   int slice_gpus = 1024;        // largest platform the scaled evaluation builds
-  int max_distinct_steps = 64;  // all-to-all shifts simulated (beyond: evenly sampled, each standing for its stratum)
+  // All-to-all shifts simulated (beyond: evenly sampled, each standing for its stratum); 0 = by
+  // routing: 64 under static ECMP, whose collisions differ from shift to shift, 8 under adaptive
+  // routing, which balances every shift alike (docs/fabric.md).
+  int max_distinct_steps = 0;
 };
 
 CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& collective,
