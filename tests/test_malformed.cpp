@@ -1,6 +1,7 @@
-// The corpus of broken scenarios (tests/malformed, written by tools/make_malformed_corpus.py):
-// each one gets exit code 2, a message that starts with file:line:column and names the expected
-// key path, and no output at all.
+// The corpora of broken inputs: scenarios (tests/malformed, written by
+// tools/make_malformed_corpus.py) and sweep files (tests/malformed-sweeps). Each one gets exit
+// code 2, one line that starts with its file:line:column, names the key path and says what was
+// expected (the file's `# expect:` first line), and no output at all.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
@@ -26,16 +27,15 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-}  // namespace
-
-TEST_CASE("malformed: every broken scenario is refused clearly and writes nothing") {
+// Runs `bvr <command> FILE -o DIR` on every file of `folder` and checks the refusal.
+void check_corpus(const std::string& folder, const std::string& command, std::size_t min_files) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(BVR_SOURCE_DIR) / "tests" / "malformed"))
+  for (const auto& entry : fs::directory_iterator(fs::path(BVR_SOURCE_DIR) / "tests" / folder))
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  REQUIRE(files.size() >= 50);
+  REQUIRE(files.size() >= min_files);
 
-  const fs::path scratch = fs::temp_directory_path() / fmt::format("bvr-malformed-{}", getpid());
+  const fs::path scratch = fs::temp_directory_path() / fmt::format("bvr-{}-{}", folder, getpid());
   fs::create_directories(scratch);
   // A message starts with the file, a line and a column (1-based).
   const std::regex located(R"(^[^\n]+\.yaml:[1-9][0-9]*:[1-9][0-9]*: )");
@@ -44,9 +44,9 @@ TEST_CASE("malformed: every broken scenario is refused clearly and writes nothin
     REQUIRE_MESSAGE(text.starts_with("# expect: "), file.string());
     const std::string expect = text.substr(10, text.find('\n') - 10);
     const fs::path out = scratch / file.stem();
-    const std::string command = fmt::format("{} run {} -o {} -j 1 > {}/stdout 2> {}/stderr", BVR_EXE, file.string(),
-                                            out.string(), scratch.string(), scratch.string());
-    const int status = std::system(command.c_str());
+    const std::string line = fmt::format("{} {} {} -o {} -j 1 > {}/stdout 2> {}/stderr", BVR_EXE, command,
+                                         file.string(), out.string(), scratch.string(), scratch.string());
+    const int status = std::system(line.c_str());
     const std::string err = slurp(scratch / "stderr");
     INFO(file.filename().string(), ": ", err);
     CHECK(WIFEXITED(status));
@@ -55,7 +55,18 @@ TEST_CASE("malformed: every broken scenario is refused clearly and writes nothin
     CHECK(std::regex_search(err, located));
     CHECK(err.find(expect) != std::string::npos);
     CHECK(std::count(err.begin(), err.end(), '\n') == 1);  // one clear line, no stack of noise
+    CHECK(slurp(scratch / "stdout").empty());
     CHECK(!fs::exists(out));
   }
   fs::remove_all(scratch);
+}
+
+}  // namespace
+
+TEST_CASE("malformed: every broken scenario is refused clearly and writes nothing") {
+  check_corpus("malformed", "run", 50);
+}
+
+TEST_CASE("malformed sweeps: every broken sweep file is refused clearly and writes nothing") {
+  check_corpus("malformed-sweeps", "sweep", 30);
 }
