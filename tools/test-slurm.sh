@@ -147,9 +147,11 @@ EOF
 "${as_root[@]}" env SLURM_CONF="$conf" slurmctld -f "$conf"
 "${as_root[@]}" env SLURM_CONF="$conf" slurmd -f "$conf" -N "$node"
 
+# A deadline, not a count: one sinfo can hang for seconds when the controller is unreachable.
 state=""
-for _ in $(seq 120); do
-  state=$(sinfo -h -N -n "$node" -o %T 2>/dev/null || true)
+deadline=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  state=$(timeout 5 sinfo -h -N -n "$node" -o %T 2>/dev/null || true)
   [ "$state" = idle ] && break
   sleep 0.5
 done
