@@ -80,7 +80,8 @@ std::map<int, fs::path> finished_points(const fs::path& dir) {
 }
 
 // sweep.csv of the given points (in index order) and the report, both atomically.
-void write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
+// Returns whether report.html was written (the charting libraries may be missing).
+bool write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
   std::vector<std::string> files;
   for (const int i : indices) files.push_back(slurp(dir / "points" / fmt::format("{}.csv", i)));
   const std::string csv = join_point_csvs(files);
@@ -96,6 +97,7 @@ void write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
   }
   write_file_atomically((dir / "sweep.csv").string(), csv);
   write_sweep_report_md(dir.string());
+  return why.empty();
 }
 
 std::pair<int, int> parse_shard(const std::string& text) {
@@ -233,11 +235,11 @@ int command_sweep(const std::vector<std::string>& args) {
                kept, shard_indices.size(), dir.string());
     return status;
   }
-  write_sweep_outputs(dir, shard_indices);
+  const bool html = write_sweep_outputs(dir, shard_indices);
   const std::string shard_text = shards > 1 ? fmt::format(" (shard {}/{} of {})", shard, shards, points.size()) : "";
-  fmt::print("{} points{}: {} run in {:.1f} s ({:.2f} points/s), {} already finished\nwrote {}/sweep.csv, report.md and report.html\n",
+  fmt::print("{} points{}: {} run in {:.1f} s ({:.2f} points/s), {} already finished\nwrote {}/sweep.csv, report.md{}\n",
              shard_indices.size(), shard_text, jobs.size(), seconds, seconds > 0 ? static_cast<double>(jobs.size()) / seconds : 0.0,
-             done_before, dir.string());
+             done_before, dir.string(), html ? " and report.html" : "");
   return 0;
 }
 
@@ -338,9 +340,9 @@ int command_merge(const std::vector<std::string>& args) {
     if (!fs::exists(target)) write_file_atomically(target.string(), slurp(fs::path(dirs[d]) / "points" / name));
     indices.push_back(index);
   }
-  write_sweep_outputs(out, indices);
-  fmt::print("merged {} points from {} folder{}\nwrote {}/sweep.csv and {}/report.md\n", total, dirs.size(),
-             dirs.size() == 1 ? "" : "s", out.string(), out.string());
+  const bool html = write_sweep_outputs(out, indices);
+  fmt::print("merged {} points from {} folder{}\nwrote {}/sweep.csv, report.md{}\n", total, dirs.size(),
+             dirs.size() == 1 ? "" : "s", out.string(), html ? " and report.html" : "");
   return 0;
 }
 
