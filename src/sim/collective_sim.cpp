@@ -44,6 +44,19 @@ std::string& cache_dir() {
   return dir;
 }
 
+// The running binary and when it was built (its modification time): a cached result is only
+// believed by the same build, so a changed model never reads a stale one.
+const std::string& build_stamp() {
+  static const std::string stamp = [] {
+    std::error_code error;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) return std::string("unknown build");
+    const auto built = std::filesystem::last_write_time(exe, error);
+    return fmt::format("{}@{}", exe.string(), error ? 0 : built.time_since_epoch().count());
+  }();
+  return stamp;
+}
+
 // FNV-1a: a stable file name for a key (std::hash may differ between builds).
 std::string key_file(const std::string& key) {
   std::uint64_t h = 14695981039346656037ull;
@@ -259,7 +272,7 @@ std::optional<CollectiveResult> read_cached(const std::string& key) {
   if (cache_dir().empty()) return std::nullopt;
   std::ifstream in(key_file(key), std::ios::binary);
   std::string stored_key;
-  if (!in || !std::getline(in, stored_key) || stored_key != key) return std::nullopt;
+  if (!in || !std::getline(in, stored_key) || stored_key != build_stamp() + "#" + key) return std::nullopt;
   std::string bytes(sizeof(CollectiveResult), '\0');
   if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
   return from_bytes(bytes);
@@ -272,7 +285,7 @@ void write_cached(const std::string& key, const CollectiveResult& r) {
   const std::string temp = fmt::format("{}.{}.tmp", path, getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << key << '\n' << to_bytes(r);
+    out << build_stamp() << '#' << key << '\n' << to_bytes(r);
     if (!out) return;  // a cache that cannot be written only costs time
   }
   std::error_code ignored;

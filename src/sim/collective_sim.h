@@ -53,7 +53,8 @@ std::size_t collective_cache_size();
 void clear_collective_cache();
 // Also keep results in files under `dir` (created if needed; "" turns it off), so that separate
 // processes share them: the points of a sweep, each in its own child, simulate a fabric once.
-// A file holds its full key, so a hash collision is a miss, not a wrong answer. The folder starts
+// A file holds its full key and the build that wrote it, so a hash collision or another build's
+// result is a miss, not a wrong answer. The folder starts
 // as the environment variable BVR_COLLECTIVE_CACHE, when it is set.
 void set_collective_cache_dir(const std::string& dir);
 std::string collective_cache_key(const FabricSpec& fabric, const CollectiveSpec& collective,
