@@ -1,8 +1,5 @@
 #include "sim/results.h"
 
-#include "sim/finite_outputs.h"
-#include "sim/job_speed.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +7,9 @@
 #include <cmath>
 #include <stdexcept>
 #include <utility>
+
+#include "sim/finite_outputs.h"
+#include "sim/job_speed.h"
 
 namespace bvr {
 
