@@ -46,7 +46,8 @@ Commands:
   run FILE     simulate a scenario and write results.json, report.md, report.html and daily series
   check FILE   validate a scenario without running it
   report DIR   write report.html and report.md again from a run's (or a sweep's) files
-  topo FILE    the cluster network of every option: switches, links, bisection, diameter
+  topo FILE    the cluster network of every option: switches, links, bisection, diameter;
+               --collectives adds simulated collective times and bandwidths (nccl-tests style)
   validate     the validation suite: public cases, predicted against published
   plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
   sweep FILE   run every point of a sweep file (grid, random, Latin hypercube) in parallel,

@@ -1,5 +1,7 @@
-// `bvr topo FILE [--dot out.dot]`: the fabric of every option (or of a standalone fabric file):
-// switches per tier, links, cables and transceivers, bisection bandwidth, diameter, blocking.
+// `bvr topo FILE [--dot out.dot] [--collectives ...]`: the fabric of every option (or of a
+// standalone fabric file): switches per tier, links, cables and transceivers, bisection bandwidth,
+// diameter, blocking; with --collectives, a table of simulated collectives per fabric (time,
+// algbw, busbw as nccl-tests defines them).
 #pragma once
 #include <string>
 #include <vector>
