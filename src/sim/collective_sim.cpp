@@ -125,36 +125,78 @@ std::vector<double> ecmp_extra_s(const FabricSpec& fabric, const FabricSpec& sli
   return extra;
 }
 
-// One controller actor starts every flow of a step at once, waits for all, and moves to the next
-// step. `explicit_repeats`: simulate every repeat (the full reference under barriers); otherwise
-// each step run once, its time multiplied by its repeat count (symmetry).
-struct BarrierRun {
+// How a plan is played on the platform: one actor per GPU posts its sends and receives of a step
+// (one mailbox per ordered pair, so a message always meets the receive meant for it even when its
+// sender runs steps ahead) and waits for them. With `barrier`, every GPU then waits for all the
+// others, so every flow of a step starts at once; without, each GPU moves on as soon as its own
+// part is done (steps overlap where the data allows, as NCCL runs). `explicit_repeats`: play
+// every repeat; otherwise each step once, its time multiplied by its repeat count (symmetry;
+// needs `barrier`). `extra_s`: seconds added to each step (the ECMP correction).
+//
+// Why actors per GPU rather than one controller posting every flow: SimGrid 3.32 drops a finished
+// host-to-host communication (Comm::sendto_async) from a list by linear search, so a step of
+// 16k such flows costs O(flows^2) (a 4,096-GPU tree step: ~3 s instead of ~0.1 s); mailbox
+// communications between actors do not. Dependencies between communications are no way out
+// either: Activity::add_successor is not released for communications nobody waits on.
+struct Playback {
+  bool barrier = true;
+  bool explicit_repeats = true;
+  std::vector<double> extra_s;  // per step run; empty = none
+};
+
+struct PlayedRun {
   double time_s = 0;
   double flows = 0;
 };
 
-BarrierRun run_with_barriers(const FabricPlatform& platform, const std::vector<StepRun>& plan,
-                             const std::vector<double>& extra_s, bool explicit_repeats) {
-  BarrierRun out;
-  sg4::Actor::create("controller", platform.hosts[0], [&] {
-    for (std::size_t r = 0; r < plan.size(); ++r) {
-      const StepRun& run = plan[r];
-      const long times = explicit_repeats ? run.repeat : 1;
-      for (long t = 0; t < times; ++t) {
-        const double start = sg4::Engine::get_clock();
-        std::vector<sg4::CommPtr> comms;
-        comms.reserve(run.flows.size());
-        for (const Flow& f : run.flows)
-          comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
-                                                  platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
-        sg4::Comm::wait_all(comms);
-        const double step_s = sg4::Engine::get_clock() - start + extra_s[r];
-        out.time_s += explicit_repeats ? step_s : step_s * static_cast<double>(run.repeat);
-        out.flows += static_cast<double>(run.flows.size());
-      }
+PlayedRun play(const FabricPlatform& platform, int gpus, const std::vector<StepRun>& plan, const Playback& how) {
+  const auto n = static_cast<std::size_t>(gpus);
+  struct Part {
+    std::vector<std::pair<int, std::uint64_t>> sends;
+    std::vector<int> sources;
+  };
+  std::vector<std::vector<Part>> parts(n, std::vector<Part>(plan.size()));
+  PlayedRun out;
+  for (std::size_t r = 0; r < plan.size(); ++r) {
+    for (const Flow& f : plan[r].flows) {
+      parts[static_cast<std::size_t>(f.src)][r].sends.emplace_back(f.dst, payload(f.bytes));
+      parts[static_cast<std::size_t>(f.dst)][r].sources.push_back(f.src);
     }
-  });
+    const double times = how.explicit_repeats ? static_cast<double>(plan[r].repeat) : 1.0;
+    out.flows += static_cast<double>(plan[r].flows.size()) * times;
+  }
+  auto mailbox = [](int src, std::size_t dst) { return sg4::Mailbox::by_name(fmt::format("{}>{}", src, dst)); };
+  static int token = 0;  // payloads carry no data: only their simulated size matters
+  const sg4::BarrierPtr step_done = how.barrier ? sg4::Barrier::create(static_cast<unsigned>(n)) : nullptr;
+  double scaled_s = 0;  // symmetry: each step's time times its repeat count
+  for (std::size_t g = 0; g < n; ++g) {
+    sg4::Actor::create(fmt::format("gpu{}", g), platform.hosts[g], [&, g] {
+      for (std::size_t r = 0; r < plan.size(); ++r) {
+        const Part& part = parts[g][r];
+        std::vector<sg4::Mailbox*> out_boxes, in_boxes;
+        for (const auto& send : part.sends) out_boxes.push_back(mailbox(static_cast<int>(g), static_cast<std::size_t>(send.first)));
+        for (int src : part.sources) in_boxes.push_back(mailbox(src, g));
+        std::vector<int*> received(in_boxes.size());
+        const long times = how.explicit_repeats ? plan[r].repeat : 1;
+        for (long step = 0; step < times; ++step) {
+          const double start = sg4::Engine::get_clock();
+          std::vector<sg4::CommPtr> comms;
+          for (std::size_t k = 0; k < out_boxes.size(); ++k)
+            comms.push_back(out_boxes[k]->put_async(&token, part.sends[k].second));
+          for (std::size_t k = 0; k < in_boxes.size(); ++k) comms.push_back(in_boxes[k]->get_async<int>(&received[k]));
+          sg4::Comm::wait_all(comms);
+          if (!step_done) continue;
+          step_done->wait();
+          if (g != 0) continue;
+          const double extra = how.extra_s.empty() ? 0.0 : how.extra_s[r];
+          if (how.explicit_repeats) out.time_s += extra;
+          else scaled_s += (sg4::Engine::get_clock() - start + extra) * static_cast<double>(plan[r].repeat);
+        }
+      }
+    });
+  }
   sg4::Engine::get_instance()->run();
+  out.time_s += how.explicit_repeats ? sg4::Engine::get_clock() : scaled_s;
   return out;
 }
 
@@ -166,79 +208,25 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   plan_options.max_distinct_steps =
       o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.gpus_per_server, plan_options);
-  const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(slice, slice.gpus, plan);
-  const BarrierRun run = run_with_barriers(platform, plan, extra_s, false);
+  const PlayedRun run = play(platform, slice.gpus, plan, {true, false, ecmp_extra_s(fabric, slice, c, plan, plan_options)});
   CollectiveResult r = finish(c, G, run.time_s);
   r.simulated_gpus = slice.gpus;
   r.simulated_flows = run.flows;
   return r;
 }
 
-// In this process: every repeat of every step on the whole fabric, with barriers between steps.
-CollectiveResult full_barrier_here(const FabricSpec& fabric, const CollectiveSpec& c) {
+// In this process: every repeat of every step on the whole fabric, the reference
+// (docs/fabric.md): each GPU moving on by itself (PerGpu) or every GPU at once (Barrier).
+CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync) {
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
-  const BarrierRun run = run_with_barriers(platform, plan, std::vector<double>(plan.size(), 0.0), true);
+  const PlayedRun run = play(platform, fabric.gpus, plan, {sync == FullSync::Barrier, true, {}});
   CollectiveResult r = finish(c, group_of(fabric, c), run.time_s);
   r.simulated_gpus = fabric.gpus;
   r.simulated_flows = run.flows;
-  return r;
-}
-
-// In this process: every step on the whole fabric, one actor per GPU (the reference, so it
-// stays close to how NCCL runs: each GPU posts its sends and receives of a step and moves on when
-// they are done, so steps overlap wherever the data allows; no global barrier). SimGrid 3.32
-// does not start dependent communications by itself (Activity::add_successor is not released for
-// unwaited comms), and a single controller waiting with wait_any pays O(active flows) per
-// completion, so actors are the affordable exact reference up to a few thousand GPUs.
-CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c) {
-  const int G = group_of(fabric, c);
-  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
-  auto engine = make_engine();
-  const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
-  const auto n = static_cast<std::size_t>(fabric.gpus);
-  // Per GPU, per step run: where it sends (and how much) and whom it receives from. Each
-  // ordered pair has its own mailbox, so a message always meets the receive meant for it even
-  // when the sender runs steps ahead.
-  struct Part {
-    std::vector<std::pair<int, std::uint64_t>> sends;
-    std::vector<int> sources;
-  };
-  std::vector<std::vector<Part>> parts(n, std::vector<Part>(plan.size()));
-  double flows = 0;
-  for (std::size_t r = 0; r < plan.size(); ++r) {
-    for (const Flow& f : plan[r].flows) {
-      parts[static_cast<std::size_t>(f.src)][r].sends.emplace_back(f.dst, payload(f.bytes));
-      parts[static_cast<std::size_t>(f.dst)][r].sources.push_back(f.src);
-    }
-    flows += static_cast<double>(plan[r].flows.size()) * static_cast<double>(plan[r].repeat);
-  }
-  auto mailbox = [](int src, std::size_t dst) { return sg4::Mailbox::by_name(fmt::format("{}>{}", src, dst)); };
-  static int token = 0;  // payloads carry no data: only their simulated size matters
-  for (std::size_t g = 0; g < n; ++g) {
-    sg4::Actor::create(fmt::format("gpu{}", g), platform.hosts[g], [&, g] {
-      for (std::size_t r = 0; r < plan.size(); ++r) {
-        const Part& part = parts[g][r];
-        std::vector<sg4::Mailbox*> out, in;
-        for (const auto& send : part.sends) out.push_back(mailbox(static_cast<int>(g), static_cast<std::size_t>(send.first)));
-        for (int src : part.sources) in.push_back(mailbox(src, g));
-        std::vector<int*> received(in.size());
-        for (long step = 0; step < plan[r].repeat; ++step) {
-          std::vector<sg4::CommPtr> comms;
-          for (std::size_t k = 0; k < out.size(); ++k) comms.push_back(out[k]->put_async(&token, part.sends[k].second));
-          for (std::size_t k = 0; k < in.size(); ++k) comms.push_back(in[k]->get_async<int>(&received[k]));
-          sg4::Comm::wait_all(comms);
-        }
-      }
-    });
-  }
-  engine->run();
-  CollectiveResult r = finish(c, G, sg4::Engine::get_clock());
-  r.simulated_gpus = fabric.gpus;
-  r.simulated_flows = flows;
   return r;
 }
 
@@ -307,7 +295,7 @@ CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveS
 
 CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync) {
   return from_bytes(run_in_child(
-      [&] { return to_bytes(sync == FullSync::Barrier ? full_barrier_here(fabric, c) : full_here(fabric, c)); },
+      [&] { return to_bytes(full_here(fabric, c, sync)); },
       fmt::format("{} full simulation", to_string(c.kind))));
 }
 

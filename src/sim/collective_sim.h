@@ -3,9 +3,9 @@
 // Scaled evaluation (evaluate_collective): every distinct step of the collective is simulated
 // once, with every concurrently active group present, on a representative slice of the fabric
 // (fabric_slice), and multiplied by its repeat count: rings repeat identical steps, so one stands
-// for all. Full simulation (simulate_collective_full): every step of every group on the whole
-// fabric, each GPU's next send waiting for its previous send and receive (a DAG of SimGrid
-// communications, no barrier) — the reference the scaled result is checked against.
+// for all. Full simulation (simulate_collective_full): every repeat of every step of every group
+// on the whole fabric — the reference the scaled result is checked against. Both play the steps
+// with one actor per GPU posting its sends and receives.
 //
 // Each evaluation runs in a forked child (one SimGrid engine per process). Scaled results are
 // cached in this process, keyed by fabric, collective, size and options.
@@ -38,11 +38,11 @@ CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveS
                                      const CollectiveEvalOptions& options = {});
 
 // How the full simulation synchronizes GPUs between steps. PerGpu: each GPU moves on when its own
-// sends and receives of a step are done (the reference). Barrier: every step starts when the
-// previous one finished everywhere, as the scaled evaluation assumes; every repeat and every
-// all-to-all shift is still simulated, on the whole fabric. The tree all-reduce and all-to-all
-// under ECMP are checked against Barrier: their GPUs carry unequal loads, and letting them drift
-// apart is a different model of the collective, not a scaling error (docs/fabric.md gives both).
+// sends and receives of a step are done, as NCCL runs. Barrier: every step starts when the
+// previous one finished everywhere, as the scaled evaluation assumes. Where GPUs carry unequal
+// loads (all-to-all under ECMP) the two are different models of the collective, not a scaling
+// error (docs/fabric.md gives both); the per-GPU one also costs more to simulate, because flows
+// that drift apart finish one by one.
 enum class FullSync { PerGpu, Barrier };
 
 CollectiveResult simulate_collective_full(const FabricSpec& fabric, const CollectiveSpec& collective,
