@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "models/fabric_collectives.h"
 #include "sim/collective_sim.h"
 
 using namespace bvr;
@@ -56,17 +58,53 @@ TEST_CASE("one flow over one rail leaf takes two hops of latency plus size over 
   CHECK(r.busbw_bytes_per_s == doctest::Approx(r.algbw_bytes_per_s));
 }
 
-TEST_CASE("scaled evaluation agrees with full simulation within 3% up to 4,096 GPUs") {
+// The unit suite holds the cases it can afford (a few seconds each); tools/test-fabric-agreement.sh
+// runs every collective on the whole 4,096-GPU fabric, which takes minutes.
+TEST_CASE("scaled ring collectives agree with full simulation within 3% up to 4,096 GPUs") {
   const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
   check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::AllReduceRing, 64e6, 64});
-  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::SendRecv, 64e6, 0});
-  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
   check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllGather, 64e6, 256});
   check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::ReduceScatter, 64e6, 0});
+}
+
+TEST_CASE("scaled tree all-reduce agrees with full simulation within 3% up to 4,096 GPUs") {
+  const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
+  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::AllReduceTree, 64e6, 0});
+  check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllReduceTree, 64e6, 0}, FullSync::Barrier);
+  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::AllReduceTree, 64e6, 0}, FullSync::Barrier);
+}
+
+TEST_CASE("scaled send/recv and all-to-all agree with full simulation within 3% up to 4,096 GPUs") {
+  const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
+  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::SendRecv, 64e6, 0});
+  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
   check_scaled_matches_full(test_fabric(2048, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
   // Under ECMP the GPUs of an all-to-all carry unequal loads: checked against the same
   // step-by-step synchronization the scaled evaluation assumes (its per-GPU variant: docs/fabric.md).
   check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::AllToAll, 64e6, 64}, FullSync::Barrier);
+}
+
+TEST_CASE("NCCL's double binary tree: every server but the roots sends to its parent, once per tree") {
+  // 12 servers of 8 GPUs: per rail and tree, 11 edges, each carrying half a chunk up and down.
+  const auto plan = plan_collective({CollectiveKind::AllReduceTree, 64e6, 0}, 96, 96, 8);
+  REQUIRE(plan.size() == 3);
+  const StepRun& tree = plan[1];
+  CHECK(tree.flows.size() == 8 * 2 * 11 * 2);
+  // NCCL's tree over 12 ranks: 0 <- 8 <- {4, 10}, 4 <- {2, 6}, 2 <- {1, 3}, 6 <- {5, 7},
+  // 10 <- {9, 11}: deepest leaf 1 -> 2 -> 4 -> 8 -> 0, 4 links; the pipeline fills and drains.
+  const double chunks = std::ceil(64e6 / 8 / (4.0 * 1024 * 1024));
+  CHECK(tree.repeat == static_cast<long>(chunks) + 2 * 4);
+  // The second tree mirrors the first (rank r takes rank 11 - r's place), so a rank's flows are
+  // its edges in tree 0 plus rank 11 - r's edges in tree 0.
+  auto flows_from = [&](int server) {
+    int n = 0;
+    for (const Flow& f : tree.flows) n += f.src == server * 8 ? 1 : 0;
+    return n;
+  };
+  CHECK(flows_from(0) == 1 + 1);  // root of tree 0 with one child (8); as 11, a leaf
+  CHECK(flows_from(1) == 1 + 3);  // a leaf; as 10, parent 8 and children 9 and 11
+  CHECK(flows_from(2) == 3 + 1);  // parent 4 and children 1 and 3; as 9, a leaf
+  CHECK(flows_from(8) == 3 + 1);  // parent 0 and children 4 and 10; as 3, a leaf
 }
 
 TEST_CASE("static ECMP collisions cut achieved bandwidth while adaptive routing keeps line rate") {

@@ -52,21 +52,53 @@ StepRun network_ring(const Layout& l, const std::string& phase, double bytes) {
   return run;
 }
 
-// Steady-state step of two pipelined binary trees per rail (NCCL's double binary tree: the
-// second tree mirrors the first, so a GPU that is inner in one is a leaf in the other), each
-// tree carrying half of every chunk up (reduce) and down (broadcast) at once.
+// Parent of `rank` in NCCL's binary tree over n ranks (NCCL 2.4 double binary tree, trees.cc):
+// rank 0 is the root; any other rank's lowest set bit b gives its parent, the rank with bit 2b
+// set and bit b cleared (or, past the end, with bit b cleared). Ranks at distance b sit b apart,
+// so most edges join neighbours: half the ranks are leaves talking to the next server.
+int btree_parent(int rank, int n) {
+  if (rank == 0) return -1;
+  const int b = rank & -rank;
+  const int up = (rank ^ b) | (b << 1);
+  return up < n ? up : rank ^ b;
+}
+
+// The second tree: mirrored for an even count, shifted by one for an odd one, so a rank that is
+// inner in one tree is a leaf in the other and every rank sends and receives alike.
+int dtree_parent(int tree, int rank, int n) {
+  if (tree == 0) return btree_parent(rank, n);
+  if (n % 2 == 0) {
+    const int p = btree_parent(n - 1 - rank, n);
+    return p < 0 ? -1 : n - 1 - p;
+  }
+  const int p = btree_parent((rank - 1 + n) % n, n);
+  return p < 0 ? -1 : (p + 1) % n;
+}
+
+// Links from a leaf to the root of tree 0 over n ranks (the second tree has the same depth).
+long btree_depth(long n) {
+  long depth = 0;
+  for (long rank = 1; rank < n; ++rank) {
+    long hops = 0;
+    for (long r = rank; r != 0; r = btree_parent(static_cast<int>(r), static_cast<int>(n))) ++hops;
+    depth = std::max(depth, hops);
+  }
+  return depth;
+}
+
+// Steady-state step of NCCL's double binary tree per rail across the group's servers: every
+// tree edge carries half of a chunk up (reduce) and half down (broadcast) at once. Filling and
+// draining the pipeline takes 2 x depth steps more than the chunks.
 StepRun network_tree(const Layout& l, double rail_bytes, const PlanOptions& o) {
   const double chunks = std::max(1.0, std::ceil(rail_bytes / o.tree_chunk_bytes));
   const double chunk = rail_bytes / chunks;
-  const long depth = static_cast<long>(std::floor(std::log2(static_cast<double>(l.M))));
-  StepRun run{"net-tree-all-reduce", {}, static_cast<long>(chunks) + 2 * depth};
+  StepRun run{"net-tree-all-reduce", {}, static_cast<long>(chunks) + 2 * btree_depth(l.M)};
   for (int k = 0; k < l.groups; ++k)
     for (int i = 0; i < l.g; ++i)
       for (int tree = 0; tree < 2; ++tree)
-        for (int pos = 1; pos < l.Mp; ++pos) {
-          const int parent_pos = (pos - 1) / 2;
-          const int m = tree == 0 ? pos : l.Mp - 1 - pos;
-          const int p = tree == 0 ? parent_pos : l.Mp - 1 - parent_pos;
+        for (int m = 0; m < l.Mp; ++m) {
+          const int p = dtree_parent(tree, m, l.Mp);
+          if (p < 0) continue;
           run.flows.push_back({l.gpu(k, m, i), l.gpu(k, p, i), chunk / 2});
           run.flows.push_back({l.gpu(k, p, i), l.gpu(k, m, i), chunk / 2});
         }
@@ -138,13 +170,20 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
     case CollectiveKind::AllToAll: {
       if (l.Gp != l.G) throw std::invalid_argument("all-to-all groups must fit in the slice");
       // Pairwise exchange: at shift j every GPU sends its j-th block to the GPU j further on.
-      // Shifts differ (some stay inside a server), so they are sampled evenly, each standing for
-      // an equal share of the G-1 shifts.
+      // Shifts differ: those that are a multiple of the server's ranks stay on one rail, the
+      // others cross rails through the spines (no PXN), and the distance decides how far up the
+      // flows go. So the shifts are ordered by rail offset (j mod g), then by distance, and cut
+      // into equal strata, each simulated by its middle shift: every rail offset is sampled in
+      // proportion (strata of consecutive shifts would pick cross-rail shifts only, a bias of
+      // +3.8 % under ECMP at 4,096 GPUs in groups of 512).
       const long shifts = l.G - 1;
       const long distinct = o.max_distinct_steps > 0 ? std::min<long>(shifts, o.max_distinct_steps) : shifts;
+      std::vector<long> order(static_cast<std::size_t>(shifts));
+      std::iota(order.begin(), order.end(), 1L);
+      std::stable_sort(order.begin(), order.end(), [&](long a, long b) { return a % l.g < b % l.g; });
       for (long s = 0; s < distinct; ++s) {
-        const long first = 1 + s * shifts / distinct, next = 1 + (s + 1) * shifts / distinct;
-        const int j = static_cast<int>((first + next - 1) / 2);  // middle of the stratum
+        const long first = s * shifts / distinct, next = (s + 1) * shifts / distinct;
+        const int j = static_cast<int>(order[static_cast<std::size_t>((first + next - 1) / 2)]);  // middle of the stratum
         StepRun run{"all-to-all", {}, next - first};
         for (int k = 0; k < l.groups; ++k)
           for (int x = 0; x < l.G; ++x) run.flows.push_back({k * l.G + x, k * l.G + (x + j) % l.G, S / l.G});
