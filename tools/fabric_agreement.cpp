@@ -1,0 +1,137 @@
+// Scaled evaluation against the full flow-level simulation, at sizes the unit suite cannot afford
+// (tools/test-fabric-agreement.sh runs it in tools/test.sh): for each collective, routing and
+// fabric size, the time of both, their difference and the wall time of each. Exit 1 when a
+// difference exceeds --max-diff (issue 3: 3 %), 2 on a bad command line.
+//
+// Fabric: the unit tests' rail-optimized 3-tier fabric (tests/test_fabric_sim.cpp) of 32-port
+// (16 x 800G) switches, 400G NICs, leaf groups of 128 GPUs, pods of 256; 64 MB per GPU.
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/collective_sim.h"
+
+using namespace bvr;
+namespace po = boost::program_options;
+
+namespace {
+
+FabricSpec agreement_fabric(int gpus, FabricRouting routing) {
+  FabricSpec s;
+  s.gpus = gpus;
+  s.gpus_per_server = 8;
+  s.nvlink_domain_gpus = 8;
+  s.nvlink_bw_bytes_per_s = 450e9;
+  s.nic_bw_bytes_per_s = 50e9;
+  s.rail_optimized = true;
+  s.switch_ports = 16;
+  s.switch_port_bw_bytes_per_s = 100e9;
+  s.tiers = 3;
+  s.oversubscription = {1, 1};
+  s.hop_latency_s = 350e-9;
+  s.routing = routing;
+  return s;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
+  return parts;
+}
+
+template <class F>
+double wall_s(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Case {
+  CollectiveKind kind;
+  FabricRouting routing;
+  int gpus, group;
+};
+
+struct Args {
+  std::vector<Case> cases;
+  FullSync sync = FullSync::Barrier;
+  double max_diff_pct = 3;
+  CollectiveEvalOptions eval;
+};
+
+Args parse(int argc, char** argv) {
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help")(
+      "collectives", po::value<std::string>()->default_value("all-reduce,all-reduce-tree,reduce-scatter,all-gather,send-recv"),
+      "comma-separated: all-reduce, all-reduce-tree, reduce-scatter, all-gather, all-to-all, send-recv")(
+      "gpus", po::value<std::string>()->default_value("1024,2048,4096"), "fabric sizes, comma-separated")(
+      "group", po::value<int>()->default_value(0), "GPUs per group (0 = every GPU; all-to-all needs <= 1024)")(
+      "routing", po::value<std::string>()->default_value("adaptive,ecmp"), "adaptive and/or ecmp")(
+      "sync", po::value<std::string>()->default_value("barrier"), "full simulation: barrier or per-gpu")(
+      "max-diff", po::value<double>()->default_value(3.0), "largest |scaled / full - 1| allowed, in %")(
+      "shifts", po::value<int>()->default_value(0), "all-to-all shifts the scaled evaluation simulates (0 = its default)");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, options), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: bvr_fabric_agreement [options]\n" << options;
+    std::exit(0);
+  }
+  Args a;
+  const std::string sync = vm["sync"].as<std::string>();
+  if (sync != "barrier" && sync != "per-gpu") throw po::error("--sync: expected barrier or per-gpu, got " + sync);
+  a.sync = sync == "barrier" ? FullSync::Barrier : FullSync::PerGpu;
+  a.max_diff_pct = vm["max-diff"].as<double>();
+  a.eval.max_distinct_steps = vm["shifts"].as<int>();
+  for (const std::string& name : split(vm["collectives"].as<std::string>())) {
+    const auto kind = collective_from_string(name);
+    if (!kind) throw po::error("--collectives: unknown collective " + name);
+    for (const std::string& routing : split(vm["routing"].as<std::string>())) {
+      if (routing != "adaptive" && routing != "ecmp") throw po::error("--routing: expected adaptive or ecmp, got " + routing);
+      for (const std::string& gpus : split(vm["gpus"].as<std::string>()))
+        a.cases.push_back({*kind, routing == "ecmp" ? FabricRouting::StaticEcmp : FabricRouting::Adaptive,
+                           std::stoi(gpus), vm["group"].as<int>()});
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  try {
+    args = parse(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bvr_fabric_agreement: %s\n", e.what());
+    return 2;
+  }
+  std::printf("full simulation: %s; 64 MB per GPU; pass: |diff| <= %.1f %%\n",
+              args.sync == FullSync::Barrier ? "barrier between steps" : "each GPU moves on by itself", args.max_diff_pct);
+  std::printf("| collective | routing | GPUs | group | scaled (ms) | full (ms) | diff | scaled wall (s) | full wall (s) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  int failed = 0;
+  for (const Case& k : args.cases) {
+    const FabricSpec f = agreement_fabric(k.gpus, k.routing);
+    const CollectiveSpec c{k.kind, 64e6, k.group};
+    CollectiveResult scaled, full;
+    const double scaled_wall_s = wall_s([&] { scaled = evaluate_collective(f, c, args.eval); });
+    const double full_wall_s = wall_s([&] { full = simulate_collective_full(f, c, args.sync); });
+    const double diff_pct = 100 * (scaled.time_s / full.time_s - 1);
+    const bool ok = std::abs(diff_pct) <= args.max_diff_pct;
+    failed += ok ? 0 : 1;
+    std::printf("| %s | %s | %d | %d | %.4f | %.4f | %+.2f %%%s | %.2f | %.2f |\n", to_string(k.kind),
+                to_string(k.routing), f.gpus, k.group > 0 ? k.group : f.gpus, scaled.time_s * 1e3, full.time_s * 1e3,
+                diff_pct, ok ? "" : " FAIL", scaled_wall_s, full_wall_s);
+    std::fflush(stdout);
+  }
+  if (failed) std::printf("%d case(s) beyond %.1f %%\n", failed, args.max_diff_pct);
+  return failed ? 1 : 0;
+}
