@@ -33,6 +33,14 @@ std::string read_file(const fs::path& path) {
 // Per process: CTest runs cases in parallel, and other builds' suites may run at the same time.
 fs::path scratch_root() { return fs::temp_directory_path() / fmt::format("bvr-cli-tests-{}", getpid()); }
 
+// The scratch root goes when the test process exits: suites leave nothing behind in /tmp.
+struct ScratchCleanup {
+  ~ScratchCleanup() {
+    std::error_code ignored;
+    fs::remove_all(scratch_root(), ignored);
+  }
+} scratch_cleanup;
+
 fs::path scratch_dir(const std::string& name) {
   const fs::path dir = scratch_root() / name;
   fs::remove_all(dir);
