@@ -86,21 +86,40 @@ long btree_depth(long n) {
   return depth;
 }
 
-// Steady-state step of NCCL's double binary tree per rail across the group's servers: every
-// tree edge carries half of a chunk up (reduce) and half down (broadcast) at once. Filling and
-// draining the pipeline takes 2 x depth steps more than the chunks.
+// NCCL's pipeline chunk for a tree all-reduce of `bytes` per channel over a tree of `depth`
+// (NCCL's enqueue.cc, simple protocol): one step slot of its buffer, 4 MiB (NCCL_BUFFSIZE) over 8
+// steps (NCCL_STEPS) = 512 KiB, halved while the message has fewer than 8 x depth chunks (down to
+// 128 KiB), fewer than 4 x depth (down to 64 KiB), fewer than depth (down to 32 KiB): a deep tree
+// needs many chunks in flight to fill its pipeline.
+double tree_chunk_bytes(double bytes, long depth) {
+  constexpr double kib = 1024;
+  double chunk = 512 * kib;
+  const double d = static_cast<double>(depth);
+  while (bytes / chunk < 8 * d && chunk > 128 * kib) chunk /= 2;
+  while (bytes / chunk < 4 * d && chunk > 64 * kib) chunk /= 2;
+  while (bytes / chunk < d && chunk > 32 * kib) chunk /= 2;
+  return chunk;
+}
+
+// Steady-state step of NCCL's double binary tree per rail across the group's servers: each tree
+// carries half of the rail's bytes, chunk by chunk, and every tree edge carries a chunk up
+// (reduce) and one down (broadcast) at once. Filling and draining the pipeline takes 2 x depth
+// steps more than the chunks.
 StepRun network_tree(const Layout& l, double rail_bytes, const PlanOptions& o) {
-  const double chunks = std::max(1.0, std::ceil(rail_bytes / o.tree_chunk_bytes));
-  const double chunk = rail_bytes / chunks;
-  StepRun run{"net-tree-all-reduce", {}, static_cast<long>(chunks) + 2 * btree_depth(l.M)};
+  const long depth = btree_depth(l.M);
+  const double tree_bytes = rail_bytes / 2;
+  const double chunk_limit = o.tree_chunk_bytes > 0 ? o.tree_chunk_bytes : tree_chunk_bytes(tree_bytes, depth);
+  const double chunks = std::max(1.0, std::ceil(tree_bytes / chunk_limit));
+  const double chunk = tree_bytes / chunks;
+  StepRun run{"net-tree-all-reduce", {}, static_cast<long>(chunks) + 2 * depth};
   for (int k = 0; k < l.groups; ++k)
     for (int i = 0; i < l.g; ++i)
       for (int tree = 0; tree < 2; ++tree)
         for (int m = 0; m < l.Mp; ++m) {
           const int p = dtree_parent(tree, m, l.Mp);
           if (p < 0) continue;
-          run.flows.push_back({l.gpu(k, m, i), l.gpu(k, p, i), chunk / 2});
-          run.flows.push_back({l.gpu(k, p, i), l.gpu(k, m, i), chunk / 2});
+          run.flows.push_back({l.gpu(k, m, i), l.gpu(k, p, i), chunk});
+          run.flows.push_back({l.gpu(k, p, i), l.gpu(k, m, i), chunk});
         }
   return run;
 }

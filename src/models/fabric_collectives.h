@@ -39,7 +39,8 @@ struct StepRun {
 
 struct PlanOptions {
   int max_distinct_steps = 0;   // all-to-all: simulate at most this many shifts (0 = all)
-  double tree_chunk_bytes = 4.0 * 1024 * 1024;  // pipeline chunk of the tree all-reduce
+  // Tree all-reduce pipeline chunk: 0 = NCCL's rule (tree_chunk_bytes in fabric_collectives.cpp).
+  double tree_chunk_bytes = 0;
 };
 
 // The steps of `c` for a fabric of `full_gpus` GPUs, laid out on the first `present_gpus` GPUs
