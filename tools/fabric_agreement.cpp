@@ -4,7 +4,8 @@
 // difference exceeds --max-diff (issue 3: 3 %), 2 on a bad command line.
 //
 // Fabric: the unit tests' rail-optimized 3-tier fabric (tests/test_fabric_sim.cpp) of 32-port
-// (16 x 800G) switches, 400G NICs, leaf groups of 128 GPUs, pods of 256; 64 MB per GPU.
+// (16 x 800G) switches, 400G NICs, leaf groups of 128 GPUs, pods of 256; 64 MB per GPU unless
+// --bytes says otherwise.
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -64,6 +65,7 @@ struct Args {
   FullSync sync = FullSync::Barrier;
   double max_diff_pct = 3;
   CollectiveEvalOptions eval;
+  double bytes = 64e6;
 };
 
 Args parse(int argc, char** argv) {
@@ -76,6 +78,7 @@ Args parse(int argc, char** argv) {
       "routing", po::value<std::string>()->default_value("adaptive,ecmp"), "adaptive and/or ecmp")(
       "sync", po::value<std::string>()->default_value("barrier"), "full simulation: barrier or per-gpu")(
       "max-diff", po::value<double>()->default_value(3.0), "largest |scaled / full - 1| allowed, in %")(
+      "bytes", po::value<double>()->default_value(64e6), "bytes per GPU (nccl-tests size)")(
       "shifts", po::value<int>()->default_value(0), "all-to-all shifts the scaled evaluation simulates (0 = its default)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, options), vm);
@@ -90,6 +93,8 @@ Args parse(int argc, char** argv) {
   a.sync = sync == "barrier" ? FullSync::Barrier : FullSync::PerGpu;
   a.max_diff_pct = vm["max-diff"].as<double>();
   a.eval.max_distinct_steps = vm["shifts"].as<int>();
+  a.bytes = vm["bytes"].as<double>();
+  if (!(a.bytes >= 1)) throw po::error("--bytes: expected at least 1");
   for (const std::string& name : split(vm["collectives"].as<std::string>())) {
     const auto kind = collective_from_string(name);
     if (!kind) throw po::error("--collectives: unknown collective " + name);
@@ -113,14 +118,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bvr_fabric_agreement: %s\n", e.what());
     return 2;
   }
-  std::printf("full simulation: %s; 64 MB per GPU; pass: |diff| <= %.1f %%\n",
-              args.sync == FullSync::Barrier ? "barrier between steps" : "each GPU moves on by itself", args.max_diff_pct);
+  std::printf("full simulation: %s; %.0f MB per GPU; pass: |diff| <= %.1f %%\n",
+              args.sync == FullSync::Barrier ? "barrier between steps" : "each GPU moves on by itself", args.bytes / 1e6,
+              args.max_diff_pct);
   std::printf("| collective | routing | GPUs | group | scaled (ms) | full (ms) | diff | scaled wall (s) | full wall (s) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   int failed = 0;
   for (const Case& k : args.cases) {
     const FabricSpec f = agreement_fabric(k.gpus, k.routing);
-    const CollectiveSpec c{k.kind, 64e6, k.group};
+    const CollectiveSpec c{k.kind, args.bytes, k.group};
     CollectiveResult scaled, full;
     const double scaled_wall_s = wall_s([&] { scaled = evaluate_collective(f, c, args.eval); });
     const double full_wall_s = wall_s([&] { full = simulate_collective_full(f, c, args.sync); });
