@@ -9,18 +9,28 @@ namespace bvr {
 
 namespace {
 
-// Simulated time / closed-form time of one collective on a block of `block` contiguous GPUs
-// (every block of the fabric active at once), or 1 when the fabric cannot lay it out.
-double refinement(const FabricSpec& fabric, const NetworkModel& net, CollectiveKind sim_kind, CommKind kind,
-                  double bytes, int block) {
-  if (bytes <= 0 || block < 2 || block > fabric.gpus) return 1;
-  if (block % fabric.gpus_per_server != 0 && fabric.gpus_per_server % block != 0) return 1;
+// One collective on blocks of `block` contiguous GPUs (every block of the fabric active at once),
+// simulated and set against its closed form; nothing when the fabric cannot lay it out.
+std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const NetworkModel& net, const char* purpose,
+                                             CollectiveKind sim_kind, CommKind kind, double bytes, int block) {
+  if (bytes <= 0 || block < 2 || block > fabric.gpus) return std::nullopt;
+  if (block % fabric.gpus_per_server != 0 && fabric.gpus_per_server % block != 0) return std::nullopt;
   FabricSpec whole = fabric;
   whole.gpus = fabric.gpus / block * block;  // whole blocks only
   const double closed = collective_time_s(net, kind, bytes, block, 1);
-  if (closed <= 0) return 1;
+  if (closed <= 0) return std::nullopt;
   const CollectiveResult r = evaluate_collective(whole, CollectiveSpec{sim_kind, bytes, block});
-  return r.time_s > 0 ? r.time_s / closed : 1;
+  if (r.time_s <= 0) return std::nullopt;
+  return SimulatedCollective{purpose, sim_kind, bytes, block, whole.gpus, r.time_s, r.algbw_bytes_per_s,
+                             r.busbw_bytes_per_s, closed, r.time_s / closed};
+}
+
+// The ratio simulated / closed form that scales the step's collective (1 when nothing was
+// simulated: the closed form stands), keeping the collective in `kept` for the reports.
+double refinement(const std::optional<SimulatedCollective>& c, std::vector<SimulatedCollective>& kept) {
+  if (!c) return 1;
+  kept.push_back(*c);
+  return c->ratio;
 }
 
 }  // namespace
@@ -41,18 +51,20 @@ SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric
       const ParallelPlan& p = *rs.plan;
       const StageParams sp = stage_params(*run.model, p);
       const bool sharded = p.sharding != Sharding::None;
-      rs.refine.dp = refinement(*fabric, site.system.network,
-                                sharded ? CollectiveKind::ReduceScatter : CollectiveKind::AllReduceRing,
-                                sharded ? CommKind::ReduceScatter : CommKind::AllReduce, 4 * sp.dense,
-                                p.tp * p.cp * p.dp);
+      rs.refine.dp = refinement(simulated(*fabric, site.system.network, "data-parallel gradients",
+                                          sharded ? CollectiveKind::ReduceScatter : CollectiveKind::AllReduceRing,
+                                          sharded ? CommKind::ReduceScatter : CommKind::AllReduce, 4 * sp.dense,
+                                          p.tp * p.cp * p.dp),
+                                rs.collectives);
       if (p.ep > 1) {
         const double tokens = static_cast<double>(p.microbatch) * run.batch.seq_len / p.cp;
         const double a2a_bytes = 2 * tokens / p.tp * run.model->experts_per_token * run.model->hidden;
         // The block of TP x CP x EP GPUs holds TP x CP expert groups; simulated as one
         // all-to-all with the expert group's message size per peer.
         const int block = p.tp * p.cp * p.ep;
-        rs.refine.ep = refinement(*fabric, site.system.network, CollectiveKind::AllToAll, CommKind::AllToAll,
-                                  a2a_bytes * block / p.ep, block);
+        rs.refine.ep = refinement(simulated(*fabric, site.system.network, "expert all-to-all",
+                                            CollectiveKind::AllToAll, CommKind::AllToAll, a2a_bytes * block / p.ep, block),
+                                  rs.collectives);
       }
     }
     site.runs.push_back(rs);

@@ -6,16 +6,35 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "models/fabric_collectives.h"
 #include "models/step_time.h"
 #include "scenario/scenario.h"
 
 namespace bvr {
 
+// One collective of a run's layout as simulated on the site's fabric, kept so that the reports
+// can show what the refinement rests on (docs/results.md, `collectives`).
+struct SimulatedCollective {
+  std::string purpose;  // "data-parallel gradients" or "expert all-to-all"
+  CollectiveKind kind = CollectiveKind::AllReduceRing;
+  double bytes_per_gpu = 0;  // nccl-tests "size" (CollectiveSpec::bytes)
+  int group_gpus = 0;        // GPUs per group: the contiguous block that runs it
+  int fabric_gpus = 0;       // GPUs simulated at once: the fabric's whole blocks, every one active
+  double time_s = 0;
+  double algbw_bytes_per_s = 0, busbw_bytes_per_s = 0;  // as nccl-tests defines them
+  double closed_form_s = 0;  // models/step_time.h collective_time_s of the same collective
+  double ratio = 1;          // time_s / closed_form_s: what CommRefinement holds
+};
+
 struct RunSpeed {
   std::optional<ParallelPlan> plan;  // at full size; nothing for a run without a model (test seam)
   CommRefinement refine;
+  // What `refine` was taken from: the DP collective, then the EP all-to-all; empty without a
+  // fabric or simulation, and without the ones the fabric cannot lay out (their ratio stays 1).
+  std::vector<SimulatedCollective> collectives;
 };
 
 struct SiteSpeed {

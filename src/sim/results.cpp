@@ -127,7 +127,9 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     o.monthly_power = monthly_power(o.series);
     if (!scenario.workload.runs.empty()) {
       const std::size_t run = headline_run(scenario);
-      o.step_time = full_size_step(scenario, final_site_speed(scenario, scenario.options[i], true), run);
+      const SiteSpeed site = final_site_speed(scenario, scenario.options[i], true);
+      o.step_time = full_size_step(scenario, site, run);
+      o.collectives = site.runs[run].collectives;
       o.step_time_run = scenario.workload.runs[run].name;
     }
     r.options.push_back(std::move(o));

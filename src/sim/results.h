@@ -8,6 +8,7 @@
 
 #include "models/step_time.h"
 #include "scenario/scenario.h"
+#include "sim/job_speed.h"
 #include "sim/outcome.h"
 
 namespace bvr {
@@ -53,6 +54,9 @@ struct OptionResult {
   // (sim/job_speed.h); nothing for runs without a model.
   std::optional<StepTime> step_time;
   std::string step_time_run;
+  // That run's collectives as simulated on the same site's fabric, whose ratios to the closed
+  // form scale step_time's communication; empty when the site has no fabric.
+  std::vector<SimulatedCollective> collectives;
   const MetricSummary& metric(std::string_view name) const;
 };
 
