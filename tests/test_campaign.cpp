@@ -199,7 +199,7 @@ TEST_CASE("campaign: interruptions follow N x rate x time within a Poisson toler
   CHECK(std::fabs(interruptions - expected) < 4 * std::sqrt(expected));
 }
 
-TEST_CASE("campaign: same seed, same bits, whatever the parallelism; another seed differs") {
+TEST_CASE("campaign: same seed, same bits, whatever the parallelism, and another seed differs") {
   Scenario s = base_scenario();
   s.options = {simple_lease(), simple_build(1e9)};
   s.replications = 5;
@@ -327,7 +327,7 @@ TEST_CASE("campaign: load swings cap the cluster until batteries arrive, by each
   }
 }
 
-TEST_CASE("campaign: failed servers are out for repair; daily energy adds up to the total") {
+TEST_CASE("campaign: failed servers are out for repair, and daily energy adds up to the total") {
   Scenario s = base_scenario();
   s.server.idle_power_w = 2'000;
   s.options = {simple_lease()};
@@ -410,7 +410,7 @@ TEST_CASE("reliability: the optimal checkpoint interval beats half and twice of 
   CHECK(ettr[1] > ettr[2]);
 }
 
-TEST_CASE("reliability: hot spares keep the job's size; without them it shrinks or waits") {
+TEST_CASE("reliability: hot spares keep the job's size, and without them it shrinks or waits") {
   for (const auto policy : {OutOfSpares::Shrink, OutOfSpares::Wait}) {
     Scenario s = steady_job(6 * 3'600, 5, 300, 20);
     s.reliability.classes[0].repair_s = 2 * day;  // ~8 servers in repair at a time

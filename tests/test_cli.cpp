@@ -196,7 +196,7 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   CHECK(!fs::exists(out));
 }
 
-TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agree; the verdict flips across it") {
+TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agree, and the verdict flips across it") {
   const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
   const fs::path base = scratch_dir("breakeven-base"), again = scratch_dir("breakeven-again");
   const Ran ran = run(fmt::format("run {} -o {} -j 2", small, base.string()));

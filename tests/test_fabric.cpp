@@ -80,7 +80,7 @@ TEST_CASE("k-ary fat-tree: 5k^2/4 switches, k^3/4 hosts, k^3/2 switch links, ful
   }
 }
 
-TEST_CASE("leaf/spine of radix r: r^2/2 GPUs non-blocking, r/2 spines; oversubscription cuts bisection") {
+TEST_CASE("leaf/spine of radix r: r^2/2 GPUs non-blocking, r/2 spines, and oversubscription cuts bisection") {
   const int r = 16;
   const FabricSpec full = leaf_spine(r * r / 2, r, 1.0, true);
   CHECK(max_fabric_gpus(full) == r * r / 2);
@@ -183,7 +183,7 @@ TEST_CASE("routes follow graph edges from source to destination") {
   CHECK(router.route(0, 2047).size() == 6); // across pods
 }
 
-TEST_CASE("adaptive routing spreads a permutation; static ECMP collides") {
+TEST_CASE("adaptive routing spreads a permutation, and static ECMP collides") {
   const FabricSpec base = k_ary(16);  // 1024 hosts, 8 uplinks per leaf
   auto max_uplink_load = [&](FabricRouting routing) {
     FabricSpec s = base;

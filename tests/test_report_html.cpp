@@ -185,7 +185,7 @@ TEST_CASE("report.html: the step-time and tornado charts appear only with their 
   CHECK(data["datasets"]["tornado"]["rows"].size() == 2);  // low and high end
 }
 
-TEST_CASE("results.json read back gives the same report.md; bad files name the place") {
+TEST_CASE("results.json read back gives the same report.md, and bad files name the place") {
   Results r = fake_results();
   r.comparison.breakeven.note = "the build costs less";
   r.comparison.breakeven.lease_option = "a&b";
@@ -223,7 +223,7 @@ TEST_CASE("series CSV read back: the same CSV, and errors with line and column")
                        InputError);
 }
 
-TEST_CASE("sweep.csv: axes from the header, metrics, options; the page has its charts") {
+TEST_CASE("sweep.csv: axes from the header, metrics, options, and the page has its charts") {
   const std::string path = std::string(BVR_SOURCE_DIR) + "/tests/data/sweep/sweep.csv";
   const SweepTable t = parse_sweep_csv(read_file(path), path);
   REQUIRE(t.axes.size() == 3);

@@ -21,7 +21,7 @@ TEST_CASE("secant: an affine function is solved in one step and checked by a sec
   CHECK(std::fabs(r.fx) <= 1);
 }
 
-TEST_CASE("secant: a curved function converges; a flat one or a root below the bound is not found") {
+TEST_CASE("secant: a curved function converges, and a flat one or a root below the bound is not found") {
   const RootSearch sqrt2 = secant_root([](double x) { return x * x - 2; }, 1, -1, 2, 1e-12, 20, 0);
   CHECK(sqrt2.found);
   CHECK(sqrt2.x == doctest::Approx(std::sqrt(2.0)));
@@ -37,7 +37,7 @@ TEST_CASE("secant: a curved function converges; a flat one or a root below the b
   CHECK(secant_root([](double x) { return x; }, 0, 0, 1, 1e-9, 6, 0).evaluations == 0);
 }
 
-TEST_CASE("bracketed: a curved root to the day; a jump that never meets is not found, the nearer end is kept") {
+TEST_CASE("bracketed: a curved root to the day, and a jump that never meets is not found, the nearer end is kept") {
   int calls = 0;
   // Convex, like a build's NPV over the horizon against a flat lease: root at 1471.3 days.
   const auto f = [&](double x) {

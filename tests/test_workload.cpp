@@ -180,7 +180,7 @@ TEST_CASE("calibration: predictions within 10 % of the published runs (docs/work
   CHECK(st.mfu == doctest::Approx(llama.published).epsilon(0.10));
 }
 
-TEST_CASE("plan search: valid, fitting layouts, fastest first; resize keeps the layout") {
+TEST_CASE("plan search: valid, fitting layouts, fastest first, and resize keeps the layout") {
   const GpuSpec h100 = *find_gpu("H100 SXM");
   const SystemModel sys{h100, plain_network(h100, 8, 50e9)};
   const TrainingBatch batch{8192, 8192};
