@@ -14,6 +14,47 @@
 
 #include "cli_harness.h"
 
+namespace {
+
+// Stand-in charting libraries: report.html's frame without Vega (the browser test uses the real ones).
+fs::path fake_assets_dir() {
+  const fs::path dir = scratch_root() / "assets";
+  fs::create_directories(dir);
+  for (const char* name : {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "THIRD-PARTY-NOTICES.txt"})
+    std::ofstream(dir / name) << "/* " << name << " */\n";
+  return dir;
+}
+
+// |a - b| within `relative` of |b|.
+bool close_to(double a, double b, double relative) { return std::fabs(a - b) <= relative * std::fabs(b); }
+
+// An option's `collectives` as docs/results.md defines them: every number finite and positive,
+// whole groups of the fabric, nccl-tests' algbw and busbw, the ratio of the two times.
+void check_collectives(const nlohmann::json& collectives) {
+  for (const auto& c : collectives) {
+    INFO(c.dump());
+    for (const char* key : {"bytes_per_gpu", "group_gpus", "fabric_gpus", "time_s", "algbw_gb_per_s", "busbw_gb_per_s",
+                            "closed_form_s", "simulated_over_closed_form"}) {
+      INFO(key);
+      REQUIRE(c[key].is_number());
+      CHECK(std::isfinite(c[key].get<double>()));
+      CHECK(c[key].get<double>() > 0);
+    }
+    const int n = c["group_gpus"].get<int>();
+    CHECK(n >= 2);
+    CHECK(c["fabric_gpus"].get<int>() % n == 0);
+    const std::string kind = c["collective"].get<std::string>();
+    CHECK((kind == "all-reduce" || kind == "reduce-scatter" || kind == "all-to-all"));
+    const double factor = kind == "all-reduce" ? 2.0 * (n - 1) / n : static_cast<double>(n - 1) / n;
+    const double time_s = c["time_s"].get<double>(), algbw = c["algbw_gb_per_s"].get<double>();
+    CHECK(close_to(algbw * 1e9, c["bytes_per_gpu"].get<double>() / time_s, 1e-9));
+    CHECK(close_to(c["busbw_gb_per_s"].get<double>(), algbw * factor, 1e-9));
+    CHECK(close_to(c["simulated_over_closed_form"].get<double>(), time_s / c["closed_form_s"].get<double>(), 1e-12));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("cli: --version, --help and per-command help") {
   const Ran version = run("--version");
   CHECK(version.exit_code == 0);
@@ -105,6 +146,16 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
     CHECK(st["memory_gib"]["capacity"].get<double>() == doctest::Approx(80));
     CHECK(st["tokens_per_s"].get<double>() > 0);
     CHECK(st["tflops_per_gpu"].get<double>() == doctest::Approx(st["mfu"].get<double>() * 989.4));
+    // Every option's final site has a fabric: its DP gradients and, Grok being a mixture of
+    // experts, its expert all-to-all were simulated on it (docs/results.md).
+    const auto& collectives = option["collectives"];
+    REQUIRE(collectives.is_array());
+    REQUIRE(collectives.size() == 2);
+    CHECK(layout["ep"].get<int>() > 1);
+    CHECK(collectives[0]["purpose"] == "data-parallel gradients");
+    CHECK(collectives[1]["purpose"] == "expert all-to-all");
+    CHECK(collectives[1]["collective"] == "all-to-all");
+    check_collectives(collectives);
     CHECK(m["peak_facility_power_mw"]["mean"].get<double>() > 10);
     CHECK(m["peak_facility_power_mw"]["mean"].get<double>() < 400);
     CHECK(m["interruptions"]["mean"].get<double>() > 0);
@@ -136,6 +187,21 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   // 50 MW of tolerated load steps: 43,264 GPUs (338 replicas of 128) until the Megapacks arrive.
   CHECK(contains(report, "| 2024-10 | 43264 |"));
   CHECK(contains(report, "power swings"));
+  const auto section = report.find("## Network collectives (simulated on each option's fabric)");
+  REQUIRE(section != std::string::npos);
+  CHECK(report.find("## Step time") < section);
+  CHECK(section < report.find("## Reliability: interruptions and lost time"));
+  for (const char* option : {"lease-oracle", "build-colossus", "hybrid"}) {
+    CHECK(contains(report, fmt::format("| {} | data-parallel gradients | ", option)));
+    CHECK(contains(report, fmt::format("| {} | expert all-to-all | all-to-all | ", option)));
+  }
+  // bvr report reads the collectives back: the same report.md, and their chart.
+  setenv("BVR_ASSETS_DIR", fake_assets_dir().c_str(), 1);
+  const fs::path again = scratch_dir("contract-report");
+  const Ran reported = run(fmt::format("report {} -o {}", dir.string(), again.string()));
+  REQUIRE_MESSAGE(reported.exit_code == 0, reported.err);
+  CHECK(read_file(again / "report.md") == report);
+  CHECK(contains(read_file(again / "report.html"), "id=\"chart-collectives\""));
   for (const char* option : {"lease-oracle", "build-colossus", "hybrid"}) {
     const std::string csv = read_file(dir / fmt::format("series-{}.csv", option));
     CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_healthy,gpus_powered,gpus_online,gpus_training,"
@@ -275,19 +341,6 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(run("plan /nonexistent.yaml").exit_code == 2);
 }
 
-namespace {
-
-// Stand-in charting libraries: report.html's frame without Vega (the browser test uses the real ones).
-fs::path fake_assets_dir() {
-  const fs::path dir = scratch_root() / "assets";
-  fs::create_directories(dir);
-  for (const char* name : {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "THIRD-PARTY-NOTICES.txt"})
-    std::ofstream(dir / name) << "/* " << name << " */\n";
-  return dir;
-}
-
-}  // namespace
-
 TEST_CASE("cli: bvr report writes report.md and report.html again, byte-identical to the run's") {
   setenv("BVR_ASSETS_DIR", fake_assets_dir().c_str(), 1);
   const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
@@ -300,6 +353,13 @@ TEST_CASE("cli: bvr report writes report.md and report.html again, byte-identica
   CHECK(contains(html, "/* vega-lite.min.js */"));
   CHECK(contains(html, "id=\"chart-tornado\""));  // the small scenario has a sensitivity section
   CHECK(contains(html, "id=\"chart-step-time\""));  // its runs have a model: step time from the model
+  // No fabric in the small scenario: nothing simulated, no collectives section or chart.
+  for (const auto& option : nlohmann::json::parse(read_file(dir / "results.json"))["options"]) {
+    REQUIRE(option["collectives"].is_array());
+    CHECK(option["collectives"].empty());
+  }
+  CHECK(!contains(read_file(dir / "report.md"), "Network collectives"));
+  CHECK(!contains(html, "chart-collectives"));
   const Ran report = run(fmt::format("report {} -o {}", dir.string(), again.string()));
   REQUIRE_MESSAGE(report.exit_code == 0, report.err);
   CHECK(read_file(again / "report.md") == read_file(dir / "report.md"));

@@ -84,6 +84,13 @@ Results fake_results(const std::string& scenario = "test") {
   return r;
 }
 
+// What a fabric simulation measured, with round numbers: 1.5 GB per GPU reduce-scattered over
+// 16 GPUs in 20 ms, 0.8 of the closed form's 25 ms.
+SimulatedCollective fake_collective() {
+  return {"data-parallel gradients", CollectiveKind::ReduceScatter, 1.5e9, 16, 64, 0.02, 75e9, 75e9 * 15 / 16, 0.025,
+          0.8};
+}
+
 nlohmann::ordered_json doc_of(const Results& r) { return parse_json_file_text(results_json(r), "results.json"); }
 
 // The page's data block (between the JSON script tags).
@@ -152,13 +159,15 @@ TEST_CASE("report.html: holds the data, the verdict and table of report.md, and 
   }
 }
 
-TEST_CASE("report.html: the step-time and tornado charts appear only with their data") {
+TEST_CASE("report.html: the step-time, collectives and tornado charts appear only with their data") {
   Results r = fake_results();
   auto doc = doc_of(r);
   std::string html = report_html(r, doc, fake_assets);
   CHECK(!contains(html, "chart-step-time"));
+  CHECK(!contains(html, "chart-collectives"));
   CHECK(!contains(html, "chart-tornado"));
   CHECK(!contains(data_block(html), "\"step_time\""));
+  CHECK(!contains(data_block(html), "\"collectives\""));
 
   doc["options"][1]["step_time"] = {{"gpus", 1024},
                                     {"layout", {{"tp", 8}, {"pp", 4}, {"schedule", "1f1b"}}},
@@ -172,8 +181,11 @@ TEST_CASE("report.html: the step-time and tornado charts appear only with their 
   r.sensitivity.replications = 2;
   r.sensitivity.base_npv_gap_usd = -1e8;
   r.sensitivity.rows.push_back({"options.a.list_price", "5 USD/GPU/h", "15 USD/GPU/h", 2e8, -3e8, 0, 0, 5e8, true});
+  r.options[1].collectives = {fake_collective()};
+  doc["options"][1]["collectives"] = doc_of(r)["options"][1]["collectives"];
   html = report_html(r, doc, fake_assets);
   CHECK(count(html, "id=\"chart-step-time\"") == 1);
+  CHECK(count(html, "id=\"chart-collectives\"") == 1);
   CHECK(count(html, "id=\"chart-tornado\"") == 1);
   const auto data = nlohmann::json::parse(data_block(html));
   const auto& steps = data["datasets"]["step_time"]["rows"];
@@ -183,6 +195,15 @@ TEST_CASE("report.html: the step-time and tornado charts appear only with their 
   CHECK(steps[0][2] == 3.25);
   CHECK(steps[0][7] == "tp=8 pp=4 schedule=1f1b");
   CHECK(data["datasets"]["tornado"]["rows"].size() == 2);  // low and high end
+  // One bar per option and collective, the numbers as results.json has them.
+  const auto& collectives = data["datasets"]["collectives"];
+  REQUIRE(collectives["rows"].size() == 1);
+  CHECK(collectives["fields"][7] == "busbw_gb_per_s");
+  CHECK(collectives["rows"][0][0] == "build");
+  CHECK(collectives["rows"][0][1] == "data-parallel gradients");
+  CHECK(collectives["rows"][0][2] == "reduce-scatter");
+  CHECK(collectives["rows"][0][7] == doctest::Approx(70.3125));
+  CHECK(collectives["rows"][0][7] == doc["options"][1]["collectives"][0]["busbw_gb_per_s"]);
 }
 
 TEST_CASE("results.json read back gives the same report.md, and bad files name the place") {
@@ -190,11 +211,25 @@ TEST_CASE("results.json read back gives the same report.md, and bad files name t
   r.comparison.breakeven.note = "the build costs less";
   r.comparison.breakeven.lease_option = "a&b";
   r.comparison.breakeven.build_option = "build";
+  r.options[1].collectives = {fake_collective()};
   const std::string json = results_json(r);
   const Results back = results_from_json(parse_json_file_text(json, "results.json"), "results.json");
   CHECK(report_markdown(back) == report_markdown(r));
   CHECK(contains(report_markdown(back), "**Breakeven** of a&b against build: none, the build costs less."));
   CHECK(results_json(back) == json);
+  REQUIRE(back.options[1].collectives.size() == 1);
+  const SimulatedCollective& c = back.options[1].collectives[0];
+  CHECK(c.purpose == "data-parallel gradients");
+  CHECK(c.kind == CollectiveKind::ReduceScatter);
+  CHECK(c.bytes_per_gpu == 1.5e9);
+  CHECK(c.group_gpus == 16);
+  CHECK(c.fabric_gpus == 64);
+  CHECK(c.time_s == 0.02);
+  CHECK(c.algbw_bytes_per_s == doctest::Approx(75e9).epsilon(1e-15));
+  CHECK(c.busbw_bytes_per_s == doctest::Approx(70.3125e9).epsilon(1e-15));
+  CHECK(c.closed_form_s == 0.025);
+  CHECK(c.ratio == 0.8);
+  CHECK(back.options[0].collectives.empty());
 
   CHECK_THROWS_WITH_AS(parse_json_file_text("{\n  \"a\": 1,\n  oops\n}", "dir/results.json"),
                        doctest::Contains("dir/results.json:3:3: expected JSON"), InputError);
@@ -203,8 +238,40 @@ TEST_CASE("results.json read back gives the same report.md, and bad files name t
   CHECK_THROWS_WITH_AS(results_from_json(doc, "r.json"),
                        "r.json: options[1].metrics.npv_cost_usd.p50: expected a number", InputError);
   doc = parse_json_file_text(json, "results.json");
+  doc["options"][1]["collectives"][0]["collective"] = "all-reduce-ish";
+  CHECK_THROWS_WITH_AS(results_from_json(doc, "r.json"),
+                       doctest::Contains("r.json: options[1].collectives[0].collective: expected a collective"),
+                       InputError);
+  doc = parse_json_file_text(json, "results.json");
   doc.erase("comparison");
   CHECK_THROWS_WITH_AS(results_from_json(doc, "r.json"), doctest::Contains("r.json: comparison: missing"), InputError);
+}
+
+TEST_CASE("results.json without collectives (written before them) reads back with none, and no such section") {
+  Results r = fake_results();
+  r.options[1].collectives = {fake_collective()};
+  auto doc = doc_of(r);
+  for (auto& o : doc["options"]) o.erase("collectives");
+  const Results back = results_from_json(doc, "results.json");
+  CHECK(back.options[1].collectives.empty());
+  CHECK(!contains(report_markdown(back), "## Network collectives"));
+  CHECK(contains(report_markdown(r), "## Network collectives"));
+}
+
+TEST_CASE("report.md: the simulated collectives after the step time, as nccl-tests counts them") {
+  Results r = fake_results();
+  CHECK(!contains(report_markdown(r), "Network collectives"));  // no option has a fabric
+  r.options[1].collectives = {fake_collective()};
+  const std::string md = report_markdown(r);
+  const auto section = md.find("## Network collectives (simulated on each option's fabric)");
+  REQUIRE(section != std::string::npos);
+  CHECK(md.find("## Step time") < section);
+  CHECK(section < md.find("## Reliability"));
+  CHECK(contains(md, "busbw = algbw × 2(n−1)/n for all-reduce, (n−1)/n for reduce-scatter, all-gather and all-to-all"));
+  CHECK(contains(md, "| option | purpose | collective | group GPUs | size per GPU | time | algbw GB/s | busbw GB/s | "
+                     "vs closed form (×) |"));
+  CHECK(contains(md, "| build | data-parallel gradients | reduce-scatter | 16 | 1.50 GB | 20.0 ms | 75.0 | 70.3 | 0.800 |"));
+  CHECK(!contains(md, "| a&b | data-parallel"));  // an option without a fabric has no row
 }
 
 TEST_CASE("series CSV read back: the same CSV, and errors with line and column") {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # report.html in a real browser: writes three reports (a run of the small test scenario, the same
-# run with a step-time breakdown added to its results.json, and a hand-made sweep.csv), opens
-# each in Debian's headless Chromium from file://, and fails on any console error or warning,
-# page error or network request, or any chart that did not render. Screenshots go to
+# run with a step-time breakdown and simulated collectives added to its results.json, and a
+# hand-made sweep.csv), opens each in Debian's headless Chromium from file://, and fails on any
+# console error or warning, page error or network request, or any chart that did not render. Screenshots go to
 # build/report-screenshots/. Needs `tools/setup.sh --browser` (tools/test.sh runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,8 @@ mkdir -p "$out"
 
 build/bvr run tests/data/rent-or-build-small.yaml -o "$out/run" -j 2 > /dev/null
 
-# The workload model's step_time per option (docs/results.md); the chart appears only with it.
+# The workload model's step_time and the fabric's simulated collectives per option
+# (docs/results.md); their charts appear only with them (the small scenario has no fabric).
 cp -r "$out/run" "$out/step-time"
 node -e '
   const fs = require("fs");
@@ -24,11 +25,19 @@ node -e '
       step_s: 4.2 + i, breakdown_s: {compute: 3.1 + i, tp_comm: 0.3, pp_comm: 0.1, dp_comm: 0.2, cp_comm: 0, ep_comm: 0, bubble: 0.5},
       tokens_per_s: 1.0e6, tflops_per_gpu: 400, mfu: 0.4,
       memory_gib: {weights: 10, gradients: 10, optimizer: 40, activations: 12, total: 72, capacity: 80}};
+    o.collectives = [
+      {purpose: "data-parallel gradients", collective: "all-reduce", bytes_per_gpu: 1.6e9, group_gpus: 256,
+       fabric_gpus: 1024, time_s: 0.05 + 0.01 * i, algbw_gb_per_s: 1.6 / (0.05 + 0.01 * i),
+       busbw_gb_per_s: 1.6 / (0.05 + 0.01 * i) * 2 * 255 / 256, closed_form_s: 0.05, simulated_over_closed_form: 1 + 0.2 * i},
+      {purpose: "expert all-to-all", collective: "all-to-all", bytes_per_gpu: 2.7e8, group_gpus: 64,
+       fabric_gpus: 1024, time_s: 0.02, algbw_gb_per_s: 13.5, busbw_gb_per_s: 13.5 * 63 / 64,
+       closed_form_s: 0.01, simulated_over_closed_form: 2}];
   });
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
 ' "$out/step-time/results.json"
 build/bvr report "$out/step-time" > /dev/null
 grep -q 'id="chart-step-time"' "$out/step-time/report.html" || { echo "step-time chart missing"; exit 1; }
+grep -q 'id="chart-collectives"' "$out/step-time/report.html" || { echo "collectives chart missing"; exit 1; }
 
 build/bvr report tests/data/sweep -o "$out/sweep" > /dev/null
 

@@ -19,4 +19,15 @@ std::string format_days(double days) { return fmt::format("{:.1f}", days); }
 
 std::string format_percent(double fraction) { return fmt::format("{:.1f} %", fraction * 100); }
 
+std::string format_bytes(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.2f} GB", bytes / 1e9);
+  if (bytes >= 1e6) return fmt::format("{:.1f} MB", bytes / 1e6);
+  return fmt::format("{:.0f} kB", bytes / 1e3);
+}
+
+std::string format_seconds(double seconds) {
+  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
+  return fmt::format("{:#.3g} ms", seconds * 1e3);
+}
+
 }  // namespace bvr

@@ -124,6 +124,29 @@ Dataset step_time_dataset(const Json& doc) {
   return d;
 }
 
+// From results.json's per-option `collectives` (the fabric simulation behind the step time), as
+// written there; options without the key (no fabric, older files) have no bars.
+Dataset collectives_dataset(const Json& doc) {
+  Dataset d{"collectives",
+            {"option", "purpose", "collective", "group_gpus", "bytes_per_gpu", "time_s", "algbw_gb_per_s",
+             "busbw_gb_per_s", "simulated_over_closed_form"},
+            {}};
+  if (!doc.contains("options") || !doc["options"].is_array()) return d;
+  for (const auto& o : doc["options"]) {
+    if (!o.is_object() || !o.contains("collectives") || !o["collectives"].is_array()) continue;
+    for (const auto& c : o["collectives"]) {
+      if (!c.is_object()) continue;
+      std::string row = "[" + o.value("name", Json("?")).dump();
+      for (std::size_t k = 1; k < d.fields.size(); ++k) {
+        row += ',';
+        row += c.contains(d.fields[k]) ? c[d.fields[k]].dump() : "null";
+      }
+      d.rows.push_back(row + "]");
+    }
+  }
+  return d;
+}
+
 Json spec(const std::string& text) { return vega_lite_spec(text, 760); }
 
 // x axis of the series charts: dates in UTC (the CSV's calendar days), one label per quarter.
@@ -237,6 +260,26 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"field": "tokens_per_s", "type": "quantitative", "format": ",.0f", "title": "tokens/s"},
                       {"field": "gpus", "type": "quantitative", "format": ","}, {"field": "layout"}]}})VL"),
                       {"step_time"}});
+  if (has("collectives"))
+    charts.push_back({"collectives", "Network collectives on each option's fabric",
+                      "Bus bandwidth (nccl-tests busbw) of the step's scale-out collectives, simulated at full size "
+                      "with every group of the fabric running at once; the ratio to the closed form scales that "
+                      "communication in the step time.",
+                      spec(R"VL({"height": {"step": 20}, "data": {"name": "collectives"},
+        "mark": {"type": "bar"},
+        "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null},
+          "yOffset": {"field": "purpose", "sort": null},
+          "x": {"field": "busbw_gb_per_s", "type": "quantitative", "title": "busbw, GB/s"},
+          "color": {"field": "purpose", "type": "nominal", "sort": null, "legend": {"orient": "bottom", "title": null}},
+          "tooltip": [{"field": "option"}, {"field": "purpose"}, {"field": "collective"},
+                      {"field": "group_gpus", "type": "quantitative", "format": ",", "title": "group GPUs"},
+                      {"field": "bytes_per_gpu", "type": "quantitative", "format": ".3s", "title": "size per GPU (bytes)"},
+                      {"field": "time_s", "type": "quantitative", "format": ".4f", "title": "time (s)"},
+                      {"field": "algbw_gb_per_s", "type": "quantitative", "format": ".1f", "title": "algbw (GB/s)"},
+                      {"field": "busbw_gb_per_s", "type": "quantitative", "format": ".1f", "title": "busbw (GB/s)"},
+                      {"field": "simulated_over_closed_form", "type": "quantitative", "format": ".3f",
+                       "title": "simulated / closed form"}]}})VL"),
+                      {"collectives"}});
   if (has("tornado"))
     charts.push_back(
         {"tornado", "What moves the verdict (sensitivity tornado)",
@@ -264,7 +307,8 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
 
 std::string report_html(const Results& r, const Json& doc, const ReportAssets& assets) {
   std::vector<Dataset> data = {series_dataset(r),         options_dataset(r),     costs_dataset(r),
-                               time_to_train_dataset(r), step_time_dataset(doc), tornado_dataset(r)};
+                               time_to_train_dataset(r), step_time_dataset(doc), collectives_dataset(doc),
+                               tornado_dataset(r)};
   const std::vector<Chart> charts = run_charts(r, data);
   auto figure = [&charts](const std::string& id) {
     for (const auto& c : charts)
@@ -283,7 +327,7 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   body += "<h2>Capacity over time</h2>\n" + figure("gpus") + figure("power") + figure("progress");
   body += "<h2>Money</h2>\n" + figure("cumulative-cost") + figure("npv") + figure("cost-breakdown");
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
-  body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time");
+  body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
   if (!r.sensitivity.rows.empty()) body += "<h2>What moves the verdict</h2>\n" + figure("tornado");
   body += "<p class=\"note\">Every figure: <code>report.md</code>; every metric with its percentiles: "
           "<code>results.json</code>; daily series: <code>series-&lt;option&gt;.csv</code>.</p>\n";

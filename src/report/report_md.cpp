@@ -24,6 +24,28 @@ const OptionResult& named(const Results& r, const std::string& name) {
   return r.options.front();
 }
 
+// What each option's step-time refinement rests on: the headline run's collectives as simulated on
+// its fabric. Empty when no option's site has a fabric (the step times are then closed forms).
+std::string collectives_section(const Results& r) {
+  std::string rows;
+  for (const auto& o : r.options)
+    for (const SimulatedCollective& c : o.collectives)
+      rows += fmt::format("| {} | {} | {} | {} | {} | {} | {:.1f} | {:.1f} | {:.3f} |\n", o.name, c.purpose,
+                          to_string(c.kind), c.group_gpus, format_bytes(c.bytes_per_gpu), format_seconds(c.time_s),
+                          c.algbw_bytes_per_s / 1e9, c.busbw_bytes_per_s / 1e9, c.ratio);
+  if (rows.empty()) return "";
+  return "## Network collectives (simulated on each option's fabric)\n\n"
+         "The step's scale-out collectives, each simulated once at full size with every group of the fabric "
+         "running at once (docs/fabric.md). As nccl-tests defines them, algbw = size per GPU ÷ time and busbw = "
+         "algbw × 2(n−1)/n for all-reduce, (n−1)/n for reduce-scatter, all-gather and all-to-all (n GPUs in the "
+         "group); the last column, simulated ÷ closed-form time, scales that communication in the step time. "
+         "Options whose site has no fabric are not listed.\n\n"
+         "| option | purpose | collective | group GPUs | size per GPU | time | algbw GB/s | busbw GB/s | "
+         "vs closed form (×) |\n"
+         "|---|---|---|---|---|---|---|---|---|\n" +
+         rows + "\n";
+}
+
 }  // namespace
 
 std::string report_markdown(const Results& r) {
@@ -170,6 +192,7 @@ std::string report_markdown(const Results& r) {
                      st.hbm_bytes / (1024.0 * 1024 * 1024)));
   }
   line();
+  md += collectives_section(r);
   line("## Reliability: interruptions and lost time");
   line();
   line("Time to train across replications, and where the job's GPU time went besides useful training "

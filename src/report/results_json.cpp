@@ -84,6 +84,27 @@ Json step_time_json(const std::optional<StepTime>& st, const std::string& where)
                                   {"capacity", st->hbm_bytes / gib}}}};
 }
 
+// nccl-tests reports bandwidths in GB/s of 10^9 bytes; so does results.json.
+constexpr double gb = 1e9;
+
+// The headline run's collectives as simulated on the option's fabric (sim/job_speed.h).
+Json collectives_json(const std::vector<SimulatedCollective>& collectives, const std::string& where) {
+  auto f = [&](double v) { return finite(v, where); };
+  Json list = Json::array();
+  for (const SimulatedCollective& c : collectives)
+    list.push_back(Json{{"purpose", c.purpose},
+                        {"collective", to_string(c.kind)},
+                        {"bytes_per_gpu", f(c.bytes_per_gpu)},
+                        {"group_gpus", c.group_gpus},
+                        {"fabric_gpus", c.fabric_gpus},
+                        {"time_s", f(c.time_s)},
+                        {"algbw_gb_per_s", f(c.algbw_bytes_per_s / gb)},
+                        {"busbw_gb_per_s", f(c.busbw_bytes_per_s / gb)},
+                        {"closed_form_s", f(c.closed_form_s)},
+                        {"simulated_over_closed_form", f(c.ratio)}});
+  return list;
+}
+
 }  // namespace
 
 std::string results_json(const Results& results) {
@@ -124,6 +145,7 @@ std::string results_json(const Results& results) {
                            {"runs", runs},
                            {"step_time", step_time_json(o.step_time, o.name + ".step_time")},
                            {"step_time_run", o.step_time_run},
+                           {"collectives", collectives_json(o.collectives, o.name + ".collectives")},
                            {"capacity_periods", periods},
                            {"monthly_power", months}});
   }

@@ -112,6 +112,22 @@ StepTime step_time_from(const Node& node) {
   return st;
 }
 
+// An option's simulated collectives (docs/results.md); bandwidths are written in GB/s of 10^9 bytes.
+std::vector<SimulatedCollective> collectives_from(const Node& list) {
+  std::vector<SimulatedCollective> out;
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const Node c = list.at(k);
+    const Node kind = c.at("collective");
+    const auto parsed = collective_from_string(kind.text());
+    if (!parsed) kind.fail("a collective such as \"all-reduce\" or \"all-to-all\"");
+    out.push_back({c.at("purpose").text(), *parsed, c.at("bytes_per_gpu").number(), c.at("group_gpus").integer(),
+                   c.at("fabric_gpus").integer(), c.at("time_s").number(), c.at("algbw_gb_per_s").number() * 1e9,
+                   c.at("busbw_gb_per_s").number() * 1e9, c.at("closed_form_s").number(),
+                   c.at("simulated_over_closed_form").number()});
+  }
+  return out;
+}
+
 Breakeven breakeven_from(const Node& comparison, const std::string& key) {
   Breakeven b;
   const Node node = comparison.at(key);
@@ -196,6 +212,7 @@ Results results_from_json(const Json& doc, const std::string& file) {
     }
     if (o.has("step_time_run")) option.step_time_run = o.at("step_time_run").text();
     if (o.has("step_time") && !o.at("step_time").json.is_null()) option.step_time = step_time_from(o.at("step_time"));
+    if (o.has("collectives")) option.collectives = collectives_from(o.at("collectives"));  // newer files only
     for (const char* needed : {"npv_cost_usd", "time_to_train_days", "completed_fraction", "full_capacity_days"})
       if (!metrics.has(needed)) metrics.at(needed);  // names the missing metric
     r.options.push_back(std::move(option));
