@@ -125,31 +125,48 @@ std::vector<double> ecmp_extra_s(const FabricSpec& fabric, const FabricSpec& sli
   return extra;
 }
 
-// How a plan is played on the platform: one actor per GPU posts its sends and receives of a step
-// (one mailbox per ordered pair, so a message always meets the receive meant for it even when its
-// sender runs steps ahead) and waits for them. With `barrier`, every GPU then waits for all the
-// others, so every flow of a step starts at once; without, each GPU moves on as soon as its own
-// part is done (steps overlap where the data allows, as NCCL runs). `explicit_repeats`: play
-// every repeat; otherwise each step once, its time multiplied by its repeat count (symmetry;
-// needs `barrier`). `extra_s`: seconds added to each step (the ECMP correction).
-//
-// Why actors per GPU rather than one controller posting every flow: SimGrid 3.32 drops a finished
-// host-to-host communication (Comm::sendto_async) from a list by linear search, so a step of
-// 16k such flows costs O(flows^2) (a 4,096-GPU tree step: ~3 s instead of ~0.1 s); mailbox
-// communications between actors do not. Dependencies between communications are no way out
-// either: Activity::add_successor is not released for communications nobody waits on.
-struct Playback {
-  bool barrier = true;
-  bool explicit_repeats = true;
-  std::vector<double> extra_s;  // per step run; empty = none
-};
+// The two ways a plan is played. SimGrid 3.32 costs shaped them: a communication posted with
+// Comm::sendto_async (no actor at either end) is dropped, when it finishes, from a list by linear
+// search, so one controller posting a step of n flows pays O(n^2) (a 4,096-GPU tree step, 16k
+// flows: ~3 s); an actor costs ~30 us to create (its stack and guard page), so an actor per GPU
+// costs ~40 ms for a 1,024-GPU slice before it moves a byte. The scaled evaluation plays a few
+// steps of at most a slice's flows: one controller. The full simulation plays every repeat on
+// the whole fabric: an actor per GPU. (Activity::add_successor is no way out: it is not released
+// for communications nobody waits on.)
 
 struct PlayedRun {
   double time_s = 0;
   double flows = 0;
 };
 
-PlayedRun play(const FabricPlatform& platform, int gpus, const std::vector<StepRun>& plan, const Playback& how) {
+// Each step once, every flow started at once by one controller; its time, plus `extra_s` (the
+// ECMP correction), multiplied by its repeat count (symmetry).
+PlayedRun play_each_step_once(const FabricPlatform& platform, const std::vector<StepRun>& plan,
+                              const std::vector<double>& extra_s) {
+  PlayedRun out;
+  sg4::Actor::create("controller", platform.hosts[0], [&] {
+    for (std::size_t r = 0; r < plan.size(); ++r) {
+      const double start = sg4::Engine::get_clock();
+      std::vector<sg4::CommPtr> comms;
+      comms.reserve(plan[r].flows.size());
+      for (const Flow& f : plan[r].flows)
+        comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
+                                                platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
+      sg4::Comm::wait_all(comms);
+      out.time_s += (sg4::Engine::get_clock() - start + extra_s[r]) * static_cast<double>(plan[r].repeat);
+      out.flows += static_cast<double>(plan[r].flows.size());
+    }
+  });
+  sg4::Engine::get_instance()->run();
+  return out;
+}
+
+// Every repeat of every step, one actor per GPU posting its sends and receives of a step (one
+// mailbox per ordered pair, so a message always meets the receive meant for it even when its
+// sender runs steps ahead) and waiting for them. With `barrier`, every GPU then waits for all
+// the others, so every flow of a step starts at once; without, each GPU moves on as soon as its
+// own part is done (steps overlap where the data allows, as NCCL runs).
+PlayedRun play_every_repeat(const FabricPlatform& platform, int gpus, const std::vector<StepRun>& plan, bool barrier) {
   const auto n = static_cast<std::size_t>(gpus);
   struct Part {
     std::vector<std::pair<int, std::uint64_t>> sends;
@@ -162,13 +179,11 @@ PlayedRun play(const FabricPlatform& platform, int gpus, const std::vector<StepR
       parts[static_cast<std::size_t>(f.src)][r].sends.emplace_back(f.dst, payload(f.bytes));
       parts[static_cast<std::size_t>(f.dst)][r].sources.push_back(f.src);
     }
-    const double times = how.explicit_repeats ? static_cast<double>(plan[r].repeat) : 1.0;
-    out.flows += static_cast<double>(plan[r].flows.size()) * times;
+    out.flows += static_cast<double>(plan[r].flows.size()) * static_cast<double>(plan[r].repeat);
   }
   auto mailbox = [](int src, std::size_t dst) { return sg4::Mailbox::by_name(fmt::format("{}>{}", src, dst)); };
   static int token = 0;  // payloads carry no data: only their simulated size matters
-  const sg4::BarrierPtr step_done = how.barrier ? sg4::Barrier::create(static_cast<unsigned>(n)) : nullptr;
-  double scaled_s = 0;  // symmetry: each step's time times its repeat count
+  const sg4::BarrierPtr step_done = barrier ? sg4::Barrier::create(static_cast<unsigned>(n)) : nullptr;
   for (std::size_t g = 0; g < n; ++g) {
     sg4::Actor::create(fmt::format("gpu{}", g), platform.hosts[g], [&, g] {
       for (std::size_t r = 0; r < plan.size(); ++r) {
@@ -177,26 +192,19 @@ PlayedRun play(const FabricPlatform& platform, int gpus, const std::vector<StepR
         for (const auto& send : part.sends) out_boxes.push_back(mailbox(static_cast<int>(g), static_cast<std::size_t>(send.first)));
         for (int src : part.sources) in_boxes.push_back(mailbox(src, g));
         std::vector<int*> received(in_boxes.size());
-        const long times = how.explicit_repeats ? plan[r].repeat : 1;
-        for (long step = 0; step < times; ++step) {
-          const double start = sg4::Engine::get_clock();
+        for (long step = 0; step < plan[r].repeat; ++step) {
           std::vector<sg4::CommPtr> comms;
           for (std::size_t k = 0; k < out_boxes.size(); ++k)
             comms.push_back(out_boxes[k]->put_async(&token, part.sends[k].second));
           for (std::size_t k = 0; k < in_boxes.size(); ++k) comms.push_back(in_boxes[k]->get_async<int>(&received[k]));
           sg4::Comm::wait_all(comms);
-          if (!step_done) continue;
-          step_done->wait();
-          if (g != 0) continue;
-          const double extra = how.extra_s.empty() ? 0.0 : how.extra_s[r];
-          if (how.explicit_repeats) out.time_s += extra;
-          else scaled_s += (sg4::Engine::get_clock() - start + extra) * static_cast<double>(plan[r].repeat);
+          if (step_done) step_done->wait();
         }
       }
     });
   }
   sg4::Engine::get_instance()->run();
-  out.time_s += how.explicit_repeats ? sg4::Engine::get_clock() : scaled_s;
+  out.time_s = sg4::Engine::get_clock();
   return out;
 }
 
@@ -208,9 +216,10 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   plan_options.max_distinct_steps =
       o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.gpus_per_server, plan_options);
+  const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(slice, slice.gpus, plan);
-  const PlayedRun run = play(platform, slice.gpus, plan, {true, false, ecmp_extra_s(fabric, slice, c, plan, plan_options)});
+  const PlayedRun run = play_each_step_once(platform, plan, extra_s);
   CollectiveResult r = finish(c, G, run.time_s);
   r.simulated_gpus = slice.gpus;
   r.simulated_flows = run.flows;
@@ -223,7 +232,7 @@ CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c, Fu
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
-  const PlayedRun run = play(platform, fabric.gpus, plan, {sync == FullSync::Barrier, true, {}});
+  const PlayedRun run = play_every_repeat(platform, fabric.gpus, plan, sync == FullSync::Barrier);
   CollectiveResult r = finish(c, group_of(fabric, c), run.time_s);
   r.simulated_gpus = fabric.gpus;
   r.simulated_flows = run.flows;

@@ -4,8 +4,7 @@
 // once, with every concurrently active group present, on a representative slice of the fabric
 // (fabric_slice), and multiplied by its repeat count: rings repeat identical steps, so one stands
 // for all. Full simulation (simulate_collective_full): every repeat of every step of every group
-// on the whole fabric — the reference the scaled result is checked against. Both play the steps
-// with one actor per GPU posting its sends and receives.
+// on the whole fabric, one actor per GPU — the reference the scaled result is checked against.
 //
 // Each evaluation runs in a forked child (one SimGrid engine per process). Scaled results are
 // cached in this process, keyed by fabric, collective, size and options.
