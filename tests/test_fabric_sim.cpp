@@ -10,31 +10,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "models/agreement_fabric.h"
 #include "models/fabric_collectives.h"
 #include "sim/collective_sim.h"
 
 using namespace bvr;
 
 namespace {
-
-// Rail-optimized 3-tier fabric of 8-GPU servers; 16 x 800G switches split to 32 x 400G: leaf
-// groups of 128 GPUs, pods of 256, so 4,096 GPUs span 16 pods.
-FabricSpec test_fabric(int gpus, FabricRouting routing) {
-  FabricSpec s;
-  s.gpus = gpus;
-  s.gpus_per_server = 8;
-  s.nvlink_domain_gpus = 8;
-  s.nvlink_bw_bytes_per_s = 450e9;
-  s.nic_bw_bytes_per_s = 50e9;
-  s.rail_optimized = true;
-  s.switch_ports = 16;
-  s.switch_port_bw_bytes_per_s = 100e9;
-  s.tiers = 3;
-  s.oversubscription = {1, 1};
-  s.hop_latency_s = 350e-9;
-  s.routing = routing;
-  return s;
-}
 
 void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync = FullSync::PerGpu) {
   CAPTURE(to_string(c.kind));
@@ -50,7 +32,7 @@ void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c
 }  // namespace
 
 TEST_CASE("one flow over one rail leaf takes two hops of latency plus size over NIC bandwidth") {
-  const FabricSpec fabric = test_fabric(16, FabricRouting::Adaptive);
+  const FabricSpec fabric = agreement_fabric(16, FabricRouting::Adaptive);
   const double bytes = 64e6;
   const CollectiveResult r = evaluate_collective(fabric, {CollectiveKind::SendRecv, bytes, 16});
   CHECK(r.time_s == doctest::Approx(2 * fabric.hop_latency_s + bytes / fabric.nic_bw_bytes_per_s).epsilon(1e-6));
@@ -61,28 +43,28 @@ TEST_CASE("one flow over one rail leaf takes two hops of latency plus size over 
 // runs every collective on the whole 4,096-GPU fabric, which takes minutes.
 TEST_CASE("scaled ring collectives agree with full simulation within 3% up to 4,096 GPUs") {
   const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
-  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::AllReduceRing, 64e6, 64});
-  check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllGather, 64e6, 256});
-  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::ReduceScatter, 64e6, 0});
+  check_scaled_matches_full(agreement_fabric(4096, adaptive), {CollectiveKind::AllReduceRing, 64e6, 64});
+  check_scaled_matches_full(agreement_fabric(2048, ecmp), {CollectiveKind::AllGather, 64e6, 256});
+  check_scaled_matches_full(agreement_fabric(1024, adaptive), {CollectiveKind::ReduceScatter, 64e6, 0});
 }
 
 // 16 MB per GPU: NCCL's chunk rule gives 16-32 pipeline steps instead of 45-78 at 64 MB, so
 // the whole 4,096-GPU fabric fits the unit suite (64 MB: tools/test-fabric-agreement.sh).
 TEST_CASE("scaled tree all-reduce agrees with full simulation within 3% up to 4,096 GPUs") {
   const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
-  check_scaled_matches_full(test_fabric(1024, adaptive), {CollectiveKind::AllReduceTree, 16e6, 0});
-  check_scaled_matches_full(test_fabric(2048, ecmp), {CollectiveKind::AllReduceTree, 16e6, 0}, FullSync::Barrier);
-  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::AllReduceTree, 16e6, 0}, FullSync::Barrier);
+  check_scaled_matches_full(agreement_fabric(1024, adaptive), {CollectiveKind::AllReduceTree, 16e6, 0});
+  check_scaled_matches_full(agreement_fabric(2048, ecmp), {CollectiveKind::AllReduceTree, 16e6, 0}, FullSync::Barrier);
+  check_scaled_matches_full(agreement_fabric(4096, adaptive), {CollectiveKind::AllReduceTree, 16e6, 0}, FullSync::Barrier);
 }
 
 TEST_CASE("scaled send/recv and all-to-all agree with full simulation within 3% up to 4,096 GPUs") {
   const auto adaptive = FabricRouting::Adaptive, ecmp = FabricRouting::StaticEcmp;
-  check_scaled_matches_full(test_fabric(4096, adaptive), {CollectiveKind::SendRecv, 64e6, 0});
-  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
-  check_scaled_matches_full(test_fabric(2048, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
+  check_scaled_matches_full(agreement_fabric(4096, adaptive), {CollectiveKind::SendRecv, 64e6, 0});
+  check_scaled_matches_full(agreement_fabric(4096, ecmp), {CollectiveKind::SendRecv, 64e6, 0});
+  check_scaled_matches_full(agreement_fabric(2048, adaptive), {CollectiveKind::AllToAll, 64e6, 64});
   // Under ECMP the GPUs of an all-to-all carry unequal loads: checked against the same
   // step-by-step synchronization the scaled evaluation assumes (its per-GPU variant: docs/fabric.md).
-  check_scaled_matches_full(test_fabric(4096, ecmp), {CollectiveKind::AllToAll, 64e6, 64}, FullSync::Barrier);
+  check_scaled_matches_full(agreement_fabric(4096, ecmp), {CollectiveKind::AllToAll, 64e6, 64}, FullSync::Barrier);
 }
 
 TEST_CASE("NCCL's double binary tree: every server but the roots sends to its parent, once per tree") {
@@ -112,15 +94,15 @@ TEST_CASE("NCCL's double binary tree: every server but the roots sends to its pa
 
 TEST_CASE("static ECMP collisions cut achieved bandwidth while adaptive routing keeps line rate") {
   const CollectiveSpec across{CollectiveKind::SendRecv, 64e6, 0};  // every flow crosses the bisection
-  const CollectiveResult adaptive = evaluate_collective(test_fabric(4096, FabricRouting::Adaptive), across);
-  const CollectiveResult ecmp = evaluate_collective(test_fabric(4096, FabricRouting::StaticEcmp), across);
+  const CollectiveResult adaptive = evaluate_collective(agreement_fabric(4096, FabricRouting::Adaptive), across);
+  const CollectiveResult ecmp = evaluate_collective(agreement_fabric(4096, FabricRouting::StaticEcmp), across);
   CHECK(adaptive.busbw_bytes_per_s > 0.95 * 50e9);
   CHECK(ecmp.busbw_bytes_per_s < 0.5 * adaptive.busbw_bytes_per_s);
 }
 
 TEST_CASE("results are cached by fabric, collective and size") {
   clear_collective_cache();
-  const FabricSpec fabric = test_fabric(256, FabricRouting::Adaptive);
+  const FabricSpec fabric = agreement_fabric(256, FabricRouting::Adaptive);
   const CollectiveSpec c{CollectiveKind::AllReduceRing, 16e6, 0};
   const CollectiveResult first = evaluate_collective(fabric, c);
   CHECK(collective_cache_size() == 1);
@@ -136,7 +118,7 @@ TEST_CASE("results kept in a cache folder are shared by processes and checked ag
   std::filesystem::remove_all(dir);
   set_collective_cache_dir(dir);
   clear_collective_cache();
-  const FabricSpec fabric = test_fabric(256, FabricRouting::StaticEcmp);
+  const FabricSpec fabric = agreement_fabric(256, FabricRouting::StaticEcmp);
   const CollectiveSpec c{CollectiveKind::AllGather, 16e6, 64};
   const CollectiveResult first = evaluate_collective(fabric, c);
   REQUIRE(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);

@@ -3,9 +3,7 @@
 // fabric size, the time of both, their difference and the wall time of each. Exit 1 when a
 // difference exceeds --max-diff (issue 3: 3 %), 2 on a bad command line.
 //
-// Fabric: the unit tests' rail-optimized 3-tier fabric (tests/test_fabric_sim.cpp) of 32-port
-// (16 x 800G) switches, 400G NICs, leaf groups of 128 GPUs, pods of 256; 64 MB per GPU unless
-// --bytes says otherwise.
+// Fabric: the unit tests' (models/agreement_fabric.h); 64 MB per GPU unless --bytes says otherwise.
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -16,29 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "models/agreement_fabric.h"
 #include "sim/collective_sim.h"
 
 using namespace bvr;
 namespace po = boost::program_options;
 
 namespace {
-
-FabricSpec agreement_fabric(int gpus, FabricRouting routing) {
-  FabricSpec s;
-  s.gpus = gpus;
-  s.gpus_per_server = 8;
-  s.nvlink_domain_gpus = 8;
-  s.nvlink_bw_bytes_per_s = 450e9;
-  s.nic_bw_bytes_per_s = 50e9;
-  s.rail_optimized = true;
-  s.switch_ports = 16;
-  s.switch_port_bw_bytes_per_s = 100e9;
-  s.tiers = 3;
-  s.oversubscription = {1, 1};
-  s.hop_latency_s = 350e-9;
-  s.routing = routing;
-  return s;
-}
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> parts;
