@@ -354,7 +354,8 @@ TEST_CASE("cli: bvr report writes report.md and report.html again, byte-identica
   CHECK(contains(html, "id=\"chart-tornado\""));  // the small scenario has a sensitivity section
   CHECK(contains(html, "id=\"chart-step-time\""));  // its runs have a model: step time from the model
   // No fabric in the small scenario: nothing simulated, no collectives section or chart.
-  for (const auto& option : nlohmann::json::parse(read_file(dir / "results.json"))["options"]) {
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));  // outlives the loop
+  for (const auto& option : results["options"]) {
     REQUIRE(option["collectives"].is_array());
     CHECK(option["collectives"].empty());
   }
