@@ -31,10 +31,6 @@ constexpr int default_group_gpus = CollectiveEvalOptions{}.slice_gpus;
 // The buffers nccl-tests users quote most: a large bucket of gradients and a full GiB.
 constexpr double default_sizes_bytes[] = {64e6, 1024.0 * 1024 * 1024};
 
-constexpr CollectiveKind all_collectives[] = {CollectiveKind::AllReduceRing, CollectiveKind::AllReduceTree,
-                                              CollectiveKind::ReduceScatter, CollectiveKind::AllGather,
-                                              CollectiveKind::AllToAll,      CollectiveKind::SendRecv};
-
 constexpr double bytes_per_gb = 1e9;  // nccl-tests' GB/s
 constexpr double us_per_s = 1e6;
 
@@ -90,7 +86,7 @@ struct TopoOptions {
 
 std::string collective_names() {
   std::string names;
-  for (CollectiveKind k : all_collectives) names += std::string(names.empty() ? "" : ", ") + to_string(k);
+  for (CollectiveKind k : all_collective_kinds) names += std::string(names.empty() ? "" : ", ") + to_string(k);
   return names;
 }
 
@@ -159,7 +155,7 @@ TopoOptions parse_topo_options(const std::vector<std::string>& args) {
     throw TopoUsageError("--size, --group and --collective choose what --collectives prints; add --collectives");
   if (o.file.empty()) throw TopoUsageError("missing FILE");
   if (o.sizes_bytes.empty()) o.sizes_bytes.assign(std::begin(default_sizes_bytes), std::end(default_sizes_bytes));
-  if (o.kinds.empty()) o.kinds.assign(std::begin(all_collectives), std::end(all_collectives));
+  if (o.kinds.empty()) o.kinds.assign(std::begin(all_collective_kinds), std::end(all_collective_kinds));
   return o;
 }
 

@@ -139,8 +139,7 @@ const char* to_string(CollectiveKind kind) {
 }
 
 std::optional<CollectiveKind> collective_from_string(std::string_view name) {
-  for (auto k : {CollectiveKind::AllReduceRing, CollectiveKind::AllReduceTree, CollectiveKind::ReduceScatter,
-                 CollectiveKind::AllGather, CollectiveKind::AllToAll, CollectiveKind::SendRecv})
+  for (CollectiveKind k : all_collective_kinds)
     if (name == to_string(k)) return k;
   return std::nullopt;
 }

@@ -14,6 +14,11 @@ namespace bvr {
 
 enum class CollectiveKind { AllReduceRing, AllReduceTree, ReduceScatter, AllGather, AllToAll, SendRecv };
 
+// Every kind, in the order reports list them.
+inline constexpr CollectiveKind all_collective_kinds[] = {
+    CollectiveKind::AllReduceRing, CollectiveKind::AllReduceTree, CollectiveKind::ReduceScatter,
+    CollectiveKind::AllGather,     CollectiveKind::AllToAll,      CollectiveKind::SendRecv};
+
 const char* to_string(CollectiveKind kind);
 std::optional<CollectiveKind> collective_from_string(std::string_view name);
 
