@@ -243,13 +243,13 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   fs::create_directories(dir.parent_path());
   const fs::path scenario = dir.parent_path() / "bad-input.yaml";
   std::string text = read_file(default_scenario);
-  text.replace(text.find("overhead_power: 4.6 kW"), 22, "overhead_power: 4.6 kWh");
+  text.replace(text.find("power: 8 MW}"), 12, "power: 8 MWh}");
   std::ofstream(scenario) << text;
   const fs::path out = dir / "out";
   const Ran ran = run(fmt::format("run {} -o {}", scenario.string(), out.string()));
   CHECK(ran.exit_code == 2);
-  CHECK(contains(ran.err, scenario.string() + ":34:"));
-  CHECK(contains(ran.err, "hardware.server.overhead_power: expected a power such as 150 MW, got \"4.6 kWh\""));
+  CHECK(contains(ran.err, scenario.string() + ":245:"));
+  CHECK(contains(ran.err, "options.build-colossus.power.grid.steps.0.power: expected a power such as 150 MW, got \"8 MWh\""));
   CHECK(!fs::exists(out));
   const Ran checked = run("check " + scenario.string());
   CHECK(checked.exit_code == 2);
@@ -308,7 +308,7 @@ TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agre
   REQUIRE(h.is_object());
   CHECK(h["parameter"] == "scenario.horizon");
   CHECK(h["unit"] == "days");
-  CHECK(h["build_cheaper"] == "below");
+  CHECK(h["second_cheaper"] == "below");
   const std::string set = h["set"];
   CHECK(set == fmt::format("scenario.horizon={:.9g} days", h["value"].get<double>()));
   const Ran r = run(fmt::format("run {} -o {} -j 2 --no-analysis --set '{}'", small, again.string(), set));
@@ -331,7 +331,16 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(!contains(ran.out, "next-generation"));
   const Ran fabric = run(fmt::format("plan {} --top 1 --option build-colossus", default_scenario));
   CHECK(fabric.exit_code == 0);
-  CHECK(contains(fabric.out, "fabric colossus of option build-colossus"));
+  CHECK(contains(fabric.out, "on 100000 GPUs of build-colossus (HGX H100, fabric colossus)"));
+  CHECK(!contains(fabric.out, "lease-oracle"));
+  // Without --option: every site of every option, each on its own system and fabric.
+  CHECK(contains(ran.out, "of lease-oracle (HGX H100, fabric oci-supercluster)"));
+  CHECK(contains(ran.out, "of hybrid/oracle (HGX H100, fabric oci-supercluster)"));
+  // On a system of the library: a 72-GPU NVLink domain.
+  const Ran nvl72 = run(fmt::format("plan {} --top 1 --run grok-2 --system gb200-nvl72", default_scenario));
+  CHECK(nvl72.exit_code == 0);
+  CHECK(contains(nvl72.out, "system GB200 NVL72, non-blocking 400 Gb/s per GPU"));
+  CHECK(run(fmt::format("plan {} --system gb201", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --gpus lots", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --run nope", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --option nope", default_scenario)).exit_code == 2);

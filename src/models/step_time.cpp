@@ -98,7 +98,12 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
 }
 
 double peak_flop_per_s(const GpuSpec& gpu, Precision p) {
-  return p == Precision::Fp8 ? gpu.peak_fp8_flop_per_s : gpu.peak_bf16_flop_per_s;
+  switch (p) {
+    case Precision::Bf16: return gpu.peak_bf16_flop_per_s;
+    case Precision::Fp8: return gpu.peak_fp8_flop_per_s;
+    case Precision::Fp4: return gpu.peak_fp4_flop_per_s;
+  }
+  return 0;
 }
 
 double gemm_efficiency(double m, double n, double k) {

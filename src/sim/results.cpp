@@ -101,7 +101,9 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionResult o;
     o.name = scenario.options[i].name;
-    o.kind = option_kind_name(scenario.options[i].kind);
+    o.kind = scenario.options[i].kind();
+    for (const Site& site : scenario.options[i].sites)
+      o.sites.push_back({site.name, to_string(site.contract), site.system.id, site.system.name, site.nominal_gpus()});
     auto column = [&](auto value_of) {
       std::vector<double> values;
       for (const auto& rep : outcomes) values.push_back(value_of(rep.options[i]));
@@ -116,8 +118,9 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     for (std::size_t c = 0; c < lost_cause_count; ++c)
       o.metrics.push_back({fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))),
                            column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
-    for (std::size_t c = 0; c < scenario.reliability.classes.size(); ++c)
-      o.metrics.push_back({fmt::format("interruptions_{}", scenario.reliability.classes[c].name),
+    const std::vector<std::string> classes = failure_class_names(scenario);
+    for (std::size_t c = 0; c < classes.size(); ++c)
+      o.metrics.push_back({fmt::format("interruptions_{}", classes[c]),
                            column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(
