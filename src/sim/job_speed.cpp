@@ -14,7 +14,8 @@ namespace {
 std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const NetworkModel& net, const char* purpose,
                                              CollectiveKind sim_kind, CommKind kind, double bytes, int block) {
   if (bytes <= 0 || block < 2 || block > fabric.gpus) return std::nullopt;
-  if (block % fabric.gpus_per_server != 0 && fabric.gpus_per_server % block != 0) return std::nullopt;
+  const int domain = fabric.nvlink_domain_gpus;
+  if (block % domain != 0 && domain % block != 0) return std::nullopt;  // the collectives are laid out by domain
   FabricSpec whole = fabric;
   whole.gpus = fabric.gpus / block * block;  // whole blocks only
   const double closed = collective_time_s(net, kind, bytes, block, 1);
