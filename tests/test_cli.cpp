@@ -1,5 +1,7 @@
 // End to end: the bvr binary on the default scenario, as a user runs it.
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -243,12 +245,14 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   fs::create_directories(dir.parent_path());
   const fs::path scenario = dir.parent_path() / "bad-input.yaml";
   std::string text = read_file(default_scenario);
-  text.replace(text.find("power: 8 MW}"), 12, "power: 8 MWh}");
+  const auto at = text.find("power: 8 MW}");
+  const long line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  text.replace(at, 12, "power: 8 MWh}");
   std::ofstream(scenario) << text;
   const fs::path out = dir / "out";
   const Ran ran = run(fmt::format("run {} -o {}", scenario.string(), out.string()));
   CHECK(ran.exit_code == 2);
-  CHECK(contains(ran.err, scenario.string() + ":245:"));
+  CHECK(contains(ran.err, fmt::format("{}:{}:", scenario.string(), line)));
   CHECK(contains(ran.err, "options.build-colossus.power.grid.steps.0.power: expected a power such as 150 MW, got \"8 MWh\""));
   CHECK(!fs::exists(out));
   const Ran checked = run("check " + scenario.string());

@@ -93,6 +93,7 @@ cases = {
     "min-above-max": ("workload.min_job_gpus: must not exceed", variant("min_job_gpus: 8000", "min_job_gpus: 800000")),
     "huge-gpu-count": ("workload.max_job_gpus", variant("max_job_gpus: 100000", "max_job_gpus: 1e12")),
     "pue-below-one": ("options.lease-oracle.pue", variant("    pue: 1.3 ", "    pue: 0.8 ")),
+    "air-cooled-dense-racks": ("options.build-colossus.cooling: racks of 64 GPUs of HGX H100 draw 81.6 kW each: air cools at most about 60 kW", variant("    cooling: liquid\n", "    cooling: air\n")),
     "rack-not-whole-nodes": ("options.build-colossus.gpus_per_rack: must be a whole number of nodes", variant("gpus_per_rack: 64 ", "gpus_per_rack: 60 ")),
     "shares-not-100": ("construction: the phases' cost_share must add up to 100 %", variant("cost_share: 60 %", "cost_share: 70 %")),
     "weibull-shape-range": ("failure_classes.0.weibull_shape", variant("{name: gpu, rate: 1.664 per 1000 node-days,", "{name: gpu, weibull_shape: 50, rate: 1.664 per 1000 node-days,")),

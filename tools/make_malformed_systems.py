@@ -32,6 +32,7 @@ cases = {
     "idle-above-full": ("system.rack.idle_power: must not exceed the power at full load", variant("    idle_power: 30 kW", "    idle_power: 300 kW")),
     "power-twice": ("system.rack.power: give the power on node or on rack, not both", variant("    gpus: 4 ", "    power: 7 kW\n    idle_power: 1 kW\n    gpus: 4 ")),
     "no-power": ('system: missing key "power" under node or rack', variant("    power: 132 kW", "    powr: 132 kW").replace("    powr: 132 kW", "", 1)),
+    "air-cooled-nvl72": ("system.cooling: an air-cooled rack of 72 GPUs draws 132.0 kW: air cools at most about 60 kW", variant("  cooling: liquid", "  cooling: air")),
     "bad-cooling": ("system.cooling: expected one of air, liquid", variant("  cooling: liquid", "  cooling: immersion")),
     "bad-failure-unit": ("system.failure_unit: expected one of node, board, tray, domain", variant("  failure_unit: node", "  failure_unit: rack")),
     "two-prices": ("system.price: give the list price of exactly one of gpu, node or rack", variant("    rack: 3400000 USD", "    rack: 3400000 USD\n    gpu: 47000 USD")),

@@ -90,6 +90,7 @@ struct BuildPlan {
   double construction_start_s = 0;
   std::vector<ConstructionPhase> phases;  // in sequence; racks go in once all are done
   std::vector<LongLeadItem> long_lead;
+  Cooling cooling = Cooling::Air;         // the halls' (the system's, unless the build says)
   double pue = 1;
   double facility_capex_usd_per_w = 0;    // per W of critical IT load
   double facility_life_s = 0;             // depreciation life of the building and power plant (straight-line)

@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 
+#include "models/facility.h"
 #include "models/lease_contract.h"
 #include "models/plan_search.h"
 #include "models/step_time.h"
@@ -480,10 +481,24 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
   return b;
 }
 
+// Air removes the heat of racks up to about 60 kW (models/facility.h): denser air-cooled racks
+// are refused where their size is set.
+void check_rack_cooling(const YamlValue& v, const SystemSpec& system, int gpus_per_rack, Cooling cooling) {
+  const double rack_w = rack_power_w(system.node, gpus_per_rack);
+  if (cooling != Cooling::Air || rack_w <= air_cooled_rack_limit_w) return;
+  const auto per_rack = v.find("gpus_per_rack");
+  const std::string text = fmt::format(
+      "racks of {} GPUs of {} draw {:.1f} kW each: air cools at most about {:.0f} kW a rack; say cooling: liquid, or "
+      "rack fewer GPUs",
+      gpus_per_rack, system.name, rack_w / 1e3, air_cooled_rack_limit_w / 1e3);
+  if (auto cooling_key = v.find("cooling")) cooling_key->fail(text);
+  (per_rack ? *per_rack : v).fail(text);
+}
+
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& system,
                      const std::optional<FabricSpec>& fabric) {
-  v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "construction_start", "construction", "long_lead_equipment", "pue",
-                "facility_cost", "facility_life", "power"});
+  v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "construction_start", "construction", "long_lead_equipment", "cooling",
+                "pue", "facility_cost", "facility_life", "power"});
   BuildPlan b;
   b.systems = load_purchase(v, clock, system, fabric);
   b.construction_start_s = clock.at(v.at("construction_start"));
@@ -517,8 +532,16 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   }
   if (std::fabs(shares - 1.0) > 1e-9)
     phases.fail(fmt::format("the phases' cost_share must add up to 100 %, got {:.4g} %", shares * 100));
-  b.pue = v.at("pue").fraction(1.0, 3.0);
-  b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
+  // The halls are cooled as the system is, unless the build says (HGX servers come air- or
+  // liquid-cooled); PUE and construction cost per W default by cooling (models/facility.h).
+  b.cooling = system.cooling;
+  if (auto cooling = v.find("cooling")) b.cooling = cooling->choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
+  check_rack_cooling(v, system, b.systems.gpus_per_rack, b.cooling);
+  const FacilityDefaults defaults = facility_defaults(b.cooling);
+  b.pue = defaults.pue;
+  if (auto pue = v.find("pue")) b.pue = pue->fraction(1.0, 3.0);
+  b.facility_capex_usd_per_w = defaults.capex_usd_per_w;
+  if (auto cost = v.find("facility_cost")) b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
   b.supply = load_supply(v.at("power"), clock);
   return b;
@@ -536,7 +559,10 @@ HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemS
   h.host.contracted_power = load_power_steps(host.at("power"), clock, false);
   h.host.usd_per_w_s = host.at("price").non_negative(Dimension::PricePerPowerTime);
   h.host.energy_usd_per_j = host.at("energy_price").non_negative(Dimension::PricePerEnergy);
-  h.host.pue = host.at("pue").fraction(1.0, 3.0);
+  check_rack_cooling(v, system, h.systems.gpus_per_rack, system.cooling);
+  // Without its own PUE, the host's halls at the default of the system's cooling.
+  h.host.pue = facility_defaults(system.cooling).pue;
+  if (auto pue = host.find("pue")) h.host.pue = pue->fraction(1.0, 3.0);
   return h;
 }
 

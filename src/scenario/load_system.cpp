@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "models/facility.h"
 #include "scenario/input_error.h"
 #include "scenario/suggest.h"
 
@@ -152,7 +153,12 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
   }
   load_power(v, node, rack, s);
 
-  s.cooling = v.at("cooling").choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
+  const YamlValue cooling = v.at("cooling");
+  s.cooling = cooling.choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
+  if (s.cooling == Cooling::Air && s.rack_power_w() > air_cooled_rack_limit_w)
+    cooling.fail(fmt::format("an air-cooled rack of {} GPUs draws {:.1f} kW: air cools at most about {:.0f} kW a rack; "
+                             "say liquid, or fewer GPUs per rack", s.rack_gpus, s.rack_power_w() / 1e3,
+                             air_cooled_rack_limit_w / 1e3));
   // A board (HGX) and a compute tray (NVL72) are the node.
   s.failure_unit = v.at("failure_unit").choice({"node", "board", "tray", "domain"}) == "domain" ? FailureUnit::Domain
                                                                                            : FailureUnit::Node;
