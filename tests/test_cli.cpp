@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -214,6 +215,39 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   }
   // Nothing temporary is left behind.
   for (const auto& entry : fs::directory_iterator(dir)) CHECK(!contains(entry.path().filename().string(), ".tmp"));
+}
+
+TEST_CASE("cli: colocation and used options run on their own systems and appear in every report") {
+  const fs::path dir = scratch_dir("colocation");
+  const std::string scenario = std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml";
+  const Ran ran = run(fmt::format("run {} -o {} -j 2", scenario, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  for (const char* name : {"rent ", "colo ", "used "}) CHECK(contains(ran.out, name));
+  CHECK(contains(ran.out, "colocation"));
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  const std::vector<std::array<std::string, 3>> expected = {
+      {"rent", "lease", "h100-hgx"}, {"colo", "colocation", "gb200-nvl72"}, {"used", "used", "h100-hgx"}};
+  REQUIRE(results["options"].size() == 3);
+  const std::string md = read_file(dir / "report.md"), html = read_file(dir / "report.html");
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& o = results["options"][i];
+    INFO(expected[i][0]);
+    CHECK(o["name"] == expected[i][0]);
+    CHECK(o["kind"] == expected[i][1]);
+    REQUIRE(o["sites"].size() == 1);
+    CHECK(o["sites"][0]["contract"] == expected[i][1]);
+    CHECK(o["sites"][0]["system"] == expected[i][2]);
+    CHECK(o["sites"][0]["gpus"] == 4032);
+    CHECK(o["metrics"]["completed_fraction"]["mean"] == 1);
+    CHECK(fs::exists(dir / ("series-" + expected[i][0] + ".csv")));
+    CHECK(contains(md, "| " + expected[i][0] + " |"));
+    CHECK(contains(html, expected[i][0]));
+  }
+  CHECK(results["options"][1]["metrics"]["cost_colocation_usd"]["mean"].get<double>() > 0);
+  CHECK(results["options"][0]["metrics"]["cost_colocation_usd"]["mean"].get<double>() == 0);
+  CHECK(contains(md, "colocation"));  // the cost category and the kind
+  CHECK(results["sensitivity_basis"]["first_option"] == "rent");
+  CHECK(results["sensitivity_basis"]["second_option"] == "colo");
 }
 
 TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {

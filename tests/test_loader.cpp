@@ -399,3 +399,34 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
         doctest::Approx(2e12 * model_flop_per_token(*s.workload.runs[0].model, 4096)));
   CHECK(s.workload.runs[0].parameters == doctest::Approx(69e9).epsilon(0.01));  // Llama 2 70B's 69B
 }
+
+TEST_CASE("loader: colocation and used sites, each option on its own system") {
+  const Scenario s = load_scenario(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml");
+  REQUIRE(s.options.size() == 3);
+  const Site& rent = s.options[0].sites[0];
+  const Site& colo = s.options[1].sites[0];
+  const Site& used = s.options[2].sites[0];
+  CHECK(rent.system.id == "h100-hgx");
+  CHECK(colo.system.id == "gb200-nvl72");
+  CHECK(colo.contract == ContractKind::Colocation);
+  CHECK(used.contract == ContractKind::Used);
+  CHECK(s.options[1].kind() == "colocation");
+  REQUIRE(colo.hosted);
+  CHECK(colo.hosted->host.contracted_power.size() == 2);
+  CHECK(colo.hosted->host.usd_per_w_s == doctest::Approx(150.0 / 1e3 / (30.4375 * 86400)));
+  CHECK(colo.hosted->host.energy_usd_per_j == doctest::Approx(70.0 / 3.6e9));
+  // No price in the order: the system's list price, per 4-GPU tray.
+  CHECK(colo.hosted->systems.orders[0].server_price_usd == doctest::Approx(3.4e6 / 72 * 4));
+  CHECK(colo.hosted->systems.gpus_per_rack == 72);  // the system's rack
+  // A used GPU's price per node; its rates scaled by failure_rate_scale.
+  CHECK(used.hosted->systems.orders[0].server_price_usd == doctest::Approx(8 * 22'000.0));
+  REQUIRE(used.failure_classes.size() == 1);
+  CHECK(used.failure_classes[0].rate_per_node_s == doctest::Approx(1.5 * rent.failure_classes[0].rate_per_node_s));
+  // A host with no PUE of its own: the default of the system's cooling.
+  const Scenario d = load_scenario(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml",
+                                   {parse_override("options.colo.host.pue=~")});
+  CHECK(d.options[1].sites[0].hosted->host.pue == doctest::Approx(1.15));  // liquid
+  CHECK(load_error(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml",
+                   {parse_override("options.colo.host.price=150 USD/kW")})
+            .find("options.colo.host.price: expected a price per unit of power and time") != std::string::npos);
+}

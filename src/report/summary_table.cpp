@@ -12,10 +12,15 @@ std::string summary_table(const Results& r) {
   std::string out = fmt::format("{} — {} replication{}, seed {}\n\n", r.scenario, r.replications,
                                 r.replications == 1 ? "" : "s", r.seed);
   out += "means over replications\n";
-  out += fmt::format("{:<18} {:<7} {:>14} {:>11} {:>11} {:>14} {:>9}\n", "option", "kind", "days to train",
-                     "NPV cost", "total cost", "time-adjusted", "ETTR");
+  std::size_t name_width = 18, kind_width = 7;
   for (const auto& o : r.options) {
-    out += fmt::format("{:<18} {:<7} {:>14} {:>11} {:>11} {:>14} {:>9}\n", o.name, o.kind,
+    name_width = std::max(name_width, o.name.size());
+    kind_width = std::max(kind_width, o.kind.size());
+  }
+  out += fmt::format("{:<{}} {:<{}} {:>14} {:>11} {:>11} {:>14} {:>9}\n", "option", name_width, "kind", kind_width,
+                     "days to train", "NPV cost", "total cost", "time-adjusted", "ETTR");
+  for (const auto& o : r.options) {
+    out += fmt::format("{:<{}} {:<{}} {:>14} {:>11} {:>11} {:>14} {:>9}\n", o.name, name_width, o.kind, kind_width,
                        format_days(o.metric("time_to_train_days").mean), format_usd(o.metric("npv_cost_usd").mean),
                        format_usd(o.metric("total_cost_usd").mean), format_usd(o.metric("time_adjusted_cost_usd").mean),
                        format_percent(o.metric("effective_training_time_ratio").mean));

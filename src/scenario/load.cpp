@@ -429,7 +429,7 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
   const int node_gpus = system.node.gpus_per_server;
   b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
   b.gpus_per_rack = system.rack_gpus;
-  if (auto per_rack = v.find("gpus_per_rack")) {
+  if (auto per_rack = v.find_set("gpus_per_rack")) {
     b.gpus_per_rack = per_rack->count(1, 10'000);
     if (b.gpus_per_rack % node_gpus != 0)
       per_rack->fail(fmt::format("must be a whole number of nodes ({} GPUs each in {})", node_gpus, system.name));
@@ -469,7 +469,7 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
     GpuOrder order{clock.at(item.at("ordered")) + item.at("lead_time").non_negative(Dimension::Duration),
                    gpus.count(1, max_gpus), system.price_usd_per_gpu * node_gpus};
     // Per node (a server, a compute tray) or per GPU; without either, the system's list price.
-    auto server_price = item.find("server_price"), gpu_price = item.find("gpu_price");
+    auto server_price = item.find_set("server_price"), gpu_price = item.find_set("gpu_price");
     if (server_price && gpu_price) gpu_price->fail("give server_price or gpu_price, not both");
     if (server_price) order.server_price_usd = server_price->non_negative(Dimension::Money);
     if (gpu_price) order.server_price_usd = gpu_price->non_negative(Dimension::Money) * node_gpus;
@@ -535,13 +535,13 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   // The halls are cooled as the system is, unless the build says (HGX servers come air- or
   // liquid-cooled); PUE and construction cost per W default by cooling (models/facility.h).
   b.cooling = system.cooling;
-  if (auto cooling = v.find("cooling")) b.cooling = cooling->choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
+  if (auto cooling = v.find_set("cooling")) b.cooling = cooling->choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
   check_rack_cooling(v, system, b.systems.gpus_per_rack, b.cooling);
   const FacilityDefaults defaults = facility_defaults(b.cooling);
   b.pue = defaults.pue;
-  if (auto pue = v.find("pue")) b.pue = pue->fraction(1.0, 3.0);
+  if (auto pue = v.find_set("pue")) b.pue = pue->fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = defaults.capex_usd_per_w;
-  if (auto cost = v.find("facility_cost")) b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
+  if (auto cost = v.find_set("facility_cost")) b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
   b.supply = load_supply(v.at("power"), clock);
   return b;
@@ -562,7 +562,7 @@ HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemS
   check_rack_cooling(v, system, h.systems.gpus_per_rack, system.cooling);
   // Without its own PUE, the host's halls at the default of the system's cooling.
   h.host.pue = facility_defaults(system.cooling).pue;
-  if (auto pue = host.find("pue")) h.host.pue = pue->fraction(1.0, 3.0);
+  if (auto pue = host.find_set("pue")) h.host.pue = pue->fraction(1.0, 3.0);
   return h;
 }
 
@@ -582,7 +582,7 @@ std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scen
                                                const std::string& where) {
   std::vector<FailureClass> classes;
   std::optional<YamlValue> list;  // where the classes are written, to blame a "leaf" that cannot apply
-  if (auto own = body.find("failure_classes")) {
+  if (auto own = body.find_set("failure_classes")) {
     classes = load_failure_classes(*own);
     list = own;
   } else if (scenario_classes) {
@@ -596,7 +596,7 @@ std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scen
           site.system.name, where));
   }
   double scale = 1;
-  if (auto f = body.find("failure_rate_scale")) scale = f->fraction(0.0, 100.0);
+  if (auto f = body.find_set("failure_rate_scale")) scale = f->fraction(0.0, 100.0);
   for (std::size_t i = 0; i < classes.size(); ++i) {
     FailureClass& c = classes[i];
     c.rate_per_node_s *= scale;
@@ -638,7 +638,7 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
                   : contract == "colocation" ? ContractKind::Colocation
                                              : ContractKind::Used;
   site.system = load_system_ref(body.at("system"), s.file);
-  if (auto fabric = body.find("fabric")) site.fabric = load_fabric(*fabric, &site.system);
+  if (auto fabric = body.find_set("fabric")) site.fabric = load_fabric(*fabric, &site.system);
   switch (site.contract) {
     case ContractKind::Lease: site.lease = load_lease(body, clock); break;
     case ContractKind::Build: site.build = load_build(body, clock, site.system, site.fabric); break;

@@ -102,6 +102,12 @@ std::optional<YamlValue> YamlValue::find(std::string_view key) const {
   return YamlValue(child, join_path(path_, key), source_);
 }
 
+std::optional<YamlValue> YamlValue::find_set(std::string_view key) const {
+  auto child = find(key);
+  if (child && child->node().IsNull()) return std::nullopt;
+  return child;
+}
+
 YamlValue YamlValue::at(std::string_view key) const {
   auto child = find(key);
   if (!child) fail(fmt::format("missing key \"{}\"", key));

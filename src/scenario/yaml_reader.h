@@ -59,6 +59,8 @@ class YamlValue {
   void allow_keys(std::initializer_list<std::string_view> keys) const;
   YamlValue at(std::string_view key) const;  // required
   std::optional<YamlValue> find(std::string_view key) const;
+  // An optional key's value, nothing when it is absent or cleared with ~ (--set key=~).
+  std::optional<YamlValue> find_set(std::string_view key) const;
   std::vector<std::pair<std::string, YamlValue>> entries() const;  // in file order
 
   // Sequences; `min_items` makes an empty or short list an error.
