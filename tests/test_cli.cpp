@@ -250,6 +250,59 @@ TEST_CASE("cli: colocation and used options run on their own systems and appear 
   CHECK(results["sensitivity_basis"]["second_option"] == "colo");
 }
 
+TEST_CASE("cli: bvr systems lists the library, --json for tools, and a new system is one YAML file") {
+  const Ran listed = run("systems");
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  for (const char* id : {"h100-hgx", "gb200-nvl72", "gb300-nvl72", "mi355x-platform"}) CHECK(contains(listed.out, id));
+  const Ran json = run("systems --json");
+  REQUIRE(json.exit_code == 0);
+  const auto systems = nlohmann::json::parse(json.out);
+  REQUIRE(systems.size() >= 9);
+  for (const auto& s : systems) {
+    INFO(s.dump());
+    CHECK(s["name"].is_string());
+    CHECK(s["gpus_per_domain"].get<int>() >= 8);
+    CHECK(s["peak_flop_per_s"]["bf16"].get<double>() > 1e14);
+  }
+  const auto gb300 = std::find_if(systems.begin(), systems.end(), [](const auto& s) { return s["id"] == "gb300-nvl72"; });
+  REQUIRE(gb300 != systems.end());
+  CHECK((*gb300)["gpus_per_domain"] == 72);
+  CHECK((*gb300)["peak_flop_per_s"].contains("fp4"));
+
+  // A user's own system: one file, checked by bvr systems, named by path from a scenario.
+  const fs::path dir = scratch_dir("own-system");
+  fs::create_directories(dir);
+  std::string text = read_file(fs::path(BVR_SOURCE_DIR) / "systems" / "h100-hgx.yaml");
+  text.replace(text.find("name: HGX H100"), 14, "name: My H100s");
+  text.replace(text.find("node: 270480 USD"), 16, "node: 200000 USD");
+  std::ofstream(dir / "my-h100.yaml") << text;
+  std::string scenario = read_file(fs::path(BVR_SOURCE_DIR) / "tests" / "data" / "rent-or-build-small.yaml");
+  std::ofstream(dir / "scenario.yaml") << scenario;
+  const Ran checked = run(fmt::format("systems {}", (dir / "my-h100.yaml").string()));
+  CHECK(checked.exit_code == 0);
+  CHECK(contains(checked.out, "My H100s"));
+  const fs::path out = dir / "out";
+  const Ran own = run(fmt::format("run {} -o {} --no-analysis --replications 1 --set options.build.system=./my-h100.yaml "
+                                  "--set options.build.gpu_orders.0.server_price=~",
+                                  (dir / "scenario.yaml").string(), out.string()));
+  REQUIRE_MESSAGE(own.exit_code == 0, own.err);
+  const auto results = nlohmann::json::parse(read_file(out / "results.json"));
+  CHECK(results["options"][1]["sites"][0]["system"] == "my-h100");
+  CHECK(results["options"][1]["sites"][0]["system_name"] == "My H100s");
+  CHECK(results["options"][1]["metrics"]["cost_gpu_servers_usd"]["mean"].get<double>() ==
+        doctest::Approx(1'000 * 200'000.0));  // the file's list price: 8,000 GPUs in 1,000 nodes
+  // Or inline, in the scenario itself.
+  const Ran inline_system = run(fmt::format(
+      "check {} --set 'options.rent.system={{name: Inline, gpu: {{model: X, peak_dense: {{bf16: 1 PFLOP/s}}, hbm: 80 GiB, "
+      "hbm_bandwidth: 3 TB/s, power: 700 W}}, scale_up: {{domain_gpus: 8, bandwidth: 450 GB/s}}, scale_out: "
+      "{{nic_bandwidth: 400 Gb/s}}, node: {{gpus: 8, power: 10 kW, idle_power: 2 kW}}, cooling: air, failure_unit: node, "
+      "price: {{node: 250000 USD}}}}'",
+      (dir / "scenario.yaml").string()));
+  CHECK_MESSAGE(inline_system.exit_code == 0, inline_system.err);
+  CHECK(run("systems /nonexistent.yaml").exit_code == 2);
+  CHECK(run("systems --jsn").exit_code == 2);
+}
+
 TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {
   const fs::path a = scratch_dir("same-seed-a"), b = scratch_dir("same-seed-b"), c = scratch_dir("other-seed");
   REQUIRE(run(fmt::format("run {} -o {} --replications 3 -j 1", default_scenario, a.string())).exit_code == 0);
