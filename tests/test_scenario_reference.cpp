@@ -2,7 +2,11 @@
 // key it allows while reading scenarios, and the document's tables are compared with that.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
 #include <map>
 #include <regex>
 #include <set>
@@ -10,6 +14,7 @@
 #include <string>
 
 #include "scenario/load.h"
+#include "scenario/load_system.h"
 #include "scenario/yaml_reader.h"
 
 using namespace bvr;
@@ -17,6 +22,13 @@ using namespace bvr;
 namespace {
 
 const std::string source_dir = BVR_SOURCE_DIR;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 // Key paths in the reference: "## workload" + "| `runs.N.compute` |" -> "workload.runs.N.compute";
 // sites are documented per contract ("### contract: lease") and recorded as "options.{lease}.<key>",
@@ -92,6 +104,22 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                                             parse_override("options.used.failure_classes=" + classes),
                                             parse_override("options.rent.failure_classes=" + classes)});
   load_scenario(file, {parse_override("options.build-colossus.failure_classes=" + classes)});
+  load_scenario(file, {parse_override("reliability.bad_nodes={share: 15 %, rate_multiple: 5}"),
+                       parse_override("reliability.repairs={ladder: [{step: reboot, duration: 1 h, success: 40 %}], "
+                                      "misdiagnosis: 5 %}"),
+                       parse_override("reliability.retirement={failures: 3, window: 30 days, replacement_lead_time: 30 days}"),
+                       parse_override("reliability.cold_spares={nodes: 10, swap_time: 2 h}"),
+                       parse_override("reliability.stragglers=[{name: slow, rate: 1 per 1000 node-days, slowdown: 20 %, "
+                                      "detection: 1 h, repair_time: 1 day}]"),
+                       parse_override("reliability.failure_classes.0.repair_time=ladder")});
+  load_scenario(file, {parse_override("reliability.bad_nodes={count: 3, rate_multiple: 5}")});
+  // A system's own bad nodes, by share and by count.
+  for (const char* bad : {"{share: 10 %, rate_multiple: 3}", "{count: 2, rate_multiple: 3}"}) {
+    const std::string path = (std::filesystem::temp_directory_path() / fmt::format("bvr-ref-system-{}.yaml", getpid())).string();
+    std::ofstream(path) << read_text(source_dir + "/systems/h100-hgx.yaml") << "  bad_nodes: " << bad << "\n";
+    load_system_file(path);
+    std::filesystem::remove(path);
+  }
   const std::string prices = "{switch: 1 USD, transceiver: 1 USD, cable: 1 USD, nic: 1 USD}";
   for (const char* site : {"colo", "used"}) {
     const std::string o = std::string("options.") + site + ".";

@@ -53,6 +53,7 @@ struct SystemSpec {
   FailureUnit failure_unit = FailureUnit::Node;
   double price_usd_per_gpu = 0;       // list price of the system, per GPU (node and rack shares included)
   std::vector<FailureClass> failure_classes;  // the system's own interruption causes; may be empty
+  BadNodes bad_nodes;                         // the system's share of bad nodes (none: uniform)
 
   int failure_unit_nodes() const {
     return failure_unit == FailureUnit::Domain ? std::max(1, domain_gpus / node.gpus_per_server) : 1;

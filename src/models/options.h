@@ -130,6 +130,7 @@ struct Site {
   std::optional<HostedPurchase> hosted;    // Colocation, Used
   std::optional<FabricSpec> fabric;        // the site's cluster network, if described
   std::vector<FailureClass> failure_classes;  // resolved: servers_out concrete for this site
+  FleetPolicy fleet;                          // resolved: the scenario's, bad nodes from the system unless given
   int nominal_gpus() const;                // what the site is meant to reach: committed, or ordered
   bool owned() const { return contract != ContractKind::Lease; }
   const SystemPurchase* owned_systems() const { return build ? &build->systems : hosted ? &hosted->systems : nullptr; }

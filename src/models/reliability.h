@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "models/fleet.h"
+
 namespace bvr {
 
 // One cause of job interruptions (a GPU, its memory, a NIC, a switch or cable, a host, software,
@@ -15,6 +17,9 @@ struct FailureClass {
   double repair_s = 0;          // the servers it takes out are gone this long (0: software)
   int servers_out = 1;          // servers taken out; servers_behind_leaf: those behind one leaf switch
   double detection_delay_s = 0; // found this late (silent data corruption): work since is lost too
+  bool ladder_repair = false;   // repaired by the fleet's repair ladder (FleetPolicy), not in repair_s
+  // A fault of the node itself (a repair is needed): bad nodes fail more often at it.
+  bool node_fault() const { return repair_s > 0 || ladder_repair; }
 };
 
 // FailureClass::servers_out for a leaf switch failure: the servers behind one leaf of the site's
@@ -23,6 +28,9 @@ constexpr int servers_behind_leaf_switch = -1;
 // FailureClass::servers_out when the scenario does not say: the system's failure unit (its node,
 // or its NVLink domain), resolved per site when the scenario loads.
 constexpr int servers_in_failure_unit = -2;
+// The nodes of one rack (a power shelf, a PDU), and of one NVLink domain (an NVL72 switch tray).
+constexpr int servers_in_rack = -3;
+constexpr int servers_in_domain = -4;
 
 enum class CheckpointIntervalRule { Fixed, Young, Daly };
 enum class OutOfSpares { Shrink, Wait };
@@ -45,6 +53,8 @@ struct ReliabilityPolicy {
   int spare_servers = 0;                 // hot spares held out of the job to replace failed servers
   OutOfSpares out_of_spares = OutOfSpares::Shrink;
   CheckpointPolicy checkpoint;
+  FleetPolicy fleet;                     // bad nodes, repairs, retirement, cold spares, stragglers
+  bool bad_nodes_given = false;          // fleet.bad_nodes is the scenario's (else each system's)
 };
 
 // A failure on any of the job's nodes interrupts the whole job, so rates add up.

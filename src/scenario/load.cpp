@@ -215,9 +215,56 @@ CheckpointPolicy load_checkpoint(const YamlValue& v) {
   return p;
 }
 
+// Fleets as fleets see them (models/fleet.h): all optional; without them nodes are alike, every
+// repair works, nothing is retired, nothing straggles.
+void load_fleet(const YamlValue& v, ReliabilityPolicy& r) {
+  FleetPolicy& f = r.fleet;
+  if (auto bad = v.find_set("bad_nodes")) {
+    f.bad_nodes = load_bad_nodes(*bad);
+    r.bad_nodes_given = true;
+  }
+  if (auto repairs = v.find_set("repairs")) {
+    repairs->allow_keys({"ladder", "misdiagnosis"});
+    for (const YamlValue& item : repairs->at("ladder").items(1)) {
+      item.allow_keys({"step", "duration", "success"});
+      f.repairs.ladder.push_back(RepairStep{item.at("step").text(), item.at("duration").non_negative(Dimension::Duration),
+                                            item.at("success").fraction(0.0, 1.0)});
+    }
+    if (auto mis = repairs->find_set("misdiagnosis")) f.repairs.misdiagnosis = mis->fraction(0.0, 1.0);
+  }
+  if (auto retire = v.find_set("retirement")) {
+    retire->allow_keys({"failures", "window", "replacement_lead_time"});
+    f.retirement.failures = retire->at("failures").count(1, 1000);
+    f.retirement.window_s = retire->at("window").positive(Dimension::Duration);
+    f.retirement.replacement_lead_s = retire->at("replacement_lead_time").non_negative(Dimension::Duration);
+  }
+  if (auto cold = v.find_set("cold_spares")) {
+    cold->allow_keys({"nodes", "swap_time"});
+    f.cold_spares = cold->at("nodes").count(0, 1'000'000);
+    f.swap_s = cold->at("swap_time").non_negative(Dimension::Duration);
+  }
+  if (auto stragglers = v.find_set("stragglers")) {
+    std::vector<std::string> names;
+    for (const YamlValue& item : stragglers->items()) {
+      item.allow_keys({"name", "rate", "slowdown", "detection", "repair_time"});
+      StragglerClass c{item.at("name").text(), item.at("rate").non_negative(Dimension::RatePerNodeTime),
+                       item.at("slowdown").fraction(0.0, 0.99), item.at("detection").non_negative(Dimension::Duration),
+                       item.at("repair_time").non_negative(Dimension::Duration)};
+      if (std::find(names.begin(), names.end(), c.name) != names.end())
+        item.at("name").fail(fmt::format("straggler class \"{}\" is listed twice", c.name));
+      names.push_back(c.name);
+      f.stragglers.push_back(c);
+    }
+  }
+  if (auto classes = v.find_set("failure_classes"))
+    for (std::size_t i = 0; i < r.classes.size(); ++i)
+      if (r.classes[i].ladder_repair && f.repairs.ladder.empty())
+        classes->items()[i].at("repair_time").fail("\"ladder\" needs reliability.repairs.ladder");
+}
+
 ReliabilityPolicy load_reliability(const YamlValue& v) {
   v.allow_keys({"failure_classes", "restart_time", "planned_maintenance", "spare_servers", "when_out_of_spares",
-                "checkpoint"});
+                "checkpoint", "bad_nodes", "repairs", "retirement", "cold_spares", "stragglers"});
   ReliabilityPolicy r;
   // Optional: without it, each site runs with its system's classes (or its own).
   if (auto classes = v.find("failure_classes")) r.classes = load_failure_classes(*classes);
@@ -231,6 +278,7 @@ ReliabilityPolicy load_reliability(const YamlValue& v) {
   r.out_of_spares = v.at("when_out_of_spares").choice({"shrink", "wait"}) == "shrink" ? OutOfSpares::Shrink
                                                                                        : OutOfSpares::Wait;
   r.checkpoint = load_checkpoint(v.at("checkpoint"));
+  load_fleet(v, r);
   return r;
 }
 
@@ -577,6 +625,12 @@ void require_plain_name(const YamlValue& where, const std::string& name, const c
 // The failure classes a site runs with: its own list, else the scenario's, else its system's;
 // each class's servers_out made concrete for the site (its failure unit, or the servers behind a
 // leaf switch of its fabric). `failure_rate_scale` multiplies every rate (used hardware).
+// GPUs per rack at the site: an owned site's racking, else the system's rack.
+int site_rack_gpus(const Site& site) {
+  if (const SystemPurchase* systems = site.owned_systems()) return systems->gpus_per_rack;
+  return site.system.rack_gpus;
+}
+
 std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scenario& s,
                                                const std::optional<YamlValue>& scenario_classes, const Site& site,
                                                const std::string& where) {
@@ -601,6 +655,16 @@ std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scen
     FailureClass& c = classes[i];
     c.rate_per_node_s *= scale;
     if (c.servers_out == servers_in_failure_unit) c.servers_out = site.system.failure_unit_nodes();
+    if (c.servers_out == servers_in_rack) c.servers_out = std::max(1, site_rack_gpus(site) / site.system.node.gpus_per_server);
+    if (c.servers_out == servers_in_domain) c.servers_out = std::max(1, site.system.domain_gpus / site.system.node.gpus_per_server);
+    if (c.ladder_repair && s.reliability.fleet.repairs.ladder.empty()) {
+      const std::string text = fmt::format("\"ladder\" needs reliability.repairs.ladder ({} uses it)", where);
+      if (list) list->items()[i].at("repair_time").fail(text);
+      body.fail(text);
+    }
+    // A system's own leaf-switch class on a site without a fabric: its top-of-rack switch.
+    if (c.servers_out == servers_behind_leaf_switch && !site.fabric && !list)
+      c.servers_out = std::max(1, site_rack_gpus(site) / site.system.node.gpus_per_server);
     if (c.servers_out == servers_behind_leaf_switch) {
       if (!site.fabric) {
         const std::string text =
@@ -646,6 +710,9 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
     case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric); break;
   }
   site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
+  // The fleet's rules are the scenario's; its bad nodes the scenario's when given, else the system's.
+  site.fleet = s.reliability.fleet;
+  if (!s.reliability.bad_nodes_given) site.fleet.bad_nodes = site.system.bad_nodes;
   // Every run must have a layout that fits this site's GPUs.
   const auto runs = ctx.workload.at("runs").items(1);
   for (std::size_t r = 0; r < s.workload.runs.size(); ++r)

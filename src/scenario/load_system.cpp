@@ -89,15 +89,20 @@ std::vector<FailureClass> load_failure_classes(const YamlValue& list) {
       if (!(c.weibull_shape >= 0.1 && c.weibull_shape <= 10))
         shape->fail(fmt::format("expected a Weibull shape from 0.1 to 10 (1 = exponential), got \"{}\"", shape->text()));
     }
-    c.repair_s = item.at("repair_time").non_negative(Dimension::Duration);
-    // A number of nodes, "leaf" (the servers behind one leaf switch of the site's fabric) or
-    // "unit" (the system's failure unit, also when absent).
+    // A duration, or "ladder": the fleet's repair ladder (reliability.repairs).
+    const YamlValue repair = item.at("repair_time");
+    if (repair.node().IsScalar() && repair.text() == "ladder") c.ladder_repair = true;
+    else c.repair_s = repair.non_negative(Dimension::Duration);
+    // A number of nodes, "leaf" (the servers behind one leaf switch of the site's fabric),
+    // "rack", "domain" (its NVLink domain) or "unit" (the system's failure unit, also when absent).
     c.servers_out = servers_in_failure_unit;
     if (auto out = item.find("servers_out")) {
       const std::string text = out->text();
-      c.servers_out = text == "leaf" ? servers_behind_leaf_switch
-                      : text == "unit" ? servers_in_failure_unit
-                                       : out->count(0, 100'000);
+      c.servers_out = text == "leaf"     ? servers_behind_leaf_switch
+                      : text == "unit"   ? servers_in_failure_unit
+                      : text == "rack"   ? servers_in_rack
+                      : text == "domain" ? servers_in_domain
+                                         : out->count(0, 100'000);
     }
     if (auto delay = item.find("detection_delay")) c.detection_delay_s = delay->non_negative(Dimension::Duration);
     classes.push_back(c);
@@ -105,9 +110,21 @@ std::vector<FailureClass> load_failure_classes(const YamlValue& list) {
   return classes;
 }
 
+BadNodes load_bad_nodes(const YamlValue& v) {
+  v.allow_keys({"share", "count", "rate_multiple"});
+  BadNodes b;
+  auto share = v.find_set("share"), count = v.find_set("count");
+  if (share && count) count->fail("give share or count, not both");
+  if (!share && !count) v.fail("missing key \"share\" (or \"count\")");
+  if (share) b.share = share->fraction(0.0, 1.0);
+  if (count) b.count = count->count(0, 10'000'000);
+  b.rate_multiple = v.at("rate_multiple").fraction(1.0, 1000.0);
+  return b;
+}
+
 SystemSpec load_system(const YamlValue& v, const std::string& id, const std::string& file) {
   v.allow_keys({"name", "gpu", "scale_up", "scale_out", "node", "rack", "cooling", "failure_unit", "price",
-                "failure_classes"});
+                "failure_classes", "bad_nodes"});
   SystemSpec s;
   s.id = id;
   s.file = file;
@@ -171,6 +188,7 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
   s.price_usd_per_gpu = amount.non_negative(Dimension::Money) / gpus;
 
   if (auto classes = v.find("failure_classes")) s.failure_classes = load_failure_classes(*classes);
+  if (auto bad = v.find_set("bad_nodes")) s.bad_nodes = load_bad_nodes(*bad);
   return s;
 }
 

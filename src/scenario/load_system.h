@@ -31,4 +31,7 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
 // servers_out is servers_in_failure_unit when a class does not give it.
 std::vector<FailureClass> load_failure_classes(const YamlValue& list);
 
+// `bad_nodes: {share: 15 %, rate_multiple: 5}` (a system's or the scenario's reliability).
+BadNodes load_bad_nodes(const YamlValue& v);
+
 }  // namespace bvr

@@ -66,4 +66,15 @@ inline std::vector<std::string> failure_class_names(const Scenario& s) {
   return names;
 }
 
+// Every rung name of the sites' repair ladders, in order of first appearance: the
+// repairs_<step> metrics, the same list for every option.
+inline std::vector<std::string> repair_step_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const Option& option : s.options)
+    for (const Site& site : option.sites)
+      for (const RepairStep& step : site.fleet.repairs.ladder)
+        if (std::find(names.begin(), names.end(), step.name) == names.end()) names.push_back(step.name);
+  return names;
+}
+
 }  // namespace bvr

@@ -36,6 +36,12 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::UsefulGpuHours] = job.useful_gpu_s / seconds_per_hour;
   for (std::size_t c = 0; c < lost_cause_count; ++c) out.lost_gpu_hours[c] = job.lost_gpu_s[c] / seconds_per_hour;
   out.interruptions_by_class = job.interruptions_by_class;
+  out.repairs_by_step = job.repairs_by_step;
+  out[Metric::NodesRetired] = job.nodes_retired;
+  out[Metric::NodeRepairs] = job.node_repairs;
+  out[Metric::RepairsMisdiagnosed] = job.repairs_misdiagnosed;
+  // Hours the job ran (restarts included) per unplanned interruption; with none, all its hours.
+  out[Metric::JobMtbiHours] = job.unplanned_held_s / seconds_per_hour / std::max(1, job.interruptions);
   out[Metric::CompletedFraction] = job.workload_done ? 1.0 : std::min(1.0, job.done_flop / sc.workload.total_compute_flop());
   // Comparison per unit of output (docs/finance.md). With nothing trained, the whole cost is
   // the cost of the one model it was spent on; with no useful work, there is no price per hour.
@@ -126,6 +132,7 @@ std::string_view lost_cause_name(Lost cause) {
     case Lost::Checkpoints: return "checkpoints";
     case Lost::Maintenance: return "maintenance";
     case Lost::Resizes: return "resizes";
+    case Lost::Stragglers: return "stragglers";
   }
   return "unknown";
 }
@@ -151,6 +158,10 @@ std::string_view metric_name(Metric metric) {
     case Metric::TrainedModels: return "trained_models";
     case Metric::NpvCostPerTrainedModelUsd: return "npv_cost_per_trained_model_usd";
     case Metric::UsdPerUsefulGpuHour: return "usd_per_useful_gpu_hour";
+    case Metric::NodesRetired: return "nodes_retired";
+    case Metric::JobMtbiHours: return "job_mtbi_hours";
+    case Metric::NodeRepairs: return "node_repairs";
+    case Metric::RepairsMisdiagnosed: return "repairs_misdiagnosed";
   }
   return "unknown";
 }

@@ -3,20 +3,49 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/fleet.h"
 #include "models/lease_contract.h"
 
 namespace bvr {
 
+namespace {
+
+// Streams of their own for the fleet and the stragglers, derived from the replication's seed:
+// drawing them leaves the failure times of every option where they were.
+std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t stream) {
+  std::uint64_t z = seed + stream * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+template <typename T>
+std::size_t slot_of(const std::vector<T>& names, const T& name) {
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+}  // namespace
+
 OptionSim::OptionSim(const Scenario& scenario, const Option& option, std::uint64_t seed)
-    : sc(scenario), opt(option), meters(scenario.discount_rate), rng(seed) {
-  const std::vector<std::string> names = failure_class_names(scenario);
+    : sc(scenario),
+      opt(option),
+      meters(scenario.discount_rate),
+      rng(seed),
+      fleet_rng(derived_seed(seed, 1)),
+      straggler_rng(derived_seed(seed, 2)) {
+  const std::vector<std::string> names = failure_class_names(scenario), steps = repair_step_names(scenario);
   job.interruptions_by_class.assign(names.size(), 0.0);
+  job.repairs_by_step.assign(steps.size(), 0.0);
   for (const Site& site : option.sites) {
     sites.emplace_back(site, site_speed(scenario, site, site_full_gpus(scenario, site), true));
-    std::vector<std::size_t> slots;
-    for (const FailureClass& c : site.failure_classes)
-      slots.push_back(static_cast<std::size_t>(std::find(names.begin(), names.end(), c.name) - names.begin()));
+    std::vector<std::size_t> slots, rungs;
+    for (const FailureClass& c : site.failure_classes) slots.push_back(slot_of(names, c.name));
+    for (const RepairStep& r : site.fleet.repairs.ladder) rungs.push_back(slot_of(steps, r.name));
     class_slot_.push_back(slots);
+    rung_slot_.push_back(rungs);
+    const FleetPolicy& f = site.fleet;
+    tracks_fleet_.push_back(f.bad_nodes.any() || f.retirement.failures > 0 || f.repairs.misdiagnosis > 0);
+    sites.back().shelf.assign(static_cast<std::size_t>(f.cold_spares), -1);
   }
   const auto step = full_size_step(scenario, sites.back().speed, headline_run(scenario));
   full_size_mfu = step ? step->mfu : scenario.workload.fixed_mfu;
@@ -222,19 +251,153 @@ void OptionSim::compute_power(double t) {
   if (t <= horizon()) meters.peak_power_w = std::max(meters.peak_power_w, total_w);
 }
 
+void OptionSim::add_nodes(std::size_t k, int nodes) {
+  SiteSim& site = sites[k];
+  if (!tracks_fleet_[k] || nodes <= 0) return;
+  const BadNodes& bad = site.site.fleet.bad_nodes;
+  for (int i = 0; i < nodes; ++i) {
+    const bool by_count = site.bad_assigned < bad.count;
+    if (by_count || (bad.share > 0 && uniform(fleet_rng) < bad.share)) {
+      ++site.bad_assigned;
+      site.tracked.push_back(TrackedNode{true, false, false, false, {}});
+      ++site.often_failing_healthy;
+    } else {
+      ++site.fresh_nodes;
+    }
+  }
+}
+
+int OptionSim::strike_node(std::size_t k) {
+  SiteSim& site = sites[k];
+  const double multiple = site.site.fleet.bad_nodes.rate_multiple;
+  const bool often = site.often_failing_healthy > 0 &&
+                     uniform(fleet_rng) < bad_node_probability(site.often_failing_share(), multiple);
+  // The j-th healthy node of the kind struck, at random.
+  auto nth = [&](bool want_often, int count) {
+    int j = std::min(count - 1, static_cast<int>(uniform(fleet_rng) * count));
+    for (std::size_t i = 0; i < site.tracked.size(); ++i) {
+      const TrackedNode& n = site.tracked[i];
+      if (n.out || n.fails_often() != want_often) continue;
+      if (j-- == 0) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  int node = -1;
+  if (often) {
+    node = nth(true, site.often_failing_healthy);
+    --site.often_failing_healthy;
+  } else {
+    const int good = site.fresh_nodes + site.tracked_healthy_good;
+    if (good <= 0) return -1;
+    if (uniform(fleet_rng) * good < site.fresh_nodes) {
+      --site.fresh_nodes;
+      site.tracked.push_back(TrackedNode{});
+      node = static_cast<int>(site.tracked.size()) - 1;
+    } else {
+      node = nth(false, site.tracked_healthy_good);
+      --site.tracked_healthy_good;
+    }
+  }
+  if (node >= 0) site.tracked[static_cast<std::size_t>(node)].out = true;
+  return node;
+}
+
+// A node fault goes through the fleet's rules (models/fleet.h): the struck node (a bad one more
+// likely than its share), the rung of the repair ladder that fixes it, a wrong repair, retirement
+// after too many failures (an owned site buys a replacement), a cold spare swapped in meanwhile.
+// Nodes taken down with it (a switch, a rack) come back after the class's repair time.
 void OptionSim::record_failure(std::size_t k, std::size_t c) {
   SiteSim& site = sites[k];
   const FailureClass& failure = site.site.failure_classes[c];
+  const FleetPolicy& fleet = site.site.fleet;
   ++job.interruptions;
   ++job.interruptions_by_class[class_slot_[k][c]];
-  const int gpus = failure.servers_out * site.node.gpus_per_server;
-  if (failure.repair_s <= 0 || gpus == 0) return;
+  const int node_gpus = site.node.gpus_per_server;
+  const int gpus = failure.servers_out * node_gpus;
+  if (!failure.node_fault() || gpus == 0) return;
+  const double t = sim_now();
+  double repair_s = failure.repair_s;
+  if (failure.ladder_repair) {
+    const std::size_t rung = repair_rung(fleet.repairs, uniform(fleet_rng));
+    repair_s = repair_duration_s(fleet.repairs, rung);
+    ++job.repairs_by_step[rung_slot_[k][rung]];
+  }
+  ++job.node_repairs;
+  const bool wrong = fleet.repairs.misdiagnosis > 0 && uniform(fleet_rng) < fleet.repairs.misdiagnosis;
+  if (wrong) ++job.repairs_misdiagnosed;
+  int node = -1;
+  bool retire = false;
+  if (tracks_fleet_[k]) {
+    node = strike_node(k);
+    if (node >= 0) {
+      TrackedNode& n = site.tracked[static_cast<std::size_t>(node)];
+      n.failure_times_s.push_back(t);
+      const RetirementPolicy& r = fleet.retirement;
+      if (r.failures > 0 && site.site.owned()) {
+        const auto recent = std::count_if(n.failure_times_s.begin(), n.failure_times_s.end(),
+                                          [&](double f) { return f > t - r.window_s; });
+        retire = recent >= r.failures;
+      }
+    }
+  }
   update(
       [&] {
         site.in_repair += gpus;
-        repairs_due.emplace(sim_now() + failure.repair_s, std::pair(k, gpus));
+        // The others a group failure took down are not broken: back when the group is repaired.
+        if (gpus > node_gpus)
+          repairs_due.emplace(t + failure.repair_s, RepairEvent{k, gpus - node_gpus, -1, RepairEvent::Kind::Return});
+        if (retire) {
+          TrackedNode& n = site.tracked[static_cast<std::size_t>(node)];
+          n.retired = true;
+          ++job.nodes_retired;
+          lump(k, t, site.site.system.price_usd_per_gpu * node_gpus, CostCategory::GpuServers);
+          repairs_due.emplace(t + fleet.retirement.replacement_lead_s,
+                              RepairEvent{k, node_gpus, -1, RepairEvent::Kind::Return, true});
+          return;
+        }
+        if (!site.shelf.empty()) {
+          const int spare = site.shelf.back();
+          site.shelf.pop_back();
+          repairs_due.emplace(t + fleet.swap_s, RepairEvent{k, node_gpus, spare, RepairEvent::Kind::SwapIn, spare < 0});
+          repairs_due.emplace(t + repair_s, RepairEvent{k, 0, node, RepairEvent::Kind::ToShelf, false, wrong});
+          return;
+        }
+        repairs_due.emplace(t + repair_s, RepairEvent{k, node_gpus, node, RepairEvent::Kind::Return, node < 0, wrong});
       },
       false);  // called by the job itself, which is the one that cares about capacity
+  repair_added->notify_all();
+}
+
+void OptionSim::bring_back(const RepairEvent& e) {
+  SiteSim& site = sites[e.site];
+  if (e.kind == RepairEvent::Kind::ToShelf) {
+    if (e.node >= 0) site.tracked[static_cast<std::size_t>(e.node)].faulty = e.faulty;
+    site.shelf.push_back(e.node);
+    return;
+  }
+  site.in_repair -= e.gpus;
+  if (!tracks_fleet_[e.site]) return;
+  if (e.node < 0) {
+    if (e.fresh) ++site.fresh_nodes;
+    return;
+  }
+  TrackedNode& n = site.tracked[static_cast<std::size_t>(e.node)];
+  n.out = false;
+  if (e.kind == RepairEvent::Kind::Return) n.faulty = e.faulty;
+  if (n.fails_often()) ++site.often_failing_healthy;
+  else ++site.tracked_healthy_good;
+}
+
+void OptionSim::take_out_straggler(std::size_t k, double repair_s) {
+  SiteSim& site = sites[k];
+  const int node_gpus = site.node.gpus_per_server;
+  const double t = sim_now();
+  update(
+      [&] {
+        site.in_repair += node_gpus;
+        repairs_due.emplace(t + repair_s, RepairEvent{k, node_gpus, -1, RepairEvent::Kind::Return});
+      },
+      false);
   repair_added->notify_all();
 }
 
@@ -245,11 +408,17 @@ void OptionSim::record_failure(std::size_t k, std::size_t c) {
 std::pair<double, std::size_t> OptionSim::draw_next_failure(int nodes) {
   double first = never;
   std::size_t which = 0;
-  const auto& classes = job_site().site.failure_classes;
+  const SiteSim& site = job_site();
+  const auto& classes = site.site.failure_classes;
+  // Bad (and wrongly repaired) nodes among the job's fail more often at what needs a repair.
+  const bool uneven = tracks_fleet_[job.site] && site.often_failing_healthy > 0;
+  const double uneven_nodes =
+      uneven ? effective_nodes(nodes, site.often_failing_share(), site.site.fleet.bad_nodes.rate_multiple) : nodes;
   for (std::size_t c = 0; c < classes.size(); ++c) {
     const FailureClass& failure = classes[c];
     const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
-    const double t = sim_now() + draw_interval_s(nodes * failure.rate_per_node_s, failure.weibull_shape, u);
+    const double n = failure.node_fault() ? uneven_nodes : nodes;
+    const double t = sim_now() + draw_interval_s(n * failure.rate_per_node_s, failure.weibull_shape, u);
     if (t < first) {
       first = t;
       which = c;

@@ -35,6 +35,18 @@ struct Meters {
   double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
 };
 
+// Nodes coming back: from repair, from the shelf into a failed node's place (a cold spare), a
+// repaired node onto the shelf, a retired node's replacement.
+struct RepairEvent {
+  enum class Kind { Return, SwapIn, ToShelf };
+  std::size_t site = 0;
+  int gpus = 0;
+  int node = -1;             // TrackedNode index, or -1: nodes only counted
+  Kind kind = Kind::Return;
+  bool fresh = false;        // a new node (a replacement, a fresh spare): counted as fresh when back
+  bool faulty = false;       // a wrong repair: the node comes back still faulty
+};
+
 // The training job of an option: where it runs, at what size, what it has done and lost.
 struct JobState {
   std::size_t site = 0;        // index of the site it runs on (or will)
@@ -51,6 +63,9 @@ struct JobState {
   double finish_s = never;
   double full_capacity_s = never;
   std::vector<double> run_finish_s;
+  double nodes_retired = 0, node_repairs = 0, repairs_misdiagnosed = 0;
+  std::vector<double> repairs_by_step;  // per repair_step_names(scenario)
+  double unplanned_held_s = 0;          // time the job held GPUs, for its mean time between interruptions
 };
 
 class OptionSim {
@@ -63,11 +78,13 @@ class OptionSim {
   JobState job;
   Meters meters;
   double full_size_mfu = 0;  // of the headline run on the last site, at full size
-  std::mt19937_64 rng;
+  std::mt19937_64 rng;            // failure times: the common random numbers of every option
+  std::mt19937_64 fleet_rng;      // which node, bad or not, which rung of the repair ladder
+  std::mt19937_64 straggler_rng;  // straggler onsets
   simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
   simgrid::s4u::ConditionVariablePtr changed = simgrid::s4u::ConditionVariable::create();
   simgrid::s4u::ConditionVariablePtr repair_added = simgrid::s4u::ConditionVariable::create();  // the repairs actor only
-  std::multimap<double, std::pair<std::size_t, int>> repairs_due;  // time -> (site, GPUs)
+  std::multimap<double, RepairEvent> repairs_due;
   bool capacity_available = false;
 
   double horizon() const { return sc.horizon_s; }
@@ -109,6 +126,12 @@ class OptionSim {
   // The next interruption at this size on the job's site and its class (index in the site's list).
   std::pair<double, std::size_t> draw_next_failure(int nodes);
   double progress_flop() const;
+  // New nodes at site k (deliveries, racks installed): each bad with the fleet's share.
+  void add_nodes(std::size_t k, int nodes);
+  // Nodes come back (called by the repairs actor).
+  void bring_back(const RepairEvent& e);
+  // A straggler at site k is taken out of the job: one node out for `repair_s`.
+  void take_out_straggler(std::size_t k, double repair_s);
 
  private:
   void integrate(double t);
@@ -119,6 +142,10 @@ class OptionSim {
   bool ending_early_is_cheaper(const SiteSim& s, double t) const;
   std::map<std::tuple<std::size_t, std::size_t, int>, double> flop_rate_cache_;
   std::vector<std::vector<std::size_t>> class_slot_;  // per site: failure class -> JobState slot
+  std::vector<std::vector<std::size_t>> rung_slot_;   // per site: ladder rung -> JobState slot
+  std::vector<bool> tracks_fleet_;                    // per site: nodes followed by name (FleetPolicy)
+  int strike_node(std::size_t k);                     // the node a node fault struck, marked out
+  double uniform(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
 };
 
 // The actors (sim/site_actors.cpp, sim/training_job.cpp, sim/daily_meter.cpp).

@@ -31,8 +31,12 @@ enum class Metric {
   TrainedModels,
   NpvCostPerTrainedModelUsd,
   UsdPerUsefulGpuHour,
+  NodesRetired,
+  JobMtbiHours,
+  NodeRepairs,
+  RepairsMisdiagnosed,
 };
-constexpr std::size_t metric_count = 19;
+constexpr std::size_t metric_count = 23;
 
 // Where the job's GPU time went other than useful training (GPU-hours, by cause).
 enum class Lost {
@@ -42,8 +46,9 @@ enum class Lost {
   Checkpoints,  // blocking checkpoint time
   Maintenance,  // planned maintenance downtime
   Resizes,      // restarts to use more or fewer GPUs, or to move site
+  Stragglers,   // the speed a slow node cost the job until it was taken out, and that restart
 };
-constexpr std::size_t lost_cause_count = 6;
+constexpr std::size_t lost_cause_count = 7;
 std::string_view lost_cause_name(Lost cause);
 std::string_view metric_name(Metric metric);
 
@@ -74,6 +79,7 @@ struct OptionOutcome {
   std::array<double, cost_category_count> cost_usd{};  // nominal, by category
   std::array<double, lost_cause_count> lost_gpu_hours{};
   std::vector<double> interruptions_by_class;           // per scenario failure class
+  std::vector<double> repairs_by_step;                  // repairs finished at each rung of the ladder (repair_step_names)
   std::vector<double> run_finish_days;                  // per training run; the horizon if unfinished
   std::vector<DailyRow> series;                         // kept for the first replication only
   double& operator[](Metric m) { return metrics[static_cast<std::size_t>(m)]; }

@@ -38,6 +38,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
     put(out, option.cost_usd);
     put(out, option.lost_gpu_hours);
     put_vector(out, option.interruptions_by_class);
+    put_vector(out, option.repairs_by_step);
     put_vector(out, option.run_finish_days);
     put_vector(out, option.series);
   }
@@ -75,6 +76,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     option.cost_usd = in.get<decltype(option.cost_usd)>();
     option.lost_gpu_hours = in.get<decltype(option.lost_gpu_hours)>();
     option.interruptions_by_class = in.get_vector<double>();
+    option.repairs_by_step = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
     option.series = in.get_vector<DailyRow>();
     outcome.options.push_back(std::move(option));

@@ -122,6 +122,10 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     for (std::size_t c = 0; c < classes.size(); ++c)
       o.metrics.push_back({fmt::format("interruptions_{}", classes[c]),
                            column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
+    const std::vector<std::string> steps = repair_step_names(scenario);
+    for (std::size_t c = 0; c < steps.size(); ++c)
+      o.metrics.push_back({fmt::format("repairs_{}", steps[c]),
+                           column([&](const OptionOutcome& x) { return x.repairs_by_step[c]; })});
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});

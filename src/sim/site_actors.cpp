@@ -29,8 +29,11 @@ void provider_deliveries(OptionSim& s, std::size_t k) {
       int shipped = 0;
       for (const auto& tranche : lease.ramp)
         if (tranche.t_s <= t) shipped += tranche.gpus;
-      s.sites[k].ramp_gpus = shipped;
-      s.sites[k].provider_power_w = step_level_w(lease.site_power, t);
+      SiteSim& site = s.sites[k];
+      const int before = site.fleet();
+      site.ramp_gpus = shipped;
+      site.provider_power_w = step_level_w(lease.site_power, t);
+      s.add_nodes(k, (site.fleet() - before) / site.node.gpus_per_server);
     });
   }
 }
@@ -160,7 +163,11 @@ void installation(OptionSim& s, std::size_t k) {
     lock.lock();
     if (sim_now() > s.horizon()) return;
     const bool first_rack = site.installed == 0;
-    s.update([&] { site.installed += std::min(systems.gpus_per_rack, site.delivered - site.installed); });
+    s.update([&] {
+      const int rack = std::min(systems.gpus_per_rack, site.delivered - site.installed);
+      site.installed += rack;
+      s.add_nodes(k, rack / site.node.gpus_per_server);
+    });
     if (first_rack)
       sg4::Actor::create(s.opt.name + "/bring-up", sg4::this_actor::get_host(), bring_up, std::ref(s), k);
   }
@@ -216,8 +223,7 @@ void repairs(OptionSim& s) {
       s.update(
           [&] {
             while (!s.repairs_due.empty() && s.repairs_due.begin()->first <= sim_now()) {
-              const auto [site, gpus] = s.repairs_due.begin()->second;
-              s.sites[site].in_repair -= gpus;
+              s.bring_back(s.repairs_due.begin()->second);
               s.repairs_due.erase(s.repairs_due.begin());
             }
           },

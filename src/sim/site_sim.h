@@ -19,6 +19,17 @@ struct ItPurchase {
   int gpus = 0;
 };
 
+// A node the fleet model follows by name (models/fleet.h): bad from the start, or failed once.
+// Nodes that are good and have never failed are only counted.
+struct TrackedNode {
+  bool bad = false;     // fails at the bad nodes' rate for good
+  bool faulty = false;  // came back from a wrong repair: fails at the bad nodes' rate until fixed
+  bool out = false;     // in repair, on the shelf, or retired
+  bool retired = false;
+  std::vector<double> failure_times_s;
+  bool fails_often() const { return bad || faulty; }
+};
+
 struct SiteSim {
   SiteSim(const Site& s, SiteSpeed job_speed) : site(s), node(s.system.node), speed(std::move(job_speed)) {}
 
@@ -41,6 +52,13 @@ struct SiteSim {
   bool bring_up_done = false;
   double supply_w = 0;           // firm power of our build, or the host's contracted power (IT)
   int in_repair = 0;             // GPUs of failed nodes
+  // The fleet, when bad nodes, wrong repairs or retirement are modelled (FleetPolicy).
+  int fresh_nodes = 0;                // healthy, good, never failed: only counted
+  std::vector<TrackedNode> tracked;   // every other node
+  int often_failing_healthy = 0;      // tracked, healthy, bad or faulty
+  int tracked_healthy_good = 0;       // tracked, healthy, neither
+  std::vector<int> shelf;             // cold spares on the shelf: tracked index, or -1 for a fresh node
+  int bad_assigned = 0;               // nodes made bad so far (BadNodes::count)
   // What this site has spent, by category (the option's ledger holds the same flows): the
   // capex its opex is a share of, and its facility's residual value.
   CashLedger ledger{0};
@@ -51,6 +69,11 @@ struct SiteSim {
   double grid_w = 0, turbine_w = 0;  // our build: drawn from each source
 
   bool is_lease() const { return site.lease.has_value(); }
+  // Share of the healthy nodes (the job's, taken at random from them) that fail often.
+  double often_failing_share() const {
+    const int healthy_nodes = often_failing_healthy + tracked_healthy_good + fresh_nodes;
+    return healthy_nodes > 0 ? static_cast<double>(often_failing_healthy) / healthy_nodes : 0.0;
+  }
   double pue() const {
     return site.lease ? site.lease->pue : site.build ? site.build->pue : site.hosted ? site.hosted->host.pue : 1.0;
   }
