@@ -407,3 +407,33 @@ TEST_CASE("cli: without the charting libraries, bvr run writes everything else a
   CHECK(report.exit_code == 1);
   CHECK(contains(report.err, "cannot write report.html: /nonexistent-bvr-assets/vega.min.js not found: run tools/setup.sh"));
 }
+
+// Issue 18: a scenario received from someone else cannot write outside out/. Its name is the
+// default output folder, so it is restricted as option names are, and refused before anything
+// is written.
+TEST_CASE("cli: a scenario name that would climb out of out/ is refused with its location, exit 2") {
+  const fs::path dir = scratch_dir("evil-name");
+  const fs::path cwd = dir / "a" / "b";
+  fs::create_directories(cwd);
+  std::string text = read_file(std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml");
+  text.replace(text.find("name: rent-or-build-small"), 25, "name: ../../etc/evil");
+  const fs::path scenario = dir / "evil.yaml";
+  std::ofstream(scenario) << text;
+  const std::string line = fmt::format("cd {} && {} run {} --no-analysis -j 1 > {}/stdout 2> {}/stderr", cwd.string(),
+                                       bvr, scenario.string(), dir.string(), dir.string());
+  const int status = std::system(line.c_str());
+  const std::string err = read_file(dir / "stderr");
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(contains(err, scenario.string() + ":4:9: scenario.name: scenario name \"../../etc/evil\" may use only letters, "
+                                          "digits, '-' and '_' (at most 100 characters)"));
+  CHECK(!fs::exists(cwd / "out"));
+  CHECK(!fs::exists(dir / "etc"));
+  CHECK(!fs::exists(dir / "a" / "etc"));
+  // The same rule, and the length limit, for option names and in bvr check.
+  text.replace(text.find("name: ../../etc/evil"), 20, "name: " + std::string(101, 'n'));
+  std::ofstream(scenario) << text;
+  const Ran long_name = run("check " + scenario.string());
+  CHECK(long_name.exit_code == 2);
+  CHECK(contains(long_name.err, "at most 100 characters"));
+}

@@ -196,3 +196,18 @@ TEST_CASE("sweep: a folder of another sweep or shard is refused unless --restart
   CHECK(bvr(dir, fmt::format("sweep {} --shard 3/2", tiny)).exit_code == 2);
   CHECK(bvr(dir, "merge out").exit_code == 2);  // no -o
 }
+
+// Issue 18: the default folder is out/<sweep file stem>; a stem of ".." (a file named "...yaml")
+// would have put the sweep in the working folder itself.
+TEST_CASE("sweep: a sweep file name that cannot name a folder needs -o, exit 2") {
+  const fs::path dir = scratch("stem");
+  std::string text = slurp(tiny);
+  text.replace(text.find("base: ../xai-oracle-2024.yaml"), 29, "base: " + base);
+  std::ofstream(dir / "...yaml") << text;
+  const Result refused = bvr(dir, "sweep ...yaml -j 1");
+  CHECK(refused.exit_code == 2);
+  CHECK(has(refused.err, "cannot name the output folder after \"...yaml\"; give -o DIR"));
+  CHECK(!fs::exists(dir / "out"));
+  CHECK(!fs::exists(dir / "sweep-manifest.json"));
+  CHECK(!fs::exists(dir / "points"));
+}

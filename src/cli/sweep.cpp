@@ -172,8 +172,12 @@ int command_sweep(const std::vector<std::string>& args) {
   for (const auto& axis : spec.axes) manifest.axes.push_back({axis.key, axis.unit});
   manifest.points = points;
 
-  const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>())
-                                          : fs::path("out") / fs::path(file).stem();
+  const std::string stem = fs::path(file).stem().string();
+  // The default folder is named after the sweep file; a stem such as ".." (from "...yaml") would
+  // climb out of out/.
+  if (!vm.count("output") && (stem.empty() || stem == "." || stem == ".."))
+    usage_error("sweep", fmt::format("cannot name the output folder after \"{}\"; give -o DIR", file));
+  const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / stem;
   const fs::path manifest_path = dir / manifest_name;
   int lock = -1;  // held until exit; the kernel releases it however this process ends
   auto take_lock = [&dir, &lock] {

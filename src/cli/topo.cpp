@@ -12,6 +12,7 @@
 #include "models/fabric_graph.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
+#include "scenario/plain_name.h"
 #include "scenario/units.h"
 #include "sim/collective_sim.h"
 
@@ -265,6 +266,12 @@ int command_topo(const std::vector<std::string>& args) {
     // Every refusal comes before any output or simulation.
     for (const FabricSpec& s : fabrics) {
       if (o.collectives) check_group(s, group_gpus_for(s, o));
+      // With several fabrics each name goes into a file name, out-<name>.dot: it must stay one plain name.
+      if (!o.dot.empty() && fabrics.size() > 1 && !is_plain_name(s.name)) {
+        std::fprintf(stderr, "bvr topo: fabric name \"%s\" cannot be part of a --dot file name: it %s\n",
+                     s.name.c_str(), plain_name_rule());
+        return 2;
+      }
       if (!o.dot.empty() && s.gpus > max_dot_gpus) {
         std::fprintf(stderr, "bvr topo: %s has %d GPUs; --dot draws fabrics of at most %d\n", s.name.c_str(), s.gpus,
                      max_dot_gpus);

@@ -15,6 +15,7 @@
 #include "models/step_time.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
+#include "scenario/plain_name.h"
 #include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
 
@@ -547,10 +548,7 @@ std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const S
   if (entries.empty()) v.fail("expected at least one option (lease, build or hybrid)");
   for (const auto& [name, body] : entries) {
     // Names become file names (series-<name>.csv) and --set paths: keep them plain.
-    const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-    });
-    if (!plain) body.fail(fmt::format("option name \"{}\" may use only letters, digits, '-' and '_'", name));
+    if (!is_plain_name(name)) body.fail(fmt::format("option name \"{}\" {}", name, plain_name_rule()));
     body.expect_map();
     const std::string kind = body.at("kind").choice({"lease", "build", "hybrid"});
     Option option{name, OptionKind::Lease, std::nullopt, std::nullopt};
@@ -668,6 +666,8 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "financing",
                    "value_per_day_earlier"});
   s.name = head.at("name").text();
+  // The name is the default output folder, out/<name>: keep it plain, as option names are.
+  if (!is_plain_name(s.name)) head.at("name").fail(fmt::format("scenario name \"{}\" {}", s.name, plain_name_rule()));
   s.start_day = head.at("start").date();
   s.horizon_s = head.at("horizon").positive(Dimension::Duration);
   s.seed = static_cast<std::uint64_t>(head.at("seed").count(0, std::numeric_limits<int>::max()));
