@@ -10,21 +10,22 @@
 
 using namespace bvr;
 
-TEST_CASE("sweep csv: fields with commas and quotes survive a round trip") {
-  CHECK(csv_field("plain") == "plain");
-  CHECK(csv_field("a,b") == "\"a,b\"");
-  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  const auto fields = csv_fields("1," + csv_field("a,b") + "," + csv_field("say \"hi\"") + ",");
-  REQUIRE(fields.size() == 4);
-  CHECK(fields[1] == "a,b");
-  CHECK(fields[2] == "say \"hi\"");
-  CHECK(fields[3].empty());
-}
-
 TEST_CASE("sweep csv: point files join in order under one header and refuse different columns") {
   const std::string header = "point,x [USD],option,npv_cost_usd_mean\n";
-  CHECK(join_point_csvs({header + "0,1,a,5\n", header + "1,2,a,6\n"}) == header + "0,1,a,5\n1,2,a,6\n");
-  CHECK_THROWS(join_point_csvs({header + "0,1,a,5\n", "point,y,option,npv_cost_usd_mean\n1,2,a,6\n"}));
+  CHECK(join_point_csvs({{"0.csv", header + "0,1,a,5\n"}, {"1.csv", header + "1,2,a,6\n"}}) == header + "0,1,a,5\n1,2,a,6\n");
+  CHECK_THROWS_WITH(join_point_csvs({{"0.csv", header + "0,1,a,5\n"}, {"1.csv", "point,y,option,npv_cost_usd_mean\n1,2,a,6\n"}}),
+                    doctest::Contains("1.csv: its columns differ from those of 0.csv"));
+  // A header with a quoted line break (a failure class "a\nb") is one record, kept whole.
+  const std::string odd = "point,option,\"interruptions_a\nb_mean\"\n";
+  CHECK(join_point_csvs({{"0.csv", odd + "0,a,1\n"}, {"1.csv", odd + "1,a,2\n"}}) == odd + "0,a,1\n1,a,2\n");
+}
+
+// Issue 18: a point file cut mid-row used to be glued to the next point's first row.
+TEST_CASE("sweep csv: a point file cut short is never joined to the next one") {
+  const std::string header = "point,x [USD],option,npv_cost_usd_mean\n";
+  CHECK_THROWS_WITH(join_point_csvs({{"p/0.csv", header + "0,1,a,5\n0,1,b,"}, {"p/1.csv", header + "1,2,a,6\n1,2,b,7\n"}}),
+                    doctest::Contains("p/0.csv:3:7: the last record has no line break at its end"));
+  CHECK_THROWS_WITH(join_point_csvs({{"p/0.csv", ""}}), doctest::Contains("p/0.csv:1:1: expected a CSV header"));
 }
 
 TEST_CASE("sweep report: verdict counts, means by axis value and the flip") {

@@ -82,8 +82,11 @@ std::map<int, fs::path> finished_points(const fs::path& dir) {
 // sweep.csv of the given points (in index order) and the report, both atomically.
 // Returns whether report.html was written (the charting libraries may be missing).
 bool write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
-  std::vector<std::string> files;
-  for (const int i : indices) files.push_back(slurp(dir / "points" / fmt::format("{}.csv", i)));
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const int i : indices) {
+    const fs::path path = dir / "points" / fmt::format("{}.csv", i);
+    files.emplace_back(path.string(), slurp(path));
+  }
   const std::string csv = join_point_csvs(files);
   std::string why;
   if (const auto assets = load_report_assets(why)) {

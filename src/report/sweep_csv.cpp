@@ -2,75 +2,65 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
+#include "report/csv.h"
+#include "scenario/input_error.h"
 
 namespace bvr {
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';  // a quote inside a quoted field is doubled
-    out += c;
-  }
-  out += '"';
-  return out;
+std::string axis_column(const std::string& key, const std::string& unit) {
+  return unit.empty() ? key : fmt::format("{} [{}]", key, unit);
 }
 
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
+std::string point_csv_header(const std::vector<std::string>& axis_columns, const std::vector<std::string>& metrics) {
+  std::vector<std::string> header = {"point"};
+  header.insert(header.end(), axis_columns.begin(), axis_columns.end());
+  header.push_back("option");
+  for (const auto& m : metrics)
+    for (const char* stat : {"_mean", "_p10", "_p50", "_p90"}) header.push_back(m + stat);
+  return csv_record(header);
 }
 
 std::string point_csv(const std::vector<SweepAxis>& axes, const SweepPoint& point, const Results& results) {
-  std::string out = "point";
-  for (const auto& axis : axes)
-    out += fmt::format(",{}", csv_field(axis.unit.empty() ? axis.key : fmt::format("{} [{}]", axis.key, axis.unit)));
-  out += ",option";
+  std::vector<std::string> columns, metrics;
+  for (const auto& axis : axes) columns.push_back(axis_column(axis.key, axis.unit));
   if (!results.options.empty())
-    for (const auto& m : results.options.front().metrics)
-      out += fmt::format(",{0}_mean,{0}_p10,{0}_p50,{0}_p90", m.name);
-  out += "\n";
+    for (const auto& m : results.options.front().metrics) metrics.push_back(m.name);
+  std::string out = point_csv_header(columns, metrics);
   for (const auto& option : results.options) {
-    out += std::to_string(point.index);
-    for (const auto& value : point.values) out += fmt::format(",{}", csv_field(value));
-    out += fmt::format(",{}", csv_field(option.name));
+    std::vector<std::string> row = {std::to_string(point.index)};
+    row.insert(row.end(), point.values.begin(), point.values.end());
+    row.push_back(option.name);
     // Shortest text that reads back as the same double: exact, and the same on every run.
     for (const auto& m : option.metrics)
-      out += fmt::format(",{},{},{},{}", m.summary.mean, m.summary.p10, m.summary.p50, m.summary.p90);
-    out += "\n";
+      for (const double x : {m.summary.mean, m.summary.p10, m.summary.p50, m.summary.p90})
+        row.push_back(fmt::format("{}", x));
+    out += csv_record(row);
   }
   return out;
 }
 
-std::string join_point_csvs(const std::vector<std::string>& point_files) {
-  std::string header, out;
-  for (const auto& file : point_files) {
-    const std::size_t end = file.find('\n');
-    if (end == std::string::npos) throw std::runtime_error("a point file has no header line");
-    const std::string head = file.substr(0, end + 1);
+std::string join_point_csvs(const std::vector<std::pair<std::string, std::string>>& point_files) {
+  std::string header, header_file, out;
+  for (const auto& [file, text] : point_files) {
+    const auto records = read_csv(text, file);  // whole, or an InputError naming the place
+    // The header is the first record; it may hold quoted line breaks, so it ends where the second
+    // record's line starts.
+    std::size_t header_end = text.size();
+    if (records.size() > 1) {
+      std::size_t line = 1;
+      for (header_end = 0; header_end < text.size() && line < records[1].front().line; ++header_end)
+        if (text[header_end] == '\n') ++line;
+    }
+    const std::string head = text.substr(0, header_end);
     if (header.empty()) {
       header = head;
+      header_file = file;
       out = header;
     } else if (head != header) {
-      throw std::runtime_error("point files have different columns (run by another bvr or base scenario?)");
+      throw InputError(fmt::format("{}: its columns differ from those of {} (points run by another bvr or base scenario?)",
+                                   file, header_file));
     }
-    out += file.substr(end + 1);
+    out += text.substr(header_end);
   }
   return out;
 }
