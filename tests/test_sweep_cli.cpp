@@ -255,3 +255,76 @@ TEST_CASE("sweep: text axis values with a comma, a quote or a line break round-t
   CHECK(has(html, "labelExpr"));
   CHECK(slurp(dir / "again" / "report.md") == slurp(dir / "full" / "report.md"));
 }
+
+namespace {
+
+// A 3-point sweep of the small test scenario, 1 replication: well under a second.
+void write_small_sweep(const fs::path& file) {
+  std::ofstream(file) << "sweep:\n  base: " << BVR_SOURCE_DIR << R"(/tests/data/rent-or-build-small.yaml
+  replications: 1
+  seed: 3
+  axes:
+    - key: options.rent.list_price
+      unit: USD/GPU/h
+      values: [4, 6, 8]
+)";
+}
+
+void cut(const fs::path& file, std::size_t keep) {
+  const std::string text = slurp(file);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text.substr(0, std::min(keep, text.size()));
+}
+
+}  // namespace
+
+// Issue 18: a damaged point file in a finished sweep folder made the rerun delete the complete
+// sweep.csv and report.md and exit 1. Now it is named, run again, and nothing finished is lost.
+TEST_CASE("sweep: a damaged point file is named and run again, and finished results are never deleted") {
+  const fs::path dir = scratch("damaged");
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o out -j 2").exit_code == 0);
+  const std::string csv = slurp(dir / "out" / "sweep.csv"), md = slurp(dir / "out" / "report.md");
+  const fs::path p0 = dir / "out" / "points" / "0.csv", p1 = dir / "out" / "points" / "1.csv",
+                 p2 = dir / "out" / "points" / "2.csv";
+  const std::string whole1 = slurp(p1);
+
+  cut(p1, whole1.size() - 7);  // mid-row
+  cut(p0, 0);                  // empty
+  const Result redone = bvr(dir, "sweep s.yaml -o out -j 2");
+  REQUIRE_MESSAGE(redone.exit_code == 0, redone.err);
+  CHECK(has(redone.err, "point 0 is damaged and runs again: out/points/0.csv:1:1: expected a CSV header, got an empty file"));
+  CHECK(has(redone.err, "point 1 is damaged and runs again: out/points/1.csv:3:"));
+  CHECK(has(redone.err, "no line break at its end"));
+  CHECK(has(redone.out, "2 run"));
+  CHECK(has(redone.out, "1 already finished"));
+  CHECK(slurp(p1) == whole1);
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+
+  // Cut at a row's end: the file reads, but a row is missing.
+  cut(p2, slurp(p2).rfind('\n', slurp(p2).size() - 2) + 1);
+  // Interrupted while the damaged points run again: the finished sweep.csv and report.md stay.
+  cut(p1, whole1.size() - 1);
+  const Result stopped = bvr(dir, "sweep s.yaml -o out -j 1", "BVR_SWEEP_STOP_AFTER=1");
+  CHECK(stopped.exit_code == 128 + 15);
+  CHECK(has(stopped.err, "out/points/2.csv: expected 2 rows (one per option), got 1"));
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+  CHECK(slurp(dir / "out" / "report.md") == md);
+  const Result finished = bvr(dir, "sweep s.yaml -o out -j 2");
+  REQUIRE_MESSAGE(finished.exit_code == 0, finished.err);
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+  CHECK(slurp(dir / "out" / "report.md") == md);
+
+  // bvr merge cannot run a point: a damaged one is refused, naming it and the shard to run again.
+  REQUIRE(bvr(dir, "sweep s.yaml -o s1 -j 2 --shard 1/2").exit_code == 0);
+  REQUIRE(bvr(dir, "sweep s.yaml -o s2 -j 2 --shard 2/2").exit_code == 0);
+  cut(dir / "s2" / "points" / "1.csv", 40);
+  const Result merge = bvr(dir, "merge s1 s2 -o merged");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "bvr merge: 1 damaged point file, first s2/points/1.csv:1:41: the last record has no line break"));
+  CHECK(has(merge.err, "run bvr sweep again on s2 (shard 2/2)"));
+  CHECK(!fs::exists(dir / "merged"));
+  REQUIRE(bvr(dir, "sweep s.yaml -o s2 -j 2 --shard 2/2").exit_code == 0);
+  const Result merged = bvr(dir, "merge s1 s2 -o merged");
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(slurp(dir / "merged" / "sweep.csv") == csv);
+}

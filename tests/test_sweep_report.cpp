@@ -28,6 +28,57 @@ TEST_CASE("sweep csv: a point file cut short is never joined to the next one") {
   CHECK_THROWS_WITH(join_point_csvs({{"p/0.csv", ""}}), doctest::Contains("p/0.csv:1:1: expected a CSV header"));
 }
 
+TEST_CASE("sweep csv: a point file is whole only with its header, its point, a row per option and numbers") {
+  SweepAxis price, word;
+  price.key = "options.lease.list_price";
+  price.unit = "USD/GPU/h";
+  word.key = "options.build.fabric.routing";
+  const std::vector<std::string> columns = {axis_column(price.key, price.unit), axis_column(word.key, word.unit)};
+  CHECK(columns[0] == "options.lease.list_price [USD/GPU/h]");
+  CHECK(columns[1] == "options.build.fabric.routing");
+  const SweepPoint point{3, {"8", "a,b"}};
+  Results results;
+  for (const char* name : {"lease", "build"}) {
+    OptionResult o;
+    o.name = name;
+    o.metrics = {{"npv_cost_usd", {1.5, 1, 2, 3}}, {"time_to_train_days", {100, 90, 100, 110}}};
+    results.options.push_back(o);
+  }
+  const std::string text = point_csv({price, word}, point, results);
+  const std::string header = point_csv_header(columns, {"npv_cost_usd", "time_to_train_days"});
+  CHECK(text.starts_with(header));
+  CHECK(header ==
+        "point,options.lease.list_price [USD/GPU/h],options.build.fabric.routing,option,npv_cost_usd_mean,npv_cost_usd_p10,"
+        "npv_cost_usd_p50,npv_cost_usd_p90,time_to_train_days_mean,time_to_train_days_p10,time_to_train_days_p50,"
+        "time_to_train_days_p90\n");
+  CHECK(text.substr(header.size()) == "3,8,\"a,b\",lease,1.5,1,2,3,100,90,100,110\n3,8,\"a,b\",build,1.5,1,2,3,100,90,100,110\n");
+  const PointFileExpectation exact{header, {"lease", "build"}};
+  CHECK(point_file_problem(text, "3.csv", columns, point, exact).empty());
+  CHECK(point_file_problem(text, "3.csv", columns, point).empty());  // the shape alone (bvr merge)
+  // Every cut is refused: mid-row, at a row's end (a row missing), or the header alone.
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    INFO(n);
+    CHECK(!point_file_problem(text.substr(0, n), "3.csv", columns, point, exact).empty());
+  }
+  CHECK(point_file_problem(text.substr(0, text.size() - 1), "3.csv", columns, point) ==
+        "3.csv:3:41: the last record has no line break at its end: the file was cut short?");
+  CHECK(point_file_problem(header, "3.csv", columns, point) == "3.csv: expected a row per option after the header, got none");
+  CHECK(point_file_problem(text.substr(0, text.rfind("\n3,8,") + 1), "3.csv", columns, point, exact) ==
+        "3.csv: expected 2 rows (one per option), got 1");
+  // Another point's file, other values, another option order, a word for a number, another header.
+  CHECK(point_file_problem(text, "3.csv", columns, {4, {"8", "a,b"}}) == "3.csv:2:1: expected point 4, got \"3\"");
+  CHECK(point_file_problem(text, "3.csv", columns, {3, {"8", "a"}}) == "3.csv:2:5: expected the point's value \"a\", got \"a,b\"");
+  CHECK(point_file_problem(text, "3.csv", columns, point, {header, {"build", "lease"}}) ==
+        "3.csv:2:11: expected the option \"build\", got \"lease\"");
+  std::string word_for_number = text;
+  word_for_number.replace(word_for_number.find(",1.5,"), 5, ",x,");
+  CHECK(point_file_problem(word_for_number, "3.csv", columns, point) == "3.csv:2:17: expected a number, got \"x\"");
+  CHECK(point_file_problem(text, "3.csv", columns, point, {point_csv_header(columns, {"npv_cost_usd"}), {}}).starts_with(
+      "3.csv:1:1: expected the header this bvr writes"));
+  CHECK(point_file_problem(text, "3.csv", {columns[0], "other"}, point) ==
+        "3.csv:1:44: expected the column \"other\", got \"options.build.fabric.routing\"");
+}
+
 TEST_CASE("sweep report: verdict counts, means by axis value and the flip") {
   SweepManifest m;
   m.sweep_file = "s.yaml";

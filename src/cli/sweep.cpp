@@ -30,6 +30,7 @@
 #include "scenario/input_error.h"
 #include "scenario/sweep_file.h"
 #include "scenario/sweep_scenarios.h"
+#include "sim/results.h"
 #include "sim/collective_sim.h"
 
 namespace po = boost::program_options;
@@ -101,6 +102,24 @@ bool write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
   write_file_atomically((dir / "sweep.csv").string(), csv);
   write_sweep_report_md(dir.string());
   return why.empty();
+}
+
+std::vector<std::string> axis_columns(const SweepManifest& manifest) {
+  std::vector<std::string> out;
+  for (const auto& axis : manifest.axes) out.push_back(axis_column(axis.key, axis.unit));
+  return out;
+}
+
+// Point files that are not whole, by index, with what is wrong. A file cut short (a killed
+// machine, a full disk, a copy that stopped) or edited must never pass for a finished point.
+using Damaged = std::vector<std::pair<int, std::string>>;
+
+void print_damaged(const Damaged& damaged, const char* what_next) {
+  constexpr std::size_t shown = 10;
+  for (std::size_t i = 0; i < damaged.size() && i < shown; ++i)
+    fmt::print(stderr, "bvr sweep: point {} is damaged and {}: {}\n", damaged[i].first, what_next, damaged[i].second);
+  if (damaged.size() > shown)
+    fmt::print(stderr, "bvr sweep: ... and {} more damaged point files\n", damaged.size() - shown);
 }
 
 std::pair<int, int> parse_shard(const std::string& text) {
@@ -213,17 +232,34 @@ int command_sweep(const std::vector<std::string>& args) {
   fs::create_directories(dir / "points");
   take_lock();
   write_file_atomically(manifest_path.string(), sweep_manifest_json(manifest));
-  // sweep.csv and report.md speak for the finished sweep: until then they are not there.
-  for (const char* name : {"sweep.csv", "report.md", "report.html"}) fs::remove(dir / name);
+  // A sweep.csv, report.md and report.html already here are those of this very sweep, finished
+  // before: they stay until the new ones replace them (a damaged point's rows in them are right).
 
   const auto finished = finished_points(dir);
+  const std::vector<std::string> columns = axis_columns(manifest);
   std::vector<SweepPoint> jobs;
   std::vector<int> shard_indices;
+  Damaged damaged;
   for (const auto& point : points) {
     if (!manifest.in_shard(point.index)) continue;
     shard_indices.push_back(point.index);
-    if (!finished.count(point.index)) jobs.push_back(point);
+    const auto kept = finished.find(point.index);
+    if (kept == finished.end()) {
+      jobs.push_back(point);
+      continue;
+    }
+    // Whole: strictly readable, the header this scenario gives, one row per option with the
+    // point's index and values.
+    const Scenario scenario = load_point_scenario(spec, point, sets);
+    PointFileExpectation expect{point_csv_header(columns, metric_names(scenario)), {}};
+    for (const auto& option : scenario.options) expect.options.push_back(option.name);
+    std::string problem = point_file_problem(slurp(kept->second), kept->second.string(), columns, point, expect);
+    if (!problem.empty()) {
+      damaged.emplace_back(point.index, std::move(problem));
+      jobs.push_back(point);
+    }
   }
+  print_damaged(damaged, "runs again");
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
   // Points that share a fabric simulate its collectives once, whichever worker gets there first.
   if (!std::getenv("BVR_COLLECTIVE_CACHE")) set_collective_cache_dir((dir / "collective-cache").string());
@@ -308,6 +344,22 @@ int command_merge(const std::vector<std::string>& args) {
                                  duplicates.size() == 1 ? "" : "s",
                                  fmt::format("{}", fmt::join(duplicates.begin(), duplicates.begin() + std::min<std::ptrdiff_t>(10, static_cast<std::ptrdiff_t>(duplicates.size())), "; ")) +
                                      (duplicates.size() > 10 ? "; ..." : "")));
+  // Every point file whole before anything is written; a damaged one is redone by its shard.
+  Damaged damaged;
+  const std::vector<std::string> columns = axis_columns(first);
+  for (const auto& [index, d] : owner) {
+    const fs::path file = fs::path(dirs[d]) / "points" / fmt::format("{}.csv", index);
+    std::string problem = point_file_problem(slurp(file), file.string(), columns, first.points[static_cast<std::size_t>(index)]);
+    if (!problem.empty()) damaged.emplace_back(index, std::move(problem));
+  }
+  if (!damaged.empty()) {
+    const auto [index, problem] = damaged.front();
+    const SweepManifest& m = manifests[owner.at(index)];
+    throw InputError(fmt::format(
+        "bvr merge: {} damaged point file{}, first {}; run bvr sweep again on {} (shard {}/{}) to redo {}",
+        damaged.size(), damaged.size() == 1 ? "" : "s", problem, dirs[owner.at(index)], m.shard, m.shards,
+        damaged.size() == 1 ? "it" : "them"));
+  }
   std::vector<int> missing;
   for (int i = 0; i < total; ++i)
     if (!owner.count(i)) missing.push_back(i);
@@ -342,9 +394,9 @@ int command_merge(const std::vector<std::string>& args) {
   write_file_atomically((out / manifest_name).string(), sweep_manifest_json(merged));
   std::vector<int> indices;
   for (const auto& [index, d] : owner) {
-    const std::string name = fmt::format("{}.csv", index);
-    const fs::path target = out / "points" / name;
-    if (!fs::exists(target)) write_file_atomically(target.string(), slurp(fs::path(dirs[d]) / "points" / name));
+    const fs::path target = out / "points" / fmt::format("{}.csv", index);
+    const std::string text = slurp(fs::path(dirs[d]) / "points" / target.filename());
+    if (!fs::exists(target) || slurp(target) != text) write_file_atomically(target.string(), text);
     indices.push_back(index);
   }
   const bool html = write_sweep_outputs(out, indices);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "report/csv.h"
 #include "scenario/input_error.h"
 
@@ -37,6 +39,66 @@ std::string point_csv(const std::vector<SweepAxis>& axes, const SweepPoint& poin
     out += csv_record(row);
   }
   return out;
+}
+
+std::string point_file_problem(std::string_view text, const std::string& file,
+                               const std::vector<std::string>& axis_columns, const SweepPoint& point,
+                               const PointFileExpectation& expect) {
+  std::vector<CsvRecord> records;
+  try {
+    records = read_csv(text, file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  auto at = [&file](const CsvCell& cell, const std::string& what) {
+    return fmt::format("{}:{}:{}: {}", file, cell.line, cell.column, what);
+  };
+  const CsvRecord& header = records.front();
+  const std::size_t option_column = 1 + axis_columns.size();
+  if (!expect.header.empty()) {
+    if (text.substr(0, expect.header.size()) != expect.header)
+      return fmt::format("{}:1:1: expected the header this bvr writes for the sweep's scenario (its columns differ: "
+                         "written by another version?)", file);
+  } else {
+    if (header.size() < option_column + 1 || (header.size() - option_column - 1) % 4 != 0)
+      return fmt::format("{}:1:1: expected the columns point, {} axis column{}, option and four per metric; got {}",
+                         file, axis_columns.size(), axis_columns.size() == 1 ? "" : "s", header.size());
+    for (std::size_t c = 0; c <= option_column; ++c) {
+      const std::string want = c == 0 ? "point" : c == option_column ? "option" : axis_columns[c - 1];
+      if (header[c].text != want) return at(header[c], fmt::format("expected the column \"{}\", got \"{}\"", want, header[c].text));
+    }
+    for (std::size_t c = option_column + 1; c < header.size(); c += 4) {
+      const std::string& mean = header[c].text;
+      if (!mean.ends_with("_mean")) return at(header[c], fmt::format("expected <metric>_mean, got \"{}\"", mean));
+      const std::string name = mean.substr(0, mean.size() - 5);
+      for (std::size_t k = 1; k < 4; ++k) {
+        const std::string want = name + (k == 1 ? "_p10" : k == 2 ? "_p50" : "_p90");
+        if (header[c + k].text != want) return at(header[c + k], fmt::format("expected {}, got \"{}\"", want, header[c + k].text));
+      }
+    }
+  }
+  const std::size_t rows = records.size() - 1;
+  if (rows == 0) return fmt::format("{}: expected a row per option after the header, got none", file);
+  if (!expect.options.empty() && rows != expect.options.size())
+    return fmt::format("{}: expected {} rows (one per option), got {}", file, expect.options.size(), rows);
+  const std::string index = std::to_string(point.index);
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const CsvRecord& row = records[r];
+    if (row[0].text != index) return at(row[0], fmt::format("expected point {}, got \"{}\"", index, row[0].text));
+    for (std::size_t a = 0; a < axis_columns.size() && a < point.values.size(); ++a)
+      if (row[1 + a].text != point.values[a])
+        return at(row[1 + a], fmt::format("expected the point's value \"{}\", got \"{}\"", point.values[a], row[1 + a].text));
+    if (!expect.options.empty() && row[option_column].text != expect.options[r - 1])
+      return at(row[option_column], fmt::format("expected the option \"{}\", got \"{}\"", expect.options[r - 1], row[option_column].text));
+    for (std::size_t c = option_column + 1; c < row.size(); ++c) {
+      const std::string& cell = row[c].text;
+      double x = 0;
+      const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);
+      if (cell.empty() || ec != std::errc() || end != cell.data() + cell.size())
+        return at(row[c], fmt::format("expected a number, got \"{}\"", cell));
+    }
+  }
+  return "";
 }
 
 std::string join_point_csvs(const std::vector<std::pair<std::string, std::string>>& point_files) {

@@ -5,6 +5,7 @@
 // Written and read with the one CSV reader and writer of bvr (report/csv.h).
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,21 @@ std::string point_csv_header(const std::vector<std::string>& axis_columns, const
 
 // A point's file: the header line, then one line per option.
 std::string point_csv(const std::vector<SweepAxis>& axes, const SweepPoint& point, const Results& results);
+
+// What a whole point file holds beyond its point's index and values.
+struct PointFileExpectation {
+  std::string header;                // the exact header record; empty: any header of the right shape
+  std::vector<std::string> options;  // the option names in order; empty: any, at least one row
+};
+
+// Empty when `text` is the whole file of `point`: read strictly (report/csv.h: it ends with a line
+// break, every row has the header's columns), its header `point`, the axis columns, `option` and
+// four columns per metric (or exactly `expect.header`), one row per option (`expect.options`), each
+// with the point's index and values and a number in every metric column. Otherwise what is wrong,
+// starting with `file` (and the line and column when there is one).
+std::string point_file_problem(std::string_view text, const std::string& file,
+                               const std::vector<std::string>& axis_columns, const SweepPoint& point,
+                               const PointFileExpectation& expect = {});
 
 // sweep.csv from point files (file name and text) given in point order. Throws InputError naming
 // the file when one is not a whole CSV or its header differs from the first's (points run by
