@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -436,4 +437,78 @@ TEST_CASE("cli: a scenario name that would climb out of out/ is refused with its
   const Ran long_name = run("check " + scenario.string());
   CHECK(long_name.exit_code == 2);
   CHECK(contains(long_name.err, "at most 100 characters"));
+}
+
+// Issue 18: output problems are found before anything is simulated and are the user's to fix:
+// exit 2 with the path and the reason (it was exit 1 "internal error", after 11 s of simulation).
+TEST_CASE("cli: a bad -o is refused before simulating, exit 2, with the path and the reason") {
+  const fs::path dir = scratch_dir("bad-output");
+  fs::create_directories(dir);
+  const fs::path file = dir / "a-file";
+  std::ofstream(file) << "not a folder\n";
+  const auto started = std::chrono::steady_clock::now();
+  // The default scenario takes seconds to simulate: a refusal in well under that simulated nothing.
+  const Ran onto_file = run(fmt::format("run {} -o {} --replications 2 --no-analysis", default_scenario, file.string()));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));
+  CHECK(onto_file.exit_code == 2);
+  CHECK(contains(onto_file.err, file.string() + ": exists and is not a folder (a file); choose another output folder"));
+  CHECK(!contains(onto_file.err, "internal error"));
+  CHECK(onto_file.out.empty());
+  CHECK(read_file(file) == "not a folder\n");
+
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const Ran under_file = run(fmt::format("run {} -o {}/sub --no-analysis", small, file.string()));
+  CHECK(under_file.exit_code == 2);
+  CHECK(contains(under_file.err, file.string() + "/sub: cannot create the folder: Not a directory"));
+
+  const fs::path overlong = dir / std::string(300, 'o');
+  const Ran long_name = run(fmt::format("run {} -o {} --no-analysis", small, overlong.string()));
+  CHECK(long_name.exit_code == 2);
+  CHECK(contains(long_name.err, overlong.string() + ": cannot create the folder: File name too long"));
+
+  // A folder that can be made, but whose files' paths would be too long: found by the probe
+  // file, and the folders made for it are removed again.
+  // 4,080 characters: the folder can be made (the limit is 4,095), series-build.csv.tmp-<pid> in it cannot.
+  fs::path deep = dir / "deep";
+  while (deep.string().size() < 3800) deep /= std::string(200, 'd');
+  deep /= std::string(4080 - deep.string().size() - 1, 'e');
+  REQUIRE(deep.string().size() == 4080);
+  const Ran too_deep = run(fmt::format("run {} -o {} --no-analysis", small, deep.string()));
+  CHECK(too_deep.exit_code == 2);
+  CHECK(contains(too_deep.err, ": cannot write files in it: File name too long"));
+  CHECK(!fs::exists(dir / "deep"));
+
+  // A place where no folder can be made: a read-only folder (root may write anywhere: sysfs).
+  fs::path locked = dir / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+  const fs::path inside = geteuid() == 0 ? fs::path("/sys/bvr-test-output") : locked / "out";
+  const Ran read_only = run(fmt::format("run {} -o {} --no-analysis", small, inside.string()));
+  fs::permissions(locked, fs::perms::owner_all);
+  CHECK(read_only.exit_code == 2);
+  CHECK(contains(read_only.err, inside.string() + ": cannot create the folder: "));
+  CHECK(!fs::exists(inside));
+
+  // A file that cannot be written once simulated (a folder in the way) is exit 2 too, named.
+  const fs::path blocked = dir / "blocked";
+  fs::create_directories(blocked / "series-rent.csv" / "x");
+  const Ran in_the_way = run(fmt::format("run {} -o {} --no-analysis -j 1", small, blocked.string()));
+  CHECK(in_the_way.exit_code == 2);
+  CHECK(contains(in_the_way.err, (blocked / "series-rent.csv").string() + ": cannot write it: "));
+  CHECK(!fs::exists(blocked / "results.json"));
+
+  // bvr report reads series-<option>.csv by the names in results.json: none may lead out of DIR.
+  const fs::path ran = dir / "ran";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", small, ran.string())).exit_code == 0);
+  std::string json = read_file(ran / "results.json");
+  json.replace(json.find("\"name\": \"rent\""), 14, "\"name\": \"../rent\"");
+  std::ofstream(ran / "results.json", std::ios::trunc) << json;
+  const Ran climbing = run(fmt::format("report {} -o {}/again", ran.string(), dir.string()));
+  CHECK(climbing.exit_code == 2);
+  CHECK(contains(climbing.err, "option name \"../rent\" may use only letters"));
+  CHECK(!fs::exists(dir / "again"));  // made for the report, removed again
+  // bvr report -o alike (bvr sweep and merge -o: test_sweep_cli.cpp; topo --dot: test_cli_topo.cpp).
+  const Ran report = run(fmt::format("report {}/tests/data/sweep -o {}", BVR_SOURCE_DIR, file.string()));
+  CHECK(report.exit_code == 2);
+  CHECK(contains(report.err, file.string() + ": exists and is not a folder"));
 }

@@ -242,3 +242,18 @@ TEST_CASE("cli: topo --dot refuses a fabric name that is not a plain file name, 
   // Without --dot the same file is fine: the name is only printed.
   CHECK(run("topo " + fabric.string()).exit_code == 0);
 }
+
+// Issue 18: a --dot file that cannot be written is refused before anything is printed, exit 2
+// with the path and the reason (it was exit 1 "internal error" after printing).
+TEST_CASE("cli: topo --dot into a missing folder or onto a folder is refused first, exit 2") {
+  const fs::path fabric = write_small_fabric("topo-dot-place");
+  const fs::path dir = fabric.parent_path();
+  const Ran missing = run(fmt::format("topo {} --dot {}/no/such/x.dot", fabric.string(), dir.string()));
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "/no/such/x.dot: cannot write it: " + (dir / "no" / "such").string() + " is not a folder"));
+  CHECK(missing.out.empty());
+  const Ran folder = run(fmt::format("topo {} --dot {}", fabric.string(), dir.string()));
+  CHECK(folder.exit_code == 2);
+  CHECK(contains(folder.err, dir.string() + ": is a folder; give a file name"));
+  CHECK(folder.out.empty());
+}

@@ -328,3 +328,23 @@ TEST_CASE("sweep: a damaged point file is named and run again, and finished resu
   REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
   CHECK(slurp(dir / "merged" / "sweep.csv") == csv);
 }
+
+// Issue 18: bvr sweep -o and bvr merge -o naming a file, or a place where no folder can be made:
+// exit 2 with the path and the reason, before any point runs.
+TEST_CASE("sweep: -o of sweep and merge onto a file or under one is refused before running, exit 2") {
+  const fs::path dir = scratch("bad-output");
+  write_small_sweep(dir / "s.yaml");
+  std::ofstream(dir / "a-file") << "x\n";
+  const Result onto = bvr(dir, "sweep s.yaml -o a-file -j 1");
+  CHECK(onto.exit_code == 2);
+  CHECK(has(onto.err, "a-file: exists and is not a folder (a file); choose another output folder"));
+  const Result under = bvr(dir, "sweep s.yaml -o a-file/sub -j 1");
+  CHECK(under.exit_code == 2);
+  CHECK(has(under.err, "a-file/sub: cannot create the folder: Not a directory"));
+  CHECK(!has(under.err, "internal error"));
+  REQUIRE(bvr(dir, "sweep s.yaml -o full -j 2").exit_code == 0);
+  const Result merge = bvr(dir, "merge full -o a-file");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "a-file: exists and is not a folder"));
+  CHECK(slurp(dir / "a-file") == "x\n");
+}

@@ -17,6 +17,7 @@
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "report/report_assets.h"
 #include "report/report_html.h"
 #include "report/report_md.h"
@@ -123,9 +124,10 @@ int command_check(const std::vector<std::string>& args) {
 }
 
 void write_outputs(const std::string& dir, const bvr::Results& results) {
-  std::filesystem::create_directories(dir);
   // An older results.json would vouch for files this run is about to replace: it goes first.
-  std::filesystem::remove(dir + "/results.json");
+  std::error_code ec;
+  std::filesystem::remove(dir + "/results.json", ec);
+  if (ec) throw bvr::OutputError(fmt::format("{}/results.json: cannot remove the older one: {}", dir, ec.message()));
   for (const auto& option : results.options)
     bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
@@ -171,10 +173,15 @@ int command_run(const std::vector<std::string>& args) {
   const bool analysis = !vm.count("no-analysis");
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
+  // The folder is made and tried before anything is simulated: a bad -o costs no time.
+  std::size_t longest = std::string("results.json").size();
+  for (const auto& option : scenario.options) longest = std::max(longest, ("series-" + option.name + ".csv").size());
+  bvr::OutputDir output(dir, longest);
   const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>());
   auto results = bvr::make_results(scenario, outcomes);
   if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results);
   write_outputs(dir, results);
+  output.keep();
   fmt::print("{}\nwrote {}/results.json, report.md, {}and {} daily series\n", bvr::summary_table(results), dir,
              std::filesystem::exists(dir + "/report.html") ? "report.html " : "", results.options.size());
   return exit_ok;
@@ -209,6 +216,10 @@ int main(int argc, char** argv) {
     return exit_bad_input;
   } catch (const bvr::InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A folder or file that cannot be made, read or removed: the user can fix it (exit 2).
+    fmt::print(stderr, "bvr: {}\n", e.what());
     return exit_bad_input;
   } catch (const std::exception& e) {
     fmt::print(stderr, "bvr: internal error: {}\n", e.what());

@@ -12,6 +12,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,7 @@
 
 #include "cli/sweep_runner.h"
 #include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "report/report_assets.h"
 #include "report/sweep_html.h"
 #include "report/sweep_table.h"
@@ -201,11 +203,16 @@ int command_sweep(const std::vector<std::string>& args) {
     usage_error("sweep", fmt::format("cannot name the output folder after \"{}\"; give -o DIR", file));
   const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / stem;
   const fs::path manifest_path = dir / manifest_name;
+  // Before anything is simulated: the folder is made (or is one) and takes files.
+  OutputDir output(dir, std::string(manifest_name).size());
+  output.keep();  // a sweep folder stays, with whatever finishes in it
   int lock = -1;  // held until exit; the kernel releases it however this process ends
   auto take_lock = [&dir, &lock] {
     if (lock >= 0) return;
     lock = open((dir / ".sweep.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0)
+    if (lock < 0)
+      throw OutputError(fmt::format("{}: cannot create the lock file: {}", (dir / ".sweep.lock").string(), std::strerror(errno)));
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0)
       throw InputError(fmt::format("{}: another bvr sweep is running in this folder; wait for it or choose another -o DIR",
                                    dir.string()));
   };
@@ -381,6 +388,7 @@ int command_merge(const std::vector<std::string>& args) {
                                  compact_list(missing), total, hint));
   }
 
+  OutputDir output(out, std::string(manifest_name).size());
   if (fs::exists(out / manifest_name)) {
     const SweepManifest old = read_sweep_manifest((out / manifest_name).string());
     if (old.hash != first.hash)
@@ -389,6 +397,7 @@ int command_merge(const std::vector<std::string>& args) {
     throw InputError(fmt::format("{}: the folder exists and is not a sweep folder; choose another -o", out.string()));
   }
   fs::create_directories(out / "points");
+  output.keep();
   SweepManifest merged = first;
   merged.shard = merged.shards = 1;
   write_file_atomically((out / manifest_name).string(), sweep_manifest_json(merged));

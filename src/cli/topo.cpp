@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "models/fabric.h"
+#include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "models/fabric_collectives.h"
 #include "models/fabric_graph.h"
 #include "scenario/input_error.h"
@@ -233,24 +236,29 @@ void print_collectives(const FabricSpec& s, const TopoOptions& o) {
                 all_to_all_group_gpus(s, group_gpus), group_gpus, CollectiveEvalOptions{}.slice_gpus);
 }
 
-// Returns 0, or 1 when a file cannot be written.
-int write_dot_files(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+// The file --dot writes for each fabric: one per fabric when there are several, out-<name>.dot.
+std::vector<std::string> dot_paths(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+  std::vector<std::string> paths;
   for (const FabricSpec& s : fabrics) {
-    // One file per fabric when there are several: out-<name>.dot.
     std::string path = dot;
     if (fabrics.size() > 1) {
       const auto ext = path.rfind(".dot");
       path = (ext == std::string::npos ? path : path.substr(0, ext)) + "-" + s.name + ".dot";
     }
-    std::ofstream out(path);
-    write_fabric_dot(build_fabric_graph(s), out);
-    if (!out) {
-      std::fprintf(stderr, "bvr: internal error: cannot write %s\n", path.c_str());
-      return 1;
-    }
-    std::printf("wrote %s\n", path.c_str());
+    paths.push_back(path);
   }
-  return 0;
+  return paths;
+}
+
+// Throws OutputError (exit 2) when a file cannot be written.
+void write_dot_files(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+  const auto paths = dot_paths(fabrics, dot);
+  for (std::size_t i = 0; i < fabrics.size(); ++i) {
+    std::ostringstream out;
+    write_fabric_dot(build_fabric_graph(fabrics[i]), out);
+    write_file_atomically(paths[i], out.str());
+    std::printf("wrote %s\n", paths[i].c_str());
+  }
 }
 
 }  // namespace
@@ -278,11 +286,14 @@ int command_topo(const std::vector<std::string>& args) {
         return 2;
       }
     }
+    // Before anything is printed or simulated: every --dot file can be written.
+    if (!o.dot.empty())
+      for (const auto& path : dot_paths(fabrics, o.dot)) check_output_file(path);
     for (const FabricSpec& s : fabrics) {
       print_fabric(s);
       if (o.collectives) print_collectives(s, o);
     }
-    if (!o.dot.empty()) return write_dot_files(fabrics, o.dot);
+    if (!o.dot.empty()) write_dot_files(fabrics, o.dot);
   } catch (const TopoUsageError& e) {
     std::fprintf(stderr, "bvr topo: %s\n%s", e.what(), usage);
     return 2;
