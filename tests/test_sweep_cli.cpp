@@ -348,3 +348,39 @@ TEST_CASE("sweep: -o of sweep and merge onto a file or under one is refused befo
   CHECK(has(merge.err, "a-file: exists and is not a folder"));
   CHECK(slurp(dir / "a-file") == "x\n");
 }
+
+// Issue 18: bvr run -o into a sweep folder overwrote the sweep's report; a sweep, a merge or a
+// report into the other kind's folder is refused alike.
+TEST_CASE("sweep: run refuses a sweep's folder and sweep, merge and report a run's, exit 2") {
+  const fs::path dir = scratch("kinds");
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o sweep -j 2").exit_code == 0);
+  const std::string md = slurp(dir / "sweep" / "report.md"), html = slurp(dir / "sweep" / "report.html");
+  const Result run = bvr(dir, fmt::format("run {} -o sweep --no-analysis -j 1", small));
+  CHECK(run.exit_code == 2);
+  CHECK(has(run.err, "sweep: is a sweep folder (it holds sweep-manifest.json); bvr run would overwrite its report"));
+  CHECK(slurp(dir / "sweep" / "report.md") == md);
+  CHECK(!fs::exists(dir / "sweep" / "results.json"));
+
+  REQUIRE(bvr(dir, fmt::format("run {} -o run --no-analysis -j 1", small)).exit_code == 0);
+  const std::string run_md = slurp(dir / "run" / "report.md");
+  const Result sweep = bvr(dir, "sweep s.yaml -o run -j 1");
+  CHECK(sweep.exit_code == 2);
+  CHECK(has(sweep.err, "is not a sweep folder (no sweep-manifest.json; it is the folder of a bvr run: it holds "));
+  const Result merge = bvr(dir, "merge sweep -o run");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "it is the folder of a bvr run"));
+  const Result sweep_report = bvr(dir, "report sweep -o run");
+  CHECK(sweep_report.exit_code == 2);
+  CHECK(has(sweep_report.err, "run: is the folder of a bvr run"));
+  const Result run_report = bvr(dir, "report run -o sweep");
+  CHECK(run_report.exit_code == 2);
+  CHECK(has(run_report.err, "sweep: is a sweep folder"));
+  CHECK(slurp(dir / "run" / "report.md") == run_md);
+  CHECK(slurp(dir / "sweep" / "report.md") == md);
+  CHECK(slurp(dir / "sweep" / "report.html") == html);
+  // In place, each kind's own folder is fine.
+  CHECK(bvr(dir, "report sweep").exit_code == 0);
+  CHECK(bvr(dir, "report run").exit_code == 0);
+}

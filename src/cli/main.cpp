@@ -173,6 +173,12 @@ int command_run(const std::vector<std::string>& args) {
   const bool analysis = !vm.count("no-analysis");
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
+  // A sweep's folder holds its own report.md and report.html: a run would overwrite them.
+  std::error_code ec;  // a path too long or under a file is OutputDir's to explain, just below
+  if (std::filesystem::exists(std::filesystem::path(dir) / "sweep-manifest.json", ec))
+    throw bvr::OutputError(fmt::format("{}: is a sweep folder (it holds sweep-manifest.json); bvr run would overwrite "
+                                       "its report: choose another -o DIR",
+                                       dir));
   // The folder is made and tried before anything is simulated: a bad -o costs no time.
   std::size_t longest = std::string("results.json").size();
   for (const auto& option : scenario.options) longest = std::max(longest, ("series-" + option.name + ".csv").size());

@@ -79,6 +79,23 @@ int command_report(const std::vector<std::string>& args) {
     fmt::print(stderr, "bvr report: cannot write report.html: {}\n", why);
     return 1;
   }
+  // A run's reports must not land in a sweep's folder, nor a sweep's in a run's (both hold a
+  // report.md and report.html of their own).
+  std::error_code same_ec;
+  if (!fs::equivalent(in, out, same_ec)) {
+    const fs::path o(out);
+    if (!sweep && fs::exists(o / "sweep-manifest.json", same_ec)) {
+      fmt::print(stderr, "{}: is a sweep folder (it holds sweep-manifest.json); a run's report would overwrite its "
+                 "report: choose another -o OUTDIR\n", out);
+      return 2;
+    }
+    for (const char* name : {"results.json", "outputs.json"})
+      if (sweep && fs::exists(o / name, same_ec)) {
+        fmt::print(stderr, "{}: is the folder of a bvr run (it holds {}); a sweep's report would overwrite its "
+                   "report: choose another -o OUTDIR\n", out, name);
+        return 2;
+      }
+  }
   try {
     // The output folder is made and tried before anything is read or rendered.
     OutputDir output(out);  // removed again if it was made and nothing gets written

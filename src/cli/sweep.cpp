@@ -124,6 +124,13 @@ void print_damaged(const Damaged& damaged, const char* what_next) {
     fmt::print(stderr, "bvr sweep: ... and {} more damaged point files\n", damaged.size() - shown);
 }
 
+// ": it is a bvr run's folder (results.json)" when it is one, for refusals.
+std::string run_folder_note(const fs::path& dir) {
+  for (const char* name : {"results.json", "outputs.json"})
+    if (std::error_code ec; fs::exists(dir / name, ec)) return fmt::format("; it is the folder of a bvr run: it holds {}", name);
+  return "";
+}
+
 std::pair<int, int> parse_shard(const std::string& text) {
   int k = 0, n = 0;
   char slash = 0;
@@ -233,8 +240,8 @@ int command_sweep(const std::vector<std::string>& args) {
       for (const char* name : {"sweep.csv", "report.md", "report.html", manifest_name}) fs::remove(dir / name);
     }
   } else if (fs::exists(dir) && !fs::is_empty(dir)) {
-    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}); choose another -o DIR",
-                                 dir.string(), manifest_name));
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}{}); choose another -o DIR",
+                                 dir.string(), manifest_name, run_folder_note(dir)));
   }
   fs::create_directories(dir / "points");
   take_lock();
@@ -394,7 +401,8 @@ int command_merge(const std::vector<std::string>& args) {
     if (old.hash != first.hash)
       throw InputError(fmt::format("{}: already holds another sweep; choose another -o", out.string()));
   } else if (fs::exists(out) && !fs::is_empty(out)) {
-    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder; choose another -o", out.string()));
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}{}); choose another -o",
+                                 out.string(), manifest_name, run_folder_note(out)));
   }
   fs::create_directories(out / "points");
   output.keep();
