@@ -512,3 +512,51 @@ TEST_CASE("cli: a bad -o is refused before simulating, exit 2, with the path and
   CHECK(report.exit_code == 2);
   CHECK(contains(report.err, file.string() + ": exists and is not a folder"));
 }
+
+// Issue 18: a rerun into a folder kept the series of options since renamed. DIR/outputs.json
+// lists what a run wrote; the next run removes what it listed and no longer writes, and nothing
+// else.
+TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists, and only those") {
+  const fs::path dir = scratch_dir("stale");
+  fs::create_directories(dir);
+  const std::string text = read_file(std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml");
+  const fs::path scenario = dir.parent_path() / "stale.yaml";
+  std::ofstream(scenario) << text;
+  const fs::path out = dir / "out";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string())).exit_code == 0);
+  auto manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
+  CHECK(manifest["format"] == "bvr-run-outputs/1");
+  CHECK(manifest["files"] == nlohmann::json({"series-rent.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+  std::ofstream(out / "notes.txt") << "mine\n";
+  std::ofstream(out / "series-mine.csv") << "mine\n";  // named like an output, but not listed
+  std::ofstream(dir / "victim.csv") << "outside\n";
+
+  // The option "rent" is renamed "lease": its old series goes, everything else of the user stays.
+  std::string renamed = text;
+  for (std::size_t at; (at = renamed.find("  rent:\n")) != std::string::npos;) renamed.replace(at, 8, "  lease:\n");
+  for (std::size_t at; (at = renamed.find("lease: rent")) != std::string::npos;) renamed.replace(at, 11, "lease: lease");
+  std::ofstream(scenario, std::ios::trunc) << renamed;
+  const Ran again = run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string()));
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(!fs::exists(out / "series-rent.csv"));
+  CHECK(fs::exists(out / "series-lease.csv"));
+  CHECK(read_file(out / "notes.txt") == "mine\n");
+  CHECK(read_file(out / "series-mine.csv") == "mine\n");
+  manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
+  CHECK(manifest["files"] == nlohmann::json({"series-lease.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+
+  // A manifest edited to name other files removes none of them.
+  std::ofstream(out / "outputs.json", std::ios::trunc)
+      << R"({"format": "bvr-run-outputs/1", "files": ["../victim.csv", "notes.txt", "/etc/passwd", "series-../x.csv"]})";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string())).exit_code == 0);
+  CHECK(read_file(dir / "victim.csv") == "outside\n");
+  CHECK(read_file(out / "notes.txt") == "mine\n");
+  // A damaged one is a warning: the run goes on and removes nothing.
+  std::ofstream(out / "outputs.json", std::ios::trunc) << "{\"format\": \"bvr-run-out";
+  fs::copy_file(out / "series-lease.csv", out / "series-old.csv");
+  const Ran damaged = run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string()));
+  CHECK(damaged.exit_code == 0);
+  CHECK(contains(damaged.err, "outputs.json: cannot be read"));
+  CHECK(fs::exists(out / "series-old.csv"));
+  CHECK(nlohmann::json::parse(read_file(out / "outputs.json"))["files"].size() == 5);
+}
