@@ -384,3 +384,18 @@ TEST_CASE("sweep: run refuses a sweep's folder and sweep, merge and report a run
   CHECK(bvr(dir, "report sweep").exit_code == 0);
   CHECK(bvr(dir, "report run").exit_code == 0);
 }
+
+// Issue 18: a file system problem met while writing is the user's to fix: exit 2 naming the
+// path, never "internal error".
+TEST_CASE("sweep: a sweep folder whose points/ is a file is exit 2 naming it, not an internal error") {
+  const fs::path dir = scratch("points-file");
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o out -j 2").exit_code == 0);
+  fs::remove_all(dir / "out" / "points");
+  std::ofstream(dir / "out" / "points") << "x\n";
+  const Result ran = bvr(dir, "sweep s.yaml -o out -j 2");
+  CHECK(ran.exit_code == 2);
+  CHECK(has(ran.err, "out/points"));
+  CHECK(!has(ran.err, "internal error"));
+  CHECK(fs::exists(dir / "out" / "sweep.csv"));  // the finished results stay
+}
