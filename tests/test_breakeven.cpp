@@ -41,7 +41,7 @@ TEST_CASE("what-if: an option simulated alone gets the same bits as in the full 
 TEST_CASE("breakeven: the lease price found gives equal NPVs when run again, and the verdict flips across it") {
   const Scenario s = load_scenario(small);
   const auto outcomes = run_replications(s, 2);
-  const Breakeven b = find_lease_price_breakeven(s, outcomes, 2);
+  const Breakeven b = find_price_breakeven(s, outcomes, 2);
   REQUIRE(b.found);
   CHECK(b.parameter == "options.rent.list_price");
   CHECK(b.unit == "USD/GPU/h");
@@ -54,7 +54,7 @@ TEST_CASE("breakeven: the lease price found gives equal NPVs when run again, and
   };
   const auto equal = at(b.value);
   CHECK(relative_gap(equal.at("rent").npv_cost_usd, equal.at("build").npv_cost_usd) < 0.005);
-  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.build_npv_usd));
+  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.second_npv_usd));
   const auto cheaper = at(b.value * 0.9), dearer = at(b.value * 1.1);
   CHECK(cheaper.at("rent").npv_cost_usd < cheaper.at("build").npv_cost_usd);  // below: renting wins
   CHECK(dearer.at("rent").npv_cost_usd > dearer.at("build").npv_cost_usd);    // above: building wins
@@ -67,9 +67,9 @@ TEST_CASE("breakeven: none when no positive price equalizes the NPVs") {
                                            parse_override("options.build.opex={}"),
                                            parse_override("options.build.power.grid.price=0 USD/MWh"),
                                            parse_override("options.rent.storage.capacity=100 PB")});
-  const Breakeven b = find_lease_price_breakeven(s, run_replications(s, 2), 2);
+  const Breakeven b = find_price_breakeven(s, run_replications(s, 2), 2);
   CHECK(!b.found);
-  CHECK(b.note == "the build costs less than the lease even at a lease price of 0.01 USD/GPU/h");
+  CHECK(b.note == "build costs less than rent even at options.rent.list_price=0.01 USD/GPU/h");
 }
 
 TEST_CASE("breakeven horizon: the horizon found gives equal NPVs when run again, and the verdict flips across it") {
@@ -85,7 +85,7 @@ TEST_CASE("breakeven horizon: the horizon found gives equal NPVs when run again,
   // The small build is cheaper over half a year, dearer over a year: the crossing lies between.
   CHECK(b.value > 180);
   CHECK(b.value < 365);
-  CHECK(!b.build_cheaper_above);
+  CHECK(!b.second_cheaper_above);
   CHECK(b.evaluations <= 2 + 12);  // the scan's one step either way, then the refinement
   MESSAGE("breakeven horizon ", b.value, " days after ", b.evaluations, " simulations");
 
@@ -94,8 +94,8 @@ TEST_CASE("breakeven horizon: the horizon found gives equal NPVs when run again,
   };
   const auto equal = at(b.value, b.replications);
   CHECK(relative_gap(equal.at("rent").npv_cost_usd, equal.at("build").npv_cost_usd) < 0.001);
-  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.build_npv_usd));
-  CHECK(equal.at("rent").npv_cost_usd == doctest::Approx(b.lease_npv_usd));
+  CHECK(equal.at("build").npv_cost_usd == doctest::Approx(b.second_npv_usd));
+  CHECK(equal.at("rent").npv_cost_usd == doctest::Approx(b.first_npv_usd));
   const auto all = at(b.value, 0);  // the run's replications: still within the 0.5 % promised
   CHECK(relative_gap(all.at("rent").npv_cost_usd, all.at("build").npv_cost_usd) < 0.005);
   const auto shorter = at(b.value - 30, 0), longer = at(b.value + 30, 0);
@@ -108,7 +108,7 @@ TEST_CASE("breakeven horizon: none when the NPVs do not cross from 180 days to 1
   const Scenario s = load_scenario(small, {parse_override("options.rent.list_price=30 USD/GPU/h")});
   const Breakeven b = find_horizon_breakeven(s, run_replications(s, 2), 2);
   CHECK(!b.found);
-  CHECK(b.note == "the build costs less than the lease at every horizon from 180 to 3652 days");
+  CHECK(b.note == "build costs less than rent at every horizon from 180 to 3652 days");
   CHECK(b.evaluations == 12);  // every other point of the scan
 }
 

@@ -23,29 +23,29 @@ Scenario build_scenario() {
   s.discount_rate = 0;
   s.workload.runs = {{"only", 8'000 * 1e15 * 0.5 * 5 * day}};
   BuildPlan b;
-  b.orders = {{10 * day, 8'000, 200'000}};
+  b.systems.orders = {{10 * day, 8'000, 200'000}};
   b.phases = {{"all", 2 * day, 1.0, -1}};
-  b.install_racks_per_s = 1'000 / day;
-  b.gpus_per_rack = 64;
+  b.systems.install_racks_per_s = 1'000 / day;
+  b.systems.gpus_per_rack = 64;
   b.pue = 1.0;
   b.facility_capex_usd_per_w = 10;  // 8,000 x 1,250 W x 10 = $100M
-  b.network_capex_fraction = 0.25;
-  b.spares_share = 0.10;
-  b.it_life_s = 5 * year;
+  b.systems.network_capex_fraction = 0.25;
+  b.systems.spares_share = 0.10;
+  b.systems.it_life_s = 5 * year;
   b.facility_life_s = 10 * year;
   b.supply.grid = {{{0, 1e9}}, 0};
-  s.options = {Option{"build", OptionKind::Build, std::nullopt, b}};
+  s.options = {test::one_site("build", test::build_site(b))};
   return s;
 }
 
 double cost(const OptionOutcome& o, CostCategory c) { return o.cost_usd[static_cast<std::size_t>(c)]; }
-OptionOutcome run(const Scenario& s) { return run_replications(s, 1).front().options.front(); }
+OptionOutcome run(const Scenario& s) { return test::run(s, 1).front().options.front(); }
 
 }  // namespace
 
 TEST_CASE("build costs: spares and opex on their dates") {
   Scenario s = build_scenario();
-  s.options[0].build->opex = {0.12, 0.06, 36.525e6 / year, 3.6525e6 / year};  // staff $100k/day, network $10k/day
+  test::build_of(s.options[0]).systems.opex = {0.12, 0.06, 36.525e6 / year, 3.6525e6 / year};  // staff $100k/day, network $10k/day
   const OptionOutcome out = run(s);
   const double servers = 1'000 * 200'000.0, facility = 100e6;
   CHECK(cost(out, CostCategory::Spares) == doctest::Approx(0.10 * servers));
@@ -64,20 +64,20 @@ TEST_CASE("build costs: spares and opex on their dates") {
 
 TEST_CASE("build costs: staff start with the construction") {
   Scenario s = build_scenario();
-  s.options[0].build->construction_start_s = 20 * day;
-  s.options[0].build->opex.staff_usd_per_s = 1;
+  test::build_of(s.options[0]).construction_start_s = 20 * day;
+  test::build_of(s.options[0]).systems.opex.staff_usd_per_s = 1;
   CHECK(cost(run(s), CostCategory::Staff) == doctest::Approx(40 * day));
 }
 
 TEST_CASE("build costs: residual value by resale curve or by rental income") {
   Scenario s = build_scenario();
-  s.options[0].build->spares_share = 0;
+  test::build_of(s.options[0]).systems.spares_share = 0;
   const double it = 1'000 * 200'000.0 * 1.25, facility = 100e6;
   const double facility_book = facility * (1 - 60 * day / (10 * year));
-  s.options[0].build->residual = {ResidualMethod::Resale, {{100 * day, 0.5}}, {}};
+  test::build_of(s.options[0]).systems.residual = {ResidualMethod::Resale, {{100 * day, 0.5}}, {}};
   CHECK(cost(run(s), CostCategory::ResidualValue) == doctest::Approx(-(it * (1 - 0.5 * 50.0 / 100) + facility_book)));
   s.discount_rate = 0.10;
-  s.options[0].build->residual = {ResidualMethod::Rental, {}, {1.0 / 3600, 0.8, 0.2}};
+  test::build_of(s.options[0]).systems.residual = {ResidualMethod::Rental, {}, {1.0 / 3600, 0.8, 0.2}};
   const double rental = rental_residual_usd(8'000, 50 * day, 5 * year, {1.0 / 3600, 0.8, 0.2}, 0.10);
   CHECK(rental == doctest::Approx(8'000 * 0.8 * 24 * 365.25 * (1 - std::pow(0.8 / 1.1, 5 - 50 / 365.25)) / std::log(1.1 / 0.8)));
   CHECK(cost(run(s), CostCategory::ResidualValue) == doctest::Approx(-(rental + facility_book)));

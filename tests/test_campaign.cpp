@@ -46,29 +46,29 @@ Option simple_lease() {
   lease.renewal_price_usd_per_gpu_s = 4.0 / seconds_per_hour;
   lease.contract_start_s = 0;
   lease.term_s = 30 * day;
-  return Option{"lease", OptionKind::Lease, lease, std::nullopt};
+  return test::one_site("lease", test::lease_site(lease));
 }
 
 // 8,000 GPUs (125 racks) arriving on day 1; site ready on day 2; 125 racks a day.
 Option simple_build(double grid_w) {
   BuildPlan b;
-  b.orders = {{1 * day, 8'000, 200'000}};
+  b.systems.orders = {{1 * day, 8'000, 200'000}};
   b.construction_start_s = 0;
   b.phases = {{"shell", 0.5 * day, 0.25, -1}, {"fit-out", 1.5 * day, 0.75, -1}};
-  b.first_rack_to_training_s = 1 * day;
-  b.install_racks_per_s = 125 / day;
-  b.gpus_per_rack = 64;
+  b.systems.first_rack_to_training_s = 1 * day;
+  b.systems.install_racks_per_s = 125 / day;
+  b.systems.gpus_per_rack = 64;
   b.pue = 1.2;
   b.facility_capex_usd_per_w = 10;
-  b.network_capex_fraction = 0.25;
-  b.it_life_s = 5 * seconds_per_year;
+  b.systems.network_capex_fraction = 0.25;
+  b.systems.it_life_s = 5 * seconds_per_year;
   b.facility_life_s = 10 * seconds_per_year;
   b.supply.grid = {{{0, grid_w}}, 50.0 / joules_per_mwh};
-  return Option{"build", OptionKind::Build, std::nullopt, b};
+  return test::one_site("build", test::build_site(b));
 }
 
 double work_flop(const Scenario& s, int gpus, double seconds) {
-  return gpus * s.gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * seconds;
+  return gpus * test::small_system().gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * seconds;
 }
 
 double metric(const ReplicationOutcome& r, std::size_t option, Metric m) { return r.options[option][m]; }
@@ -77,10 +77,10 @@ double metric(const ReplicationOutcome& r, std::size_t option, Metric m) { retur
 
 TEST_CASE("campaign: a failure-free lease trains at full speed and bills take-or-pay") {
   Scenario s = base_scenario();
-  s.server.idle_power_w = 2'000;  // 250 W per GPU while the job restarts
   s.options = {simple_lease()};
+  test::set_idle_power(s, 2'000);  // 250 W per GPU while the job restarts
   s.workload.runs = {{"only", work_flop(s, 8'000, 10 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   REQUIRE(out.size() == 1);
   const double train_s = 600 + 10 * day;  // restart (job launch) then ten days of work
   CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx(train_s / day));
@@ -111,7 +111,7 @@ TEST_CASE("campaign: work left after the term is billed at the renewal price unt
   Scenario s = base_scenario();
   s.options = {simple_lease()};
   s.workload.runs = {{"long", work_flop(s, 8'000, 40 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const double finish_s = 600 + 40 * day;
   CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx(finish_s / day));
   CHECK(metric(out[0], 0, Metric::TotalCostUsd) ==
@@ -122,7 +122,7 @@ TEST_CASE("campaign: a build pays capex on its dates and trains after bring-up")
   Scenario s = base_scenario();
   s.options = {simple_build(1e9)};
   s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   // First rack at day 2 + 1/125 day; bring-up one day later; all racks in by day 3.
   const double start_s = 2 * day + day / 125 + 1 * day;
   CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx((start_s + 600 + 5 * day) / day));
@@ -148,7 +148,7 @@ TEST_CASE("campaign: power caps the GPUs that can train") {
   // 8 MW at PUE 1.2 runs floor(8e6 / 12 kW) = 666 servers = 5,328 GPUs.
   s.options = {simple_build(8e6)};
   s.workload.runs = {{"only", work_flop(s, 5'328, 5 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const double start_s = 3 * day + day / 125;
   CHECK(metric(out[0], 0, Metric::TimeToTrainDays) == doctest::Approx((start_s + 600 + 5 * day) / day));
   CHECK(out[0].options[0].series[5].gpus_installed == 8'000);
@@ -159,12 +159,13 @@ TEST_CASE("campaign: power caps the GPUs that can train") {
 
 TEST_CASE("campaign: a hybrid leases, then moves to the build when it is as large") {
   Scenario s = base_scenario();
-  Option hybrid{"hybrid", OptionKind::Hybrid, simple_lease().lease, simple_build(1e9).build};
-  hybrid.lease->ramp = {{0, 4'000}};
-  hybrid.lease->max_gpus = 4'000;
+  Option lease = simple_lease(), build = simple_build(1e9);
+  Option hybrid = test::hybrid("hybrid", test::lease_of(lease), test::build_of(build));
+  test::lease_of(hybrid).ramp = {{0, 4'000}};
+  test::lease_of(hybrid).max_gpus = 4'000;
   s.options = {hybrid};
   s.workload.runs = {{"only", work_flop(s, 8'000, 10 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   CHECK(series[2].gpus_training == 4'000);
   CHECK(series[5].gpus_training == 8'000);
@@ -184,7 +185,7 @@ TEST_CASE("campaign: interruptions follow N x rate x time within a Poisson toler
   s.replications = 20;
   s.reliability = reliability(1.0 / (1000 * day), 60, 0);  // 1,000 nodes: one interruption a day
   s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
-  const auto out = run_replications(s, 2);
+  const auto out = test::run(s, 2);
   double interruptions = 0, running_s = 0;
   for (const auto& r : out) {
     interruptions += metric(r, 0, Metric::Interruptions);
@@ -205,8 +206,8 @@ TEST_CASE("campaign: same seed, same bits, whatever the parallelism, and another
   s.replications = 5;
   s.reliability = reliability(2.0 / (1000 * day), 600, 5);
   s.workload.runs = {{"a", work_flop(s, 8'000, 3 * day)}, {"b", work_flop(s, 8'000, 6 * day)}};
-  const auto serial = run_replications(s, 1);
-  const auto parallel = run_replications(s, 3);
+  const auto serial = test::run(s, 1);
+  const auto parallel = test::run(s, 3);
   REQUIRE(serial.size() == parallel.size());
   for (std::size_t r = 0; r < serial.size(); ++r)
     for (std::size_t o = 0; o < 2; ++o) {
@@ -215,7 +216,7 @@ TEST_CASE("campaign: same seed, same bits, whatever the parallelism, and another
       CHECK(serial[r].options[o].series.size() == parallel[r].options[o].series.size());
     }
   s.seed = 8;
-  const auto other = run_replications(s, 2);
+  const auto other = test::run(s, 2);
   CHECK(std::memcmp(serial[0].options[0].metrics.data(), other[0].options[0].metrics.data(),
                     sizeof(double) * metric_count) != 0);
 }
@@ -233,12 +234,12 @@ TEST_CASE("results: percentiles and summaries") {
 TEST_CASE("campaign: the series names the binding constraint, and growth restarts only past the resize step") {
   Scenario s = base_scenario();
   Option build = simple_build(4e6);  // 4 MW runs 333 servers = 2,664 GPUs
-  build.build->supply.grid.steps = {{0, 4e6}, {10 * day, 5e6}, {20 * day, 8e6}};  // 3,328 then 5,328 GPUs
-  build.build->orders[0].arrival_s = 0.5 * day;  // between the midnight samples
+  test::build_of(build).supply.grid.steps = {{0, 4e6}, {10 * day, 5e6}, {20 * day, 8e6}};  // 3,328 then 5,328 GPUs
+  test::build_of(build).systems.orders[0].arrival_s = 0.5 * day;  // between the midnight samples
   s.options = {build};
   s.workload.resize_step = 0.5;
   s.workload.runs = {{"only", work_flop(s, 5'328, 30 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   CHECK(series[0].binding == CapacityLimit::Delivery);
   CHECK(series[1].binding == CapacityLimit::Construction);  // GPUs on site, site not ready
@@ -255,10 +256,10 @@ TEST_CASE("campaign: the series names the binding constraint, and growth restart
 
 TEST_CASE("campaign: idle servers of our own site draw idle power until the workload is done") {
   Scenario s = base_scenario();
-  s.server.idle_power_w = 2'400;  // 300 W per GPU
   s.options = {simple_build(1e9)};
+  test::set_idle_power(s, 2'400);  // 300 W per GPU
   s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   CHECK(series[3].gpus_training == 0);  // installed, bring-up not done: idle
   CHECK(series[3].facility_power_mw == doctest::Approx(series[3].gpus_powered * 300 * 1.2 / 1e6));
@@ -270,11 +271,11 @@ TEST_CASE("campaign: idle servers of our own site draw idle power until the work
 TEST_CASE("campaign: long-lead equipment gates construction, and facility cost is paid by phase") {
   Scenario s = base_scenario();
   Option build = simple_build(1e9);
-  build.build->long_lead = {{"switchgear", 10 * day}};
-  build.build->phases[1].waits_for = 0;  // fit-out needs the switchgear: site ready at 11.5 days
+  test::build_of(build).long_lead = {{"switchgear", 10 * day}};
+  test::build_of(build).phases[1].waits_for = 0;  // fit-out needs the switchgear: site ready at 11.5 days
   s.options = {build};
   s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   CHECK(series[11].binding == CapacityLimit::Construction);
   CHECK(series[9].cumulative_cost_usd == doctest::Approx(0.25 * 8'000 * 1'250 * 10.0 + 1.25 * 1'000 * 200'000.0));
@@ -286,10 +287,10 @@ TEST_CASE("campaign: long-lead equipment gates construction, and facility cost i
 TEST_CASE("campaign: a vendor supply cap paces deliveries") {
   Scenario s = base_scenario();
   Option build = simple_build(1e9);
-  build.build->gpu_supply_per_s = 1'000 / day;  // 8,000 GPUs take 8 days, 64 at a time
+  test::build_of(build).systems.gpu_supply_per_s = 1'000 / day;  // 8,000 GPUs take 8 days, 64 at a time
   s.options = {build};
   s.workload.runs = {{"only", work_flop(s, 8'000, 5 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   CHECK(series[2].gpus_delivered == 64 * 16);  // from day 1, one rack's worth every 0.064 day
   CHECK(series[5].gpus_delivered == 64 * 63);  // then one every 64/1000 day: 62.5 more by day 5
@@ -300,23 +301,23 @@ TEST_CASE("campaign: a vendor supply cap paces deliveries") {
 TEST_CASE("campaign: a lease bills only from its billing start") {
   Scenario s = base_scenario();
   Option lease = simple_lease();
-  lease.lease->billing_start_s = 10 * day;
+  test::lease_of(lease).billing_start_s = 10 * day;
   s.options = {lease};
   s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   CHECK(metric(out[0], 0, Metric::TotalCostUsd) == doctest::Approx(8'000 * 2.0 * 20 * 24));
 }
 
 TEST_CASE("campaign: load swings cap the cluster until batteries arrive, by each policy") {
   for (const auto kind : {LoadSwingPolicy::Kind::FewerReplicas, LoadSwingPolicy::Kind::Wait}) {
     Scenario s = base_scenario();
-    s.server.idle_power_w = 2'000;  // swing per GPU: (1,250 - 250) W x PUE 1.2 = 1.2 kW
     Option build = simple_build(1e9);
-    build.build->supply.swings = {kind, 6e6, 1'024};  // 6 MW of steps: 5,000 GPUs -> 4 replicas
-    build.build->supply.batteries = {{10 * day, 2, 2e6, 4 * joules_per_mwh, 1e6}};
+    test::build_of(build).supply.swings = {kind, 6e6, 1'024};  // 6 MW of steps: 5,000 GPUs -> 4 replicas
+    test::build_of(build).supply.batteries = {{10 * day, 2, 2e6, 4 * joules_per_mwh, 1e6}};
     s.options = {build};
+    test::set_idle_power(s, 2'000);  // swing per GPU: (1,250 - 250) W x PUE 1.2 = 1.2 kW
     s.workload.runs = {{"only", work_flop(s, 8'000, 30 * day)}};
-    const auto out = run_replications(s, 1);
+    const auto out = test::run(s, 1);
     const auto& series = out[0].options[0].series;
     const int capped = kind == LoadSwingPolicy::Kind::FewerReplicas ? 4'096 : 0;
     CHECK(series[5].gpus_online == capped);
@@ -329,11 +330,11 @@ TEST_CASE("campaign: load swings cap the cluster until batteries arrive, by each
 
 TEST_CASE("campaign: failed servers are out for repair, and daily energy adds up to the total") {
   Scenario s = base_scenario();
-  s.server.idle_power_w = 2'000;
   s.options = {simple_lease()};
+  test::set_idle_power(s, 2'000);
   s.reliability = reliability(1.0 / (1000 * day), 600, 5, 2 * day);  // about one failure a day, 2-day repairs
   s.workload.runs = {{"only", work_flop(s, 8'000, 20 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   const auto& series = out[0].options[0].series;
   REQUIRE(metric(out[0], 0, Metric::Interruptions) > 5);
   bool saw_repair = false;
@@ -360,7 +361,7 @@ Scenario steady_job(double mtbi_s, double blocking_s, double restart_s, double w
   Scenario s = base_scenario();
   s.horizon_s = 400 * day;
   Option lease = simple_lease();
-  lease.lease->term_s = 400 * day;
+  test::lease_of(lease).term_s = 400 * day;
   s.options = {lease};
   s.reliability = reliability(1 / (1'000 * mtbi_s), restart_s, blocking_s);
   s.workload.runs = {{"steady", work_flop(s, 8'000, work_days * day), 0}};
@@ -379,7 +380,7 @@ TEST_CASE("reliability: simulated ETTR of a constant-size job agrees with the cl
   const double mtbi_s = 3'600, blocking_s = 60, restart_s = 300;
   Scenario s = steady_job(mtbi_s, blocking_s, restart_s, 30);
   s.replications = 16;
-  const auto out = run_replications(s, 2);
+  const auto out = test::run(s, 2);
   const double tau = young_interval_s(blocking_s, mtbi_s);
   const double expected = expected_ettr(1 / mtbi_s, tau, blocking_s, restart_s);
   const double simulated = mean_metric(out, Metric::EffectiveTrainingTimeRatio);
@@ -403,7 +404,7 @@ TEST_CASE("reliability: the optimal checkpoint interval beats half and twice of 
     s.replications = 8;
     s.reliability.checkpoint.rule = CheckpointIntervalRule::Fixed;
     s.reliability.checkpoint.fixed_interval_s = best * factor;
-    ettr.push_back(mean_metric(run_replications(s, 2), Metric::EffectiveTrainingTimeRatio));
+    ettr.push_back(mean_metric(test::run(s, 2), Metric::EffectiveTrainingTimeRatio));
   }
   MESSAGE("ETTR at 0.5x, 1x, 2x the Daly interval: ", ettr[0], ", ", ettr[1], ", ", ettr[2]);
   CHECK(ettr[1] > ettr[0]);
@@ -416,12 +417,12 @@ TEST_CASE("reliability: hot spares keep the job's size, and without them it shri
     s.reliability.classes[0].repair_s = 2 * day;  // ~8 servers in repair at a time
     s.reliability.out_of_spares = policy;
     s.reliability.spare_servers = 40;
-    auto out = run_replications(s, 1);
+    auto out = test::run(s, 1);
     for (const auto& row : out[0].options[0].series)
       if (row.training_progress > 0 && row.training_progress < 1 && row.gpus_training > 0)
         CHECK(row.gpus_training == 8'000 - 40 * 8);  // spares cover every repair
     s.reliability.spare_servers = 0;
-    out = run_replications(s, 1);
+    out = test::run(s, 1);
     bool shrank = false, waited = false;
     for (const auto& row : out[0].options[0].series) {
       if (row.training_progress <= 0 || row.training_progress >= 1) continue;
@@ -441,9 +442,9 @@ TEST_CASE("reliability: late-detected corruption and planned maintenance") {
   // earlier segments when needed. Rare enough here (every 2 days) that rollbacks seldom overlap.
   Scenario s = steady_job(48 * 3'600, 5, 300, 60);
   s.reliability.classes[0].detection_delay_s = 6 * 3'600;
-  const auto late = run_replications(s, 1);
+  const auto late = test::run(s, 1);
   s.reliability.classes[0].detection_delay_s = 0;
-  const auto prompt = run_replications(s, 1);
+  const auto prompt = test::run(s, 1);
   const auto failed_work = [](const std::vector<ReplicationOutcome>& out) {
     return out[0].options[0].lost_gpu_hours[static_cast<std::size_t>(Lost::FailedWork)];
   };
@@ -454,7 +455,7 @@ TEST_CASE("reliability: late-detected corruption and planned maintenance") {
   Scenario m = steady_job(1e12, 5, 300, 10);  // (practically) no failures
   m.reliability.planned_interval_s = day;
   m.reliability.planned_downtime_s = 1'800;
-  const auto maintained = run_replications(m, 1);
+  const auto maintained = test::run(m, 1);
   const auto& o = maintained[0].options[0];
   CHECK(o[Metric::PlannedInterruptions] == 10);  // days 1..10 of ~10.2 days of wall time
   CHECK(o.lost_gpu_hours[static_cast<std::size_t>(Lost::FailedWork)] == 0);
@@ -465,7 +466,7 @@ TEST_CASE("reliability: Weibull failures keep their mean rate") {
   Scenario s = steady_job(3'600, 5, 60, 20);
   s.reliability.classes[0].weibull_shape = 0.7;
   s.replications = 8;
-  const auto out = run_replications(s, 2);
+  const auto out = test::run(s, 2);
   const double running_s = mean_metric(out, Metric::GpuHours) * 3'600 / 8'000;
   const double expected = running_s / 3'600;
   CHECK(std::fabs(mean_metric(out, Metric::Interruptions) - expected) < 0.1 * expected);
@@ -484,10 +485,10 @@ TEST_CASE("reliability: a leaf switch failure takes out the servers behind it in
   fabric.tiers = 2;
   fabric.oversubscription = {1};
   REQUIRE(servers_behind_leaf(fabric) == 64);
-  s.options[0].lease->fabric = fabric;
+  s.options[0].sites[0].fabric = fabric;
   s.reliability.classes[0].servers_out = servers_behind_leaf_switch;
   s.reliability.classes[0].repair_s = 2 * day;
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   REQUIRE(out[0].options[0][Metric::Interruptions] > 0);
   bool saw_leaf_out = false;
   for (const auto& row : out[0].options[0].series) {
@@ -501,20 +502,20 @@ TEST_CASE("reliability: a leaf switch failure takes out the servers behind it in
 TEST_CASE("campaign: network capex from the fabric's parts is paid per GPU delivered") {
   Scenario s = base_scenario();
   Option build = simple_build(1e9);
-  build.build->network_usd_per_gpu = 1'000;  // replaces the 25 % share
+  test::build_of(build).systems.network_usd_per_gpu = 1'000;  // replaces the 25 % share
   s.options = {build};
   s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   CHECK(out[0].options[0].cost_usd[static_cast<std::size_t>(CostCategory::Network)] == doctest::Approx(8'000 * 1'000.0));
 }
 
 TEST_CASE("campaign: a grid step we pay for is power plant capex on its date, with no residual") {
   Scenario s = base_scenario();
   Option build = simple_build(1e9);
-  build.build->supply.grid.steps = {{0, 1e9, 0}, {10 * day, 2e9, 24e6}};
+  test::build_of(build).supply.grid.steps = {{0, 1e9, 0}, {10 * day, 2e9, 24e6}};
   s.options = {build};
   s.workload.runs = {{"only", work_flop(s, 8'000, 1 * day)}};
-  const auto out = run_replications(s, 1);
+  const auto out = test::run(s, 1);
   CHECK(out[0].options[0].cost_usd[static_cast<std::size_t>(CostCategory::PowerPlant)] == doctest::Approx(24e6));
   CHECK(out[0].options[0].series[9].cumulative_cost_usd + 24e6 ==
         doctest::Approx(out[0].options[0].series[10].cumulative_cost_usd).epsilon(1e-3));

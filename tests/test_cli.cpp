@@ -1,5 +1,8 @@
 // End to end: the bvr binary on the default scenario, as a user runs it.
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -215,6 +218,92 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   for (const auto& entry : fs::directory_iterator(dir)) CHECK(!contains(entry.path().filename().string(), ".tmp"));
 }
 
+TEST_CASE("cli: colocation and used options run on their own systems and appear in every report") {
+  const fs::path dir = scratch_dir("colocation");
+  const std::string scenario = std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml";
+  const Ran ran = run(fmt::format("run {} -o {} -j 2", scenario, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  for (const char* name : {"rent ", "colo ", "used "}) CHECK(contains(ran.out, name));
+  CHECK(contains(ran.out, "colocation"));
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  const std::vector<std::array<std::string, 3>> expected = {
+      {"rent", "lease", "h100-hgx"}, {"colo", "colocation", "gb200-nvl72"}, {"used", "used", "h100-hgx"}};
+  REQUIRE(results["options"].size() == 3);
+  const std::string md = read_file(dir / "report.md"), html = read_file(dir / "report.html");
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& o = results["options"][i];
+    INFO(expected[i][0]);
+    CHECK(o["name"] == expected[i][0]);
+    CHECK(o["kind"] == expected[i][1]);
+    REQUIRE(o["sites"].size() == 1);
+    CHECK(o["sites"][0]["contract"] == expected[i][1]);
+    CHECK(o["sites"][0]["system"] == expected[i][2]);
+    CHECK(o["sites"][0]["gpus"] == 4032);
+    CHECK(o["metrics"]["completed_fraction"]["mean"] == 1);
+    CHECK(fs::exists(dir / ("series-" + expected[i][0] + ".csv")));
+    CHECK(contains(md, "| " + expected[i][0] + " |"));
+    CHECK(contains(html, expected[i][0]));
+  }
+  CHECK(results["options"][1]["metrics"]["cost_colocation_usd"]["mean"].get<double>() > 0);
+  CHECK(results["options"][0]["metrics"]["cost_colocation_usd"]["mean"].get<double>() == 0);
+  CHECK(contains(md, "colocation"));  // the cost category and the kind
+  CHECK(results["sensitivity_basis"]["first_option"] == "rent");
+  CHECK(results["sensitivity_basis"]["second_option"] == "colo");
+}
+
+TEST_CASE("cli: bvr systems lists the library, --json for tools, and a new system is one YAML file") {
+  const Ran listed = run("systems");
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  for (const char* id : {"h100-hgx", "gb200-nvl72", "gb300-nvl72", "mi355x-platform"}) CHECK(contains(listed.out, id));
+  const Ran json = run("systems --json");
+  REQUIRE(json.exit_code == 0);
+  const auto systems = nlohmann::json::parse(json.out);
+  REQUIRE(systems.size() >= 9);
+  for (const auto& s : systems) {
+    INFO(s.dump());
+    CHECK(s["name"].is_string());
+    CHECK(s["gpus_per_domain"].get<int>() >= 8);
+    CHECK(s["peak_flop_per_s"]["bf16"].get<double>() > 1e14);
+  }
+  const auto gb300 = std::find_if(systems.begin(), systems.end(), [](const auto& s) { return s["id"] == "gb300-nvl72"; });
+  REQUIRE(gb300 != systems.end());
+  CHECK((*gb300)["gpus_per_domain"] == 72);
+  CHECK((*gb300)["peak_flop_per_s"].contains("fp4"));
+
+  // A user's own system: one file, checked by bvr systems, named by path from a scenario.
+  const fs::path dir = scratch_dir("own-system");
+  fs::create_directories(dir);
+  std::string text = read_file(fs::path(BVR_SOURCE_DIR) / "systems" / "h100-hgx.yaml");
+  text.replace(text.find("name: HGX H100"), 14, "name: My H100s");
+  text.replace(text.find("node: 270480 USD"), 16, "node: 200000 USD");
+  std::ofstream(dir / "my-h100.yaml") << text;
+  std::string scenario = read_file(fs::path(BVR_SOURCE_DIR) / "tests" / "data" / "rent-or-build-small.yaml");
+  std::ofstream(dir / "scenario.yaml") << scenario;
+  const Ran checked = run(fmt::format("systems {}", (dir / "my-h100.yaml").string()));
+  CHECK(checked.exit_code == 0);
+  CHECK(contains(checked.out, "My H100s"));
+  const fs::path out = dir / "out";
+  const Ran own = run(fmt::format("run {} -o {} --no-analysis --replications 1 --set options.build.system=./my-h100.yaml "
+                                  "--set options.build.gpu_orders.0.server_price=~",
+                                  (dir / "scenario.yaml").string(), out.string()));
+  REQUIRE_MESSAGE(own.exit_code == 0, own.err);
+  const auto results = nlohmann::json::parse(read_file(out / "results.json"));
+  CHECK(results["options"][1]["sites"][0]["system"] == "my-h100");
+  CHECK(results["options"][1]["sites"][0]["system_name"] == "My H100s");
+  CHECK(results["options"][1]["metrics"]["cost_gpu_servers_usd"]["mean"].get<double>() ==
+        doctest::Approx(1'000 * 200'000.0));  // the file's list price: 8,000 GPUs in 1,000 nodes
+  // Or inline, in the scenario itself.
+  const Ran inline_system = run(fmt::format(
+      "check {} --set 'options.rent.system={{name: Inline, gpu: {{model: X, peak_dense: {{bf16: 1 PFLOP/s}}, hbm: 80 GiB, "
+      "hbm_bandwidth: 3 TB/s, power: 700 W}}, scale_up: {{domain_gpus: 8, bandwidth: 450 GB/s}}, scale_out: "
+      "{{nic_bandwidth: 400 Gb/s}}, node: {{gpus: 8, power: 10 kW, idle_power: 2 kW}}, cooling: air, failure_unit: node, "
+      "price: {{node: 250000 USD}}}}'",
+      (dir / "scenario.yaml").string()));
+  CHECK_MESSAGE(inline_system.exit_code == 0, inline_system.err);
+  CHECK(run("systems /nonexistent.yaml").exit_code == 2);
+  CHECK(run("systems --jsn").exit_code == 2);
+}
+
 TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {
   const fs::path a = scratch_dir("same-seed-a"), b = scratch_dir("same-seed-b"), c = scratch_dir("other-seed");
   REQUIRE(run(fmt::format("run {} -o {} --replications 3 -j 1", default_scenario, a.string())).exit_code == 0);
@@ -244,13 +333,15 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   fs::create_directories(dir.parent_path());
   const fs::path scenario = dir.parent_path() / "bad-input.yaml";
   std::string text = read_file(default_scenario);
-  text.replace(text.find("overhead_power: 4.6 kW"), 22, "overhead_power: 4.6 kWh");
+  const auto at = text.find("power: 8 MW}");
+  const long line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  text.replace(at, 12, "power: 8 MWh}");
   std::ofstream(scenario) << text;
   const fs::path out = dir / "out";
   const Ran ran = run(fmt::format("run {} -o {}", scenario.string(), out.string()));
   CHECK(ran.exit_code == 2);
-  CHECK(contains(ran.err, scenario.string() + ":34:"));
-  CHECK(contains(ran.err, "hardware.server.overhead_power: expected a power such as 150 MW, got \"4.6 kWh\""));
+  CHECK(contains(ran.err, fmt::format("{}:{}:", scenario.string(), line)));
+  CHECK(contains(ran.err, "options.build-colossus.power.grid.steps.0.power: expected a power such as 150 MW, got \"8 MWh\""));
   CHECK(!fs::exists(out));
   const Ran checked = run("check " + scenario.string());
   CHECK(checked.exit_code == 2);
@@ -309,7 +400,7 @@ TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agre
   REQUIRE(h.is_object());
   CHECK(h["parameter"] == "scenario.horizon");
   CHECK(h["unit"] == "days");
-  CHECK(h["build_cheaper"] == "below");
+  CHECK(h["second_cheaper"] == "below");
   const std::string set = h["set"];
   CHECK(set == fmt::format("scenario.horizon={:.9g} days", h["value"].get<double>()));
   const Ran r = run(fmt::format("run {} -o {} -j 2 --no-analysis --set '{}'", small, again.string(), set));
@@ -332,7 +423,16 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(!contains(ran.out, "next-generation"));
   const Ran fabric = run(fmt::format("plan {} --top 1 --option build-colossus", default_scenario));
   CHECK(fabric.exit_code == 0);
-  CHECK(contains(fabric.out, "fabric colossus of option build-colossus"));
+  CHECK(contains(fabric.out, "on 100000 GPUs of build-colossus (HGX H100, fabric colossus)"));
+  CHECK(!contains(fabric.out, "lease-oracle"));
+  // Without --option: every site of every option, each on its own system and fabric.
+  CHECK(contains(ran.out, "of lease-oracle (HGX H100, fabric oci-supercluster)"));
+  CHECK(contains(ran.out, "of hybrid/oracle (HGX H100, fabric oci-supercluster)"));
+  // On a system of the library: a 72-GPU NVLink domain.
+  const Ran nvl72 = run(fmt::format("plan {} --top 1 --run grok-2 --system gb200-nvl72", default_scenario));
+  CHECK(nvl72.exit_code == 0);
+  CHECK(contains(nvl72.out, "system GB200 NVL72, non-blocking 400 Gb/s per GPU"));
+  CHECK(run(fmt::format("plan {} --system gb201", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --gpus lots", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --run nope", default_scenario)).exit_code == 2);
   CHECK(run(fmt::format("plan {} --option nope", default_scenario)).exit_code == 2);

@@ -214,7 +214,7 @@ TEST_CASE("cli: topo refuses a bad --collective, --size or --group before printi
   refused("--collectives --size 64", "--size: expected a data size such as 64 MB");
   refused("--collectives --size '0 MB'", "--size: expected a data size such as 64 MB");
   refused("--collectives --size", "--size needs a value");
-  refused("--collectives --group 12", "a group is whole servers (a multiple of 8) or a divisor of 8");
+  refused("--collectives --group 12", "a group is whole domains (a multiple of 8) or a divisor of 8");
   refused("--collectives --group 128", "--group 128: fabric small has only 64 GPUs");
   refused("--collectives --group many", "--group: expected a number of GPUs such as 512");
   refused("--collectives --group 0", "--group: expected a number of GPUs such as 512");

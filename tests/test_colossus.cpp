@@ -19,7 +19,7 @@ TEST_CASE("colossus: the default build matches the public timeline and power dra
   s.replications = 1;
   const auto out = run_replications(s, 1);
   const auto& series = out[0].options[0].series;
-  const std::int64_t start = s.start_day + static_cast<std::int64_t>(s.options[0].build->construction_start_s / 86400);
+  const std::int64_t start = s.start_day + static_cast<std::int64_t>(s.options[0].sites[0].build->construction_start_s / 86400);
 
   auto first_day = [&](auto predicate) {
     for (const auto& row : series)

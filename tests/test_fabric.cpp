@@ -233,6 +233,28 @@ TEST_CASE("collective plans send the bytes nccl-tests counts") {
   CHECK(collective_from_string("all-to-all") == CollectiveKind::AllToAll);
 }
 
+TEST_CASE("collective plans are hierarchical by NVLink domain: 72 GPUs of an NVL72 rack reduce over NVLink") {
+  const double S = 72e6;
+  // Two 72-GPU domains of 4-GPU trays: NVLink rings of 72 ranks, then one ring per rank across
+  // the two domains (rank i of one domain with rank i of the other).
+  const auto two = plan_collective({CollectiveKind::AllReduceRing, S, 144}, 288, 288, 72);
+  REQUIRE(two.size() == 4);
+  CHECK(two[0].phase == "nvlink-reduce-scatter");
+  CHECK(two[0].repeat == 71);
+  for (const Flow& f : two[0].flows) CHECK(f.src / 72 == f.dst / 72);
+  CHECK(two[1].phase == "net-reduce-scatter");
+  CHECK(two[1].repeat == 1);
+  for (const Flow& f : two[1].flows) {
+    CHECK(f.src / 72 != f.dst / 72);
+    CHECK(f.src % 72 == f.dst % 72);
+  }
+  CHECK(two[1].flows[0].bytes == doctest::Approx(S / 144));
+  // A group of one domain never leaves it; a group that is not whole domains is refused.
+  const auto one = plan_collective({CollectiveKind::AllReduceRing, S, 72}, 288, 288, 72);
+  for (const auto& run : one) CHECK(run.phase.starts_with("nvlink"));
+  CHECK_THROWS_AS(plan_collective({CollectiveKind::AllReduceRing, S, 64}, 288, 288, 72), std::invalid_argument);
+}
+
 TEST_CASE("a slice keeps whole leaf groups and groups, and two pods of a multi-pod fabric") {
   FabricSpec s = leaf_spine(8192, 16, 1.0, true);
   s.switch_port_bw_bytes_per_s = 800 * gbps;  // radix 32, leaf groups of 128 GPUs, pods of 256

@@ -67,6 +67,23 @@ TEST_CASE("scaled send/recv and all-to-all agree with full simulation within 3% 
   check_scaled_matches_full(agreement_fabric(4096, ecmp), {CollectiveKind::AllToAll, 64e6, 64}, FullSync::Barrier);
 }
 
+TEST_CASE("on NVL72 racks an all-reduce inside the rack runs at NVLink speed, across racks on the NICs") {
+  // Four GB200 NVL72 racks: 4-GPU trays, 72-GPU NVLink domains at 900 GB/s, 400 Gb/s per GPU.
+  FabricSpec f = agreement_fabric(288, FabricRouting::Adaptive);
+  f.gpus_per_server = 4;
+  f.nvlink_domain_gpus = 72;
+  f.nvlink_bw_bytes_per_s = 900e9;
+  REQUIRE_FALSE(fabric_problem(f).has_value());
+  const double S = 720e6;
+  const CollectiveResult rack = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 72});
+  // Ring all-reduce over NVLink only: 2 x 71/72 x S at 900 GB/s, plus per-step latency.
+  CHECK(rack.time_s == doctest::Approx(2 * 71.0 / 72 * S / 900e9).epsilon(0.02));
+  // Four racks: the same NVLink phases plus rings across racks on 1/72 of the data per rank.
+  const CollectiveResult racks = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 288});
+  const double network_s = 2 * 3.0 / 4 * S / 72 / f.nic_bw_bytes_per_s;
+  CHECK(racks.time_s == doctest::Approx(rack.time_s + network_s).epsilon(0.05));
+}
+
 TEST_CASE("NCCL's double binary tree: every server but the roots sends to its parent, once per tree") {
   // 12 servers of 8 GPUs: per rail and tree, 11 edges, each carrying a chunk up and one down.
   const auto plan = plan_collective({CollectiveKind::AllReduceTree, 64e6, 0}, 96, 96, 8);

@@ -27,7 +27,7 @@ Scenario one_lease(double discount_rate) {
   lease.price_usd_per_gpu_s = 2.0 / seconds_per_hour;
   lease.renewal_price_usd_per_gpu_s = 2.0 / seconds_per_hour;
   lease.term_s = 30 * seconds_per_day;
-  s.options = {Option{"rented", OptionKind::Lease, lease, std::nullopt}};
+  s.options = {test::one_site("rented", test::lease_site(lease))};
   s.workload.runs = {{"only", 1e20, 1e9}};
   s.discount_rate = discount_rate;
   return s;
@@ -37,10 +37,10 @@ Scenario one_lease(double discount_rate) {
 
 TEST_CASE("finite outputs: a model that yields infinity is an error naming the output and its inputs") {
   const Scenario fine = one_lease(0.10);
-  CHECK_NOTHROW(make_results(fine, run_replications(fine, 1)));
+  CHECK_NOTHROW(make_results(fine, test::run(fine, 1)));
 
   const Scenario broken = one_lease(-1.0);  // the loader refuses this; a --set bug or a model bug might not
-  const auto outcomes = run_replications(broken, 1);
+  const auto outcomes = test::run(broken, 1);
   std::string message;
   try {
     make_results(broken, outcomes);
@@ -60,7 +60,7 @@ TEST_CASE("finite outputs: each output names the inputs it is computed from") {
   CHECK(std::find(mfu.begin(), mfu.end(), "workload") != mfu.end());
   const auto power = inputs_of("facility_power_mw", "b", "build");
   CHECK(std::find(power.begin(), power.end(), "options.b.pue") != power.end());
-  CHECK(std::find(power.begin(), power.end(), "hardware.gpu") != power.end());  // its TDP, from the catalogue
+  CHECK(std::find(power.begin(), power.end(), "options.b.system") != power.end());  // its power, from the system
   const auto ettr = inputs_of("effective_training_time_ratio", "l", "lease");
   CHECK(std::find(ettr.begin(), ettr.end(), "reliability.failure_classes") != ettr.end());
   CHECK(std::find(ettr.begin(), ettr.end(), "options.l.gpu_orders") == ettr.end());

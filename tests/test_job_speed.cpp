@@ -31,7 +31,7 @@ TEST_CASE("job speed: the simulated collectives are what the step-time refinemen
   for (const char* name : {"lease-oracle", "build-colossus"}) {
     INFO(name);
     const Option& option = option_named(s, name);
-    const FabricSpec& fabric = option.build ? *option.build->fabric : *option.lease->fabric;
+    const FabricSpec& fabric = *option.sites.back().fabric;
     const SiteSpeed site = final_site_speed(s, option, true);
     const RunSpeed& rs = site.runs[run];
     REQUIRE(rs.plan);
@@ -67,10 +67,12 @@ TEST_CASE("job speed: nothing simulated, nothing kept: without simulation or wit
   const Scenario& s = default_scenario();
   const std::size_t run = headline_run(s);
   const Option& build = option_named(s, "build-colossus");
-  const RunSpeed closed = site_speed(s, build.build->fabric, s.workload.max_job_gpus, false).runs[run];
+  const RunSpeed closed = site_speed(s, build.sites[0], s.workload.max_job_gpus, false).runs[run];
   CHECK(closed.collectives.empty());
   CHECK(closed.refine.dp == 1);
-  const RunSpeed plain = site_speed(s, std::nullopt, s.workload.max_job_gpus, true).runs[run];
+  Site without_fabric = build.sites[0];
+  without_fabric.fabric.reset();
+  const RunSpeed plain = site_speed(s, without_fabric, s.workload.max_job_gpus, true).runs[run];
   REQUIRE(plain.plan);
   CHECK(plain.collectives.empty());
   CHECK(plain.refine.ep == 1);

@@ -26,30 +26,30 @@ Scenario lease_scenario(double train_days) {
   lease.price_usd_per_gpu_s = 2 * per_hour;
   lease.renewal_price_usd_per_gpu_s = 4 * per_hour;
   lease.term_s = 30 * day;
-  s.options = {Option{"lease", OptionKind::Lease, lease, std::nullopt}};
-  s.workload.runs = {{"only", 4'000 * s.gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * train_days * day}};
+  s.options = {test::one_site("lease", test::lease_site(lease))};
+  s.workload.runs = {{"only", 4'000 * test::small_system().gpu.peak_bf16_flop_per_s * s.workload.fixed_mfu * train_days * day}};
   return s;
 }
 
 double cost(const OptionOutcome& o, CostCategory c) { return o.cost_usd[static_cast<std::size_t>(c)]; }
 
-OptionOutcome run(const Scenario& s) { return run_replications(s, 1).front().options.front(); }
+OptionOutcome run(const Scenario& s) { return test::run(s, 1).front().options.front(); }
 
 }  // namespace
 
 TEST_CASE("lease billing: take-or-pay bills undelivered committed GPUs, less the provider's credit") {
   Scenario s = lease_scenario(1);
-  s.options[0].lease->unavailable_credit = 0;
+  test::lease_of(s.options[0]).unavailable_credit = 0;
   CHECK(cost(run(s), CostCategory::LeaseBilling) == doctest::Approx(8'000 * 2.0 * 30 * 24));
-  s.options[0].lease->unavailable_credit = 0.5;  // 4,000 missing for 10 days, half credited
+  test::lease_of(s.options[0]).unavailable_credit = 0.5;  // 4,000 missing for 10 days, half credited
   CHECK(cost(run(s), CostCategory::LeaseBilling) == doctest::Approx((8'000 * 30 - 0.5 * 4'000 * 10) * 2.0 * 24));
-  s.options[0].lease->unavailable_credit = 1;  // billed as delivered
+  test::lease_of(s.options[0]).unavailable_credit = 1;  // billed as delivered
   CHECK(cost(run(s), CostCategory::LeaseBilling) == doctest::Approx((8'000 * 30 - 4'000 * 10) * 2.0 * 24));
 }
 
 TEST_CASE("lease billing: escalation raises the price at the contract anniversary") {
   Scenario s = lease_scenario(1);
-  LeaseOffer& lease = *s.options[0].lease;
+  LeaseOffer& lease = test::lease_of(s.options[0]);
   lease.unavailable_credit = 0;
   lease.contract_start_s = -(seconds_per_year - 10 * day);  // the anniversary falls on day 10
   lease.term_s = seconds_per_year + 20 * day;               // the term ends on day 30
@@ -59,24 +59,24 @@ TEST_CASE("lease billing: escalation raises the price at the contract anniversar
 
 TEST_CASE("lease billing: ending early pays the fee instead of the rest of the term") {
   Scenario s = lease_scenario(5);
-  s.options[0].lease->unavailable_credit = 0;
-  s.options[0].lease->ramp = {{0, 8'000}};
+  test::lease_of(s.options[0]).unavailable_credit = 0;
+  test::lease_of(s.options[0]).ramp = {{0, 8'000}};
   s.workload.runs[0].compute_flop /= 2;  // 8,000 GPUs: 1.25 days of work
-  s.options[0].lease->early_termination_fee_share = 0.4;
+  test::lease_of(s.options[0]).early_termination_fee_share = 0.4;
   const OptionOutcome out = run(s);
   const double finish_s = 600 + 1.25 * day;
   CHECK(out[Metric::TimeToTrainDays] == doctest::Approx(finish_s / day));
   CHECK(cost(out, CostCategory::LeaseBilling) == doctest::Approx(8'000 * 2.0 * finish_s / 3600));
   CHECK(cost(out, CostCategory::LeaseTermination) == doctest::Approx(0.4 * 8'000 * 2.0 * (30 * day - finish_s) / 3600));
   // A fee of the whole commitment left is never worth paying: the term runs out.
-  s.options[0].lease->early_termination_fee_share = 1;
+  test::lease_of(s.options[0]).early_termination_fee_share = 1;
   const OptionOutcome kept = run(s);
   CHECK(cost(kept, CostCategory::LeaseTermination) == 0);
 }
 
 TEST_CASE("lease billing: on demand bills what is available until the work is done") {
   Scenario s = lease_scenario(15);
-  LeaseOffer& lease = *s.options[0].lease;
+  LeaseOffer& lease = test::lease_of(s.options[0]);
   lease.pricing = LeasePricing::OnDemand;
   lease.term_s = 0;
   const OptionOutcome out = run(s);
@@ -90,8 +90,8 @@ TEST_CASE("lease billing: on demand bills what is available until the work is do
 
 TEST_CASE("lease billing: storage and egress are charged while the lease runs") {
   Scenario s = lease_scenario(1);
-  s.options[0].lease->storage_usd_per_s = 20'000 / (30.4375 * day);  // 1 PB at 20 USD/TB/month
-  s.options[0].lease->egress_usd_per_s = 1'000 / day;
+  test::lease_of(s.options[0]).storage_usd_per_s = 20'000 / (30.4375 * day);  // 1 PB at 20 USD/TB/month
+  test::lease_of(s.options[0]).egress_usd_per_s = 1'000 / day;
   const OptionOutcome out = run(s);
   CHECK(cost(out, CostCategory::LeaseStorageEgress) == doctest::Approx(30 * (20'000 / 30.4375 + 1'000)));
 }

@@ -71,9 +71,11 @@ std::string load_error(const std::string& path, const std::vector<Override>& ove
 TEST_CASE("loader: the default scenario loads with units resolved") {
   const Scenario s = load_scenario(default_scenario);
   CHECK(s.name == "xai-oracle-2024");
-  CHECK(s.gpu.peak_bf16_flop_per_s == doctest::Approx(989.4e12));
-  CHECK(s.gpu.hbm_bytes == doctest::Approx(80.0 * 1024 * 1024 * 1024));
-  CHECK(s.server.it_power_w == doctest::Approx(10'200));
+  const SystemSpec& h100 = s.options[0].sites[0].system;
+  CHECK(h100.id == "h100-hgx");
+  CHECK(h100.gpu.peak_bf16_flop_per_s == doctest::Approx(989.4e12));
+  CHECK(h100.gpu.hbm_bytes == doctest::Approx(80.0 * 1024 * 1024 * 1024));
+  CHECK(h100.node.it_power_w == doctest::Approx(10'200));
   CHECK(!s.workload.parallelism);  // search
   CHECK(s.workload.recompute == Recompute::Selective);
   REQUIRE(s.workload.runs[0].model);
@@ -92,20 +94,34 @@ TEST_CASE("loader: the default scenario loads with units resolved") {
   CHECK(s.workload.runs[0].parameters == doctest::Approx(314e9).epsilon(0.01));
   CHECK(s.discount_rate == doctest::Approx(0.12));
   REQUIRE(s.options.size() == 3);
-  CHECK(s.options[0].kind == OptionKind::Lease);
-  CHECK(s.options[0].lease->price_usd_per_gpu_s == doctest::Approx(10 * 0.55 / 3600));
-  CHECK(s.options[1].kind == OptionKind::Build);
-  CHECK(s.options[1].build->supply.grid.steps.back().power_w == doctest::Approx(150e6));
-  CHECK(s.options[2].kind == OptionKind::Hybrid);
-  CHECK(s.options[2].lease->max_gpus == 24'000);  // limited by lease_gpus
-  CHECK(s.options[2].lease->term_s == doctest::Approx(365 * 86400.0));
-  CHECK(s.options[2].build->orders.size() == s.options[1].build->orders.size());
+  CHECK(s.options[0].kind() == "lease");
+  CHECK(s.options[0].sites[0].lease->price_usd_per_gpu_s == doctest::Approx(10 * 0.55 / 3600));
+  CHECK(s.options[1].kind() == "build");
+  CHECK(s.options[1].sites[0].build->supply.grid.steps.back().power_w == doctest::Approx(150e6));
+  CHECK(s.options[1].sites[0].build->systems.gpus_per_rack == 64);  // the build's racks, not the system's 32
+  // The hybrid: two sites like the others, the lease with its own size and term.
+  const Option& hybrid = s.options[2];
+  CHECK(hybrid.kind() == "hybrid");
+  REQUIRE(hybrid.sites.size() == 2);
+  CHECK(hybrid.sites[0].name == "oracle");
+  CHECK(hybrid.sites[0].lease->max_gpus == 24'000);
+  CHECK(hybrid.sites[0].lease->term_s == doctest::Approx(365 * 86400.0));
+  CHECK(hybrid.sites[0].lease->list_price_usd_per_gpu_s == s.options[0].sites[0].lease->list_price_usd_per_gpu_s);
+  CHECK(hybrid.sites[1].build->systems.orders.size() == s.options[1].sites[0].build->systems.orders.size());
+  CHECK(hybrid.based_on == std::vector<std::string>{"lease-oracle", "build-colossus"});
+  // Every site runs the scenario's failure classes, the leaf switch resolved in its fabric.
+  for (const Option& o : s.options)
+    for (const Site& site : o.sites) {
+      REQUIRE(site.failure_classes.size() == 8);
+      CHECK(site.failure_classes[3].servers_out == 64);  // network-switch: the servers behind a leaf
+      CHECK(site.failure_classes[0].servers_out == 1);   // gpu: the system's failure unit, its node
+    }
 }
 
 TEST_CASE("loader: dates become seconds since the scenario start") {
   const Scenario s = load_scenario(default_scenario);
   // 2024-05-01 is 61 days after 2024-03-01 (a leap year: 29 days in February... of the year before).
-  CHECK(s.options[1].build->construction_start_s == doctest::Approx(61 * 86400.0));
+  CHECK(s.options[1].sites[0].build->construction_start_s == doctest::Approx(61 * 86400.0));
 }
 
 TEST_CASE("loader: --set overrides a value, including list items by index") {
@@ -114,7 +130,9 @@ TEST_CASE("loader: --set overrides a value, including list items by index") {
                                                       parse_override("options.lease-oracle.list_price=8 USD/GPU/h")});
   CHECK(s.workload.recompute == Recompute::Full);
   CHECK(s.workload.runs[1].compute_flop == doctest::Approx(1e26));
-  CHECK(s.options[0].lease->price_usd_per_gpu_s == doctest::Approx(8 * 0.55 / 3600));
+  CHECK(s.options[0].sites[0].lease->price_usd_per_gpu_s == doctest::Approx(8 * 0.55 / 3600));
+  // The hybrid's lease is like lease-oracle: it follows the change.
+  CHECK(s.options[2].sites[0].lease->price_usd_per_gpu_s == doctest::Approx(8 * 0.55 / 3600));
 }
 
 TEST_CASE("loader: YAML syntax error names line and column") {
@@ -128,7 +146,7 @@ TEST_CASE("loader: YAML syntax error names line and column") {
 TEST_CASE("loader: an empty file is an error, not a crash") {
   const std::string path = scratch("empty", "");
   CHECK(load_error(path) == path + ":1:1: (top level): the file is empty; expected a scenario with keys scenario, "
-                                   "hardware, workload, reliability, options");
+                                   "workload, reliability, options");
 }
 
 TEST_CASE("loader: a missing file is an input error") {
@@ -136,29 +154,30 @@ TEST_CASE("loader: a missing file is an input error") {
 }
 
 TEST_CASE("loader: unknown key with a did-you-mean suggestion, at the key's position") {
-  const std::string text = variant("    idle_power: 2.5 kW", "    idel_power: 2.5 kW");
+  const std::string text = variant("    renewal_price: 10", "    renewal_prize: 10");
   const std::string path = scratch("unknown-key", text);
-  const auto [line, column] = where(text, "idel_power:");
+  const auto [line, column] = where(text, "renewal_prize:");
   CHECK(load_error(path) ==
-        fmt::format("{}:{}:{}: hardware.server.idel_power: unknown key \"idel_power\" (did you mean \"idle_power\"?)",
+        fmt::format("{}:{}:{}: options.lease-oracle.renewal_prize: unknown key \"renewal_prize\" (did you mean "
+                    "\"renewal_price\"?)",
                     path, line, column));
 }
 
 TEST_CASE("loader: missing key names the mapping it belongs to") {
-  const std::string text = variant("    idle_power: 2.5 kW\n", "");
+  const std::string text = variant("    it_life: 6 years", "");
   const std::string path = scratch("missing-key", text);
   const std::string error = load_error(path);
-  CHECK(error.find(": hardware.server: missing key \"idle_power\"") != std::string::npos);
+  CHECK(error.find(": options.build-colossus: missing key \"it_life\"") != std::string::npos);
   CHECK(error.starts_with(path + ":"));
 }
 
 TEST_CASE("loader: wrong dimension names what was expected and what was given") {
-  const std::string text = variant("overhead_power: 4.6 kW", "overhead_power: 4.6 kWh");
+  const std::string text = variant("power: 8 MW}", "power: 8 MWh}");
   const std::string path = scratch("wrong-dimension", text);
-  const auto [line, column] = where(text, "4.6 kWh");
-  CHECK(load_error(path) == fmt::format("{}:{}:{}: hardware.server.overhead_power: expected a power such as 150 MW, "
-                                        "got \"4.6 kWh\" (kWh is an energy)",
-                                        path, line, column + 4));
+  const auto [line, column] = where(text, "8 MWh}");
+  CHECK(load_error(path) == fmt::format("{}:{}:{}: options.build-colossus.power.grid.steps.0.power: expected a power "
+                                        "such as 150 MW, got \"8 MWh\" (MWh is an energy)",
+                                        path, line, column + 2));
 }
 
 TEST_CASE("loader: a value without its unit is an error") {
@@ -186,7 +205,8 @@ TEST_CASE("loader: whole numbers and servers") {
   CHECK(load_error(scratch("fractional-gpus", variant("gpus: 24000}", "gpus: 24000.5}")))
             .find("options.lease-oracle.deliveries.0.gpus: expected a whole number") != std::string::npos);
   CHECK(load_error(scratch("partial-server", variant("lead_time: 111 days, gpus: 50000", "lead_time: 111 days, gpus: 50004")))
-            .find("options.build-colossus.gpu_orders.0.gpus: must be a whole number of servers") != std::string::npos);
+            .find("options.build-colossus.gpu_orders.0.gpus: must be a whole number of nodes (8 GPUs each in HGX H100)") !=
+        std::string::npos);
 }
 
 TEST_CASE("loader: bad dates") {
@@ -196,24 +216,25 @@ TEST_CASE("loader: bad dates") {
             .find("options.lease-oracle.deliveries.2.date: dates must not go backwards") != std::string::npos);
 }
 
-TEST_CASE("loader: references to undefined options and to the wrong kind") {
-  CHECK(load_error(scratch("undefined-option", variant("lease: lease-oracle", "lease: lease-orcle")))
-            .find("options.hybrid.lease: no option named \"lease-orcle\" (did you mean \"lease-oracle\"?)") !=
+TEST_CASE("loader: sites like an undefined option, like an option of several sites, a bad contract") {
+  CHECK(load_error(scratch("undefined-option", variant("like: lease-oracle", "like: lease-orcle")))
+            .find("options.hybrid.sites.oracle.like: no option named \"lease-orcle\" (did you mean \"lease-oracle\"?)") !=
         std::string::npos);
-  CHECK(load_error(scratch("wrong-kind", variant("build: build-colossus", "build: lease-oracle")))
-            .find("options.hybrid.build: option \"lease-oracle\" is a lease option; expected a build option") !=
-        std::string::npos);
-  CHECK(load_error(scratch("bad-kind", variant("kind: hybrid", "kind: hybird")))
-            .find("options.hybrid.kind: expected one of lease, build, hybrid, got \"hybird\" (did you mean "
-                  "\"hybrid\"?)") != std::string::npos);
+  CHECK(load_error(scratch("like-hybrid", variant("like: build-colossus", "like: hybrid")))
+            .find("options.hybrid.sites.colossus.like: option \"hybrid\" has several sites") != std::string::npos);
+  CHECK(load_error(scratch("bad-contract", variant("contract: build", "contract: biuld")))
+            .find("options.build-colossus.contract: expected one of lease, build, colocation, used, got \"biuld\" (did "
+                  "you mean \"build\"?)") != std::string::npos);
+  // An error in an inherited key is found at the option that wrote it, before the site like it.
+  CHECK(load_error(default_scenario, {parse_override("options.lease-oracle.pue=0.5")})
+            .find(": options.lease-oracle.pue:") != std::string::npos);
 }
 
 TEST_CASE("loader: wrong shapes") {
   CHECK(load_error(default_scenario, {parse_override("workload.runs=3")})
             .find("workload.runs: expected a list, got \"3\"") != std::string::npos);
-  CHECK(load_error(default_scenario, {parse_override("hardware.gpu=H100")})
-            .find("hardware.gpu: expected a GPU of the catalogue (H100 SXM, H200, A100 80GB, B200), got \"H100\"") !=
-        std::string::npos);
+  CHECK(load_error(default_scenario, {parse_override("options.lease-oracle.system=h100")})
+            .find("options.lease-oracle.system: no system \"h100\" in ") != std::string::npos);
   CHECK(load_error(scratch("scalar-root", "just a string\n")).find("(top level): expected a mapping") !=
         std::string::npos);
 }
@@ -236,13 +257,14 @@ TEST_CASE("loader: errors in --set values blame the command line") {
 }
 
 TEST_CASE("loader: option names, installation rate in GPUs, idle power") {
-  CHECK(load_error(scratch("bad-name", variant("  hybrid:\n    kind: hybrid", "  hy/brid:\n    kind: hybrid")))
+  CHECK(load_error(scratch("bad-name", variant("  hybrid:\n", "  hy/brid:\n")))
             .find("option name \"hy/brid\" may use only letters, digits, '-' and '_'") != std::string::npos);
+  CHECK(load_error(scratch("bad-site-name", variant("      oracle:\n", "      ora cle:\n")))
+            .find("site name \"ora cle\" may use only letters, digits, '-' and '_'") != std::string::npos);
   const Scenario racks = load_scenario(default_scenario);
   const Scenario gpus = load_scenario(default_scenario, {parse_override("options.build-colossus.installation_rate=1600 GPUs/day")});
-  CHECK(gpus.options[1].build->install_racks_per_s == doctest::Approx(racks.options[1].build->install_racks_per_s));
-  CHECK(load_error(default_scenario, {parse_override("hardware.server.idle_power=11 kW")})
-            .find("hardware.server.idle_power: must not exceed the server's training power (10200 W") != std::string::npos);
+  CHECK(gpus.options[1].sites[0].build->systems.install_racks_per_s ==
+        doctest::Approx(racks.options[1].sites[0].build->systems.install_racks_per_s));
 }
 
 TEST_CASE("loader: construction phases, long-lead equipment and the lease's billing start") {
@@ -255,7 +277,7 @@ TEST_CASE("loader: construction phases, long-lead equipment and the lease's bill
   const Scenario gated = load_scenario(
       scratch("gated", variant("cost_share: 60 %}", "cost_share: 60 %, waits_for: switchgear}\n    long_lead_equipment:\n"
                                                     "      - {item: switchgear, ordered: 2024-03-01, lead_time: 46 weeks}")));
-  const BuildPlan& b = *gated.options[1].build;
+  const BuildPlan& b = *gated.options[1].sites[0].build;
   REQUIRE(b.long_lead.size() == 1);
   CHECK(b.long_lead[0].ready_s == doctest::Approx(46 * 7 * 86400.0));
   CHECK(b.phases[1].waits_for == 0);
@@ -265,15 +287,16 @@ TEST_CASE("loader: construction phases, long-lead equipment and the lease's bill
   CHECK(load_error(scratch("billing", variant("billing_start: 2024-03-01", "billing_start: 2024-02-01")))
             .find("options.lease-oracle.billing_start: must not be before contract_start") != std::string::npos);
   const Scenario s = load_scenario(default_scenario);
-  CHECK(s.options[1].build->orders[0].arrival_s == doctest::Approx(111 * 86400.0));
-  CHECK(s.options[1].build->gpu_supply_per_s == doctest::Approx(60'000 / (30.4375 * 86400)));
+  CHECK(s.options[1].sites[0].build->systems.orders[0].arrival_s == doctest::Approx(111 * 86400.0));
+  CHECK(s.options[1].sites[0].build->systems.gpu_supply_per_s == doctest::Approx(60'000 / (30.4375 * 86400)));
 }
 
 TEST_CASE("loader: load swing policy") {
   const Scenario s = load_scenario(default_scenario);
-  CHECK(s.options[1].build->supply.swings.kind == LoadSwingPolicy::Kind::FewerReplicas);
-  CHECK(s.options[1].build->supply.swings.step_limit_w == doctest::Approx(50e6));
-  CHECK(s.options[1].build->supply.swings.replica_gpus == 128);
+  const PowerSupply& supply = s.options[1].sites[0].build->supply;
+  CHECK(supply.swings.kind == LoadSwingPolicy::Kind::FewerReplicas);
+  CHECK(supply.swings.step_limit_w == doctest::Approx(50e6));
+  CHECK(supply.swings.replica_gpus == 128);
   CHECK(load_error(default_scenario, {parse_override("options.build-colossus.power.load_swings.policy=shed")})
             .find("expected one of ignore, fewer_replicas, wait") != std::string::npos);
 }
@@ -297,12 +320,12 @@ TEST_CASE("loader: failure classes and checkpoints") {
 
 TEST_CASE("loader: fabrics per site, and leaf-switch failures need them") {
   const Scenario s = load_scenario(default_scenario);
-  REQUIRE(s.options[0].lease->fabric);
-  REQUIRE(s.options[1].build->fabric);
-  CHECK(s.options[1].build->fabric->routing == FabricRouting::Adaptive);
-  CHECK(s.options[0].lease->fabric->routing == FabricRouting::StaticEcmp);
-  CHECK(s.options[2].lease->fabric);  // the hybrid takes both sites' fabrics
-  CHECK(s.options[2].build->fabric);
+  REQUIRE(s.options[0].sites[0].fabric);
+  REQUIRE(s.options[1].sites[0].fabric);
+  CHECK(s.options[1].sites[0].fabric->routing == FabricRouting::Adaptive);
+  CHECK(s.options[0].sites[0].fabric->routing == FabricRouting::StaticEcmp);
+  CHECK(s.options[2].sites[0].fabric);  // the hybrid's sites take their fabrics
+  CHECK(s.options[2].sites[1].fabric);
   const auto network_switch = std::find_if(s.reliability.classes.begin(), s.reliability.classes.end(),
                                            [](const FailureClass& c) { return c.name == "network-switch"; });
   REQUIRE(network_switch != s.reliability.classes.end());
@@ -315,20 +338,24 @@ TEST_CASE("loader: fabrics per site, and leaf-switch failures need them") {
   CHECK(load_error(scratch("no-fabric", without))
             .find("servers_out: \"leaf\" needs the fabric of every site; option \"lease-oracle\" has none") !=
         std::string::npos);
+  // A fabric's servers are the system's nodes.
+  CHECK(load_error(default_scenario, {parse_override("options.build-colossus.fabric.gpus_per_server=4")})
+            .find("options.build-colossus.fabric.gpus_per_server: the fabric connects the site's nodes") !=
+        std::string::npos);
 }
 
 TEST_CASE("loader: the network's capex from the fabric's parts, or as a share") {
   const Scenario s = load_scenario(default_scenario);
-  const BuildPlan& b = *s.options[1].build;
-  const FabricCounts counts = fabric_counts(*b.fabric);
+  const SystemPurchase& b = s.options[1].sites[0].build->systems;
+  const FabricCounts counts = fabric_counts(*s.options[1].sites[0].fabric);
   CHECK(b.network_usd_per_gpu * 100'000 ==
         doctest::Approx(counts.switches * 60'000.0 + static_cast<double>(counts.transceivers) * 800.0 +
                         static_cast<double>(counts.cables) * 100.0 + 100'000 * 2'500.0));
   CHECK(b.network_capex_fraction == 0);
   const Scenario by_share = load_scenario(default_scenario, {parse_override("options.build-colossus.network_prices="),
                                                            parse_override("options.build-colossus.network_cost_share=23.5 %")});
-  CHECK(by_share.options[1].build->network_capex_fraction == doctest::Approx(0.235));
-  CHECK(by_share.options[1].build->network_usd_per_gpu == 0);
+  CHECK(by_share.options[1].sites[0].build->systems.network_capex_fraction == doctest::Approx(0.235));
+  CHECK(by_share.options[1].sites[0].build->systems.network_usd_per_gpu == 0);
   CHECK(load_error(default_scenario, {parse_override("options.build-colossus.network_cost_share=23.5 %")})
             .find("give network_cost_share or network_prices, not both") != std::string::npos);
   CHECK(load_error(default_scenario, {parse_override("options.build-colossus.network_prices.switch=cheap")})
@@ -342,7 +369,8 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
                                                 parse_override("workload.max_job_gpus=1000")});
   CHECK(no_fit.find("workload.parallelism: run \"model\" needs ") != std::string::npos);
   CHECK(no_fit.find("GiB per GPU (weights ") != std::string::npos);
-  CHECK(no_fit.find("but a H100 SXM has 72.0 GiB usable (90 % of 80 GiB)") != std::string::npos);
+  CHECK(no_fit.find("but HGX H100 GPUs (H100 SXM) of option \"rent\" have 72.0 GiB usable (90 % of 80 GiB)") !=
+        std::string::npos);
   CHECK(load_error(small, {parse_override("workload.parallelism.dp=3")})
             .find("workload.parallelism.dp: unknown key") != std::string::npos);
   CHECK(load_error(small, {parse_override("workload.parallelism.tp=3")})
@@ -359,8 +387,9 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
         std::string::npos);
   CHECK(load_error(small, {parse_override("workload.runs.0.tokens=1e12")})
             .find("workload.runs.0.tokens: give either compute or tokens, not both") != std::string::npos);
-  CHECK(load_error(small, {parse_override("hardware.gpu=A100 80GB"), parse_override("workload.precision=fp8")})
-            .find("workload.precision: the A100 80GB has no FP8 tensor cores") != std::string::npos);
+  CHECK(load_error(small, {parse_override("options.build.system=a100-hgx"), parse_override("workload.precision=fp8")})
+            .find("workload.precision: the A100 SXM4 80GB of option \"build\" (HGX A100 80GB) has no FP8 tensor cores") !=
+        std::string::npos);
   CHECK(load_error(small, {parse_override("workload.parallelism=fastest")})
             .find("workload.parallelism: expected one of search") != std::string::npos);
   // Tokens instead of compute: compute = tokens x model FLOPs per token.
@@ -369,4 +398,35 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
   CHECK(s.workload.runs[0].compute_flop ==
         doctest::Approx(2e12 * model_flop_per_token(*s.workload.runs[0].model, 4096)));
   CHECK(s.workload.runs[0].parameters == doctest::Approx(69e9).epsilon(0.01));  // Llama 2 70B's 69B
+}
+
+TEST_CASE("loader: colocation and used sites, each option on its own system") {
+  const Scenario s = load_scenario(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml");
+  REQUIRE(s.options.size() == 3);
+  const Site& rent = s.options[0].sites[0];
+  const Site& colo = s.options[1].sites[0];
+  const Site& used = s.options[2].sites[0];
+  CHECK(rent.system.id == "h100-hgx");
+  CHECK(colo.system.id == "gb200-nvl72");
+  CHECK(colo.contract == ContractKind::Colocation);
+  CHECK(used.contract == ContractKind::Used);
+  CHECK(s.options[1].kind() == "colocation");
+  REQUIRE(colo.hosted);
+  CHECK(colo.hosted->host.contracted_power.size() == 2);
+  CHECK(colo.hosted->host.usd_per_w_s == doctest::Approx(150.0 / 1e3 / (30.4375 * 86400)));
+  CHECK(colo.hosted->host.energy_usd_per_j == doctest::Approx(70.0 / 3.6e9));
+  // No price in the order: the system's list price, per 4-GPU tray.
+  CHECK(colo.hosted->systems.orders[0].server_price_usd == doctest::Approx(3.4e6 / 72 * 4));
+  CHECK(colo.hosted->systems.gpus_per_rack == 72);  // the system's rack
+  // A used GPU's price per node; its rates scaled by failure_rate_scale.
+  CHECK(used.hosted->systems.orders[0].server_price_usd == doctest::Approx(8 * 22'000.0));
+  REQUIRE(used.failure_classes.size() == 1);
+  CHECK(used.failure_classes[0].rate_per_node_s == doctest::Approx(1.5 * rent.failure_classes[0].rate_per_node_s));
+  // A host with no PUE of its own: the default of the system's cooling.
+  const Scenario d = load_scenario(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml",
+                                   {parse_override("options.colo.host.pue=~")});
+  CHECK(d.options[1].sites[0].hosted->host.pue == doctest::Approx(1.15));  // liquid
+  CHECK(load_error(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml",
+                   {parse_override("options.colo.host.price=150 USD/kW")})
+            .find("options.colo.host.price: expected a price per unit of power and time") != std::string::npos);
 }

@@ -35,7 +35,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("loader: lease contract keys") {
-  const LeaseOffer lease = *with({}).options[0].lease;
+  const LeaseOffer lease = *with({}).options[0].sites[0].lease;
   CHECK(lease.pricing == LeasePricing::Committed);
   CHECK(lease.list_price_usd_per_gpu_s == doctest::Approx(10 * per_hour));
   CHECK(lease.unavailable_credit == 1);
@@ -49,6 +49,7 @@ TEST_CASE("loader: lease contract keys") {
                                     "{term: 3 years, discount: 56 %}]",
                                     "options.lease-oracle.term=2 years"})
                                   .options[0]
+                                  .sites[0]
                                   .lease;
   CHECK(by_term.price_usd_per_gpu_s == doctest::Approx(10 * (1 - 0.465) * per_hour));
   CHECK(contains(error_of({"options.lease-oracle.commitment_discount=[{term: 3 years, discount: 56 %}, "
@@ -58,6 +59,7 @@ TEST_CASE("loader: lease contract keys") {
   const LeaseOffer fee = *with({"options.lease-oracle.early_termination_fee=30 %", "options.lease-oracle.escalation=-10 %/yr",
                                 "options.lease-oracle.unavailable_credit=0"})
                               .options[0]
+                              .sites[0]
                               .lease;
   CHECK(fee.early_termination_fee_share == doctest::Approx(0.3));
   CHECK(fee.escalation_per_year == doctest::Approx(-0.1));
@@ -66,12 +68,17 @@ TEST_CASE("loader: lease contract keys") {
   // On demand: no term, no discount; the keys of a commitment are errors, not silently ignored.
   const std::string on_demand_error = error_of({"options.lease-oracle.pricing=on_demand"});
   CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed pricing only"));
+  // The hybrid's site like it has a term of its own: an error there too, until it goes.
+  CHECK(contains(error_of({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
+                           "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
+                           "options.lease-oracle.unavailable_credit=~"}),
+                 "options.hybrid.sites.oracle.term: applies to committed pricing only"));
   const Scenario on_demand = with({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
                                    "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
-                                   "options.lease-oracle.unavailable_credit=~"});
-  CHECK(on_demand.options[0].lease->pricing == LeasePricing::OnDemand);
-  CHECK(on_demand.options[0].lease->term_s == 0);
-  CHECK(on_demand.options[2].lease->term_s == 0);  // the hybrid's lease_term does not give it one
+                                   "options.lease-oracle.unavailable_credit=~", "options.hybrid.sites.oracle.term=~"});
+  CHECK(on_demand.options[0].sites[0].lease->pricing == LeasePricing::OnDemand);
+  CHECK(on_demand.options[0].sites[0].lease->term_s == 0);
+  CHECK(on_demand.options[2].sites[0].lease->term_s == 0);
 
   CHECK(contains(error_of({"options.lease-oracle.storage.price=20 USD/TB"}),
                  "options.lease-oracle.storage.price: expected a price per amount of data stored per time"));
@@ -83,7 +90,7 @@ TEST_CASE("loader: lease contract keys") {
 
 TEST_CASE("loader: build TCO keys and financing") {
   const Scenario s = with({});
-  const BuildPlan& b = *s.options[1].build;
+  const SystemPurchase& b = s.options[1].sites[0].build->systems;
   CHECK(b.spares_share == doctest::Approx(0.083));
   CHECK(b.opex.maintenance_per_year == doctest::Approx(0.03));
   CHECK(b.opex.insurance_property_per_year == doctest::Approx(0.01));
@@ -92,16 +99,18 @@ TEST_CASE("loader: build TCO keys and financing") {
   CHECK(b.residual.method == ResidualMethod::StraightLine);
   CHECK(!s.financing);
 
-  const BuildPlan resale = *with({"options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, value: 60 %}, "
-                                  "{age: 3 years, value: 20 %}]}"})
-                                .options[1]
-                                .build;
+  const SystemPurchase resale = with({"options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, "
+                                      "value: 60 %}, {age: 3 years, value: 20 %}]}"})
+                                    .options[1]
+                                    .sites[0]
+                                    .build->systems;
   CHECK(resale.residual.method == ResidualMethod::Resale);
   CHECK(resale.residual.resale.size() == 2);
-  const BuildPlan rental = *with({"options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h, "
-                                  "utilization: 70 %, price_decline: 25 %/yr}"})
-                                .options[1]
-                                .build;
+  const SystemPurchase rental = with({"options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h, "
+                                      "utilization: 70 %, price_decline: 25 %/yr}"})
+                                    .options[1]
+                                    .sites[0]
+                                    .build->systems;
   CHECK(rental.residual.rental.price_usd_per_gpu_s == doctest::Approx(2 * per_hour));
   CHECK(contains(error_of({"options.build-colossus.residual_value={method: rental, price: 2 USD/GPU/h}"}),
                  "options.build-colossus.residual_value: missing key \"utilization\""));
@@ -120,16 +129,29 @@ TEST_CASE("loader: build TCO keys and financing") {
 
 TEST_CASE("loader: the analysis section") {
   const Scenario s = load_scenario(default_scenario);
-  CHECK(s.analysis.lease_option == "lease-oracle");
-  CHECK(s.analysis.build_option == "build-colossus");
+  CHECK(s.analysis.first_option == "lease-oracle");
+  CHECK(s.analysis.second_option == "build-colossus");
+  CHECK(s.analysis.breakeven_parameter == "options.lease-oracle.list_price");
+  CHECK(s.analysis.breakeven_scenario_value == doctest::Approx(10));
+  CHECK(s.analysis.breakeven_unit == "USD/GPU/h");
   CHECK(s.analysis.sensitivity_replications == 2);
   REQUIRE(!s.analysis.sensitivity.empty());
   CHECK(s.analysis.sensitivity[0].key == "options.lease-oracle.list_price");
   CHECK(s.analysis.sensitivity[0].low == "4.92 USD/GPU/h");
-  // Without the section: the first lease and the first build, no tornado.
+  // Without the section: the first option that only rents and the first that owns, no tornado.
   const Scenario bare = load_scenario(default_scenario, {parse_override("analysis=~")});
-  CHECK(bare.analysis.lease_option == "lease-oracle");
+  CHECK(bare.analysis.first_option == "lease-oracle");
+  CHECK(bare.analysis.second_option == "build-colossus");
   CHECK(bare.analysis.sensitivity.empty());
+  // Any two options; the price breakeven on any key with a unit.
+  const Scenario two = load_scenario(default_scenario, {parse_override("analysis.compare=[hybrid, build-colossus]"),
+                                                        parse_override("analysis.breakeven=options.build-colossus.facility_cost")});
+  CHECK(two.analysis.first_option == "hybrid");
+  CHECK(two.analysis.breakeven_parameter == "options.build-colossus.facility_cost");
+  CHECK(two.analysis.breakeven_scenario_value == doctest::Approx(11'700'000));
+  CHECK(two.analysis.breakeven_unit == "USD/MW");
+  const Scenario hybrid_first = load_scenario(default_scenario, {parse_override("analysis.compare=[hybrid, build-colossus]")});
+  CHECK(hybrid_first.analysis.breakeven_parameter == "options.hybrid.sites.oracle.list_price");
   // Each value is checked by loading the scenario with it, and blamed on its own line.
   const auto error = [](const char* assignment) {
     try {
@@ -143,14 +165,19 @@ TEST_CASE("loader: the analysis section") {
                  "analysis.sensitivity.parameters.0.high: this value of options.lease-oracle.list_price does not load"));
   CHECK(contains(error("analysis.sensitivity.parameters.0.key=options.lease-oracle.list_prize"),
                  "unknown key \"list_prize\" (did you mean \"list_price\"?)"));
-  CHECK(contains(error("analysis.build=hybrid"), "analysis.build: option \"hybrid\" is a hybrid option; expected a build option"));
+  CHECK(contains(error("analysis.compare=[hybrid, hybrid]"), "analysis.compare.1: compare two different options"));
+  CHECK(contains(error("analysis.compare=[hybrid]"), "analysis.compare: expected a list of at least 2 items"));
+  CHECK(contains(error("analysis.breakeven=options.lease-oracle.contract"),
+                 "the breakeven needs a number with a unit, such as 10 USD/GPU/h"));
+  CHECK(contains(error("analysis.breakeven=options.lease-oracle.list_prize"), "no value at options.lease-oracle.list_prize"));
   // A --set that makes a tornado value invalid says how to go on without the tornado.
   try {
     load_scenario(default_scenario, {parse_override("options.lease-oracle.pricing=on_demand"),
                                      parse_override("options.lease-oracle.term=~"),
                                      parse_override("options.lease-oracle.commitment_discount=~"),
                                      parse_override("options.lease-oracle.renewal_price=~"),
-                                     parse_override("options.lease-oracle.unavailable_credit=~")});
+                                     parse_override("options.lease-oracle.unavailable_credit=~"),
+                                     parse_override("options.hybrid.sites.oracle.term=~")});
     FAIL("expected an InputError");
   } catch (const InputError& e) {
     CHECK(contains(e.what(), "analysis.sensitivity.parameters.1.low: this value of options.lease-oracle.commitment_discount "

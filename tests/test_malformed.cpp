@@ -27,8 +27,9 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-// Runs `bvr <command> FILE -o DIR` on every file of `folder` and checks the refusal.
-void check_corpus(const std::string& folder, const std::string& command, std::size_t min_files) {
+// Runs `bvr <command> FILE -o DIR` on every file of `folder` and checks the refusal. `command`
+// may hold "{}" for FILE (then FILE is not appended).
+void check_corpus(const std::string& folder, const std::string& command, std::size_t min_files, bool writes = true) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(fs::path(BVR_SOURCE_DIR) / "tests" / folder))
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());
@@ -44,8 +45,12 @@ void check_corpus(const std::string& folder, const std::string& command, std::si
     REQUIRE_MESSAGE(text.starts_with("# expect: "), file.string());
     const std::string expect = text.substr(10, text.find('\n') - 10);
     const fs::path out = scratch / file.stem();
-    const std::string line = fmt::format("{} {} {} -o {} -j 1 > {}/stdout 2> {}/stderr", BVR_EXE, command,
-                                         file.string(), out.string(), scratch.string(), scratch.string());
+    const std::string invocation = command.find("{}") != std::string::npos
+                                       ? fmt::format(fmt::runtime(command), file.string())
+                                       : command + " " + file.string();
+    const std::string line = fmt::format("{} {} {} > {}/stdout 2> {}/stderr", BVR_EXE, invocation,
+                                         writes ? fmt::format("-o {} -j 1", out.string()) : "", scratch.string(),
+                                         scratch.string());
     const int status = std::system(line.c_str());
     const std::string err = slurp(scratch / "stderr");
     INFO(file.filename().string(), ": ", err);
@@ -69,4 +74,12 @@ TEST_CASE("malformed: every broken scenario is refused clearly and writes nothin
 
 TEST_CASE("malformed sweeps: every broken sweep file is refused clearly and writes nothing") {
   check_corpus("malformed-sweeps", "sweep", 30);
+}
+
+TEST_CASE("malformed systems: every broken system file is refused by bvr systems and by a scenario naming it") {
+  // `bvr systems FILE` takes no -o: the folder it is given stays unwritten all the same.
+  check_corpus("malformed-systems", "systems", 20, false);
+  check_corpus("malformed-systems",
+               "run " + std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml --set options.build.system={}",
+               20);
 }

@@ -176,8 +176,8 @@ TEST_CASE("report.html: the step-time, collectives and tornado charts appear onl
                                     {"tokens_per_s", 1e6},
                                     {"mfu", 0.4}};
   r.sensitivity.computed = true;
-  r.sensitivity.lease_option = "a&b";
-  r.sensitivity.build_option = "build";
+  r.sensitivity.first_option = "a&b";
+  r.sensitivity.second_option = "build";
   r.sensitivity.replications = 2;
   r.sensitivity.base_npv_gap_usd = -1e8;
   r.sensitivity.rows.push_back({"options.a.list_price", "5 USD/GPU/h", "15 USD/GPU/h", 2e8, -3e8, 0, 0, 5e8, true});
@@ -209,8 +209,8 @@ TEST_CASE("report.html: the step-time, collectives and tornado charts appear onl
 TEST_CASE("results.json read back gives the same report.md, and bad files name the place") {
   Results r = fake_results();
   r.comparison.breakeven.note = "the build costs less";
-  r.comparison.breakeven.lease_option = "a&b";
-  r.comparison.breakeven.build_option = "build";
+  r.comparison.breakeven.first_option = "a&b";
+  r.comparison.breakeven.second_option = "build";
   r.options[1].collectives = {fake_collective()};
   const std::string json = results_json(r);
   const Results back = results_from_json(parse_json_file_text(json, "results.json"), "results.json");

@@ -19,24 +19,49 @@ namespace {
 const std::string source_dir = BVR_SOURCE_DIR;
 
 // Key paths in the reference: "## workload" + "| `runs.N.compute` |" -> "workload.runs.N.compute";
-// options are documented per kind ("### kind: lease") and recorded as "options.{lease}.<key>".
+// sites are documented per contract ("### contract: lease") and recorded as "options.{lease}.<key>",
+// an option of several sites as "options.{sites}.<key>"; the keys of a system file as "system.<key>".
 std::set<std::string> documented_keys() {
   std::ifstream in(source_dir + "/docs/scenario-reference.md");
   std::set<std::string> keys;
   std::string line, section;
-  const std::regex heading(R"(^## (\S+))"), kind(R"(^### kind: (\w+))"), row(R"(^\| `([^`]+)` \|)");
+  const std::regex heading(R"(^## (\S+))"), kind(R"(^### contract: (\w+))"), sites(R"(^### sites)"),
+      every(R"(^### every contract)"), row(R"(^\| `([^`]+)` \| ([^|]*)\|)");
+  // Rows "as for a build" (or colocation) take that contract's keys under the same key.
+  std::vector<std::pair<std::string, std::string>> aliases;  // (key here, same key of that contract)
   std::smatch m;
   while (std::getline(in, line)) {
     if (std::regex_search(line, m, kind)) {
       section = "options.{" + m[1].str() + "}";
+    } else if (std::regex_search(line, m, every)) {
+      section = "options.{every}";
+    } else if (std::regex_search(line, m, sites)) {
+      section = "options.{sites}";
     } else if (std::regex_search(line, m, heading)) {
       section = m[1].str();
       if (section == "Units") break;  // the rest of the page is about values, not keys
     } else if (std::regex_search(line, m, row) && !section.empty()) {
-      keys.insert(section + "." + m[1].str());
+      const std::string key = section + "." + m[1].str(), type = m[2].str();
+      keys.insert(key);
+      for (const char* contract : {"build", "colocation"})
+        if (type.starts_with(std::string("as for ") + (contract == std::string("build") ? "a build" : contract)))
+          aliases.emplace_back(key, "options.{" + std::string(contract) + "}." + m[1].str());
+      if (type.starts_with("as in reliability")) {
+        const std::string sub = m[1].str();
+        aliases.emplace_back(key, "reliability." + (section == "reliability" ? sub : sub));
+      }
     }
     if (!section.empty() && !section.starts_with("options.")) keys.insert(section);
   }
+  for (const auto& [here, there] : aliases)
+    for (const std::string& k : std::set<std::string>(keys))
+      if (k.starts_with(there + ".")) keys.insert(here + k.substr(there.size()));
+  // The keys of every contract, in each.
+  for (const std::string& k : std::set<std::string>(keys))
+    if (k.starts_with("options.{every}."))
+      for (const char* contract : {"lease", "build", "colocation", "used"})
+        keys.insert("options.{" + std::string(contract) + "}" + k.substr(std::string("options.{every}").size()));
+  std::erase_if(keys, [](const std::string& k) { return k.starts_with("options.{every}"); });
   // A documented key documents the mappings on its path ("gpu.name" documents "gpu").
   for (std::string key : std::set<std::string>(keys))
     for (auto dot = key.rfind('.'); dot != std::string::npos; dot = key.rfind('.')) {
@@ -54,6 +79,29 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
   // The default scenario, plus the optional blocks it does not use.
   const std::string file = source_dir + "/scenarios/xai-oracle-2024.yaml";
   const Scenario s = load_scenario(file);
+  // Colocation and used hardware, and a system file's keys; a fabric and failure classes of
+  // their own on a site of every contract.
+  const std::string hosted = source_dir + "/tests/data/colocation-small.yaml";
+  const std::string fabric = "{gpus: 4032, rail_optimized: true, switch_ports: 64, switch_port_speed: 800 Gb/s, tiers: 2, "
+                             "oversubscription: [1], technology: spectrum-x, hop_latency: 300 ns}";
+  const std::string classes = "[{name: gpu, rate: 1 per 1000 node-days, weibull_shape: 1, repair_time: 1 day, "
+                              "servers_out: unit, detection_delay: 0 s}]";
+  const Scenario h = load_scenario(hosted, {parse_override("options.colo.fabric=" + fabric),
+                                            parse_override("options.used.fabric=" + fabric),
+                                            parse_override("options.colo.failure_classes=" + classes),
+                                            parse_override("options.used.failure_classes=" + classes),
+                                            parse_override("options.rent.failure_classes=" + classes)});
+  load_scenario(file, {parse_override("options.build-colossus.failure_classes=" + classes)});
+  const std::string prices = "{switch: 1 USD, transceiver: 1 USD, cable: 1 USD, nic: 1 USD}";
+  for (const char* site : {"colo", "used"}) {
+    const std::string o = std::string("options.") + site + ".";
+    load_scenario(hosted, {parse_override(o + "fabric=" + fabric), parse_override(o + "network_cost_share=~"),
+                           parse_override(o + "network_prices=" + prices),
+                           parse_override(o + "opex={maintenance: 1 %/yr}"),
+                           parse_override(o + "residual_value={method: rental, price: 1 USD/GPU/h, utilization: 50 %, "
+                                              "price_decline: 20 %/yr}")});
+    load_scenario(hosted, {parse_override(o + "residual_value={method: resale, curve: [{age: 1 year, value: 50 %}]}")});
+  }
   load_scenario(file, {parse_override("options.build-colossus.long_lead_equipment=[{item: switchgear, ordered: "
                                       "2024-03-01, lead_time: 46 weeks}]"),
                        parse_override("options.lease-oracle.commitment_discount=[{term: 1 year, discount: 37 %}]"),
@@ -70,13 +118,25 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                        parse_override("workload.runs.0.model.tied_embeddings=no")});
   allowed_key_paths = nullptr;
 
-  // Name the options by kind, as the document does.
+  // Name the sites by contract and the options of several sites by "sites", as the document does.
   std::map<std::string, std::string> kind_of;
-  for (const auto& o : s.options) kind_of["options." + o.name] = std::string("options.{") + option_kind_name(o.kind) + "}";
+  for (const Scenario* scenario : {&s, &h})
+    for (const auto& o : scenario->options) {
+      if (o.sites.size() == 1) {
+        kind_of["options." + o.name] = std::string("options.{") + to_string(o.sites[0].contract) + "}";
+        continue;
+      }
+      kind_of["options." + o.name] = "options.{sites}";
+      for (const Site& site : o.sites)
+        kind_of["options." + o.name + ".sites." + site.name] = std::string("options.{") + to_string(site.contract) + "}";
+    }
   std::set<std::string> accepted;
   for (std::string key : raw) {
+    std::string longest;
     for (const auto& [prefix, kind] : kind_of)
-      if (key.starts_with(prefix + ".")) key = kind + key.substr(prefix.size());
+      if (key.starts_with(prefix + ".") && prefix.size() > longest.size()) longest = prefix;
+    if (!longest.empty()) key = kind_of[longest] + key.substr(longest.size());
+    if (key.starts_with("options.{sites}.sites.")) continue;  // a site of an option of several sites: mapped above
     accepted.insert(key);
   }
   REQUIRE(accepted.size() > 80);

@@ -172,7 +172,7 @@ TEST_CASE("sweep files: the shipped sweeps read and expand and pass the loader")
   const Scenario last = load_point_scenario(tiny, tiny_points[3], {});
   CHECK(last.seed == 11 + 3);  // the sweep's seed plus the point index
   CHECK(last.replications == 2);
-  CHECK(last.options[0].lease->list_price_usd_per_gpu_s * 3600 == doctest::Approx(10));
+  CHECK(last.options[0].sites[0].lease->list_price_usd_per_gpu_s * 3600 == doctest::Approx(10));
 
   const SweepSpec big = read_sweep_file(sweep_file("lease-price-vs-delay.yaml"));
   CHECK(big.points == 200);

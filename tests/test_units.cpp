@@ -72,7 +72,7 @@ TEST_CASE("units: number forms") {
 }
 
 TEST_CASE("units: the example in every description parses") {
-  for (int i = 0; i <= static_cast<int>(Dimension::PricePerDataTime); ++i) {
+  for (int i = 0; i <= static_cast<int>(Dimension::PricePerPowerTime); ++i) {
     const auto dim = static_cast<Dimension>(i);
     const std::string text = bvr::describe(dim);
     const auto at = text.find(" such as ");

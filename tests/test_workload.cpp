@@ -4,12 +4,12 @@
 #include <cmath>
 
 #include "models/public_runs.h"
-#include "models/gpu_catalogue.h"
 #include "models/memory_per_gpu.h"
 #include "models/parallel_plan.h"
 #include "models/plan_search.h"
 #include "models/step_time.h"
 #include "models/transformer.h"
+#include "scenario/load_system.h"
 
 using namespace bvr;
 
@@ -17,21 +17,15 @@ namespace {
 constexpr double gib = 1024.0 * 1024 * 1024;
 const TransformerModel gpt3{96, 12288, 4 * 12288, 96, 96, 50257, 1, 1, false, true};
 const TransformerModel grok1{64, 6144, 32768, 48, 8, 131072, 8, 2, true, false};
-}  // namespace
 
-TEST_CASE("gpu catalogue: cited specs, lookup by name") {
-  const GpuSpec* h100 = find_gpu("H100 SXM");
-  REQUIRE(h100);
-  CHECK(h100->peak_bf16_flop_per_s == doctest::Approx(989.4e12));
-  CHECK(h100->peak_fp8_flop_per_s == doctest::Approx(1979e12));
-  CHECK(h100->tdp_w == 700);
-  CHECK(h100->hbm_bytes_per_s == doctest::Approx(3.35e12));
-  CHECK(h100->nvlink_bytes_per_s == doctest::Approx(450e9));
-  CHECK(find_gpu("A100 80GB")->peak_fp8_flop_per_s == 0);
-  CHECK(find_gpu("H200")->hbm_bytes == doctest::Approx(141e9));
-  CHECK(find_gpu("B200")->peak_bf16_flop_per_s == doctest::Approx(2.25e15));
-  CHECK(find_gpu("H100") == nullptr);
+// The GPUs of the shipped systems the public runs used.
+const calibration::RunGpus& run_gpus() {
+  static const calibration::RunGpus gpus{load_system_file(systems_dir() + "/a100-hgx.yaml").gpu,
+                                         load_system_file(systems_dir() + "/h100-hgx.yaml").gpu};
+  return gpus;
 }
+const GpuSpec& h100_gpu() { return run_gpus().h100; }
+}  // namespace
 
 TEST_CASE("transformer: parameters derived from the shape") {
   // Dense, MHA, tied: L (12 h^2 + 2 h) + V h + h (Q, K, V, O = 4 h^2; FFN 2 x h x 4h; two norms).
@@ -44,7 +38,7 @@ TEST_CASE("transformer: parameters derived from the shape") {
   const double g = 6144, attn = 2 * g * g + 2 * g * 8 * 128, expert = 3 * g * 32768;
   CHECK(grok1.active_params() == doctest::Approx(64 * (attn + 2 * expert + 8 * g + 2 * g) + 2 * 131072 * g + g));
   // Llama 3 405B.
-  CHECK(calibration::llama3_405b().model.total_params() == doctest::Approx(405e9).epsilon(0.01));
+  CHECK(calibration::llama3_405b(run_gpus()).model.total_params() == doctest::Approx(405e9).epsilon(0.01));
 }
 
 TEST_CASE("transformer: model FLOPs per token (PaLM's definition)") {
@@ -115,7 +109,7 @@ TEST_CASE("memory: Korthikanti's 34 s b h per layer, sharded optimizer state") {
 }
 
 TEST_CASE("collectives: alpha-beta ring times in closed form") {
-  const GpuSpec h100 = *find_gpu("H100 SXM");
+  const GpuSpec h100 = h100_gpu();
   const NetworkModel net = plain_network(h100, 8, 50e9);
   const double bytes = 1e9;
   // Inside one server: 2 (n-1)/n B / (0.8 x 450 GB/s) + 2 (n-1) x 2 us.
@@ -141,7 +135,7 @@ TEST_CASE("step time: GEMM efficiency, bubble, breakdown adds up") {
   CHECK(gemm_efficiency(4096, 4096, 4096) == doctest::Approx(0.80 * 716 / 792));
   CHECK(gemm_efficiency(64, 4096, 4096) < 0.3);
 
-  const calibration::PublicRun llama = calibration::llama3_405b();
+  const calibration::PublicRun llama = calibration::llama3_405b(run_gpus());
   const StepTime inter = step_time(llama.model, llama.batch, llama.plan, llama.system);
   ParallelPlan flat = llama.plan;
   flat.schedule = PipelineSchedule::OneFOneB;
@@ -165,7 +159,7 @@ TEST_CASE("step time: GEMM efficiency, bubble, breakdown adds up") {
 
 TEST_CASE("calibration: predictions within 10 % of the published runs (docs/workload.md)") {
   for (const calibration::PublicRun& run :
-       {calibration::megatron_1t(), calibration::bloom_176b(), calibration::opt_175b()}) {
+       {calibration::megatron_1t(run_gpus()), calibration::bloom_176b(run_gpus()), calibration::opt_175b(run_gpus())}) {
     INFO(run.name);
     REQUIRE(!plan_problem(run.model, run.batch, run.plan));
     const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
@@ -174,14 +168,14 @@ TEST_CASE("calibration: predictions within 10 % of the published runs (docs/work
     CHECK(tflops == doctest::Approx(run.published).epsilon(0.10));
     CHECK(fits_in_hbm(st.memory, run.system.gpu));
   }
-  const calibration::PublicRun llama = calibration::llama3_405b();
+  const calibration::PublicRun llama = calibration::llama3_405b(run_gpus());
   const StepTime st = step_time(llama.model, llama.batch, llama.plan, llama.system);
   MESSAGE("Llama 3 405B: predicted MFU " << st.mfu << ", published 38-43 %");
   CHECK(st.mfu == doctest::Approx(llama.published).epsilon(0.10));
 }
 
 TEST_CASE("plan search: valid, fitting layouts, fastest first, and resize keeps the layout") {
-  const GpuSpec h100 = *find_gpu("H100 SXM");
+  const GpuSpec h100 = h100_gpu();
   const SystemModel sys{h100, plain_network(h100, 8, 50e9)};
   const TrainingBatch batch{8192, 8192};
   const SearchResult r = search_plans(grok1, batch, 16384, sys, SearchSpace{Recompute::Selective, Precision::Bf16, {}}, 5);

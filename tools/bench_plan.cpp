@@ -10,7 +10,9 @@
 int main() {
   using namespace bvr;
   const Scenario sc = load_scenario(std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml", {}, false);
-  const SystemModel sys{sc.gpu, plain_network(sc.gpu, sc.server.gpus_per_server, default_nic_bytes_per_s)};
+  // The build's system: HGX H100 (systems/h100-hgx.yaml), on a non-blocking network.
+  const SystemSpec& system = sc.options[1].sites[0].system;
+  const SystemModel sys{system.gpu, plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s)};
   std::printf("%-16s %8s %10s %10s %8s\n", "run", "GPUs", "layouts", "search ms", "MFU");
   for (const TrainingRun& run : sc.workload.runs)
     for (int gpus : {1024, 8192, 24576, 100000}) {

@@ -15,6 +15,7 @@
 #include "cli/plan.h"
 #include "cli/report_cmd.h"
 #include "cli/sweep.h"
+#include "cli/systems.h"
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
@@ -53,6 +54,8 @@ Commands:
                --collectives adds simulated collective times and bandwidths (nccl-tests style)
   validate     the validation suite: public cases, predicted against published
   plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
+  systems      the shipped system library (GPU peaks, NVLink domain, power, price), or checks
+               system files: bvr systems [FILE...] [--json]
   sweep FILE   run every point of a sweep file (grid, random, Latin hypercube) in parallel,
                resumably; write sweep.csv and report.md (--shard K/N for a cluster)
   merge DIR... join the folders of a sweep's shards: bvr merge DIR... -o OUT
@@ -248,6 +251,7 @@ int main(int argc, char** argv) {
     if (command == "topo") return bvr::command_topo(rest);
     if (command == "validate") return bvr::command_validate(rest);
     if (command == "plan") return bvr::command_plan(rest);
+    if (command == "systems") return bvr::command_systems(rest);
     if (command == "sweep") return bvr::command_sweep(rest);
     if (command == "merge") return bvr::command_merge(rest);
     if (command == "report") return bvr::command_report(rest);

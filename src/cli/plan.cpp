@@ -4,25 +4,32 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <optional>
 
 #include "models/plan_search.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
+#include "scenario/load_system.h"
+#include "scenario/yaml_reader.h"
 
 namespace bvr {
 
 namespace {
 
 constexpr const char* usage =
-    "usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--set key.path=value]...\n"
+    "usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--system NAME|PATH]\n"
+    "                [--set key.path=value]...\n"
     "\n"
-    "Searches the parallel layouts (TP, PP, CP, EP, micro-batch, schedule, sharding; recompute and\n"
-    "precision as the scenario's workload fixes them) of each training run on N GPUs (default:\n"
-    "workload.max_job_gpus) and prints the K fastest (default 5) with their step-time breakdown,\n"
-    "memory per GPU and MFU. The network is the option's fabric (--option), else a non-blocking\n"
-    "400 Gb/s per GPU. Communication is in closed form here; `bvr run` refines the chosen layout's\n"
-    "scale-out collectives on the simulated fabric.\n";
+    "Searches the parallel layouts (TP and EP inside the NVLink domain, PP, CP, micro-batch,\n"
+    "schedule, sharding; recompute and precision as the scenario's workload fixes them) of each\n"
+    "training run and prints the K fastest (default 5) with their step-time breakdown, memory per\n"
+    "GPU and MFU. It plans on every site of every option (--option: that option's sites): the\n"
+    "site's system and fabric (without a fabric, a non-blocking network at the system's NIC speed),\n"
+    "on N GPUs (default: the site's job size, workload.max_job_gpus or a lease's commitment).\n"
+    "--system plans on a system of the library (bvr systems) or a system file instead.\n"
+    "Communication is in closed form here; `bvr run` refines the chosen layout's scale-out\n"
+    "collectives on the simulated fabric.\n";
 
 constexpr double gib = 1024.0 * 1024 * 1024;
 
@@ -62,7 +69,7 @@ void print_step(int rank, const StepTime& st) {
 }  // namespace
 
 int command_plan(const std::vector<std::string>& args) {
-  std::string file, run_name, option_name;
+  std::string file, run_name, option_name, system_name;
   std::optional<int> gpus;
   int top = 5;
   std::vector<Override> overrides;
@@ -82,10 +89,10 @@ int command_plan(const std::vector<std::string>& args) {
       if (!n) return bad_usage(fmt::format("{} needs a whole number from 1 to 100000000{}", a, v ? ", got \"" + *v + "\"" : ""));
       if (a == "--gpus") gpus = n;
       else top = *n;
-    } else if (a == "--run" || a == "--option") {
+    } else if (a == "--run" || a == "--option" || a == "--system") {
       const auto v = value();
       if (!v) return bad_usage(a + " needs a name");
-      (a == "--run" ? run_name : option_name) = *v;
+      (a == "--run" ? run_name : a == "--option" ? option_name : system_name) = *v;
     } else if (a == "--set") {
       const auto v = value();
       if (!v) return bad_usage("--set needs key.path=value");
@@ -104,40 +111,62 @@ int command_plan(const std::vector<std::string>& args) {
   if (file.empty()) return bad_usage("missing FILE");
   try {
     const Scenario sc = load_scenario(file, overrides, false);
-    SystemModel sys{sc.gpu, plain_network(sc.gpu, sc.server.gpus_per_server, default_nic_bytes_per_s)};
-    std::string network = fmt::format("non-blocking {:.0f} Gb/s per GPU", default_nic_bytes_per_s * 8 / 1e9);
-    if (!option_name.empty()) {
-      const Option* option = nullptr;
-      for (const Option& o : sc.options)
-        if (o.name == option_name) option = &o;
-      if (!option) return bad_usage(fmt::format("no option named \"{}\" in {}", option_name, file));
-      const auto& fabric = option->build ? option->build->fabric : option->lease->fabric;
-      if (fabric) {
-        sys.network = network_from_fabric(*fabric, sc.gpu);
-        network = fmt::format("fabric {} of option {}", fabric->name, option_name);
-      } else {
-        network += fmt::format(" (option {} has no fabric)", option_name);
+    // Where to plan: each site (of --option), or the --system given.
+    struct Target {
+      std::string label;
+      SystemModel system;
+      int gpus = 0;
+    };
+    std::vector<Target> targets;
+    if (!system_name.empty()) {
+      const YamlValue ref = parse_yaml(system_name, "--system");
+      const SystemSpec system = load_system_ref(ref, file);
+      targets.push_back({fmt::format("system {}, non-blocking {:.0f} Gb/s per GPU", system.name,
+                                     system.nic_bytes_per_s * 8 / 1e9),
+                         SystemModel{system.gpu, plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s)},
+                         sc.workload.max_job_gpus});
+    } else {
+      bool found_option = option_name.empty();
+      for (const Option& o : sc.options) {
+        if (!option_name.empty() && o.name != option_name) continue;
+        found_option = true;
+        for (const Site& site : o.sites) {
+          const std::string where = site.name.empty() ? o.name : o.name + "/" + site.name;
+          int site_gpus = std::min(site.lease ? site.lease->max_gpus : sc.workload.max_job_gpus, sc.workload.max_job_gpus);
+          SystemModel sys{site.system.gpu,
+                          plain_network(site.system.gpu, site.system.domain_gpus, site.system.nic_bytes_per_s)};
+          std::string network = fmt::format("non-blocking {:.0f} Gb/s per GPU", site.system.nic_bytes_per_s * 8 / 1e9);
+          if (site.fabric) {
+            sys.network = network_from_fabric(*site.fabric, site.system.gpu);
+            network = fmt::format("fabric {}", site.fabric->name);
+            site_gpus = std::min(site_gpus, site.fabric->gpus);
+          }
+          targets.push_back({fmt::format("{} ({}, {})", where, site.system.name, network), sys, site_gpus});
+        }
       }
+      if (!found_option) return bad_usage(fmt::format("no option named \"{}\" in {}", option_name, file));
     }
-    const int n = gpus.value_or(sc.workload.max_job_gpus);
     bool found_run = run_name.empty();
-    for (const TrainingRun& run : sc.workload.runs) {
-      if (!run_name.empty() && run.name != run_name) continue;
-      found_run = true;
-      const auto start = std::chrono::steady_clock::now();
-      const SearchResult r = search_plans(*run.model, run.batch, n, sys, search_space(sc.workload), top);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      std::printf("%s: %.3g parameters (%.3g active), %s on %d %s, %s\n", run.name.c_str(), run.model->total_params(),
-                  run.model->active_params(), fmt::format("{} x {} tokens per step", run.batch.global_batch_seqs,
-                                                          run.batch.seq_len).c_str(),
-                  n, sc.gpu.name.c_str(), network.c_str());
-      std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
-      if (r.best.empty()) {
-        std::fprintf(stderr, "%s: run \"%s\": no parallel layout fits in %.0f GiB of HBM on %d GPUs\n", file.c_str(),
-                     run.name.c_str(), sc.gpu.hbm_bytes / gib, n);
-        return 2;
+    for (const Target& target : targets) {
+      const int n = gpus.value_or(target.gpus);
+      for (const TrainingRun& run : sc.workload.runs) {
+        if (!run_name.empty() && run.name != run_name) continue;
+        found_run = true;
+        const auto start = std::chrono::steady_clock::now();
+        const SearchResult r = search_plans(*run.model, run.batch, n, target.system, search_space(sc.workload), top);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        std::printf("%s: %.3g parameters (%.3g active), %s on %d GPUs of %s\n", run.name.c_str(),
+                    run.model->total_params(), run.model->active_params(),
+                    fmt::format("{} x {} tokens per step", run.batch.global_batch_seqs, run.batch.seq_len).c_str(), n,
+                    target.label.c_str());
+        std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
+        if (r.best.empty()) {
+          std::fprintf(stderr, "%s: run \"%s\": no parallel layout fits in %.0f GiB of HBM on %d GPUs of %s\n",
+                       file.c_str(), run.name.c_str(), target.system.gpu.hbm_bytes / gib, n, target.label.c_str());
+          return 2;
+        }
+        for (std::size_t i = 0; i < r.best.size(); ++i) print_step(static_cast<int>(i + 1), r.best[i]);
       }
-      for (std::size_t i = 0; i < r.best.size(); ++i) print_step(static_cast<int>(i + 1), r.best[i]);
     }
     if (!found_run) return bad_usage(fmt::format("no training run named \"{}\" in {}", run_name, file));
   } catch (const InputError& e) {

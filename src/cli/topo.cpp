@@ -189,16 +189,17 @@ void print_fabric(const FabricSpec& s) {
 // default_group_gpus), and the whole fabric when that is smaller.
 int group_gpus_for(const FabricSpec& s, const TopoOptions& o) {
   if (o.group_gpus > 0) return o.group_gpus;
-  const int whole_servers = std::max(1, default_group_gpus / s.gpus_per_server) * s.gpus_per_server;
-  return std::min(whole_servers, s.gpus);
+  const int domain = s.nvlink_domain_gpus;
+  const int whole_domains = std::max(1, default_group_gpus / domain) * domain;
+  return std::min(whole_domains, s.gpus);
 }
 
 // All-to-all groups must fit the slice of the scaled evaluation (plan_collective refuses
-// otherwise): a larger one is cut to the most whole servers that fit.
+// otherwise): a larger one is cut to the most whole NVLink domains that fit.
 int all_to_all_group_gpus(const FabricSpec& s, int group_gpus) {
   const int slice_gpus = CollectiveEvalOptions{}.slice_gpus;
   if (group_gpus <= slice_gpus) return group_gpus;
-  return std::max(1, slice_gpus / s.gpus_per_server) * s.gpus_per_server;
+  return std::max(1, slice_gpus / s.nvlink_domain_gpus) * s.nvlink_domain_gpus;
 }
 
 // The same rules as plan_collective's, checked before anything is printed or simulated, so a
@@ -206,10 +207,11 @@ int all_to_all_group_gpus(const FabricSpec& s, int group_gpus) {
 void check_group(const FabricSpec& s, int group_gpus) {
   if (group_gpus > s.gpus)
     throw TopoUsageError(fmt::format("--group {}: fabric {} has only {} GPUs", group_gpus, s.name, s.gpus));
-  if (group_gpus % s.gpus_per_server != 0 && s.gpus_per_server % group_gpus != 0)
-    throw TopoUsageError(fmt::format("--group {}: fabric {} has {} GPUs per server; a group is whole servers "
+  const int domain = s.nvlink_domain_gpus;
+  if (group_gpus % domain != 0 && domain % group_gpus != 0)
+    throw TopoUsageError(fmt::format("--group {}: fabric {} has {} GPUs per NVLink domain; a group is whole domains "
                                      "(a multiple of {}) or a divisor of {}",
-                                     group_gpus, s.name, s.gpus_per_server, s.gpus_per_server, s.gpus_per_server));
+                                     group_gpus, s.name, domain, domain, domain));
 }
 
 void print_collective_row(const FabricSpec& s, CollectiveKind kind, double bytes, int group_gpus) {

@@ -9,32 +9,35 @@ namespace bvr {
 
 namespace {
 
+// A group's GPUs in NVLink domains (an 8-GPU server, or a 72-GPU NVL72 rack): the local ranks of
+// a domain reduce over NVLink, then one ring or tree per local rank crosses the domains.
 struct Layout {
   int G = 0;         // GPUs per group (full)
   int Gp = 0;        // GPUs per group present
-  int g = 0;         // local ranks per server in a group
-  long M = 0;        // servers per group (full)
-  int Mp = 0;        // servers per group present
+  int g = 0;         // local ranks per NVLink domain in a group
+  long M = 0;        // domains per group (full)
+  int Mp = 0;        // domains per group present
   int groups = 0;    // groups present
   int gpu(int group, int server, int rank) const { return group * Gp + server * g + rank; }
 };
 
-Layout layout(const CollectiveSpec& c, int full_gpus, int present_gpus, int gps) {
+Layout layout(const CollectiveSpec& c, int full_gpus, int present_gpus, int domain_gpus) {
+  const int gps = domain_gpus;
   Layout l;
   l.G = c.group_gpus > 0 ? c.group_gpus : full_gpus;
   if (l.G > full_gpus) throw std::invalid_argument("group_gpus exceeds the fabric's GPUs");
   if (!(l.G % gps == 0 || gps % l.G == 0))
-    throw std::invalid_argument("group_gpus must be whole servers or divide a server");
+    throw std::invalid_argument("group_gpus must be whole NVLink domains or divide a domain");
   l.g = std::min(l.G, gps);
   l.M = l.G / l.g;
   l.Gp = std::min(l.G, present_gpus);
-  if (l.Gp % l.g != 0) throw std::invalid_argument("the slice must hold whole servers of a group");
+  if (l.Gp % l.g != 0) throw std::invalid_argument("the slice must hold whole NVLink domains of a group");
   l.Mp = l.Gp / l.g;
   l.groups = present_gpus / l.Gp;
   return l;
 }
 
-// One step of a ring over the local ranks of every server of every group (NVLink).
+// One step of a ring over the local ranks of every domain of every group (NVLink).
 StepRun nvlink_ring(const Layout& l, const std::string& phase, double bytes) {
   StepRun run{phase, {}, l.g - 1};
   for (int k = 0; k < l.groups; ++k)
@@ -43,7 +46,7 @@ StepRun nvlink_ring(const Layout& l, const std::string& phase, double bytes) {
   return run;
 }
 
-// One step of the rings across servers, one per local rank (rail), of every group.
+// One step of the rings across domains, one per local rank, of every group.
 StepRun network_ring(const Layout& l, const std::string& phase, double bytes) {
   StepRun run{phase, {}, l.M - 1};
   for (int k = 0; k < l.groups; ++k)
@@ -157,9 +160,9 @@ double bus_bandwidth_factor(CollectiveKind kind, int n) {
   return 1.0;
 }
 
-std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int present_gpus, int gps,
+std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int present_gpus, int domain_gpus,
                                      const PlanOptions& o) {
-  const Layout l = layout(c, full_gpus, present_gpus, gps);
+  const Layout l = layout(c, full_gpus, present_gpus, domain_gpus);
   const double S = c.bytes;
   std::vector<StepRun> steps;
   auto add = [&steps](StepRun run) {
@@ -226,10 +229,11 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
 FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus) {
   if (spec.gpus <= slice_gpus) return spec;
   const FabricShape f = fabric_shape(spec);
-  // A slice is whole leaf groups (every rail of its servers) and, when a group fits, whole groups.
+  // A slice is whole leaf groups (every rail of its servers), whole NVLink domains and, when a
+  // group fits, whole groups.
   const long leaf_group = f.rail_optimized ? static_cast<long>(f.gpus_per_leaf) * f.gpus_per_server : f.gpus_per_leaf;
   const long G = group_gpus > 0 ? group_gpus : spec.gpus;
-  long unit = leaf_group;
+  long unit = std::lcm(leaf_group, static_cast<long>(std::max(1, spec.nvlink_domain_gpus)));
   if (G <= slice_gpus) unit = std::lcm(unit, G);
   if (f.tiers == 3 && f.pods > 1) unit = std::lcm(unit, 2 * leaf_group);  // room for two pods
   const long n = std::max(unit, slice_gpus / unit * unit);

@@ -1,6 +1,7 @@
 // Collectives as flows: the steps of ring and tree all-reduce, reduce-scatter, all-gather,
-// all-to-all and send/recv, laid out hierarchically (NVLink inside the server, then one ring or
-// tree per rail across servers) for every concurrently active group. Pure: sim/ turns the flows
+// all-to-all and send/recv, laid out hierarchically (NVLink inside the NVLink domain, an 8-GPU
+// server or a 72-GPU NVL72 rack, then one ring or tree per local rank across domains) for every
+// concurrently active group. Pure: sim/ turns the flows
 // into SimGrid communications. Sizes and bandwidths follow nccl-tests (docs/fabric.md).
 #pragma once
 #include <optional>
@@ -27,7 +28,7 @@ struct CollectiveSpec {
   // nccl-tests "size" per GPU: all-reduce and all-to-all buffer, reduce-scatter input,
   // all-gather output, send/recv message.
   double bytes = 0;
-  int group_gpus = 0;  // GPUs per group (whole servers, or a divisor of a server); 0 = all GPUs
+  int group_gpus = 0;  // GPUs per group (whole NVLink domains, or a divisor of one); 0 = all GPUs
 };
 
 struct Flow {
@@ -48,11 +49,11 @@ struct PlanOptions {
   double tree_chunk_bytes = 0;
 };
 
-// The steps of `c` for a fabric of `full_gpus` GPUs, laid out on the first `present_gpus` GPUs
-// (a representative slice holding whole groups, or a part of one large group). Sizes and
-// repeat counts come from the full group; the flows from the GPUs present.
-// Throws std::invalid_argument for a group that is not whole servers or a divisor of one.
-std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int present_gpus, int gpus_per_server,
+// The steps of `c` for a fabric of `full_gpus` GPUs in NVLink domains of `domain_gpus`, laid out
+// on the first `present_gpus` GPUs (a representative slice holding whole groups, or a part of
+// one large group). Sizes and repeat counts come from the full group; the flows from the GPUs
+// present. Throws std::invalid_argument for a group that is not whole domains or a divisor of one.
+std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int present_gpus, int domain_gpus,
                                      const PlanOptions& options = {});
 
 // nccl-tests: busbw = algbw x factor, algbw = bytes / time.

@@ -42,6 +42,7 @@ std::string_view cost_category_name(CostCategory category) {
     case CostCategory::InsuranceProperty: return "insurance_property";
     case CostCategory::Staff: return "staff";
     case CostCategory::NetworkStorageOpex: return "network_storage_opex";
+    case CostCategory::Colocation: return "colocation";
   }
   return "unknown";
 }

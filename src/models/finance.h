@@ -32,8 +32,9 @@ enum class CostCategory {
   InsuranceProperty,
   Staff,
   NetworkStorageOpex,
+  Colocation,  // a host's fee for power and space (per kW-month of contracted power)
 };
-constexpr std::size_t cost_category_count = 15;
+constexpr std::size_t cost_category_count = 16;
 std::string_view cost_category_name(CostCategory category);
 
 // Every dollar an option spends, nominal and discounted, by category.

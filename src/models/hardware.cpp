@@ -4,6 +4,9 @@
 
 namespace bvr {
 
+const char* to_string(Cooling cooling) { return cooling == Cooling::Liquid ? "liquid" : "air"; }
+const char* to_string(FailureUnit unit) { return unit == FailureUnit::Domain ? "domain" : "node"; }
+
 double it_power_per_gpu_w(const ServerSpec& server) {
   return server.it_power_w / server.gpus_per_server;
 }

@@ -2,13 +2,24 @@
 
 namespace bvr {
 
-const char* option_kind_name(OptionKind kind) {
+const char* to_string(ContractKind kind) {
   switch (kind) {
-    case OptionKind::Lease: return "lease";
-    case OptionKind::Build: return "build";
-    case OptionKind::Hybrid: return "hybrid";
+    case ContractKind::Lease: return "lease";
+    case ContractKind::Build: return "build";
+    case ContractKind::Colocation: return "colocation";
+    case ContractKind::Used: return "used";
   }
   return "unknown";
 }
+
+int Site::nominal_gpus() const {
+  if (lease) return lease->max_gpus;
+  int total = 0;
+  if (const SystemPurchase* systems = owned_systems())
+    for (const auto& order : systems->orders) total += order.gpus;
+  return total;
+}
+
+std::string Option::kind() const { return sites.size() == 1 ? to_string(sites.front().contract) : "hybrid"; }
 
 }  // namespace bvr

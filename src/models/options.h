@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "models/build_tco.h"
+#include "models/hardware.h"
+#include "models/reliability.h"
 #include "models/fabric.h"
 #include "models/power_supply.h"
 
@@ -41,7 +43,6 @@ struct LeaseOffer {
   std::optional<double> early_termination_fee_share;
   double storage_usd_per_s = 0;  // data kept at the provider, billed while the lease runs
   double egress_usd_per_s = 0;   // data moved out, billed while the lease runs
-  std::optional<FabricSpec> fabric;   // the provider's cluster network, if described
   double contract_start_s = 0;
   double billing_start_s = 0;  // nothing is billed before it
   double term_s = 0;           // 0 for on-demand
@@ -66,37 +67,88 @@ struct ConstructionPhase {
   int waits_for = -1;     // index into BuildPlan::long_lead, or -1
 };
 
-// Our own supercomputer.
-struct BuildPlan {
+// Systems we own: bought (new or used), shipped, racked and brought up; their network, spares,
+// running costs and what they are worth at the horizon. On our own site (BuildPlan) or at a host
+// (HostedPurchase).
+struct SystemPurchase {
   std::vector<GpuOrder> orders;
   double gpu_supply_per_s = 0;            // the vendor ships at most this many GPUs per second; 0 = no cap
-  double construction_start_s = 0;
-  std::vector<ConstructionPhase> phases;  // in sequence; racks go in once all are done
-  std::vector<LongLeadItem> long_lead;
   double first_rack_to_training_s = 0;    // bring-up of the first racks before any training
   double install_racks_per_s = 0;
   int gpus_per_rack = 0;
-  double pue = 1;
-  double facility_capex_usd_per_w = 0;    // per W of critical IT load
   double network_capex_fraction = 0;      // network cost as a share of GPU server cost, or
   double network_usd_per_gpu = 0;         // from the fabric's counts and unit prices (when > 0)
   double spares_share = 0;                // spare servers, as a share of each delivery's server cost
   double it_life_s = 0;                   // depreciation life of servers and network
-  double facility_life_s = 0;             // depreciation life of the building and power plant
-  BuildOpex opex;
-  ResidualPolicy residual;                // of servers, network and spares; the facility is straight-line
-  PowerSupply supply;
-  std::optional<FabricSpec> fabric;  // our cluster network, if described
+  BuildOpex opex;                         // maintenance and insurance on capex, staff, WAN and storage
+  ResidualPolicy residual;                // of servers, network and spares
 };
 
-enum class OptionKind { Lease, Build, Hybrid };
-const char* option_kind_name(OptionKind kind);
+// Our own supercomputer: the systems, and the site we build for them with its power.
+struct BuildPlan {
+  SystemPurchase systems;
+  double construction_start_s = 0;
+  std::vector<ConstructionPhase> phases;  // in sequence; racks go in once all are done
+  std::vector<LongLeadItem> long_lead;
+  Cooling cooling = Cooling::Air;         // the halls' (the system's, unless the build says)
+  double pue = 1;
+  double facility_capex_usd_per_w = 0;    // per W of critical IT load
+  double facility_life_s = 0;             // depreciation life of the building and power plant (straight-line)
+  PowerSupply supply;
+};
+
+// How capacity is held (docs/finance.md): rented from a provider, built on our own site, or owned
+// systems hosted by a colocation provider who supplies power and space per kW-month, bought new
+// or used.
+enum class ContractKind { Lease, Build, Colocation, Used };
+const char* to_string(ContractKind kind);
+
+// A colocation host: power and space for our systems, paid per kW of contracted power and month,
+// with the energy passed through at a price per MWh. The host's contracted power caps what runs.
+struct HostTerms {
+  double ready_s = 0;                      // racks can go in from this date
+  std::vector<PowerStep> contracted_power;  // the host's power for us (IT load, before PUE), over time
+  double usd_per_w_s = 0;                  // per W of contracted power per second (quoted per kW-month)
+  double energy_usd_per_j = 0;             // energy passed through, on the facility power drawn
+  double pue = 1;                          // the host's facility power / IT power
+};
+
+// Owned systems hosted at a colocation provider: bought (new or used), shipped, installed at
+// the host, paid for per kW-month.
+struct HostedPurchase {
+  SystemPurchase systems;
+  HostTerms host;
+};
+
+// One place the option's work can run: a system under a contract (design.md, "The next shape").
+struct Site {
+  std::string name;  // unique within the option; "" for a one-site option
+  ContractKind contract = ContractKind::Lease;
+  SystemSpec system;
+  std::optional<LeaseOffer> lease;         // Lease
+  std::optional<BuildPlan> build;          // Build
+  std::optional<HostedPurchase> hosted;    // Colocation, Used
+  std::optional<FabricSpec> fabric;        // the site's cluster network, if described
+  std::vector<FailureClass> failure_classes;  // resolved: servers_out concrete for this site
+  int nominal_gpus() const;                // what the site is meant to reach: committed, or ordered
+  bool owned() const { return contract != ContractKind::Lease; }
+  const SystemPurchase* owned_systems() const { return build ? &build->systems : hosted ? &hosted->systems : nullptr; }
+};
+
+// Where the training runs go when an option has several sites.
+enum class Placement {
+  // On the first site; to the next once it can train on at least as many GPUs as the current
+  // one has delivered, never back (the 2024 hybrid: lease until the build is online).
+  MoveWhenLarger,
+};
 
 struct Option {
   std::string name;
-  OptionKind kind = OptionKind::Lease;
-  std::optional<LeaseOffer> lease;  // set for lease and hybrid
-  std::optional<BuildPlan> build;   // set for build and hybrid
+  std::vector<Site> sites;  // at least one
+  Placement placement = Placement::MoveWhenLarger;
+  std::vector<std::string> based_on;  // options its sites are `like`: a change to one of them changes this one
+  // "lease", "build", "colocation", "used" for one site; "hybrid" for several.
+  std::string kind() const;
 };
 
 }  // namespace bvr

@@ -24,7 +24,14 @@ const char* to_string(Sharding s) {
   return "?";
 }
 
-const char* to_string(Precision p) { return p == Precision::Fp8 ? "fp8" : "bf16"; }
+const char* to_string(Precision p) {
+  switch (p) {
+    case Precision::Bf16: return "bf16";
+    case Precision::Fp8: return "fp8";
+    case Precision::Fp4: return "fp4";
+  }
+  return "?";
+}
 
 std::optional<std::string> plan_problem(const TransformerModel& m, const TrainingBatch& batch, const ParallelPlan& p) {
   if (p.tp < 1 || p.pp < 1 || p.dp < 1 || p.cp < 1 || p.ep < 1 || p.microbatch < 1)

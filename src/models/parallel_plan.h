@@ -12,7 +12,7 @@ namespace bvr {
 enum class PipelineSchedule { OneFOneB, Interleaved };
 enum class Recompute { None, Selective, Full };
 enum class Sharding { None, Zero1, Fsdp };  // what data parallelism shards: nothing, optimizer state, everything
-enum class Precision { Bf16, Fp8 };
+enum class Precision { Bf16, Fp8, Fp4 };
 
 const char* to_string(PipelineSchedule s);
 const char* to_string(Recompute r);

@@ -4,9 +4,18 @@
 
 namespace bvr {
 
-std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus) {
+int usable_gpus(const ParallelPlan& p, int gpus, int domain_gpus) {
+  if (domain_gpus <= 1) return gpus;
+  const long expert_block = static_cast<long>(p.tp) * p.cp * p.ep;
+  const int block = expert_block <= domain_gpus ? static_cast<int>(expert_block) : p.tp;
+  if (block <= 1 || block > domain_gpus) return gpus;
+  const int per_domain = domain_gpus / block * block;
+  return gpus / domain_gpus * per_domain + gpus % domain_gpus / block * block;
+}
+
+std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus, int domain_gpus) {
   ParallelPlan p = plan;
-  p.dp = gpus / p.model_parallel_gpus();
+  p.dp = usable_gpus(p, gpus, domain_gpus) / p.model_parallel_gpus();
   // EP is carved out of DP x CP: keep DP x CP a multiple of EP.
   while (p.dp > 0 && (p.dp * p.cp) % p.ep != 0) --p.dp;
   if (p.dp < 1) return std::nullopt;
@@ -61,7 +70,7 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
                     p.tp = tp, p.pp = pp, p.cp = cp, p.ep = ep, p.microbatch = mb;
                     p.schedule = s.kind, p.virtual_stages = s.v, p.sharding = sh, p.recompute = rc, p.precision = pr;
                     if (p.model_parallel_gpus() > gpus) continue;
-                    const auto sized = resize_plan(p, gpus);
+                    const auto sized = resize_plan(p, gpus, sys.network.nvlink_domain_gpus);
                     if (!sized || plan_problem(m, b, *sized)) continue;
                     // Interleaving needs whole chunks; uneven splits are for explicit layouts.
                     if (s.kind == PipelineSchedule::Interleaved && m.layers % (pp * s.v) != 0) continue;
@@ -86,7 +95,7 @@ std::optional<ParallelPlan> chosen_plan(const Workload& w, const TrainingRun& ru
   ParallelPlan p = *w.parallelism;
   p.recompute = w.recompute;
   p.precision = w.precision;
-  return resize_plan(p, w.max_job_gpus);
+  return resize_plan(p, w.max_job_gpus, sys.network.nvlink_domain_gpus);
 }
 
 }  // namespace bvr

@@ -27,8 +27,15 @@ struct SearchResult {
 SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
                           const SearchSpace& space, int top);
 
-// `plan` (its DP ignored) resized to `gpus`: DP = what fits. Nothing when not one replica fits.
-std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus);
+// The GPUs of `gpus` that `plan` can use when its NVLink domains hold `domain_gpus` each (0: no
+// constraint): each tensor-parallel group, and each block of TP x CP x EP GPUs that an expert
+// all-to-all spans when it fits in a domain, must sit inside one domain, so a domain of 72 GPUs
+// holds one block of 64 and leaves 8 idle. Domains are filled in turn.
+int usable_gpus(const ParallelPlan& plan, int gpus, int domain_gpus);
+
+// `plan` (its DP ignored) resized to `gpus` (in domains of `domain_gpus`, 0: no constraint):
+// DP = what fits. Nothing when not one replica fits.
+std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus, int domain_gpus = 0);
 
 // The scenario's fixed choices (recompute, precision, sharding) as a search space.
 SearchSpace search_space(const Workload& w);

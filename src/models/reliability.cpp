@@ -14,9 +14,11 @@ double job_interruption_rate_per_s(int nodes, double node_failure_rate_per_node_
   return nodes * node_failure_rate_per_node_s;
 }
 
-double total_rate_per_node_s(const ReliabilityPolicy& policy) {
+double total_rate_per_node_s(const ReliabilityPolicy& policy) { return total_rate_per_node_s(policy.classes); }
+
+double total_rate_per_node_s(const std::vector<FailureClass>& classes) {
   double rate = 0;
-  for (const auto& c : policy.classes) rate += c.rate_per_node_s;
+  for (const auto& c : classes) rate += c.rate_per_node_s;
   return rate;
 }
 
@@ -51,12 +53,16 @@ double checkpoint_reload_s(double bytes, const CheckpointPolicy& policy) {
 }
 
 double checkpoint_interval_s(const ReliabilityPolicy& policy, int nodes, double blocking_s, double async_s) {
-  const CheckpointPolicy& p = policy.checkpoint;
+  return checkpoint_interval_s(policy.checkpoint, total_rate_per_node_s(policy.classes), nodes, blocking_s, async_s);
+}
+
+double checkpoint_interval_s(const CheckpointPolicy& p, double rate_per_node_s, int nodes, double blocking_s,
+                             double async_s) {
   double interval = 0;
   if (p.rule == CheckpointIntervalRule::Fixed) {
     interval = p.fixed_interval_s;
   } else {
-    const double rate = job_interruption_rate_per_s(nodes, total_rate_per_node_s(policy));
+    const double rate = job_interruption_rate_per_s(nodes, rate_per_node_s);
     if (rate <= 0) return infinite;   // nothing to protect against
     if (blocking_s <= 0) return 0;    // free checkpoints: continuous
     interval = p.rule == CheckpointIntervalRule::Young ? young_interval_s(blocking_s, 1 / rate)

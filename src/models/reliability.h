@@ -20,6 +20,9 @@ struct FailureClass {
 // FailureClass::servers_out for a leaf switch failure: the servers behind one leaf of the site's
 // fabric (docs/reliability.md), resolved per site when the failure happens.
 constexpr int servers_behind_leaf_switch = -1;
+// FailureClass::servers_out when the scenario does not say: the system's failure unit (its node,
+// or its NVLink domain), resolved per site when the scenario loads.
+constexpr int servers_in_failure_unit = -2;
 
 enum class CheckpointIntervalRule { Fixed, Young, Daly };
 enum class OutOfSpares { Shrink, Wait };
@@ -47,6 +50,7 @@ struct ReliabilityPolicy {
 // A failure on any of the job's nodes interrupts the whole job, so rates add up.
 double job_interruption_rate_per_s(int nodes, double node_failure_rate_per_node_s);
 double total_rate_per_node_s(const ReliabilityPolicy& policy);
+double total_rate_per_node_s(const std::vector<FailureClass>& classes);
 
 // Young (1974): tau = sqrt(2 delta M), delta = checkpoint cost, M = mean time between
 // interruptions.
@@ -65,6 +69,9 @@ double checkpoint_reload_s(double bytes, const CheckpointPolicy& policy);
 // nothing fails, 0 (continuous) when checkpoints cost nothing, and never shorter than the
 // asynchronous upload of the previous checkpoint.
 double checkpoint_interval_s(const ReliabilityPolicy& policy, int nodes, double blocking_s, double async_s);
+// The same for nodes failing at `rate_per_node_s` in all (a site's classes).
+double checkpoint_interval_s(const CheckpointPolicy& policy, double rate_per_node_s, int nodes, double blocking_s,
+                             double async_s);
 
 // Closed-form expected share of wall time that is useful work for a constant-size job with
 // exponential interruptions at `rate` (Daly 2006, exposed restart): tau / (M e^(R/M)

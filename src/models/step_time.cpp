@@ -10,6 +10,10 @@ namespace {
 // Best BF16 GEMM on H100: ~792 TFLOPS = 80 % of the 989.4 peak (large square GEMMs); cuBLAS
 // reaches 716 TFLOPS at m = n = k = 4096 (facts.md: stas00/ml-engineering MAMF table) [S].
 constexpr double gemm_best_share = 0.80;
+// Lower precisions reach a smaller share of their (higher) peak. The same MAMF tables [S]: H100
+// FP8 1,402.6 of 1,979 TFLOPS = 70.9 % against BF16's 80.0 %, a factor 0.886; B200 FP4 63 % of
+// peak at 8192^3 (DeepGEMM's measurement, cuBLAS 58 %) against BF16's 77.6 %, a factor 0.812.
+constexpr double fp8_gemm_factor = 0.709 / 0.800, fp4_gemm_factor = 0.63 / 0.776;
 constexpr double gemm_best_tflops = 792, gemm_4096_tflops = 716;
 // d_half from those two figures: (4096 / (4096 + d_half))^3 = 716 / 792, so d_half ~ 140.
 const double gemm_half_dim = 4096 * (std::cbrt(gemm_best_tflops / gemm_4096_tflops) - 1);
@@ -98,7 +102,21 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
 }
 
 double peak_flop_per_s(const GpuSpec& gpu, Precision p) {
-  return p == Precision::Fp8 ? gpu.peak_fp8_flop_per_s : gpu.peak_bf16_flop_per_s;
+  switch (p) {
+    case Precision::Bf16: return gpu.peak_bf16_flop_per_s;
+    case Precision::Fp8: return gpu.peak_fp8_flop_per_s;
+    case Precision::Fp4: return gpu.peak_fp4_flop_per_s;
+  }
+  return 0;
+}
+
+double precision_gemm_factor(Precision p) {
+  switch (p) {
+    case Precision::Bf16: return 1.0;
+    case Precision::Fp8: return fp8_gemm_factor;
+    case Precision::Fp4: return fp4_gemm_factor;
+  }
+  return 1.0;
 }
 
 double gemm_efficiency(double m, double n, double k) {
@@ -113,8 +131,9 @@ StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const Para
   const double peak = peak_flop_per_s(gpu, p.precision);
   const double bf16_peak = gpu.peak_bf16_flop_per_s;
   const double hbm_bw = gpu.hbm_bytes_per_s * hbm_share;
+  const double precision_factor = precision_gemm_factor(p.precision);
   auto gemm = [&](double rows, double cols, double inner) {
-    return 2 * rows * cols * inner / (peak * sustained_share * gemm_efficiency(rows, cols, inner));
+    return 2 * rows * cols * inner / (peak * sustained_share * precision_factor * gemm_efficiency(rows, cols, inner));
   };
 
   const double t = p.tp, h = m.hidden, f = m.ffn, dh = m.head_dim();

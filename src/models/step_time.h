@@ -81,6 +81,10 @@ struct StepTime {
 // Dense peak at the plan's precision (0 when the GPU lacks it).
 double peak_flop_per_s(const GpuSpec& gpu, Precision p);
 
+// The share of its own dense peak a GEMM reaches at `p`, relative to BF16's: 1 for BF16, 0.886 for
+// FP8, 0.812 for FP4 (measured GEMMs, step_time.cpp; docs/workload.md, "Precision").
+double precision_gemm_factor(Precision p);
+
 // GEMM efficiency (share of dense peak) of an (m x k) x (k x n) product: the best large GEMM
 // reaches 80 % of peak on H100 (facts.md, MAMF), smaller dimensions lose tiles:
 // e = 0.80 x prod over dims of d / (d + d_half).

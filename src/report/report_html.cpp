@@ -284,8 +284,8 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
     charts.push_back(
         {"tornado", "What moves the verdict (sensitivity tornado)",
          escape_html(fmt::format("NPV of {} minus {} at the low and high end of each parameter's range, alone (negative: "
-                                 "building is cheaper); the line is the base gap, {}. Largest swing first.",
-                                 r.sensitivity.build_option, r.sensitivity.lease_option,
+                                 "{} is cheaper); the line is the base gap, {}. Largest swing first.",
+                                 r.sensitivity.second_option, r.sensitivity.first_option, r.sensitivity.second_option,
                                  format_usd(r.sensitivity.base_npv_gap_usd))),
          spec(R"VL({"height": {"step": 26}, "data": {"name": "tornado"},
         "transform": [{"calculate": "datum.gap_usd / 1e9", "as": "gap"}, {"calculate": "datum.base_usd / 1e9", "as": "base"},
@@ -293,7 +293,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
         "layer": [
           {"mark": {"type": "bar", "opacity": 0.9}, "encoding": {
             "y": {"field": "parameter", "type": "nominal", "title": null, "sort": {"field": "order"}},
-            "x": {"field": "base", "type": "quantitative", "title": "NPV gap, USD billions (build minus lease)"}, "x2": {"field": "gap"},
+            "x": {"field": "base", "type": "quantitative", "title": "NPV gap, USD billions (second option minus first)"}, "x2": {"field": "gap"},
             "color": {"field": "end", "type": "nominal", "title": "parameter at", "sort": ["low", "high"], "scale": {"range": ["#4c78a8", "#e45756"]}},
             "tooltip": [{"field": "parameter"}, {"field": "end", "title": "end"}, {"field": "range", "title": "value"},
                         {"field": "gap", "format": "$.3f", "title": "gap ($B)"}, {"field": "swing", "format": "$.3f", "title": "swing ($B)"},

@@ -70,25 +70,24 @@ std::string report_markdown(const Results& r) {
                    format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted));
   const Breakeven& b = r.comparison.breakeven;
   if (b.found) {
-    const bool build_cheaper = b.build_npv_usd < named(r, b.lease_option).metric("npv_cost_usd").mean;
-    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at a lease list price of **{:.2f} {}** "
-                     "(the scenario: {:.2f}); {} that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     b.lease_option, b.build_option, format_usd(b.build_npv_usd), b.value, b.unit, b.scenario_value,
-                     build_cheaper ? "above" : "below", build_cheaper ? b.build_option : b.lease_option, r.file,
-                     b.parameter, b.value, b.unit));
+    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{:.2f} {}** "
+                     "(the scenario: {:.2f}); above that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
+                     b.first_option, b.second_option, format_usd(b.second_npv_usd), b.parameter, b.value, b.unit,
+                     b.scenario_value, b.second_cheaper_above ? b.second_option : b.first_option, r.file, b.parameter,
+                     b.value, b.unit));
   } else if (!b.note.empty()) {
-    line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.lease_option, b.build_option, b.note));
+    line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.first_option, b.second_option, b.note));
   }
   const Breakeven& h = r.comparison.breakeven_horizon;
   if (h.found) {
     line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{:.0f} days** ({:.1f} years; the scenario: "
                      "{:.0f} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
                      "Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     h.value, h.value / 365.25, h.scenario_value, h.lease_option, h.build_option,
-                     format_usd(h.build_npv_usd), h.replications, h.replications == 1 ? "" : "s",
-                     h.build_cheaper_above ? "longer" : "shorter", h.build_option, r.file, h.parameter, h.value, h.unit));
+                     h.value, h.value / 365.25, h.scenario_value, h.first_option, h.second_option,
+                     format_usd(h.second_npv_usd), h.replications, h.replications == 1 ? "" : "s",
+                     h.second_cheaper_above ? "longer" : "shorter", h.second_option, r.file, h.parameter, h.value, h.unit));
   } else if (!h.note.empty()) {
-    line(fmt::format("- **Breakeven horizon** of {} against {}: none, {}.", h.lease_option, h.build_option, h.note));
+    line(fmt::format("- **Breakeven horizon** of {} against {}: none, {}.", h.first_option, h.second_option, h.note));
   }
   if (!r.sensitivity.rows.empty()) {
     std::string flips;
@@ -135,10 +134,11 @@ std::string report_markdown(const Results& r) {
     const Sensitivity& sens = r.sensitivity;
     line("## What moves the verdict (sensitivity)");
     line();
-    line(fmt::format("Gap = NPV cost of {} minus that of {} (negative: building is cheaper). Base gap {} over the first "
+    line(fmt::format("Gap = NPV cost of {} minus that of {} (negative: {} is cheaper). Base gap {} over the first "
                      "{} replication{} (time-adjusted: {}). Each parameter is set to its low and its high value "
                      "alone; largest swing first.",
-                     sens.build_option, sens.lease_option, format_usd(sens.base_npv_gap_usd), sens.replications,
+                     sens.second_option, sens.first_option, sens.second_option, format_usd(sens.base_npv_gap_usd),
+                     sens.replications,
                      sens.replications == 1 ? "" : "s", format_usd(sens.base_time_adjusted_gap_usd)));
     line();
     line("| parameter | low | high | NPV gap at low | NPV gap at high | swing | time-adjusted gap at low | at high | flips the verdict |");

@@ -36,11 +36,11 @@ Json breakeven_json(const Breakeven& b, const std::string& where) {
               {"unit", b.unit},
               {"set", fmt::format("{}={:.9g} {}", b.parameter, b.value, b.unit)},
               {"scenario_value", b.scenario_value},
-              {"lease_option", b.lease_option},
-              {"build_option", b.build_option},
-              {"lease_npv_cost_usd", finite(b.lease_npv_usd, where)},
-              {"build_npv_cost_usd", finite(b.build_npv_usd, where)},
-              {"build_cheaper", b.build_cheaper_above ? "above" : "below"},
+              {"first_option", b.first_option},
+              {"second_option", b.second_option},
+              {"first_npv_cost_usd", finite(b.first_npv_usd, where)},
+              {"second_npv_cost_usd", finite(b.second_npv_usd, where)},
+              {"second_cheaper", b.second_cheaper_above ? "above" : "below"},
               {"replications", b.replications},
               {"evaluations", b.evaluations}};
 }
@@ -138,8 +138,16 @@ std::string results_json(const Results& results) {
                             {"peak_drawn_mw", finite(m.peak_drawn_mw, o.name + ".monthly_power")},
                             {"supply_mw_end", finite(m.supply_mw_end, o.name + ".monthly_power")},
                             {"binding_end", capacity_limit_name(m.limit_end)}});
+    Json sites = Json::array();
+    for (const auto& site : o.sites)
+      sites.push_back(Json{{"name", site.name},
+                           {"contract", site.contract},
+                           {"system", site.system},
+                           {"system_name", site.system_name},
+                           {"gpus", site.gpus}});
     options.push_back(Json{{"name", o.name},
                            {"kind", o.kind},
+                           {"sites", sites},
                            {"full_capacity_date", format_date(full_day)},
                            {"metrics", metrics},
                            {"runs", runs},
@@ -161,7 +169,7 @@ std::string results_json(const Results& results) {
                                std::pair<std::string, const Breakeven&>{"breakeven_horizon", c.breakeven_horizon}})
     if (!b.found && !b.note.empty()) {
       root["comparison"][key + "_note"] = b.note;
-      root["comparison"][key + "_options"] = Json{{"lease_option", b.lease_option}, {"build_option", b.build_option}};
+      root["comparison"][key + "_options"] = Json{{"first_option", b.first_option}, {"second_option", b.second_option}};
     }
   const Sensitivity& sens = results.sensitivity;
   Json rows = Json::array();
@@ -177,9 +185,9 @@ std::string results_json(const Results& results) {
                         {"flips_verdict", row.flips}});
   root["sensitivity"] = rows;
   if (sens.computed)
-    root["sensitivity_basis"] = Json{{"metric", "npv_cost_usd of the build minus that of the lease"},
-                                     {"lease_option", sens.lease_option},
-                                     {"build_option", sens.build_option},
+    root["sensitivity_basis"] = Json{{"metric", "npv_cost_usd of the second option minus that of the first"},
+                                     {"first_option", sens.first_option},
+                                     {"second_option", sens.second_option},
                                      {"replications", sens.replications},
                                      {"npv_gap_usd", sens.base_npv_gap_usd},
                                      {"time_adjusted_gap_usd", sens.base_time_adjusted_gap_usd}};

@@ -98,7 +98,7 @@ StepTime step_time_from(const Node& node) {
   p.microbatch = layout.at("microbatch").integer();
   p.schedule = enum_from(layout.at("schedule"), {PipelineSchedule::OneFOneB, PipelineSchedule::Interleaved});
   p.recompute = enum_from(layout.at("recompute"), {Recompute::None, Recompute::Selective, Recompute::Full});
-  p.precision = enum_from(layout.at("precision"), {Precision::Bf16, Precision::Fp8});
+  p.precision = enum_from(layout.at("precision"), {Precision::Bf16, Precision::Fp8, Precision::Fp4});
   st.step_s = node.at("step_s").number();
   const Node b = node.at("breakdown_s");
   st.breakdown = {b.at("compute").number(), b.at("tp_comm").number(), b.at("pp_comm").number(),
@@ -139,18 +139,18 @@ Breakeven breakeven_from(const Node& comparison, const std::string& key) {
     b.value = node.at("value").number();
     b.unit = node.at("unit").text();
     b.scenario_value = node.at("scenario_value").number();
-    b.lease_option = node.at("lease_option").text();
-    b.build_option = node.at("build_option").text();
-    b.lease_npv_usd = node.at("lease_npv_cost_usd").number();
-    b.build_npv_usd = node.at("build_npv_cost_usd").number();
-    b.build_cheaper_above = node.at("build_cheaper").text() == "above";
+    b.first_option = node.at("first_option").text();
+    b.second_option = node.at("second_option").text();
+    b.first_npv_usd = node.at("first_npv_cost_usd").number();
+    b.second_npv_usd = node.at("second_npv_cost_usd").number();
+    b.second_cheaper_above = node.at("second_cheaper").text() == "above";
     b.replications = node.at("replications").integer();
     b.evaluations = node.at("evaluations").integer();
   } else if (comparison.has(key + "_note")) {
     b.note = comparison.at(key + "_note").text();
     if (comparison.has(key + "_options")) {
-      b.lease_option = comparison.at(key + "_options").at("lease_option").text();
-      b.build_option = comparison.at(key + "_options").at("build_option").text();
+      b.first_option = comparison.at(key + "_options").at("first_option").text();
+      b.second_option = comparison.at(key + "_options").at("second_option").text();
     }
   }
   return b;
@@ -194,6 +194,12 @@ Results results_from_json(const Json& doc, const std::string& file) {
     OptionResult option;
     option.name = o.at("name").text();
     option.kind = o.at("kind").text();
+    const Node sites = o.at("sites");
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+      const Node site = sites.at(k);
+      option.sites.push_back({site.at("name").text(), site.at("contract").text(), site.at("system").text(),
+                              site.at("system_name").text(), site.at("gpus").integer()});
+    }
     const Node metrics = o.at("metrics");
     if (!metrics.json.is_object()) metrics.fail("an object of metrics");
     for (const auto& [name, value] : metrics.json.items()) option.metrics.push_back({name, metrics.at(name).summary()});
@@ -237,8 +243,8 @@ Results results_from_json(const Json& doc, const std::string& file) {
   if (root.has("sensitivity_basis")) {
     const Node basis = root.at("sensitivity_basis");
     r.sensitivity.computed = true;
-    r.sensitivity.lease_option = basis.at("lease_option").text();
-    r.sensitivity.build_option = basis.at("build_option").text();
+    r.sensitivity.first_option = basis.at("first_option").text();
+    r.sensitivity.second_option = basis.at("second_option").text();
     r.sensitivity.replications = basis.at("replications").integer();
     r.sensitivity.base_npv_gap_usd = basis.at("npv_gap_usd").number();
     r.sensitivity.base_time_adjusted_gap_usd = basis.at("time_adjusted_gap_usd").number();

@@ -12,10 +12,15 @@ std::string summary_table(const Results& r) {
   std::string out = fmt::format("{} — {} replication{}, seed {}\n\n", r.scenario, r.replications,
                                 r.replications == 1 ? "" : "s", r.seed);
   out += "means over replications\n";
-  out += fmt::format("{:<18} {:<7} {:>14} {:>11} {:>11} {:>14} {:>9}\n", "option", "kind", "days to train",
-                     "NPV cost", "total cost", "time-adjusted", "ETTR");
+  std::size_t name_width = 18, kind_width = 7;
   for (const auto& o : r.options) {
-    out += fmt::format("{:<18} {:<7} {:>14} {:>11} {:>11} {:>14} {:>9}\n", o.name, o.kind,
+    name_width = std::max(name_width, o.name.size());
+    kind_width = std::max(kind_width, o.kind.size());
+  }
+  out += fmt::format("{:<{}} {:<{}} {:>14} {:>11} {:>11} {:>14} {:>9}\n", "option", name_width, "kind", kind_width,
+                     "days to train", "NPV cost", "total cost", "time-adjusted", "ETTR");
+  for (const auto& o : r.options) {
+    out += fmt::format("{:<{}} {:<{}} {:>14} {:>11} {:>11} {:>14} {:>9}\n", o.name, name_width, o.kind, kind_width,
                        format_days(o.metric("time_to_train_days").mean), format_usd(o.metric("npv_cost_usd").mean),
                        format_usd(o.metric("total_cost_usd").mean), format_usd(o.metric("time_adjusted_cost_usd").mean),
                        format_percent(o.metric("effective_training_time_ratio").mean));
@@ -24,21 +29,21 @@ std::string summary_table(const Results& r) {
                      r.comparison.fastest, format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted);
   const Breakeven& b = r.comparison.breakeven;
   if (b.found)
-    out += fmt::format("breakeven: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.2f})\n", b.lease_option,
-                       b.build_option, b.parameter, b.value, b.unit, b.scenario_value);
+    out += fmt::format("breakeven: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.2f})\n", b.first_option,
+                       b.second_option, b.parameter, b.value, b.unit, b.scenario_value);
   else if (!b.note.empty())
     out += fmt::format("breakeven: none, {}\n", b.note);
   const Breakeven& h = r.comparison.breakeven_horizon;
   if (h.found)
     out += fmt::format("breakeven horizon: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.0f}); "
-                       "building is cheaper {} it\n",
-                       h.lease_option, h.build_option, h.parameter, h.value, h.unit, h.scenario_value,
-                       h.build_cheaper_above ? "above" : "below");
+                       "{} is cheaper {} it\n",
+                       h.first_option, h.second_option, h.parameter, h.value, h.unit, h.scenario_value, h.second_option,
+                       h.second_cheaper_above ? "above" : "below");
   else if (!h.note.empty())
     out += fmt::format("breakeven horizon: none, {}\n", h.note);
   if (!r.sensitivity.rows.empty()) {
-    out += fmt::format("sensitivity (NPV of {} minus {}, {} replications; base {}):\n", r.sensitivity.build_option,
-                       r.sensitivity.lease_option, r.sensitivity.replications, format_usd(r.sensitivity.base_npv_gap_usd));
+    out += fmt::format("sensitivity (NPV of {} minus {}, {} replications; base {}):\n", r.sensitivity.second_option,
+                       r.sensitivity.first_option, r.sensitivity.replications, format_usd(r.sensitivity.base_npv_gap_usd));
     std::size_t key = 0, range = 0;
     for (const auto& row : r.sensitivity.rows) {
       key = std::max(key, row.parameter.size());

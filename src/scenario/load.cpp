@@ -3,19 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <numeric>
 
-#include "models/gpu_catalogue.h"
+#include "models/facility.h"
 #include "models/lease_contract.h"
 #include "models/plan_search.h"
 #include "models/step_time.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
 #include "scenario/plain_name.h"
+#include "scenario/load_system.h"
 #include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
 
@@ -31,28 +33,6 @@ struct Clock {
   std::int64_t start_day;
   double at(const YamlValue& v) const { return static_cast<double>(v.date() - start_day) * seconds_per_day; }
 };
-
-// A GPU of the catalogue (models/gpu_catalogue.h), by name.
-GpuSpec load_gpu(const YamlValue& v) {
-  const std::string name = v.text();
-  const GpuSpec* gpu = find_gpu(name);
-  if (!gpu) v.fail(fmt::format("expected a GPU of the catalogue ({}), got \"{}\"", gpu_catalogue_names(), name));
-  return *gpu;
-}
-
-// Training power = GPUs x TDP + everything else in the server at full load.
-ServerSpec load_server(const YamlValue& v, const GpuSpec& gpu) {
-  v.allow_keys({"gpus", "overhead_power", "idle_power"});
-  ServerSpec server;
-  server.gpus_per_server = v.at("gpus").count(1, 1024);
-  server.it_power_w = server.gpus_per_server * gpu.tdp_w + v.at("overhead_power").non_negative(Dimension::Power);
-  const YamlValue idle = v.at("idle_power");
-  server.idle_power_w = idle.non_negative(Dimension::Power);
-  if (server.idle_power_w > server.it_power_w)
-    idle.fail(fmt::format("must not exceed the server's training power ({} W = GPUs x TDP + overhead_power)",
-                          server.it_power_w));
-  return server;
-}
 
 // Fails on the key a "key: reason" problem names (models' *_problem functions), else on `v`.
 [[noreturn]] void fail_problem(const YamlValue& v, const std::string& problem) {
@@ -121,19 +101,26 @@ std::optional<ParallelPlan> load_parallelism(const YamlValue& v) {
   return p;
 }
 
-// The layout and its memory at the full job size, checked against HBM (plain network: the
-// search in the campaign may pick differently per option's fabric, never an invalid layout).
+// The layout and its memory at the full job size, checked against HBM on a site's system (plain
+// network: the search in the campaign may pick differently per site's fabric, never an invalid
+// layout). `where` names the site in messages.
 void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Workload& w, const TrainingRun& run,
-                    const GpuSpec& gpu, const ServerSpec& server) {
-  const SystemModel sys{gpu, plain_network(gpu, server.gpus_per_server, default_nic_bytes_per_s)};
-  if (w.precision == Precision::Fp8 && gpu.peak_fp8_flop_per_s <= 0)
-    workload.at("precision").fail(fmt::format("the {} has no FP8 tensor cores (use bf16)", gpu.name));
+                    const SystemSpec& system, const YamlValue& site_v, const std::string& where) {
+  const GpuSpec& gpu = system.gpu;
+  const SystemModel sys{gpu, plain_network(gpu, system.domain_gpus, system.nic_bytes_per_s)};
+  if (peak_flop_per_s(gpu, w.precision) <= 0) {
+    std::string precision = to_string(w.precision);
+    std::transform(precision.begin(), precision.end(), precision.begin(), [](unsigned char c) { return std::toupper(c); });
+    workload.at("precision").fail(
+        fmt::format("the {} of {} ({}) has no {} tensor cores", gpu.name, where, system.name, precision));
+  }
+  const std::string on = fmt::format("{} GPUs ({}) of {}", system.name, gpu.name, where);
   if (!w.parallelism) {
     const SearchResult r = search_plans(*run.model, run.batch, w.max_job_gpus, sys, search_space(w), 1);
     if (r.best.empty())
       run_v.at("model").fail(fmt::format(
-          "no parallel layout of this model fits in {:.0f} GiB of {} HBM on {} GPUs (max_job_gpus) with recompute {}",
-          gpu.hbm_bytes / gib, gpu.name, w.max_job_gpus, to_string(w.recompute)));
+          "no parallel layout of this model fits in {:.0f} GiB of HBM on {} {} (max_job_gpus) with recompute {}",
+          gpu.hbm_bytes / gib, w.max_job_gpus, on, to_string(w.recompute)));
     return;
   }
   const YamlValue par = workload.at("parallelism");
@@ -144,27 +131,32 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
     workload.at("min_job_gpus").fail(fmt::format(
         "{} GPUs cannot hold one replica of the layout (tp {} x pp {} x cp {}, with ep {} carved out of dp x cp)",
         w.min_job_gpus, p.tp, p.pp, p.cp, p.ep));
-  const auto sized = resize_plan(p, w.max_job_gpus);
+  if (p.tp > system.domain_gpus)
+    par.at("tp").fail(fmt::format("tensor parallelism must stay inside the NVLink domain: tp {} > {} GPUs per domain "
+                                  "of {}", p.tp, system.domain_gpus, on));
+  const auto sized = resize_plan(p, w.max_job_gpus, system.domain_gpus);
   if (!sized) par.fail(fmt::format("max_job_gpus {} cannot hold one replica of the layout", w.max_job_gpus));
   if (auto problem = plan_problem(*run.model, run.batch, *sized))
     fail_problem(par, fmt::format("{} (run \"{}\")", *problem, run.name));
   const MemoryPerGpu mem = memory_per_gpu(*run.model, run.batch, *sized);
   if (!fits_in_hbm(mem, gpu))
     par.fail(fmt::format("run \"{}\" needs {:.1f} GiB per GPU (weights {:.1f}, gradients {:.1f}, optimizer {:.1f}, "
-                         "activations {:.1f}) but a {} has {:.1f} GiB usable ({:.0f} % of {:.0f} GiB); shard more, "
+                         "activations {:.1f}) but {} have {:.1f} GiB usable ({:.0f} % of {:.0f} GiB); shard more, "
                          "recompute more or use more pipeline/tensor parallelism",
                          run.name, mem.total_bytes() / gib, mem.weights_bytes / gib, mem.gradients_bytes / gib,
-                         mem.optimizer_bytes / gib, mem.activations_bytes / gib, gpu.name,
+                         mem.optimizer_bytes / gib, mem.activations_bytes / gib, on,
                          usable_hbm_share * gpu.hbm_bytes / gib, 100 * usable_hbm_share, gpu.hbm_bytes / gib));
+  (void)site_v;
 }
 
-Workload load_workload(const YamlValue& v, const GpuSpec& gpu, const ServerSpec& server) {
+Workload load_workload(const YamlValue& v) {
   v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
   Workload w;
   w.parallelism = load_parallelism(v.at("parallelism"));
   if (w.parallelism) w.sharding = w.parallelism->sharding;
   w.recompute = load_recompute(v.at("recompute"));
-  w.precision = v.at("precision").choice({"bf16", "fp8"}) == "fp8" ? Precision::Fp8 : Precision::Bf16;
+  const std::string precision = v.at("precision").choice({"bf16", "fp8", "fp4"});
+  w.precision = precision == "fp4" ? Precision::Fp4 : precision == "fp8" ? Precision::Fp8 : Precision::Bf16;
   w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
   const YamlValue min_gpus = v.at("min_job_gpus");
   w.min_job_gpus = min_gpus.count(1, max_gpus);
@@ -195,7 +187,6 @@ Workload load_workload(const YamlValue& v, const GpuSpec& gpu, const ServerSpec&
     if (tokens) run.compute_flop = tokens->positive(Dimension::Count) * per_token;
     else if (compute) run.compute_flop = compute->positive(Dimension::Compute);
     else item.fail("missing key \"compute\" (or \"tokens\")");
-    check_run_fits(v, item, w, run, gpu, server);
     w.runs.push_back(run);
   }
   return w;
@@ -229,28 +220,8 @@ ReliabilityPolicy load_reliability(const YamlValue& v) {
   v.allow_keys({"failure_classes", "restart_time", "planned_maintenance", "spare_servers", "when_out_of_spares",
                 "checkpoint"});
   ReliabilityPolicy r;
-  std::vector<std::string> names;
-  for (const YamlValue& item : v.at("failure_classes").items()) {
-    item.allow_keys({"name", "rate", "weibull_shape", "repair_time", "servers_out", "detection_delay"});
-    FailureClass c;
-    const YamlValue name = item.at("name");
-    c.name = name.text();
-    if (std::find(names.begin(), names.end(), c.name) != names.end())
-      name.fail(fmt::format("failure class \"{}\" is listed twice", c.name));
-    names.push_back(c.name);
-    c.rate_per_node_s = item.at("rate").non_negative(Dimension::RatePerNodeTime);
-    if (auto shape = item.find("weibull_shape")) {
-      c.weibull_shape = shape->quantity(Dimension::Count);
-      if (!(c.weibull_shape >= 0.1 && c.weibull_shape <= 10))
-        shape->fail(fmt::format("expected a Weibull shape from 0.1 to 10 (1 = exponential), got \"{}\"", shape->text()));
-    }
-    c.repair_s = item.at("repair_time").non_negative(Dimension::Duration);
-    // A number, or "leaf": the servers behind one leaf switch of each site's fabric.
-    if (auto out = item.find("servers_out"))
-      c.servers_out = out->text() == "leaf" ? servers_behind_leaf_switch : out->count(0, 100'000);
-    if (auto delay = item.find("detection_delay")) c.detection_delay_s = delay->non_negative(Dimension::Duration);
-    r.classes.push_back(c);
-  }
+  // Optional: without it, each site runs with its system's classes (or its own).
+  if (auto classes = v.find("failure_classes")) r.classes = load_failure_classes(*classes);
   r.restart_s = v.at("restart_time").non_negative(Dimension::Duration);
   if (auto planned = v.find("planned_maintenance")) {
     planned->allow_keys({"interval", "downtime"});
@@ -318,10 +289,13 @@ void load_lease_charges(const YamlValue& v, LeaseOffer& lease) {
   }
 }
 
+// Keys every site may have, whatever its contract.
+#define BVR_SITE_KEYS "contract", "system", "fabric", "failure_classes", "failure_rate_scale", "like"
+
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
-  v.allow_keys({"kind", "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
+  v.allow_keys({BVR_SITE_KEYS, "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
                 "commitment_discount", "escalation", "renewal_price", "unavailable_credit", "early_termination_fee",
-                "storage", "egress", "pue", "deliveries", "site_power", "fabric"});
+                "storage", "egress", "pue", "deliveries", "site_power"});
   LeaseOffer lease;
   if (auto pricing = v.find("pricing"))
     lease.pricing = pricing->choice({"committed", "on_demand"}) == "on_demand" ? LeasePricing::OnDemand
@@ -357,7 +331,6 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   }
   require_time_order(lease.ramp, items, "date", [](const DeliveryTranche& d) { return d.t_s; });
   lease.site_power = load_power_steps(v.at("site_power"), clock, false);
-  if (auto fabric = v.find("fabric")) lease.fabric = load_fabric(*fabric);
   return lease;
 }
 
@@ -400,11 +373,11 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
 }
 
 // GPUs in one of the things a rate counts ("25 racks/day", "60000 GPUs/month", "500 servers/week").
-double gpus_per_counted(const YamlValue& rate, const ServerSpec& server, int gpus_per_rack) {
+double gpus_per_counted(const YamlValue& rate, const SystemSpec& system, int gpus_per_rack) {
   const std::string text = rate.text();
   if (text.find("rack") != std::string::npos) return gpus_per_rack;
   if (text.find("server") != std::string::npos || text.find("node") != std::string::npos)
-    return server.gpus_per_server;
+    return system.node.gpus_per_server;
   if (text.find("GPU") != std::string::npos) return 1;
   rate.fail("say what is counted: racks, servers, nodes or GPUs per unit of time (e.g. 25 racks/day)");
 }
@@ -444,12 +417,91 @@ ResidualPolicy load_residual(const YamlValue& v) {
   return r;
 }
 
-BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
-  v.allow_keys({"kind", "construction_start", "construction", "long_lead_equipment", "first_rack_to_training",
-                "installation_rate", "gpus_per_rack", "pue", "facility_cost", "network_cost_share", "network_prices",
-                "spares_share",
-                "it_life", "facility_life", "opex", "residual_value", "gpu_supply_cap", "gpu_orders", "power", "fabric"});
+// The keys of owned systems, shared by a build and a hosted purchase.
+#define BVR_PURCHASE_KEYS                                                                                          \
+  "first_rack_to_training", "installation_rate", "gpus_per_rack", "network_cost_share", "network_prices",        \
+      "spares_share", "it_life", "opex", "residual_value", "gpu_supply_cap", "gpu_orders"
+
+// Owned systems of `system`: what is ordered at what price, shipped, racked and brought up, and
+// what their network, spares and upkeep cost. `fabric`: the site's, for network_prices.
+SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const SystemSpec& system,
+                             const std::optional<FabricSpec>& fabric) {
+  SystemPurchase b;
+  const int node_gpus = system.node.gpus_per_server;
+  b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
+  b.gpus_per_rack = system.rack_gpus;
+  if (auto per_rack = v.find_set("gpus_per_rack")) {
+    b.gpus_per_rack = per_rack->count(1, 10'000);
+    if (b.gpus_per_rack % node_gpus != 0)
+      per_rack->fail(fmt::format("must be a whole number of nodes ({} GPUs each in {})", node_gpus, system.name));
+  }
+  // Racks per day, or GPUs per day converted to racks.
+  const YamlValue rate = v.at("installation_rate");
+  b.install_racks_per_s = rate.positive(Dimension::RatePerTime) * gpus_per_counted(rate, system, b.gpus_per_rack) /
+                          b.gpus_per_rack;
+  // The network's capex: a share of server cost, or the fabric's parts at unit prices (one of them).
+  // An empty value counts as absent, so --set can switch methods: --set ...network_prices=
+  auto share = v.find("network_cost_share");
+  auto prices = v.find("network_prices");
+  if (share && share->node().IsNull()) share.reset();
+  if (prices && prices->node().IsNull()) prices.reset();
+  if (share && prices) prices->fail("give network_cost_share or network_prices, not both");
+  if (!share && !prices) v.fail("missing key \"network_cost_share\" (or \"network_prices\" with a fabric)");
+  if (share) b.network_capex_fraction = share->fraction(0.0, 10.0);
+  if (prices) {
+    if (!fabric) prices->fail("needs the site's fabric (its switch, transceiver and cable counts)");
+    prices->allow_keys({"switch", "transceiver", "cable", "nic"});
+    const NetworkPrices unit{prices->at("switch").non_negative(Dimension::Money),
+                             prices->at("transceiver").non_negative(Dimension::Money),
+                             prices->at("cable").non_negative(Dimension::Money),
+                             prices->at("nic").non_negative(Dimension::Money)};
+    b.network_usd_per_gpu = network_capex_usd(fabric_counts(*fabric), fabric->gpus, unit) / fabric->gpus;
+  }
+  if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
+  b.it_life_s = v.at("it_life").positive(Dimension::Duration);
+  if (auto opex = v.find("opex")) b.opex = load_opex(*opex);
+  if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual);
+  if (auto cap = v.find("gpu_supply_cap"))
+    b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime) * gpus_per_counted(*cap, system, b.gpus_per_rack);
+  const auto items = v.at("gpu_orders").items(1);
+  for (const YamlValue& item : items) {
+    item.allow_keys({"ordered", "lead_time", "gpus", "server_price", "gpu_price"});
+    const YamlValue gpus = item.at("gpus");
+    GpuOrder order{clock.at(item.at("ordered")) + item.at("lead_time").non_negative(Dimension::Duration),
+                   gpus.count(1, max_gpus), system.price_usd_per_gpu * node_gpus};
+    // Per node (a server, a compute tray) or per GPU; without either, the system's list price.
+    auto server_price = item.find_set("server_price"), gpu_price = item.find_set("gpu_price");
+    if (server_price && gpu_price) gpu_price->fail("give server_price or gpu_price, not both");
+    if (server_price) order.server_price_usd = server_price->non_negative(Dimension::Money);
+    if (gpu_price) order.server_price_usd = gpu_price->non_negative(Dimension::Money) * node_gpus;
+    if (order.gpus % node_gpus != 0)
+      gpus.fail(fmt::format("must be a whole number of nodes ({} GPUs each in {})", node_gpus, system.name));
+    b.orders.push_back(order);
+  }
+  require_time_order(b.orders, items, "ordered", [](const GpuOrder& o) { return o.arrival_s; });
+  return b;
+}
+
+// Air removes the heat of racks up to about 60 kW (models/facility.h): denser air-cooled racks
+// are refused where their size is set.
+void check_rack_cooling(const YamlValue& v, const SystemSpec& system, int gpus_per_rack, Cooling cooling) {
+  const double rack_w = rack_power_w(system.node, gpus_per_rack);
+  if (cooling != Cooling::Air || rack_w <= air_cooled_rack_limit_w) return;
+  const auto per_rack = v.find("gpus_per_rack");
+  const std::string text = fmt::format(
+      "racks of {} GPUs of {} draw {:.1f} kW each: air cools at most about {:.0f} kW a rack; say cooling: liquid, or "
+      "rack fewer GPUs",
+      gpus_per_rack, system.name, rack_w / 1e3, air_cooled_rack_limit_w / 1e3);
+  if (auto cooling_key = v.find("cooling")) cooling_key->fail(text);
+  (per_rack ? *per_rack : v).fail(text);
+}
+
+BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& system,
+                     const std::optional<FabricSpec>& fabric) {
+  v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "construction_start", "construction", "long_lead_equipment", "cooling",
+                "pue", "facility_cost", "facility_life", "power"});
   BuildPlan b;
+  b.systems = load_purchase(v, clock, system, fabric);
   b.construction_start_s = clock.at(v.at("construction_start"));
   std::vector<std::string> item_names;
   if (auto items = v.find("long_lead_equipment")) {
@@ -481,150 +533,297 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const ServerSpec& s
   }
   if (std::fabs(shares - 1.0) > 1e-9)
     phases.fail(fmt::format("the phases' cost_share must add up to 100 %, got {:.4g} %", shares * 100));
-  b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
-  const YamlValue per_rack = v.at("gpus_per_rack");
-  b.gpus_per_rack = per_rack.count(1, 10'000);
-  if (b.gpus_per_rack % server.gpus_per_server != 0)
-    per_rack.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
-  // Racks per day, or GPUs per day converted to racks.
-  const YamlValue rate = v.at("installation_rate");
-  b.install_racks_per_s = rate.positive(Dimension::RatePerTime) * gpus_per_counted(rate, server, b.gpus_per_rack) /
-                          b.gpus_per_rack;
-  b.pue = v.at("pue").fraction(1.0, 3.0);
-  b.facility_capex_usd_per_w = v.at("facility_cost").non_negative(Dimension::PricePerPower);
-  // The network's capex: a share of server cost, or the fabric's parts at unit prices (one of them).
-  // An empty value counts as absent, so --set can switch methods: --set ...network_prices=
-  auto share = v.find("network_cost_share");
-  auto prices = v.find("network_prices");
-  if (share && share->node().IsNull()) share.reset();
-  if (prices && prices->node().IsNull()) prices.reset();
-  if (share && prices) prices->fail("give network_cost_share or network_prices, not both");
-  if (!share && !prices) v.fail("missing key \"network_cost_share\" (or \"network_prices\" with a fabric)");
-  if (share) b.network_capex_fraction = share->fraction(0.0, 10.0);
-  if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
-  b.it_life_s = v.at("it_life").positive(Dimension::Duration);
+  // The halls are cooled as the system is, unless the build says (HGX servers come air- or
+  // liquid-cooled); PUE and construction cost per W default by cooling (models/facility.h).
+  b.cooling = system.cooling;
+  if (auto cooling = v.find_set("cooling")) b.cooling = cooling->choice({"air", "liquid"}) == "liquid" ? Cooling::Liquid : Cooling::Air;
+  check_rack_cooling(v, system, b.systems.gpus_per_rack, b.cooling);
+  const FacilityDefaults defaults = facility_defaults(b.cooling);
+  b.pue = defaults.pue;
+  if (auto pue = v.find_set("pue")) b.pue = pue->fraction(1.0, 3.0);
+  b.facility_capex_usd_per_w = defaults.capex_usd_per_w;
+  if (auto cost = v.find_set("facility_cost")) b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
-  if (auto opex = v.find("opex")) b.opex = load_opex(*opex);
-  if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual);
-  if (auto cap = v.find("gpu_supply_cap"))
-    b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime) * gpus_per_counted(*cap, server, b.gpus_per_rack);
-  const auto items = v.at("gpu_orders").items(1);
-  for (const YamlValue& item : items) {
-    item.allow_keys({"ordered", "lead_time", "gpus", "server_price"});
-    const YamlValue gpus = item.at("gpus");
-    GpuOrder order{clock.at(item.at("ordered")) + item.at("lead_time").non_negative(Dimension::Duration),
-                   gpus.count(1, max_gpus), item.at("server_price").non_negative(Dimension::Money)};
-    if (order.gpus % server.gpus_per_server != 0)
-      gpus.fail(fmt::format("must be a whole number of servers ({} GPUs each)", server.gpus_per_server));
-    b.orders.push_back(order);
-  }
-  require_time_order(b.orders, items, "ordered", [](const GpuOrder& o) { return o.arrival_s; });
   b.supply = load_supply(v.at("power"), clock);
-  if (auto fabric = v.find("fabric")) b.fabric = load_fabric(*fabric);
-  if (prices) {
-    if (!b.fabric) prices->fail("needs the option's fabric (its switch, transceiver and cable counts)");
-    prices->allow_keys({"switch", "transceiver", "cable", "nic"});
-    const NetworkPrices unit{prices->at("switch").non_negative(Dimension::Money),
-                             prices->at("transceiver").non_negative(Dimension::Money),
-                             prices->at("cable").non_negative(Dimension::Money),
-                             prices->at("nic").non_negative(Dimension::Money)};
-    b.network_usd_per_gpu =
-        network_capex_usd(fabric_counts(*b.fabric), b.fabric->gpus, unit) / b.fabric->gpus;
-  }
   return b;
 }
 
-// The lease of a hybrid: the named lease, limited to `lease_gpus` and `lease_term`.
-LeaseOffer limit_lease(LeaseOffer lease, int lease_gpus, double term_s) {
-  lease.max_gpus = std::min(lease.max_gpus, lease_gpus);
-  if (lease.pricing == LeasePricing::Committed) lease.term_s = term_s;  // on demand has no term
-  return lease;
+// Owned systems at a colocation host (new) or bought used and hosted there.
+HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemSpec& system,
+                           const std::optional<FabricSpec>& fabric) {
+  v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "host"});
+  HostedPurchase h;
+  h.systems = load_purchase(v, clock, system, fabric);
+  const YamlValue host = v.at("host");
+  host.allow_keys({"ready", "power", "price", "energy_price", "pue"});
+  h.host.ready_s = clock.at(host.at("ready"));
+  h.host.contracted_power = load_power_steps(host.at("power"), clock, false);
+  h.host.usd_per_w_s = host.at("price").non_negative(Dimension::PricePerPowerTime);
+  h.host.energy_usd_per_j = host.at("energy_price").non_negative(Dimension::PricePerEnergy);
+  check_rack_cooling(v, system, h.systems.gpus_per_rack, system.cooling);
+  // Without its own PUE, the host's halls at the default of the system's cooling.
+  h.host.pue = facility_defaults(system.cooling).pue;
+  if (auto pue = host.find_set("pue")) h.host.pue = pue->fraction(1.0, 3.0);
+  return h;
 }
 
-std::vector<Option> load_options(const YamlValue& v, const Clock& clock, const ServerSpec& server) {
-  std::vector<Option> options;
-  std::vector<std::pair<std::string, YamlValue>> hybrids;
-  const auto entries = v.entries();
-  if (entries.empty()) v.fail("expected at least one option (lease, build or hybrid)");
-  for (const auto& [name, body] : entries) {
-    // Names become file names (series-<name>.csv) and --set paths: keep them plain.
-    if (!is_plain_name(name)) body.fail(fmt::format("option name \"{}\" {}", name, plain_name_rule()));
-    body.expect_map();
-    const std::string kind = body.at("kind").choice({"lease", "build", "hybrid"});
-    Option option{name, OptionKind::Lease, std::nullopt, std::nullopt};
-    if (kind == "lease") {
-      option.lease = load_lease(body, clock);
-    } else if (kind == "build") {
-      option.kind = OptionKind::Build;
-      option.build = load_build(body, clock, server);
-    } else {
-      option.kind = OptionKind::Hybrid;
-      hybrids.emplace_back(name, body);
+// Names become file names (series-<name>.csv) and --set paths: keep them plain.
+void require_plain_name(const YamlValue& where, const std::string& name, const char* what) {
+  if (!is_plain_name(name)) where.fail(fmt::format("{} name \"{}\" {}", what, name, plain_name_rule()));
+}
+
+// The failure classes a site runs with: its own list, else the scenario's, else its system's;
+// each class's servers_out made concrete for the site (its failure unit, or the servers behind a
+// leaf switch of its fabric). `failure_rate_scale` multiplies every rate (used hardware).
+std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scenario& s,
+                                               const std::optional<YamlValue>& scenario_classes, const Site& site,
+                                               const std::string& where) {
+  std::vector<FailureClass> classes;
+  std::optional<YamlValue> list;  // where the classes are written, to blame a "leaf" that cannot apply
+  if (auto own = body.find_set("failure_classes")) {
+    classes = load_failure_classes(*own);
+    list = own;
+  } else if (scenario_classes) {
+    classes = s.reliability.classes;
+    list = scenario_classes;
+  } else {
+    classes = site.system.failure_classes;
+    if (classes.empty())
+      body.at("system").fail(fmt::format(
+          "the system {} lists no failure classes: give reliability.failure_classes, or failure_classes on {}",
+          site.system.name, where));
+  }
+  double scale = 1;
+  if (auto f = body.find_set("failure_rate_scale")) scale = f->fraction(0.0, 100.0);
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    FailureClass& c = classes[i];
+    c.rate_per_node_s *= scale;
+    if (c.servers_out == servers_in_failure_unit) c.servers_out = site.system.failure_unit_nodes();
+    if (c.servers_out == servers_behind_leaf_switch) {
+      if (!site.fabric) {
+        const std::string text =
+            fmt::format("\"leaf\" needs the fabric of every site; {} has none (add its fabric block)", where);
+        if (list) list->items()[i].at("servers_out").fail(text);
+        body.fail(text);
+      }
+      c.servers_out = servers_behind_leaf(*site.fabric);
     }
-    options.push_back(option);
   }
-  // Hybrids refer to other options by name, so they are resolved once all are known.
+  return classes;
+}
+
+// What the sites are loaded against: the scenario so far (workload, reliability), its
+// workload section (to blame a run that does not fit) and whether it lists failure classes.
+struct SiteContext {
+  const Scenario& s;
+  const YamlValue& workload;
+  std::optional<YamlValue> scenario_classes;  // reliability.failure_classes, when given
+  Clock clock;
+};
+
+Site load_site(const YamlValue& body, const std::string& site_name, const std::string& where, const SiteContext& ctx) {
+  const Scenario& s = ctx.s;
+  const Clock& clock = ctx.clock;
+  body.expect_map();
+  if (auto legacy = body.find("kind"))
+    legacy->fail("\"kind\" is now \"contract\" (lease, build, colocation or used); an option of several sites lists "
+                 "them under \"sites\" (docs/scenario-reference.md)");
+  Site site;
+  site.name = site_name;
+  const std::string contract = body.at("contract").choice({"lease", "build", "colocation", "used"});
+  site.contract = contract == "lease"        ? ContractKind::Lease
+                  : contract == "build"      ? ContractKind::Build
+                  : contract == "colocation" ? ContractKind::Colocation
+                                             : ContractKind::Used;
+  site.system = load_system_ref(body.at("system"), s.file);
+  if (auto fabric = body.find_set("fabric")) site.fabric = load_fabric(*fabric, &site.system);
+  switch (site.contract) {
+    case ContractKind::Lease: site.lease = load_lease(body, clock); break;
+    case ContractKind::Build: site.build = load_build(body, clock, site.system, site.fabric); break;
+    case ContractKind::Colocation:
+    case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric); break;
+  }
+  site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
+  // Every run must have a layout that fits this site's GPUs.
+  const auto runs = ctx.workload.at("runs").items(1);
+  for (std::size_t r = 0; r < s.workload.runs.size(); ++r)
+    check_run_fits(ctx.workload, runs[r], s.workload, s.workload.runs[r], site.system, body, where);
+  return site;
+}
+
+std::vector<Option> load_options(const YamlValue& v, const SiteContext& ctx) {
+  std::vector<Option> options;
+  const auto entries = v.entries();
+  if (entries.empty()) v.fail("expected at least one option");
   std::vector<std::string> names;
-  for (const auto& o : options) names.push_back(o.name);
-  for (const auto& hybrid_entry : hybrids) {
-    // Named, not structured bindings: lambdas below capture them (clang 14 cannot capture those).
-    const std::string& name = hybrid_entry.first;
-    const YamlValue& body = hybrid_entry.second;
-    body.allow_keys({"kind", "lease", "build", "lease_gpus", "lease_term"});
-    auto referenced = [&](const char* key, OptionKind wanted) -> const Option& {
-      const YamlValue ref = body.at(key);
-      const std::string target = ref.text();
-      for (const auto& o : options)
-        if (o.name == target) {
-          if (o.kind != wanted)
-            ref.fail(fmt::format("option \"{}\" is a {} option; expected a {} option", target, option_kind_name(o.kind),
-                                 option_kind_name(wanted)));
-          return o;
+  for (const auto& [name, body] : entries) names.push_back(name);
+  auto single_site_body = [&](const YamlValue& ref) -> YamlValue {
+    const std::string target = ref.text();
+    for (const auto& [name, body] : entries)
+      if (name == target) {
+        if (body.node().IsMap() && body.find("sites"))
+          ref.fail(fmt::format("option \"{}\" has several sites; like: names an option of one site", target));
+        return body;
+      }
+    const std::string guess = closest_match(target, names);
+    ref.fail(fmt::format("no option named \"{}\"{}", target,
+                         guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
+  };
+  // Options of one site first: their errors are found where they are written, before a site
+  // that is `like` one of them repeats them.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [name, body] : entries) {
+      require_plain_name(body, name, "option");
+      body.expect_map();
+      const auto sites = body.find("sites");
+      if ((pass == 0) == static_cast<bool>(sites)) continue;
+      Option option;
+      option.name = name;
+      if (!sites) {
+        if (auto like = body.find("like")) like->fail("like: belongs to a site under sites:");
+        option.sites.push_back(load_site(body, "", fmt::format("option \"{}\"", name), ctx));
+      } else {
+        body.allow_keys({"sites", "placement"});
+        if (auto placement = body.find("placement")) placement->choice({"move_when_larger"});
+        const auto site_entries = sites->entries();
+        if (site_entries.empty()) sites->fail("expected at least one site");
+        for (const auto& [site_name, site_body] : site_entries) {
+          require_plain_name(site_body, site_name, "site");
+          site_body.expect_map();
+          YamlValue merged = site_body;
+          if (auto like = site_body.find("like")) {
+            merged = site_body.overlaid_on(single_site_body(*like), "like");
+            option.based_on.push_back(like->text());
+          }
+          option.sites.push_back(
+              load_site(merged, site_name, fmt::format("site \"{}\" of option \"{}\"", site_name, name), ctx));
         }
-      const std::string guess = closest_match(target, names);
-      ref.fail(fmt::format("no option named \"{}\"{}", target,
-                           guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
-    };
-    const Option& lease = referenced("lease", OptionKind::Lease);
-    const Option& build = referenced("build", OptionKind::Build);
-    auto& hybrid = *std::find_if(options.begin(), options.end(), [&](const Option& o) { return o.name == name; });
-    hybrid.lease = limit_lease(*lease.lease, body.at("lease_gpus").count(1, max_gpus),
-                               body.at("lease_term").positive(Dimension::Duration));
-    hybrid.build = build.build;
+      }
+      options.push_back(std::move(option));
+    }
   }
+  // In file order, whatever the loading order.
+  std::stable_sort(options.begin(), options.end(), [&](const Option& a, const Option& b) {
+    return std::find(names.begin(), names.end(), a.name) < std::find(names.begin(), names.end(), b.name);
+  });
   return options;
 }
 
 }  // namespace
 
-// The options compared by default are the first lease and the first build; the scenario may name
-// others. Each sensitivity value is checked by loading the scenario with it (a copy of the tree).
+namespace {
+
+// The --set key path of `option`'s first leased site's list price, or "".
+std::string lease_price_key(const Option& option) {
+  for (const Site& site : option.sites)
+    if (site.lease)
+      return site.name.empty() ? fmt::format("options.{}.list_price", option.name)
+                               : fmt::format("options.{}.sites.{}.list_price", option.name, site.name);
+  return "";
+}
+
+// The scalar at a --set key path of the tree, or nothing.
+std::optional<YamlValue> value_at(const YamlValue& root, const std::string& path) {
+  YamlValue at = root;
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', begin), path.size());
+    const std::string part = path.substr(begin, dot - begin);
+    if (at.node().IsMap()) {
+      auto next = at.find(part);
+      if (!next) return std::nullopt;
+      at = *next;
+    } else if (at.node().IsSequence()) {
+      const auto items = at.items();
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      if (ec != std::errc() || end != part.data() + part.size() || index >= items.size()) return std::nullopt;
+      at = items[index];
+    } else {
+      return std::nullopt;
+    }
+    begin = dot + 1;
+  }
+  return at;
+}
+
+}  // namespace
+
+// The two options compared: named by `compare`, else the first option that only rents and the
+// first that owns, else the first two. The price breakeven solves for `breakeven` (a key path
+// whose value is a number with a unit), else for the list price of the first compared option's
+// lease (or the second's). Each sensitivity value is checked by loading the scenario with it.
 Analysis load_analysis(const std::optional<YamlValue>& v, const YamlValue& root, const Scenario& s) {
   Analysis a;
-  auto first_of = [&](OptionKind kind) {
-    for (const auto& o : s.options)
-      if (o.kind == kind) return o.name;
-    return std::string();
+  auto owns = [](const Option& o) {
+    return std::any_of(o.sites.begin(), o.sites.end(), [](const Site& site) { return site.owned(); });
   };
-  a.lease_option = first_of(OptionKind::Lease);
-  a.build_option = first_of(OptionKind::Build);
-  if (!v) return a;
-  v->allow_keys({"lease", "build", "sensitivity"});
-  auto named = [&](const char* key, OptionKind kind, std::string& out) {
-    if (auto ref = v->find(key)) {
-      out = ref->text();
-      for (const auto& o : s.options)
-        if (o.name == out) {
-          if (o.kind != kind)
-            ref->fail(fmt::format("option \"{}\" is a {} option; expected a {} option", out, option_kind_name(o.kind),
-                                  option_kind_name(kind)));
-          return;
+  const Option* renter = nullptr;
+  const Option* owner = nullptr;
+  for (const Option& o : s.options) {
+    if (!renter && o.sites.size() == 1 && !owns(o)) renter = &o;
+    if (!owner && o.sites.size() == 1 && owns(o)) owner = &o;
+  }
+  if (renter && owner) {
+    a.first_option = renter->name;
+    a.second_option = owner->name;
+  } else if (s.options.size() >= 2) {
+    a.first_option = s.options[0].name;
+    a.second_option = s.options[1].name;
+  }
+  auto option_named = [&](const std::string& name) -> const Option* {
+    for (const Option& o : s.options)
+      if (o.name == name) return &o;
+    return nullptr;
+  };
+  if (v) {
+    v->allow_keys({"compare", "breakeven", "sensitivity"});
+    if (auto compare = v->find("compare")) {
+      const auto items = compare->items(2);
+      if (items.size() != 2) compare->fail("expected two option names: [first, second] (the gap is second minus first)");
+      std::vector<std::string> names;
+      for (const auto& o : s.options) names.push_back(o.name);
+      for (const YamlValue& item : items) {
+        const std::string name = item.text();
+        if (!option_named(name)) {
+          const std::string guess = closest_match(name, names);
+          item.fail(fmt::format("no option named \"{}\"{}", name,
+                                guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess)));
         }
-      ref->fail(fmt::format("no option named \"{}\"", out));
+      }
+      a.first_option = items[0].text();
+      a.second_option = items[1].text();
+      if (a.first_option == a.second_option) items[1].fail("compare two different options");
     }
-  };
-  named("lease", OptionKind::Lease, a.lease_option);
-  named("build", OptionKind::Build, a.build_option);
+  }
+  // By default the list price of the first compared option's lease (else the second's).
+  for (const std::string& name : {a.first_option, a.second_option}) {
+    if (name.empty() || !a.breakeven_parameter.empty()) continue;
+    const Option& option = *option_named(name);
+    a.breakeven_parameter = lease_price_key(option);
+    for (const Site& site : option.sites)
+      if (site.lease && !a.breakeven_parameter.empty() && a.breakeven_unit.empty()) {
+        a.breakeven_scenario_value = site.lease->list_price_usd_per_gpu_s * seconds_per_hour;
+        a.breakeven_unit = "USD/GPU/h";
+      }
+  }
+  if (!v) return a;
+  if (auto key = v->find("breakeven"); key && !key->node().IsNull()) {
+    const std::string path = key->text();
+    const auto value = value_at(root, path);
+    if (!value || !value->node().IsScalar())
+      key->fail(fmt::format("no value at {} in the scenario: name a key such as options.<option>.list_price", path));
+    const std::string text = value->text();
+    double number = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    std::string unit(end, text.data() + text.size());
+    unit.erase(0, unit.find_first_not_of(' '));
+    if (ec != std::errc() || unit.empty())
+      key->fail(fmt::format("{} is \"{}\": the breakeven needs a number with a unit, such as 10 USD/GPU/h", path, text));
+    a.breakeven_parameter = path;
+    a.breakeven_scenario_value = number;
+    a.breakeven_unit = unit;
+  }
   if (auto sens = v->find("sensitivity")) {
     sens->allow_keys({"replications", "parameters"});
     a.sensitivity_replications = sens->at("replications").count(1, 100'000);
@@ -656,8 +855,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file) {
 
 Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overrides, bool with_analysis) {
   const std::string& file = root.source_file();
-  if (root.node().IsNull()) root.fail("the file is empty; expected a scenario with keys scenario, hardware, workload, reliability, options");
-  root.allow_keys({"scenario", "hardware", "workload", "reliability", "options", "analysis"});
+  if (root.node().IsNull()) root.fail("the file is empty; expected a scenario with keys scenario, workload, reliability, options");
+  if (auto hardware = root.find("hardware"))
+    hardware->fail("the scenario-wide hardware section is gone: each option (or site) names its system, e.g. "
+                   "system: h100-hgx (bvr systems lists them; docs/hardware.md)");
+  root.allow_keys({"scenario", "workload", "reliability", "options", "analysis"});
 
   Scenario s;
   s.file = file;
@@ -685,24 +887,12 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   }
   s.value_of_time_usd_per_day = head.at("value_per_day_earlier").non_negative(Dimension::Money);
 
-  const YamlValue hardware = root.at("hardware");
-  hardware.allow_keys({"gpu", "server"});
-  s.gpu = load_gpu(hardware.at("gpu"));
-  s.server = load_server(hardware.at("server"), s.gpu);
-  s.workload = load_workload(root.at("workload"), s.gpu, s.server);
-  s.reliability = load_reliability(root.at("reliability"));
-  const Clock clock{s.start_day};
-  s.options = load_options(root.at("options"), clock, s.server);
-  // A failure class that takes out the servers behind a leaf switch needs every site's fabric.
-  const auto classes = root.at("reliability").at("failure_classes").items();
-  for (std::size_t c = 0; c < s.reliability.classes.size(); ++c) {
-    if (s.reliability.classes[c].servers_out != servers_behind_leaf_switch) continue;
-    for (const auto& o : s.options)
-      if ((o.lease && !o.lease->fabric) || (o.build && !o.build->fabric))
-        classes[c].at("servers_out").fail(fmt::format(
-            "\"leaf\" needs the fabric of every site; option \"{}\" has none (add options.{}.fabric)", o.name,
-            o.kind == OptionKind::Hybrid ? "<its lease or build>" : o.name));
-  }
+  const YamlValue workload = root.at("workload");
+  s.workload = load_workload(workload);
+  const YamlValue reliability = root.at("reliability");
+  s.reliability = load_reliability(reliability);
+  s.options = load_options(root.at("options"), SiteContext{s, workload, reliability.find("failure_classes"),
+                                                            Clock{s.start_day}});
   if (with_analysis) {
     auto analysis = root.find("analysis");
     if (analysis && analysis->node().IsNull()) analysis.reset();  // "analysis: ~" or --set analysis=~

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "scenario/input_error.h"
+#include "scenario/load.h"
 #include "scenario/overrides.h"
 
 namespace bvr {
@@ -49,18 +50,38 @@ double ratio(const YamlValue& v) {
 
 }  // namespace
 
-FabricSpec load_fabric(const YamlValue& v) {
+FabricSpec load_fabric(const YamlValue& v, const SystemSpec* system) {
   v.allow_keys({"name", "gpus", "gpus_per_server", "nvlink_domain_gpus", "nvlink_bandwidth", "nic_bandwidth",
                 "rail_optimized", "switch_ports", "switch_port_speed", "tiers", "oversubscription", "pod_gpus",
                 "technology", "routing", "hop_latency"});
   FabricSpec s;
   if (auto name = v.find("name")) s.name = name->text();
   s.gpus = v.at("gpus").count(1, 10'000'000);
-  s.gpus_per_server = v.at("gpus_per_server").count(1, 1024);
-  s.nvlink_domain_gpus = s.gpus_per_server;
-  if (auto domain = v.find("nvlink_domain_gpus")) s.nvlink_domain_gpus = domain->count(1, 100'000);
-  if (s.nvlink_domain_gpus > 1) s.nvlink_bw_bytes_per_s = bytes_per_s(v.at("nvlink_bandwidth"));
-  s.nic_bw_bytes_per_s = bytes_per_s(v.at("nic_bandwidth"));
+  // A site's fabric connects its system's nodes: servers, NVLink domains and links default to the
+  // system's (a provider's network may give its own NIC and NVLink speeds); a standalone fabric
+  // file gives them all.
+  if (system) {
+    s.gpus_per_server = system->node.gpus_per_server;
+    s.nvlink_domain_gpus = system->domain_gpus;
+    s.nvlink_bw_bytes_per_s = system->gpu.nvlink_bytes_per_s;
+    s.nic_bw_bytes_per_s = system->nic_bytes_per_s;
+    auto same = [&](const char* key, int value, const char* what) {
+      if (auto given = v.find(key); given && given->count(1, 100'000) != value)
+        given->fail(fmt::format("the fabric connects the site's {} ({}: {} GPUs {}); leave the key out or say {}",
+                                what, system->name, value, key == std::string_view("gpus_per_server") ? "per node" : "per NVLink domain",
+                                value));
+    };
+    same("gpus_per_server", s.gpus_per_server, "nodes");
+    same("nvlink_domain_gpus", s.nvlink_domain_gpus, "NVLink domains");
+    if (auto nvlink = v.find("nvlink_bandwidth")) s.nvlink_bw_bytes_per_s = bytes_per_s(*nvlink);
+    if (auto nic = v.find("nic_bandwidth")) s.nic_bw_bytes_per_s = bytes_per_s(*nic);
+  } else {
+    s.gpus_per_server = v.at("gpus_per_server").count(1, 1024);
+    s.nvlink_domain_gpus = s.gpus_per_server;
+    if (auto domain = v.find("nvlink_domain_gpus")) s.nvlink_domain_gpus = domain->count(1, 100'000);
+    if (s.nvlink_domain_gpus > 1) s.nvlink_bw_bytes_per_s = bytes_per_s(v.at("nvlink_bandwidth"));
+    s.nic_bw_bytes_per_s = bytes_per_s(v.at("nic_bandwidth"));
+  }
   s.rail_optimized = v.at("rail_optimized").choice({"true", "false"}) == "true";
   s.switch_ports = v.at("switch_ports").count(2, 100'000);
   s.switch_port_bw_bytes_per_s = bytes_per_s(v.at("switch_port_speed"));
@@ -90,21 +111,31 @@ std::vector<FabricSpec> load_fabrics_from_file(const std::string& file) {
   root.expect_map();
   std::vector<FabricSpec> fabrics;
   if (auto fabric = root.find("fabric")) {
-    FabricSpec s = load_fabric(*fabric);
+    FabricSpec s = load_fabric(*fabric, nullptr);
     if (s.name.empty()) s.name = "fabric";
     fabrics.push_back(s);
   }
-  if (auto options = root.find("options")) {
+  if (auto options = root.find("options"); options && !root.find("scenario")) {
+    // Options without a scenario around them: fabric blocks that give every key.
     for (const auto& [name, body] : options->entries()) {
       if (!body.node().IsMap()) continue;
       if (auto fabric = body.find("fabric")) {
-        FabricSpec s = load_fabric(*fabric);
+        FabricSpec s = load_fabric(*fabric, nullptr);
         s.name = name;
         fabrics.push_back(s);
       }
     }
+  } else if (options) {
+    // A scenario: each site's fabric, on its system, named after the option (and site).
+    for (const Option& option : load_scenario(root, {}, false).options)
+      for (const Site& site : option.sites)
+        if (site.fabric) {
+          FabricSpec s = *site.fabric;
+          s.name = site.name.empty() ? option.name : option.name + "/" + site.name;
+          fabrics.push_back(s);
+        }
   }
-  if (fabrics.empty()) root.fail("no fabric: expected a top-level `fabric:` block or `options.<name>.fabric`");
+  if (fabrics.empty()) root.fail("no fabric: expected a top-level `fabric:` block or a site with a fabric");
   return fabrics;
 }
 

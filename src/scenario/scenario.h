@@ -1,12 +1,12 @@
 // A loaded, validated scenario: plain structs with every unit resolved (see units.h).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/build_tco.h"
-#include "models/hardware.h"
 #include "models/options.h"
 #include "models/reliability.h"
 #include "models/workload.h"
@@ -21,10 +21,16 @@ struct SensitivityParameter {
   std::string low, high;
 };
 
-// What `bvr run` computes beyond the simulation (docs/finance.md): which lease and build the
-// breakeven and the tornado compare, and the tornado's parameters.
+// What `bvr run` computes beyond the simulation (docs/finance.md): which two options the
+// breakevens and the tornado compare (the gap is the second's cost minus the first's), the
+// parameter of the price breakeven, and the tornado's parameters.
 struct Analysis {
-  std::string lease_option, build_option;  // empty when the scenario has no such option
+  std::string first_option, second_option;  // empty when the scenario has fewer than two options
+  // A --set key path whose value has a unit ("options.lease-oracle.list_price"): the breakeven
+  // solves for it. Empty: no price breakeven (the scenario's options rent nothing).
+  std::string breakeven_parameter;
+  double breakeven_scenario_value = 0;  // its value in the scenario as loaded, in `breakeven_unit`
+  std::string breakeven_unit;           // as written in --set: "<parameter>=<value> <unit>"
   int sensitivity_replications = 2;
   std::vector<SensitivityParameter> sensitivity;
 };
@@ -40,13 +46,24 @@ struct Scenario {
   std::optional<Financing> financing;
   double value_of_time_usd_per_day = 0;
 
-  GpuSpec gpu;
-  ServerSpec server;
   Workload workload;
+  // Restarts, maintenance, spares and checkpoints for every site; its failure classes are the
+  // default of sites whose own list is not given (each Site holds the classes it runs with).
   ReliabilityPolicy reliability;
   std::vector<Option> options;
   Analysis analysis;
   std::vector<Override> overrides;  // applied to the file, in order: a what-if reloads with more
 };
+
+// Every failure class name of the scenario's sites, in order of first appearance: the
+// interruptions_<class> metrics, the same list for every option.
+inline std::vector<std::string> failure_class_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const Option& option : s.options)
+    for (const Site& site : option.sites)
+      for (const FailureClass& c : site.failure_classes)
+        if (std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
+  return names;
+}
 
 }  // namespace bvr

@@ -46,6 +46,7 @@ DimensionText text_of(Dimension dim) {
     case Dimension::MoneyPerTime: return {"an amount of money per time", "40 MUSD/year"};
     case Dimension::PricePerData: return {"a price per amount of data", "50 USD/TB"};
     case Dimension::PricePerDataTime: return {"a price per amount of data stored per time", "20 USD/TB/month"};
+    case Dimension::PricePerPowerTime: return {"a price per unit of power and time", "150 USD/kW/month"};
   }
   return {"a quantity", "1"};
 }
@@ -143,6 +144,10 @@ std::vector<Unit> build_units() {
   add(D::PricePerPower, 1, {"USD/W"});
   add(D::PricePerPower, 1e-3, {"USD/kW"});
   add(D::PricePerPower, 1e-6, {"USD/MW"});
+  // Colocation: per kW of contracted power and month (or year).
+  for (const auto& [p, watts] : std::vector<std::pair<std::string, double>>{{"W", 1}, {"kW", 1e3}, {"MW", 1e6}})
+    for (const auto& [t, seconds] : calendar)
+      if (seconds >= seconds_per_day) add(D::PricePerPowerTime, 1 / (watts * seconds), {"USD/" + p + "/" + t});
 
   struct Prefix {
     std::string symbol;

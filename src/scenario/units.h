@@ -29,6 +29,7 @@ namespace bvr {
 //   MoneyPerTime      USD per second       (USD/year, MUSD/month, kUSD/day)
 //   PricePerData      USD per byte         (USD/GB, USD/TB, USD/PB)
 //   PricePerDataTime  USD per byte-second  (USD/TB/month, USD/GB/month, USD/PB/year)
+//   PricePerPowerTime USD per W-second     (USD/kW/month, USD/MW/year): colocation fees
 // Bandwidth also takes data per calendar time ("500 TB/month"): egress volumes read that way.
 enum class Dimension {
   Fraction,
@@ -49,6 +50,7 @@ enum class Dimension {
   MoneyPerTime,
   PricePerData,
   PricePerDataTime,
+  PricePerPowerTime,
 };
 
 // What a value of this dimension looks like, for error messages: "a power such as 150 MW".

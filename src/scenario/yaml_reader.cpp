@@ -33,7 +33,8 @@ std::string kind_of(const YAML::Node& node) {
 
 YAML::Mark YamlValue::mark() const {
   // Nodes created by the program (not parsed) carry a null mark; report line 1 then.
-  return node_.IsDefined() ? node_.Mark() : YAML::Mark();
+  if (node_.IsDefined() && !node_.Mark().is_null()) return node_.Mark();
+  return fallback_mark_.is_null() ? YAML::Mark() : fallback_mark_;
 }
 
 void YamlValue::fail(const std::string& what, std::size_t column_offset) const {
@@ -99,6 +100,12 @@ std::optional<YamlValue> YamlValue::find(std::string_view key) const {
   YAML::Node child = node_[k];
   if (!child.IsDefined()) return std::nullopt;
   return YamlValue(child, join_path(path_, key), source_);
+}
+
+std::optional<YamlValue> YamlValue::find_set(std::string_view key) const {
+  auto child = find(key);
+  if (child && child->node().IsNull()) return std::nullopt;
+  return child;
 }
 
 YamlValue YamlValue::at(std::string_view key) const {
@@ -193,6 +200,19 @@ YamlValue YamlValue::with_override(const Override& change) const {
   auto source = std::make_shared<YamlSource>(*source_);
   source->overrides[change.path] = change.assignment;
   return YamlValue(copy, path_, source);
+}
+
+YamlValue YamlValue::overlaid_on(const YamlValue& base, std::string_view skip) const {
+  expect_map();
+  base.expect_map();
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& entry : base.node_)
+    if (!node_[entry.first.Scalar()].IsDefined()) merged[entry.first.Scalar()] = entry.second;
+  for (const auto& entry : node_)
+    if (entry.first.Scalar() != skip) merged[entry.first.Scalar()] = entry.second;
+  YamlValue out(merged, path_, source_);
+  out.fallback_mark_ = mark();
+  return out;
 }
 
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides) {

@@ -30,12 +30,25 @@ class YamlValue {
  public:
   YamlValue(YAML::Node node, std::string path, std::shared_ptr<const YamlSource> source)
       : node_(std::move(node)), path_(std::move(path)), source_(std::move(source)) {}
+  YamlValue(const YamlValue&) = default;
+  // Assignment rebinds this value to the other's node. (yaml-cpp's Node::operator= would instead
+  // make the node this value stood for an alias of the other's, changing the tree itself.)
+  YamlValue& operator=(const YamlValue& other) {
+    node_.reset(other.node_);
+    path_ = other.path_;
+    source_ = other.source_;
+    fallback_mark_ = other.fallback_mark_;
+    return *this;
+  }
 
   const std::string& path() const { return path_; }
   const std::string& source_file() const { return source_->file; }
   const YAML::Node& node() const { return node_; }
   // A deep copy of this tree with one more --set applied, blamed on the command line as usual.
   YamlValue with_override(const Override& change) const;
+  // A mapping of `base`'s keys with this mapping's keys over them (except `skip`), at this
+  // value's path: what `like: <option>` makes of a site. Each value keeps its own position.
+  YamlValue overlaid_on(const YamlValue& base, std::string_view skip) const;
 
   // Throws InputError "file:line:column: path: what". `column_offset` moves the column right,
   // to point inside a scalar.
@@ -46,6 +59,8 @@ class YamlValue {
   void allow_keys(std::initializer_list<std::string_view> keys) const;
   YamlValue at(std::string_view key) const;  // required
   std::optional<YamlValue> find(std::string_view key) const;
+  // An optional key's value, nothing when it is absent or cleared with ~ (--set key=~).
+  std::optional<YamlValue> find_set(std::string_view key) const;
   std::vector<std::pair<std::string, YamlValue>> entries() const;  // in file order
 
   // Sequences; `min_items` makes an empty or short list an error.
@@ -64,6 +79,7 @@ class YamlValue {
  private:
   YAML::Mark mark() const;
   YAML::Node node_;
+  YAML::Mark fallback_mark_ = YAML::Mark::null_mark();  // where a node made by the program stands (overlaid_on)
   std::string path_;
   std::shared_ptr<const YamlSource> source_;
 };

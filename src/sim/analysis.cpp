@@ -6,7 +6,7 @@
 namespace bvr {
 
 void add_analysis(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs, Results& results) {
-  results.comparison.breakeven = find_lease_price_breakeven(scenario, outcomes, jobs);
+  results.comparison.breakeven = find_price_breakeven(scenario, outcomes, jobs);
   results.comparison.breakeven_horizon = find_horizon_breakeven(scenario, outcomes, jobs);
   results.sensitivity = run_sensitivity(scenario, outcomes, jobs);
 }

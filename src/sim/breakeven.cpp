@@ -18,14 +18,14 @@ namespace {
 
 // The solver works on the value as written in --set, rounded to what the text carries, so that
 // repeating the printed assignment repeats the last simulation exactly.
-double as_written(double usd_per_gpu_hour) { return std::stod(fmt::format("{:.9g}", usd_per_gpu_hour)); }
+double as_written(double value) { return std::stod(fmt::format("{:.9g}", value)); }
 
-// A gap within this share of the build's NPV counts as equal: far inside the 0.5 % the results
+// A gap within this share of the NPV that the parameter does not move counts as equal: far inside the 0.5 % the results
 // contract promises, and reached in one secant step since NPV is affine in the price.
 constexpr double relative_tolerance = 1e-5;
 constexpr int max_evaluations = 6;
 // The loader wants a positive price; a cent per GPU-hour is as good as free at these scales.
-constexpr double lowest_price_usd_per_gpu_hour = 0.01;
+constexpr double lowest_value = 0.01;
 
 // The horizon search: NPV moves by days, not affinely, so a looser stop (still 5 times inside
 // the contract's 0.5 %, leaving room for the run's other replications) and more steps.
@@ -34,56 +34,73 @@ constexpr int horizon_max_refinements = 12;
 // The horizons scanned for a sign change, in days: every half year to 3 years, then yearly to 10.
 constexpr std::array<double, 13> horizon_grid_days{180, 365, 548, 730, 913, 1096, 1461, 1826, 2191, 2557, 2922, 3287, 3652};
 
-// A breakeven between the lease and the build the analysis compares (or a note why there is none).
+// A breakeven between the two options the analysis compares (or a note why there is none).
 Breakeven between_compared_options(const Scenario& scenario) {
   Breakeven b;
-  b.lease_option = scenario.analysis.lease_option;
-  b.build_option = scenario.analysis.build_option;
-  if (b.lease_option.empty() || b.build_option.empty()) b.note = "the scenario needs a lease and a build option";
+  b.first_option = scenario.analysis.first_option;
+  b.second_option = scenario.analysis.second_option;
+  if (b.first_option.empty() || b.second_option.empty()) b.note = "the scenario needs two options to compare";
   return b;
 }
 
 }  // namespace
 
-Breakeven find_lease_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes,
-                                     int jobs) {
+Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs) {
   Breakeven b = between_compared_options(scenario);
   if (!b.note.empty()) return b;
-  b.parameter = fmt::format("options.{}.list_price", b.lease_option);
-  b.unit = "USD/GPU/h";
-  const Option* lease = nullptr;
-  for (const auto& o : scenario.options)
-    if (o.name == b.lease_option) lease = &o;
-  b.scenario_value = lease->lease->list_price_usd_per_gpu_s * seconds_per_hour;
+  const Analysis& a = scenario.analysis;
+  if (a.breakeven_parameter.empty()) {
+    b.note = "neither compared option rents capacity; name the parameter to solve for with analysis.breakeven";
+    return b;
+  }
+  b.parameter = a.breakeven_parameter;
+  b.unit = a.breakeven_unit;
+  b.scenario_value = a.breakeven_scenario_value;
   b.replications = static_cast<int>(outcomes.size());
+  // Only the options the parameter moves are simulated again; the other keeps its NPV.
+  const std::vector<std::string> moved = options_moved_by(b.parameter, scenario, {b.first_option, b.second_option});
+  if (moved.empty()) {
+    b.note = fmt::format("{} changes neither {} nor {}", b.parameter, b.first_option, b.second_option);
+    return b;
+  }
+  const bool moves_first = std::find(moved.begin(), moved.end(), b.first_option) != moved.end();
 
   const auto base = option_means(scenario, outcomes);
-  b.build_npv_usd = base.at(b.build_option).npv_cost_usd;
-  const double tolerance = relative_tolerance * std::fabs(b.build_npv_usd);
-  double last_lease_npv = base.at(b.lease_option).npv_cost_usd;
-  const auto gap = [&](double price) {
-    const WhatIf what_if{{parse_override(fmt::format("{}={:.9g} {}", b.parameter, as_written(price), b.unit))},
-                         {b.lease_option},
-                         0};
-    last_lease_npv = run_what_if(scenario, what_if, jobs).at(b.lease_option).npv_cost_usd;
-    return b.build_npv_usd - last_lease_npv;
+  b.first_npv_usd = base.at(b.first_option).npv_cost_usd;
+  b.second_npv_usd = base.at(b.second_option).npv_cost_usd;
+  // Relative to the NPV that stays put (both when the parameter moves both).
+  const bool moves_second = std::find(moved.begin(), moved.end(), b.second_option) != moved.end();
+  const double fixed_npv = !moves_second ? b.second_npv_usd
+                           : !moves_first ? b.first_npv_usd
+                                          : std::max(std::fabs(b.first_npv_usd), std::fabs(b.second_npv_usd));
+  const double tolerance = relative_tolerance * std::fabs(fixed_npv);
+  const auto gap = [&](double value) {
+    const WhatIf what_if{{parse_override(fmt::format("{}={:.9g} {}", b.parameter, as_written(value), b.unit))},
+                         moved, 0};
+    const auto means = run_what_if(scenario, what_if, jobs);
+    for (const auto& [name, m] : means) (name == b.first_option ? b.first_npv_usd : b.second_npv_usd) = m.npv_cost_usd;
+    return b.second_npv_usd - b.first_npv_usd;
   };
   const double x0 = b.scenario_value;
-  const double f0 = b.build_npv_usd - last_lease_npv;
-  // Building cheaper (f0 < 0): the lease breaks even at a lower price; start the search there.
-  const double x1 = as_written(x0 * (f0 < 0 ? 0.75 : 1.25));
+  const double f0 = b.second_npv_usd - b.first_npv_usd;
+  // A price of the first option: the second cheaper (f0 < 0) means the first breaks even at a
+  // lower value; start the search on that side (the other way round for the second's).
+  const bool lower = (f0 < 0) == moves_first;
+  const double x1 = as_written(x0 * (lower ? 0.75 : 1.25));
   const RootSearch root =
-      secant_root([&](double x) { return gap(as_written(x)); }, x0, f0, x1, tolerance, max_evaluations,
-                  lowest_price_usd_per_gpu_hour);
+      secant_root([&](double x) { return gap(as_written(x)); }, x0, f0, x1, tolerance, max_evaluations, lowest_value);
   b.evaluations = root.evaluations;
-  b.lease_npv_usd = last_lease_npv;
   if (!root.found) {
-    b.note = root.x <= lowest_price_usd_per_gpu_hour ? "the build costs less than the lease even at a lease price of 0.01 USD/GPU/h"
-                         : "no price found where the NPVs meet (the lease NPV does not move with its price)";
+    b.note = root.x <= lowest_value
+                 ? fmt::format("{} costs less than {} even at {}={} {}", f0 < 0 ? b.second_option : b.first_option,
+                               f0 < 0 ? b.first_option : b.second_option, b.parameter, lowest_value, b.unit)
+                 : fmt::format("no value of {} found where the NPVs meet (they do not move with it)", b.parameter);
     return b;
   }
   b.found = true;
   b.value = as_written(root.x);
+  // The scenario's value lies on one side of the breakeven, where its gap says who is cheaper.
+  b.second_cheaper_above = x0 == b.value ? moves_first : (x0 > b.value) == (f0 < 0);
   return b;
 }
 
@@ -96,24 +113,24 @@ Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<Rep
   b.replications = std::min(scenario.analysis.sensitivity_replications, static_cast<int>(outcomes.size()));
 
   struct Npvs {
-    double lease = 0, build = 0;
+    double first = 0, second = 0;
   };
   std::map<double, Npvs> at;  // by horizon in days: each horizon is simulated once
   const auto base = option_means(scenario, outcomes, b.replications);
-  at[b.scenario_value] = {base.at(b.lease_option).npv_cost_usd, base.at(b.build_option).npv_cost_usd};
-  // Build minus lease, as a share of the larger: the search's tolerance is relative.
+  at[b.scenario_value] = {base.at(b.first_option).npv_cost_usd, base.at(b.second_option).npv_cost_usd};
+  // Second minus first, as a share of the larger: the search's tolerance is relative.
   const auto gap = [&](double days) {
     auto it = at.find(days);
     if (it == at.end()) {
       const WhatIf what_if{{parse_override(fmt::format("{}={:.9g} {}", b.parameter, days, b.unit))},
-                           {b.lease_option, b.build_option},
+                           {b.first_option, b.second_option},
                            b.replications};
       const auto means = run_what_if(scenario, what_if, jobs);
       ++b.evaluations;
-      it = at.emplace(days, Npvs{means.at(b.lease_option).npv_cost_usd, means.at(b.build_option).npv_cost_usd}).first;
+      it = at.emplace(days, Npvs{means.at(b.first_option).npv_cost_usd, means.at(b.second_option).npv_cost_usd}).first;
     }
     const Npvs& n = it->second;
-    return (n.build - n.lease) / std::max({std::fabs(n.build), std::fabs(n.lease), 1.0});
+    return (n.second - n.first) / std::max({std::fabs(n.second), std::fabs(n.first), 1.0});
   };
   const auto meet = [](double g0, double g1) {
     return (g0 < 0) != (g1 < 0) || std::fabs(g0) <= horizon_relative_tolerance ||
@@ -141,16 +158,17 @@ Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<Rep
     }
   }
   if (!bracketed) {
-    b.note = fmt::format("the {} costs less than the {} at every horizon from {:.0f} to {:.0f} days",
-                         gap(b.scenario_value) < 0 ? "build" : "lease", gap(b.scenario_value) < 0 ? "lease" : "build",
-                         grid.front(), grid.back());
+    const bool second_cheaper = gap(b.scenario_value) < 0;
+    b.note = fmt::format("{} costs less than {} at every horizon from {:.0f} to {:.0f} days",
+                         second_cheaper ? b.second_option : b.first_option,
+                         second_cheaper ? b.first_option : b.second_option, grid.front(), grid.back());
     return b;
   }
-  b.build_cheaper_above = gap(hi) < gap(lo);
+  b.second_cheaper_above = gap(hi) < gap(lo);
   const RootSearch root =
       bracketed_root(gap, lo, gap(lo), hi, gap(hi), horizon_relative_tolerance, horizon_max_refinements, 1.0);
-  b.lease_npv_usd = at.at(root.x).lease;
-  b.build_npv_usd = at.at(root.x).build;
+  b.first_npv_usd = at.at(root.x).first;
+  b.second_npv_usd = at.at(root.x).second;
   if (!root.found) {
     b.note = fmt::format("the NPVs cross between {:.9g} and {:.9g} days but do not meet within {:.1f} % there",
                          lo, hi, horizon_relative_tolerance * 100);

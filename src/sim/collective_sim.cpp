@@ -115,7 +115,7 @@ std::vector<double> ecmp_extra_s(const FabricSpec& fabric, const FabricSpec& sli
                                  const std::vector<StepRun>& sliced, const PlanOptions& plan_options) {
   std::vector<double> extra(sliced.size(), 0.0);
   if (fabric.routing != FabricRouting::StaticEcmp || slice.gpus == fabric.gpus) return extra;
-  const std::vector<StepRun> full = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server, plan_options);
+  const std::vector<StepRun> full = plan_collective(c, fabric.gpus, fabric.gpus, fabric.nvlink_domain_gpus, plan_options);
   for (std::size_t r = 0; r < sliced.size() && r < full.size(); ++r) {
     const int more = hottest_link_load(fabric, full[r]) - hottest_link_load(slice, sliced[r]);
     double bytes = 0;
@@ -215,7 +215,7 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   PlanOptions plan_options;
   plan_options.max_distinct_steps =
       o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
-  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.gpus_per_server, plan_options);
+  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.nvlink_domain_gpus, plan_options);
   const std::vector<double> extra_s = ecmp_extra_s(fabric, slice, c, plan, plan_options);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(slice, slice.gpus, plan);
@@ -229,7 +229,7 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
 // In this process: every repeat of every step on the whole fabric, the reference
 // (docs/fabric.md): each GPU moving on by itself (PerGpu) or every GPU at once (Barrier).
 CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync) {
-  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.gpus_per_server);
+  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.nvlink_domain_gpus);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
   const PlayedRun run = play_every_repeat(platform, fabric.gpus, plan, sync == FullSync::Barrier);

@@ -13,33 +13,38 @@ namespace bvr {
 namespace {
 
 // Groups of inputs, by what they decide. "<o>" stands for the option's name.
-const std::vector<std::string> speed = {"workload", "hardware.gpu", "hardware.server", "options.<o>.fabric"};
+const std::vector<std::string> speed = {"workload", "options.<o>.system", "options.<o>.fabric"};
 const std::vector<std::string> capacity = {
     "options.<o>.deliveries",   "options.<o>.site_power",          "options.<o>.gpu_orders",
     "options.<o>.gpu_supply_cap", "options.<o>.construction",      "options.<o>.long_lead_equipment",
-    "options.<o>.installation_rate", "options.<o>.power"};
+    "options.<o>.installation_rate", "options.<o>.power", "options.<o>.host"};
 const std::vector<std::string> failures = {"reliability.failure_classes", "reliability.restart_time",
                                            "reliability.checkpoint", "reliability.planned_maintenance"};
-const std::vector<std::string> power = {"hardware.gpu", "hardware.server.overhead_power",
-                                        "hardware.server.idle_power", "options.<o>.pue", "options.<o>.power"};
+const std::vector<std::string> power = {"options.<o>.system", "options.<o>.pue", "options.<o>.power",
+                                        "options.<o>.host"};
 const std::vector<std::string> money = {
     "options.<o>.list_price",  "options.<o>.commitment_discount", "options.<o>.renewal_price",
     "options.<o>.escalation",  "options.<o>.unavailable_credit",  "options.<o>.term",
     "options.<o>.storage",     "options.<o>.egress",              "options.<o>.gpu_orders",
     "options.<o>.facility_cost", "options.<o>.network_cost_share", "options.<o>.network_prices",
-    "options.<o>.opex",        "options.<o>.residual_value",      "scenario.horizon"};
+    "options.<o>.opex",        "options.<o>.residual_value",      "options.<o>.host",
+    "scenario.horizon"};
 
-// Keys that only one kind of option has (a hybrid has both).
+// Keys that only one kind of site has (a hybrid has them all).
 bool lease_only(std::string_view key) {
   for (std::string_view k : {".deliveries", ".site_power", ".list_price", ".commitment_discount", ".renewal_price",
                              ".escalation", ".unavailable_credit", ".term", ".storage", ".egress"})
     if (key.ends_with(k)) return true;
   return false;
 }
-bool build_only(std::string_view key) {
-  for (std::string_view k : {".gpu_orders", ".gpu_supply_cap", ".construction", ".long_lead_equipment",
-                             ".installation_rate", ".power", ".facility_cost", ".network_cost_share",
+bool owned_only(std::string_view key) {
+  for (std::string_view k : {".gpu_orders", ".gpu_supply_cap", ".installation_rate", ".network_cost_share",
                              ".network_prices", ".opex", ".residual_value"})
+    if (key.ends_with(k)) return true;
+  return false;
+}
+bool facility_only(std::string_view key) {  // our own site's
+  for (std::string_view k : {".construction", ".long_lead_equipment", ".power", ".facility_cost", ".pue"})
     if (key.ends_with(k)) return true;
   return false;
 }
@@ -84,7 +89,12 @@ std::vector<std::string> template_inputs(std::string_view output) {
 std::vector<std::string> inputs_of(std::string_view output, const std::string& option, std::string_view kind) {
   std::vector<std::string> out;
   for (std::string key : template_inputs(output)) {
-    if ((kind == "lease" && build_only(key)) || (kind == "build" && lease_only(key))) continue;
+    const bool hosted = kind == "colocation" || kind == "used";
+    if (kind == "lease" && (owned_only(key) || (facility_only(key) && !key.ends_with(".pue")) || key.ends_with(".host")))
+      continue;
+    if ((kind == "build" || hosted) && lease_only(key)) continue;
+    if (kind == "build" && key.ends_with(".host")) continue;
+    if (hosted && facility_only(key)) continue;
     if (const auto at = key.find("<o>"); at != std::string::npos) key.replace(at, 3, option);
     if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(std::move(key));
   }

@@ -14,7 +14,8 @@ namespace {
 std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const NetworkModel& net, const char* purpose,
                                              CollectiveKind sim_kind, CommKind kind, double bytes, int block) {
   if (bytes <= 0 || block < 2 || block > fabric.gpus) return std::nullopt;
-  if (block % fabric.gpus_per_server != 0 && fabric.gpus_per_server % block != 0) return std::nullopt;
+  const int domain = fabric.nvlink_domain_gpus;
+  if (block % domain != 0 && domain % block != 0) return std::nullopt;  // the collectives are laid out by domain
   FabricSpec whole = fabric;
   whole.gpus = fabric.gpus / block * block;  // whole blocks only
   const double closed = collective_time_s(net, kind, bytes, block, 1);
@@ -35,13 +36,15 @@ double refinement(const std::optional<SimulatedCollective>& c, std::vector<Simul
 
 }  // namespace
 
-SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric, int full_gpus, bool simulate) {
+SiteSpeed site_speed(const Scenario& sc, const Site& where, int full_gpus, bool simulate) {
+  const std::optional<FabricSpec>& fabric = where.fabric;
+  const SystemSpec& system = where.system;
   SiteSpeed site;
   site.full_gpus = std::min(full_gpus, sc.workload.max_job_gpus);
   if (fabric) site.full_gpus = std::min(site.full_gpus, fabric->gpus);
-  site.system.gpu = sc.gpu;
-  site.system.network = fabric ? network_from_fabric(*fabric, sc.gpu)
-                               : plain_network(sc.gpu, sc.server.gpus_per_server, default_nic_bytes_per_s);
+  site.system.gpu = system.gpu;
+  site.system.network = fabric ? network_from_fabric(*fabric, system.gpu)
+                               : plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s);
   Workload w = sc.workload;
   w.max_job_gpus = site.full_gpus;
   for (const TrainingRun& run : sc.workload.runs) {
@@ -72,16 +75,20 @@ SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric
   return site;
 }
 
+int site_full_gpus(const Scenario& sc, const Site& site) {
+  return site.lease ? site.lease->max_gpus : sc.workload.max_job_gpus;
+}
+
 SiteSpeed final_site_speed(const Scenario& sc, const Option& option, bool simulate) {
-  if (option.build) return site_speed(sc, option.build->fabric, sc.workload.max_job_gpus, simulate);
-  return site_speed(sc, option.lease->fabric, option.lease->max_gpus, simulate);
+  const Site& last = option.sites.back();
+  return site_speed(sc, last, site_full_gpus(sc, last), simulate);
 }
 
 double run_flop_per_s(const Scenario& sc, const SiteSpeed& site, std::size_t run, int gpus) {
   const TrainingRun& r = sc.workload.runs[run];
   const RunSpeed& rs = site.runs[run];
-  if (!r.model || !rs.plan) return job_flop_per_s(gpus, sc.gpu, sc.workload.fixed_mfu);
-  const auto p = resize_plan(*rs.plan, gpus);
+  if (!r.model || !rs.plan) return job_flop_per_s(gpus, site.system.gpu, sc.workload.fixed_mfu);
+  const auto p = resize_plan(*rs.plan, gpus, site.system.network.nvlink_domain_gpus);
   if (!p) return 0;
   const StepTime st = step_time(*r.model, r.batch, *p, site.system, rs.refine);
   return st.model_flop_per_step / st.step_s;
@@ -102,10 +109,8 @@ std::size_t headline_run(const Scenario& sc) {
 }
 
 void prepare_job_speeds(const Scenario& sc) {
-  for (const Option& o : sc.options) {
-    if (o.lease) site_speed(sc, o.lease->fabric, o.lease->max_gpus, true);
-    if (o.build) site_speed(sc, o.build->fabric, sc.workload.max_job_gpus, true);
-  }
+  for (const Option& o : sc.options)
+    for (const Site& site : o.sites) site_speed(sc, site, site_full_gpus(sc, site), true);
 }
 
 }  // namespace bvr

@@ -43,11 +43,15 @@ struct SiteSpeed {
   int full_gpus = 0;           // the job's full size on this site
 };
 
-// `fabric`: the site's network, if described. `simulate`: refine with the fabric simulation
-// (cached per process: call it in the parent before replications fork).
-SiteSpeed site_speed(const Scenario& sc, const std::optional<FabricSpec>& fabric, int full_gpus, bool simulate);
+// The job's speed on `site` (its system, and its fabric if described) at `full_gpus`.
+// `simulate`: refine with the fabric simulation (cached per process: call it in the parent
+// before replications fork).
+SiteSpeed site_speed(const Scenario& sc, const Site& site, int full_gpus, bool simulate);
 
-// The site a job runs on at the end (build for build and hybrid, else the lease).
+// The size a site's job is planned at: a lease's committed GPUs, otherwise the job's largest.
+int site_full_gpus(const Scenario& sc, const Site& site);
+
+// The site a job runs on at the end: the option's last.
 SiteSpeed final_site_speed(const Scenario& sc, const Option& option, bool simulate);
 
 // Model FLOPs per second of run `run` on `gpus` GPUs (0 when not one replica fits).

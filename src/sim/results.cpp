@@ -97,7 +97,7 @@ std::vector<std::string> metric_names(const Scenario& scenario) {
     out.push_back(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
   for (std::size_t c = 0; c < lost_cause_count; ++c)
     out.push_back(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))));
-  for (const auto& failure_class : scenario.reliability.classes) out.push_back(fmt::format("interruptions_{}", failure_class.name));
+  for (const auto& name : failure_class_names(scenario)) out.push_back(fmt::format("interruptions_{}", name));
   return out;
 }
 
@@ -113,7 +113,9 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionResult o;
     o.name = scenario.options[i].name;
-    o.kind = option_kind_name(scenario.options[i].kind);
+    o.kind = scenario.options[i].kind();
+    for (const Site& site : scenario.options[i].sites)
+      o.sites.push_back({site.name, to_string(site.contract), site.system.id, site.system.name, site.nominal_gpus()});
     auto column = [&](auto value_of) {
       std::vector<double> values;
       for (const auto& rep : outcomes) values.push_back(value_of(rep.options[i]));
@@ -127,7 +129,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
     for (std::size_t c = 0; c < lost_cause_count; ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
-    for (std::size_t c = 0; c < scenario.reliability.classes.size(); ++c)
+    for (std::size_t c = 0; c < failure_class_names(scenario).size(); ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(

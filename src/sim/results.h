@@ -41,9 +41,19 @@ struct MonthlyPower {
   CapacityLimit limit_end = CapacityLimit::None;
 };
 
+// One site of an option as results.json names it (docs/results.md, `sites`).
+struct SiteSummary {
+  std::string name;         // "" for an option of one site
+  std::string contract;     // lease, build, colocation, used
+  std::string system;       // the system's id (its file's stem, or "inline")
+  std::string system_name;  // as printed, "GB200 NVL72"
+  int gpus = 0;             // committed or ordered
+};
+
 struct OptionResult {
   std::string name;
-  std::string kind;
+  std::string kind;  // the contract of a one-site option, else "hybrid"
+  std::vector<SiteSummary> sites;
   // metric_name order, then cost_<category>_usd, lost_gpu_hours_<cause>, interruptions_<class>
   std::vector<NamedSummary> metrics;
   std::vector<NamedSummary> run_finish_days;  // per training run
@@ -60,31 +70,31 @@ struct OptionResult {
   const MetricSummary& metric(std::string_view name) const;
 };
 
-// A value of one parameter at which the lease's NPV cost equals the build's (sim/breakeven.h):
-// the lease list price, or the analysis horizon.
+// A value of one parameter at which the two compared options' NPV costs are equal
+// (sim/breakeven.h): a price (by default the list price of a lease), or the analysis horizon.
 struct Breakeven {
   bool found = false;
   std::string parameter;  // key path usable with --set
   std::string unit;       // of `value` in --set: "<parameter>=<value> <unit>"
   double value = 0;
   double scenario_value = 0;  // the parameter's value in the scenario as run
-  std::string lease_option, build_option;
-  double lease_npv_usd = 0, build_npv_usd = 0;  // at `value`, means over `replications`
-  int replications = 0;                         // the run's first N replications
-  bool build_cheaper_above = true;              // building is the cheaper above `value`, leasing below
-  int evaluations = 0;                          // simulations run to find it
-  std::string note;                             // why none was found
+  std::string first_option, second_option;
+  double first_npv_usd = 0, second_npv_usd = 0;  // at `value`, means over `replications`
+  int replications = 0;                          // the run's first N replications
+  bool second_cheaper_above = true;              // the second option is the cheaper above `value`, the first below
+  int evaluations = 0;                           // simulations run to find it
+  std::string note;                              // why none was found
 };
 
 struct Comparison {
   std::string cheapest;            // lowest mean NPV cost
   std::string fastest;             // highest completed share, then lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
-  Breakeven breakeven;          // over the lease list price
+  Breakeven breakeven;          // over a price (analysis.breakeven; by default a lease's list price)
   Breakeven breakeven_horizon;  // over scenario.horizon
 };
 
-// One bar of the tornado: the verdict gap (build minus lease) at each end of a parameter's range.
+// One bar of the tornado: the verdict gap (second option minus first) at each end of a parameter's range.
 struct SensitivityRow {
   std::string parameter, low, high;  // key path; values as YAML text with units
   double npv_gap_low_usd = 0, npv_gap_high_usd = 0;
@@ -96,8 +106,8 @@ struct SensitivityRow {
 struct Sensitivity {
   bool computed = false;
   int replications = 0;  // the first N replications of the run, at each end of each range
-  std::string lease_option, build_option;
-  double base_npv_gap_usd = 0, base_time_adjusted_gap_usd = 0;  // build minus lease, same replications
+  std::string first_option, second_option;
+  double base_npv_gap_usd = 0, base_time_adjusted_gap_usd = 0;  // second minus first, same replications
   std::vector<SensitivityRow> rows;  // largest swing first
 };
 

@@ -12,6 +12,7 @@
 #include "models/public_runs.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
+#include "scenario/load_system.h"
 #include "scenario/yaml_reader.h"
 #include "sim/outcome.h"
 #include "sim/replications.h"
@@ -60,16 +61,16 @@ const TimelineQuantity* find_timeline(const std::string& name) {
   return nullptr;
 }
 
+// A build's timeline counts from its construction start (its first site that builds).
 std::int64_t option_start_day(const Scenario& s, const Option& o) {
-  if (o.build) return s.start_day + static_cast<std::int64_t>(o.build->construction_start_s / 86400);
+  for (const Site& site : o.sites)
+    if (site.build) return s.start_day + static_cast<std::int64_t>(site.build->construction_start_s / 86400);
   return s.start_day;
 }
 
 int nominal_gpus(const Option& o) {
   int gpus = 0;
-  if (o.build)
-    for (const auto& order : o.build->orders) gpus += order.gpus;
-  if (o.lease) gpus += o.lease->max_gpus;
+  for (const Site& site : o.sites) gpus += site.nominal_gpus();
   return gpus;
 }
 
@@ -79,8 +80,15 @@ std::vector<std::string> metric_names() {
   return names;
 }
 
+// The GPUs of the public runs, from the shipped system files.
+const calibration::RunGpus& run_gpus() {
+  static const calibration::RunGpus gpus{load_system_file(systems_dir() + "/a100-hgx.yaml").gpu,
+                                         load_system_file(systems_dir() + "/h100-hgx.yaml").gpu};
+  return gpus;
+}
+
 std::optional<calibration::PublicRun> find_public_run(const std::string& name) {
-  for (const auto& r : calibration::public_runs())
+  for (const auto& r : calibration::public_runs(run_gpus()))
     if (r.name == name) return r;
   return std::nullopt;
 }
@@ -136,7 +144,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
       c.public_run = run->text();
       if (!find_public_run(c.public_run)) {
         std::vector<std::string> names;
-        for (const auto& r : calibration::public_runs()) names.emplace_back(r.name);
+        for (const auto& r : calibration::public_runs(run_gpus())) names.emplace_back(r.name);
         run->fail(fmt::format("unknown public run \"{}\"; expected one of: {}", c.public_run, fmt::join(names, ", ")));
       }
       if (c.quantity != "tflops_per_gpu" && c.quantity != "model_tflops_per_gpu" && c.quantity != "mfu")

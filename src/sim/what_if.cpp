@@ -26,6 +26,23 @@ std::map<std::string, OptionMeans> option_means(const Scenario& scenario,
   return means;
 }
 
+std::vector<std::string> options_moved_by(const std::string& key, const Scenario& scenario,
+                                          const std::vector<std::string>& among) {
+  const std::string prefix = "options.";
+  if (!key.starts_with(prefix)) return among;
+  std::vector<std::string> moved;
+  for (const std::string& name : among) {
+    for (const Option& o : scenario.options) {
+      if (o.name != name) continue;
+      const bool own = key.starts_with(prefix + name + ".");
+      const bool inherited = std::any_of(o.based_on.begin(), o.based_on.end(),
+                                         [&](const std::string& base) { return key.starts_with(prefix + base + "."); });
+      if (own || inherited) moved.push_back(name);
+    }
+  }
+  return moved;
+}
+
 std::map<std::string, OptionMeans> run_what_if(const Scenario& base, const WhatIf& what_if, int jobs) {
   std::vector<Override> overrides = base.overrides;
   overrides.insert(overrides.end(), what_if.overrides.begin(), what_if.overrides.end());

@@ -27,6 +27,11 @@ struct OptionMeans {
 std::map<std::string, OptionMeans> option_means(const Scenario& scenario,
                                                 const std::vector<ReplicationOutcome>& outcomes, int replications = 0);
 
+// The options among `among` that a --set of `key` can change: every one for a key outside
+// `options`; for `options.<name>...`, that option and those with a site `like` it.
+std::vector<std::string> options_moved_by(const std::string& key, const Scenario& scenario,
+                                          const std::vector<std::string>& among);
+
 // Reloads `base.file` with the extra overrides (errors are InputError) and simulates.
 std::map<std::string, OptionMeans> run_what_if(const Scenario& base, const WhatIf& what_if, int jobs);
 
