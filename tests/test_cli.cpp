@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -506,4 +507,156 @@ TEST_CASE("cli: without the charting libraries, bvr run writes everything else a
   const Ran report = run("report " + dir.string());
   CHECK(report.exit_code == 1);
   CHECK(contains(report.err, "cannot write report.html: /nonexistent-bvr-assets/vega.min.js not found: run tools/setup.sh"));
+}
+
+// Issue 18: a scenario received from someone else cannot write outside out/. Its name is the
+// default output folder, so it is restricted as option names are, and refused before anything
+// is written.
+TEST_CASE("cli: a scenario name that would climb out of out/ is refused with its location, exit 2") {
+  const fs::path dir = scratch_dir("evil-name");
+  const fs::path cwd = dir / "a" / "b";
+  fs::create_directories(cwd);
+  std::string text = read_file(std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml");
+  text.replace(text.find("name: rent-or-build-small"), 25, "name: ../../etc/evil");
+  const fs::path scenario = dir / "evil.yaml";
+  std::ofstream(scenario) << text;
+  const std::string line = fmt::format("cd {} && {} run {} --no-analysis -j 1 > {}/stdout 2> {}/stderr", cwd.string(),
+                                       bvr, scenario.string(), dir.string(), dir.string());
+  const int status = std::system(line.c_str());
+  const std::string err = read_file(dir / "stderr");
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(contains(err, scenario.string() + ":4:9: scenario.name: scenario name \"../../etc/evil\" may use only letters, "
+                                          "digits, '-' and '_' (at most 100 characters)"));
+  CHECK(!fs::exists(cwd / "out"));
+  CHECK(!fs::exists(dir / "etc"));
+  CHECK(!fs::exists(dir / "a" / "etc"));
+  // The same rule, and the length limit, for option names and in bvr check.
+  text.replace(text.find("name: ../../etc/evil"), 20, "name: " + std::string(101, 'n'));
+  std::ofstream(scenario) << text;
+  const Ran long_name = run("check " + scenario.string());
+  CHECK(long_name.exit_code == 2);
+  CHECK(contains(long_name.err, "at most 100 characters"));
+}
+
+// Issue 18: output problems are found before anything is simulated and are the user's to fix:
+// exit 2 with the path and the reason (it was exit 1 "internal error", after 11 s of simulation).
+TEST_CASE("cli: a bad -o is refused before simulating, exit 2, with the path and the reason") {
+  const fs::path dir = scratch_dir("bad-output");
+  fs::create_directories(dir);
+  const fs::path file = dir / "a-file";
+  std::ofstream(file) << "not a folder\n";
+  const auto started = std::chrono::steady_clock::now();
+  // The default scenario takes seconds to simulate: a refusal in well under that simulated nothing.
+  const Ran onto_file = run(fmt::format("run {} -o {} --replications 2 --no-analysis", default_scenario, file.string()));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));
+  CHECK(onto_file.exit_code == 2);
+  CHECK(contains(onto_file.err, file.string() + ": exists and is not a folder (a file); choose another output folder"));
+  CHECK(!contains(onto_file.err, "internal error"));
+  CHECK(onto_file.out.empty());
+  CHECK(read_file(file) == "not a folder\n");
+
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const Ran under_file = run(fmt::format("run {} -o {}/sub --no-analysis", small, file.string()));
+  CHECK(under_file.exit_code == 2);
+  CHECK(contains(under_file.err, file.string() + "/sub: cannot create the folder: Not a directory"));
+
+  const fs::path overlong = dir / std::string(300, 'o');
+  const Ran long_name = run(fmt::format("run {} -o {} --no-analysis", small, overlong.string()));
+  CHECK(long_name.exit_code == 2);
+  CHECK(contains(long_name.err, overlong.string() + ": cannot create the folder: File name too long"));
+
+  // A folder that can be made, but whose files' paths would be too long: found by the probe
+  // file, and the folders made for it are removed again.
+  // 4,080 characters: the folder can be made (the limit is 4,095), series-build.csv.tmp-<pid> in it cannot.
+  fs::path deep = dir / "deep";
+  while (deep.string().size() < 3800) deep /= std::string(200, 'd');
+  deep /= std::string(4080 - deep.string().size() - 1, 'e');
+  REQUIRE(deep.string().size() == 4080);
+  const Ran too_deep = run(fmt::format("run {} -o {} --no-analysis", small, deep.string()));
+  CHECK(too_deep.exit_code == 2);
+  CHECK(contains(too_deep.err, ": cannot write files in it: File name too long"));
+  CHECK(!fs::exists(dir / "deep"));
+
+  // A place where no folder can be made: a read-only folder (root may write anywhere: sysfs).
+  fs::path locked = dir / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+  const fs::path inside = geteuid() == 0 ? fs::path("/sys/bvr-test-output") : locked / "out";
+  const Ran read_only = run(fmt::format("run {} -o {} --no-analysis", small, inside.string()));
+  fs::permissions(locked, fs::perms::owner_all);
+  CHECK(read_only.exit_code == 2);
+  CHECK(contains(read_only.err, inside.string() + ": cannot create the folder: "));
+  CHECK(!fs::exists(inside));
+
+  // A file that cannot be written once simulated (a folder in the way) is exit 2 too, named.
+  const fs::path blocked = dir / "blocked";
+  fs::create_directories(blocked / "series-rent.csv" / "x");
+  const Ran in_the_way = run(fmt::format("run {} -o {} --no-analysis -j 1", small, blocked.string()));
+  CHECK(in_the_way.exit_code == 2);
+  CHECK(contains(in_the_way.err, (blocked / "series-rent.csv").string() + ": cannot write it: "));
+  CHECK(!fs::exists(blocked / "results.json"));
+
+  // bvr report reads series-<option>.csv by the names in results.json: none may lead out of DIR.
+  const fs::path ran = dir / "ran";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", small, ran.string())).exit_code == 0);
+  std::string json = read_file(ran / "results.json");
+  json.replace(json.find("\"name\": \"rent\""), 14, "\"name\": \"../rent\"");
+  std::ofstream(ran / "results.json", std::ios::trunc) << json;
+  const Ran climbing = run(fmt::format("report {} -o {}/again", ran.string(), dir.string()));
+  CHECK(climbing.exit_code == 2);
+  CHECK(contains(climbing.err, "option name \"../rent\" may use only letters"));
+  CHECK(!fs::exists(dir / "again"));  // made for the report, removed again
+  // bvr report -o alike (bvr sweep and merge -o: test_sweep_cli.cpp; topo --dot: test_cli_topo.cpp).
+  const Ran report = run(fmt::format("report {}/tests/data/sweep -o {}", BVR_SOURCE_DIR, file.string()));
+  CHECK(report.exit_code == 2);
+  CHECK(contains(report.err, file.string() + ": exists and is not a folder"));
+}
+
+// Issue 18: a rerun into a folder kept the series of options since renamed. DIR/outputs.json
+// lists what a run wrote; the next run removes what it listed and no longer writes, and nothing
+// else.
+TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists, and only those") {
+  const fs::path dir = scratch_dir("stale");
+  fs::create_directories(dir);
+  const std::string text = read_file(std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml");
+  const fs::path scenario = dir.parent_path() / "stale.yaml";
+  std::ofstream(scenario) << text;
+  const fs::path out = dir / "out";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string())).exit_code == 0);
+  auto manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
+  CHECK(manifest["format"] == "bvr-run-outputs/1");
+  CHECK(manifest["files"] == nlohmann::json({"series-rent.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+  std::ofstream(out / "notes.txt") << "mine\n";
+  std::ofstream(out / "series-mine.csv") << "mine\n";  // named like an output, but not listed
+  std::ofstream(dir / "victim.csv") << "outside\n";
+
+  // The option "rent" is renamed "lease": its old series goes, everything else of the user stays.
+  std::string renamed = text;
+  for (std::size_t at; (at = renamed.find("  rent:\n")) != std::string::npos;) renamed.replace(at, 8, "  lease:\n");
+  for (std::size_t at; (at = renamed.find("lease: rent")) != std::string::npos;) renamed.replace(at, 11, "lease: lease");
+  std::ofstream(scenario, std::ios::trunc) << renamed;
+  const Ran again = run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string()));
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(!fs::exists(out / "series-rent.csv"));
+  CHECK(fs::exists(out / "series-lease.csv"));
+  CHECK(read_file(out / "notes.txt") == "mine\n");
+  CHECK(read_file(out / "series-mine.csv") == "mine\n");
+  manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
+  CHECK(manifest["files"] == nlohmann::json({"series-lease.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+
+  // A manifest edited to name other files removes none of them.
+  std::ofstream(out / "outputs.json", std::ios::trunc)
+      << R"({"format": "bvr-run-outputs/1", "files": ["../victim.csv", "notes.txt", "/etc/passwd", "series-../x.csv"]})";
+  REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string())).exit_code == 0);
+  CHECK(read_file(dir / "victim.csv") == "outside\n");
+  CHECK(read_file(out / "notes.txt") == "mine\n");
+  // A damaged one is a warning: the run goes on and removes nothing.
+  std::ofstream(out / "outputs.json", std::ios::trunc) << "{\"format\": \"bvr-run-out";
+  fs::copy_file(out / "series-lease.csv", out / "series-old.csv");
+  const Ran damaged = run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string()));
+  CHECK(damaged.exit_code == 0);
+  CHECK(contains(damaged.err, "outputs.json: cannot be read"));
+  CHECK(fs::exists(out / "series-old.csv"));
+  CHECK(nlohmann::json::parse(read_file(out / "outputs.json"))["files"].size() == 5);
 }

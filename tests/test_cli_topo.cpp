@@ -220,3 +220,40 @@ TEST_CASE("cli: topo refuses a bad --collective, --size or --group before printi
   refused("--collectives --group 0", "--group: expected a number of GPUs such as 512");
   refused("--size '1 GiB'", "add --collectives");
 }
+
+// Issue 18: with several fabrics --dot writes out-<name>.dot; a name from the file cannot make
+// that path leave the folder asked for.
+TEST_CASE("cli: topo --dot refuses a fabric name that is not a plain file name, before printing") {
+  const fs::path fabric = write_small_fabric("topo-dot-name");
+  std::string text = small_fabric;
+  text.replace(text.find("name: small"), 11, "name: ../evil");
+  std::string option = small_fabric;
+  for (std::size_t at = 0; (at = option.find('\n', at)) != std::string::npos && at + 1 < option.size(); at += 5)
+    option.insert(at + 1, "    ");
+  std::ofstream(fabric) << text << "options:\n  mine:\n    fabric:\n" << option.substr(option.find('\n') + 1);
+  const fs::path dot = fabric.parent_path() / "sub" / "out.dot";
+  fs::create_directories(dot.parent_path());
+  const Ran refused = run(fmt::format("topo {} --dot {}", fabric.string(), dot.string()));
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.err, "fabric name \"../evil\" cannot be part of a --dot file name"));
+  CHECK(refused.out.empty());
+  CHECK(!fs::exists(fabric.parent_path() / "evil.dot"));
+  CHECK(fs::is_empty(dot.parent_path()));
+  // Without --dot the same file is fine: the name is only printed.
+  CHECK(run("topo " + fabric.string()).exit_code == 0);
+}
+
+// Issue 18: a --dot file that cannot be written is refused before anything is printed, exit 2
+// with the path and the reason (it was exit 1 "internal error" after printing).
+TEST_CASE("cli: topo --dot into a missing folder or onto a folder is refused first, exit 2") {
+  const fs::path fabric = write_small_fabric("topo-dot-place");
+  const fs::path dir = fabric.parent_path();
+  const Ran missing = run(fmt::format("topo {} --dot {}/no/such/x.dot", fabric.string(), dir.string()));
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "/no/such/x.dot: cannot write it: " + (dir / "no" / "such").string() + " is not a folder"));
+  CHECK(missing.out.empty());
+  const Ran folder = run(fmt::format("topo {} --dot {}", fabric.string(), dir.string()));
+  CHECK(folder.exit_code == 2);
+  CHECK(contains(folder.err, dir.string() + ": is a folder; give a file name"));
+  CHECK(folder.out.empty());
+}

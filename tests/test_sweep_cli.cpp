@@ -196,3 +196,206 @@ TEST_CASE("sweep: a folder of another sweep or shard is refused unless --restart
   CHECK(bvr(dir, fmt::format("sweep {} --shard 3/2", tiny)).exit_code == 2);
   CHECK(bvr(dir, "merge out").exit_code == 2);  // no -o
 }
+
+// Issue 18: the default folder is out/<sweep file stem>; a stem of ".." (a file named "...yaml")
+// would have put the sweep in the working folder itself.
+TEST_CASE("sweep: a sweep file name that cannot name a folder needs -o, exit 2") {
+  const fs::path dir = scratch("stem");
+  std::string text = slurp(tiny);
+  text.replace(text.find("base: ../xai-oracle-2024.yaml"), 29, "base: " + base);
+  std::ofstream(dir / "...yaml") << text;
+  const Result refused = bvr(dir, "sweep ...yaml -j 1");
+  CHECK(refused.exit_code == 2);
+  CHECK(has(refused.err, "cannot name the output folder after \"...yaml\"; give -o DIR"));
+  CHECK(!fs::exists(dir / "out"));
+  CHECK(!fs::exists(dir / "sweep-manifest.json"));
+  CHECK(!fs::exists(dir / "points"));
+}
+
+// Issue 18: every CSV bvr writes it reads back by the same quoting rules. A text axis value with
+// a comma, a quote or a line break used to be split at its comma by the sweep.csv reader, so the
+// sweep ran every point and then exited 2, again on every rerun.
+TEST_CASE("sweep: text axis values with a comma, a quote or a line break round-trip through sweep.csv, merge and report") {
+  const fs::path dir = scratch("text-axis");
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  std::ofstream(dir / "text.yaml") << "sweep:\n  base: " << small << R"(
+  mode: grid
+  replications: 1
+  seed: 5
+  axes:
+    - key: workload.runs.0.name
+      values: ["a,b", "say \"hi\"", "two\nlines"]
+    - key: options.rent.list_price
+      unit: USD/GPU/h
+      values: [5, 7]
+)";
+  const Result swept = bvr(dir, "sweep text.yaml -o full -j 2");
+  REQUIRE_MESSAGE(swept.exit_code == 0, swept.err);
+  const std::string csv = slurp(dir / "full" / "sweep.csv");
+  CHECK(has(csv, "\n0,\"a,b\",5,rent,"));
+  CHECK(has(csv, "\n2,\"say \"\"hi\"\"\",5,rent,"));
+  CHECK(has(csv, "\n5,\"two\nlines\",7,build,"));
+  CHECK(has(slurp(dir / "full" / "report.md"), "a,b"));
+  // Run again: everything is kept and read back.
+  const Result again = bvr(dir, "sweep text.yaml -o full -j 2");
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(has(again.out, "0 run"));
+  CHECK(slurp(dir / "full" / "sweep.csv") == csv);
+  // Shards and merge give the same bytes.
+  REQUIRE(bvr(dir, "sweep text.yaml -o s1 -j 2 --shard 1/2").exit_code == 0);
+  REQUIRE(bvr(dir, "sweep text.yaml -o s2 -j 2 --shard 2/2").exit_code == 0);
+  const Result merged = bvr(dir, "merge s1 s2 -o merged");
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(slurp(dir / "merged" / "sweep.csv") == csv);
+  // bvr report reads it back: the words label the text axis.
+  const Result report = bvr(dir, "report full -o again");
+  REQUIRE_MESSAGE(report.exit_code == 0, report.err);
+  const std::string html = slurp(dir / "again" / "report.html");
+  CHECK(has(html, "<td>a,b</td>"));
+  CHECK(has(html, "labelExpr"));
+  CHECK(slurp(dir / "again" / "report.md") == slurp(dir / "full" / "report.md"));
+}
+
+namespace {
+
+// A 3-point sweep of the small test scenario, 1 replication: well under a second.
+void write_small_sweep(const fs::path& file) {
+  std::ofstream(file) << "sweep:\n  base: " << BVR_SOURCE_DIR << R"(/tests/data/rent-or-build-small.yaml
+  replications: 1
+  seed: 3
+  axes:
+    - key: options.rent.list_price
+      unit: USD/GPU/h
+      values: [4, 6, 8]
+)";
+}
+
+void cut(const fs::path& file, std::size_t keep) {
+  const std::string text = slurp(file);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text.substr(0, std::min(keep, text.size()));
+}
+
+}  // namespace
+
+// Issue 18: a damaged point file in a finished sweep folder made the rerun delete the complete
+// sweep.csv and report.md and exit 1. Now it is named, run again, and nothing finished is lost.
+TEST_CASE("sweep: a damaged point file is named and run again, and finished results are never deleted") {
+  const fs::path dir = scratch("damaged");
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o out -j 2").exit_code == 0);
+  const std::string csv = slurp(dir / "out" / "sweep.csv"), md = slurp(dir / "out" / "report.md");
+  const fs::path p0 = dir / "out" / "points" / "0.csv", p1 = dir / "out" / "points" / "1.csv",
+                 p2 = dir / "out" / "points" / "2.csv";
+  const std::string whole1 = slurp(p1);
+
+  cut(p1, whole1.size() - 7);  // mid-row
+  cut(p0, 0);                  // empty
+  const Result redone = bvr(dir, "sweep s.yaml -o out -j 2");
+  REQUIRE_MESSAGE(redone.exit_code == 0, redone.err);
+  CHECK(has(redone.err, "point 0 is damaged and runs again: out/points/0.csv:1:1: expected a CSV header, got an empty file"));
+  CHECK(has(redone.err, "point 1 is damaged and runs again: out/points/1.csv:3:"));
+  CHECK(has(redone.err, "no line break at its end"));
+  CHECK(has(redone.out, "2 run"));
+  CHECK(has(redone.out, "1 already finished"));
+  CHECK(slurp(p1) == whole1);
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+
+  // Cut at a row's end: the file reads, but a row is missing.
+  cut(p2, slurp(p2).rfind('\n', slurp(p2).size() - 2) + 1);
+  // Interrupted while the damaged points run again: the finished sweep.csv and report.md stay.
+  cut(p1, whole1.size() - 1);
+  const Result stopped = bvr(dir, "sweep s.yaml -o out -j 1", "BVR_SWEEP_STOP_AFTER=1");
+  CHECK(stopped.exit_code == 128 + 15);
+  CHECK(has(stopped.err, "out/points/2.csv: expected 2 rows (one per option), got 1"));
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+  CHECK(slurp(dir / "out" / "report.md") == md);
+  const Result finished = bvr(dir, "sweep s.yaml -o out -j 2");
+  REQUIRE_MESSAGE(finished.exit_code == 0, finished.err);
+  CHECK(slurp(dir / "out" / "sweep.csv") == csv);
+  CHECK(slurp(dir / "out" / "report.md") == md);
+
+  // bvr merge cannot run a point: a damaged one is refused, naming it and the shard to run again.
+  REQUIRE(bvr(dir, "sweep s.yaml -o s1 -j 2 --shard 1/2").exit_code == 0);
+  REQUIRE(bvr(dir, "sweep s.yaml -o s2 -j 2 --shard 2/2").exit_code == 0);
+  cut(dir / "s2" / "points" / "1.csv", 40);
+  const Result merge = bvr(dir, "merge s1 s2 -o merged");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "bvr merge: 1 damaged point file, first s2/points/1.csv:1:41: the last record has no line break"));
+  CHECK(has(merge.err, "run bvr sweep again on s2 (shard 2/2)"));
+  CHECK(!fs::exists(dir / "merged"));
+  REQUIRE(bvr(dir, "sweep s.yaml -o s2 -j 2 --shard 2/2").exit_code == 0);
+  const Result merged = bvr(dir, "merge s1 s2 -o merged");
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(slurp(dir / "merged" / "sweep.csv") == csv);
+}
+
+// Issue 18: bvr sweep -o and bvr merge -o naming a file, or a place where no folder can be made:
+// exit 2 with the path and the reason, before any point runs.
+TEST_CASE("sweep: -o of sweep and merge onto a file or under one is refused before running, exit 2") {
+  const fs::path dir = scratch("bad-output");
+  write_small_sweep(dir / "s.yaml");
+  std::ofstream(dir / "a-file") << "x\n";
+  const Result onto = bvr(dir, "sweep s.yaml -o a-file -j 1");
+  CHECK(onto.exit_code == 2);
+  CHECK(has(onto.err, "a-file: exists and is not a folder (a file); choose another output folder"));
+  const Result under = bvr(dir, "sweep s.yaml -o a-file/sub -j 1");
+  CHECK(under.exit_code == 2);
+  CHECK(has(under.err, "a-file/sub: cannot create the folder: Not a directory"));
+  CHECK(!has(under.err, "internal error"));
+  REQUIRE(bvr(dir, "sweep s.yaml -o full -j 2").exit_code == 0);
+  const Result merge = bvr(dir, "merge full -o a-file");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "a-file: exists and is not a folder"));
+  CHECK(slurp(dir / "a-file") == "x\n");
+}
+
+// Issue 18: bvr run -o into a sweep folder overwrote the sweep's report; a sweep, a merge or a
+// report into the other kind's folder is refused alike.
+TEST_CASE("sweep: run refuses a sweep's folder and sweep, merge and report a run's, exit 2") {
+  const fs::path dir = scratch("kinds");
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o sweep -j 2").exit_code == 0);
+  const std::string md = slurp(dir / "sweep" / "report.md"), html = slurp(dir / "sweep" / "report.html");
+  const Result run = bvr(dir, fmt::format("run {} -o sweep --no-analysis -j 1", small));
+  CHECK(run.exit_code == 2);
+  CHECK(has(run.err, "sweep: is a sweep folder (it holds sweep-manifest.json); bvr run would overwrite its report"));
+  CHECK(slurp(dir / "sweep" / "report.md") == md);
+  CHECK(!fs::exists(dir / "sweep" / "results.json"));
+
+  REQUIRE(bvr(dir, fmt::format("run {} -o run --no-analysis -j 1", small)).exit_code == 0);
+  const std::string run_md = slurp(dir / "run" / "report.md");
+  const Result sweep = bvr(dir, "sweep s.yaml -o run -j 1");
+  CHECK(sweep.exit_code == 2);
+  CHECK(has(sweep.err, "is not a sweep folder (no sweep-manifest.json; it is the folder of a bvr run: it holds "));
+  const Result merge = bvr(dir, "merge sweep -o run");
+  CHECK(merge.exit_code == 2);
+  CHECK(has(merge.err, "it is the folder of a bvr run"));
+  const Result sweep_report = bvr(dir, "report sweep -o run");
+  CHECK(sweep_report.exit_code == 2);
+  CHECK(has(sweep_report.err, "run: is the folder of a bvr run"));
+  const Result run_report = bvr(dir, "report run -o sweep");
+  CHECK(run_report.exit_code == 2);
+  CHECK(has(run_report.err, "sweep: is a sweep folder"));
+  CHECK(slurp(dir / "run" / "report.md") == run_md);
+  CHECK(slurp(dir / "sweep" / "report.md") == md);
+  CHECK(slurp(dir / "sweep" / "report.html") == html);
+  // In place, each kind's own folder is fine.
+  CHECK(bvr(dir, "report sweep").exit_code == 0);
+  CHECK(bvr(dir, "report run").exit_code == 0);
+}
+
+// Issue 18: a file system problem met while writing is the user's to fix: exit 2 naming the
+// path, never "internal error".
+TEST_CASE("sweep: a sweep folder whose points/ is a file is exit 2 naming it, not an internal error") {
+  const fs::path dir = scratch("points-file");
+  write_small_sweep(dir / "s.yaml");
+  REQUIRE(bvr(dir, "sweep s.yaml -o out -j 2").exit_code == 0);
+  fs::remove_all(dir / "out" / "points");
+  std::ofstream(dir / "out" / "points") << "x\n";
+  const Result ran = bvr(dir, "sweep s.yaml -o out -j 2");
+  CHECK(ran.exit_code == 2);
+  CHECK(has(ran.err, "out/points"));
+  CHECK(!has(ran.err, "internal error"));
+  CHECK(fs::exists(dir / "out" / "sweep.csv"));  // the finished results stay
+}

@@ -10,21 +10,73 @@
 
 using namespace bvr;
 
-TEST_CASE("sweep csv: fields with commas and quotes survive a round trip") {
-  CHECK(csv_field("plain") == "plain");
-  CHECK(csv_field("a,b") == "\"a,b\"");
-  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  const auto fields = csv_fields("1," + csv_field("a,b") + "," + csv_field("say \"hi\"") + ",");
-  REQUIRE(fields.size() == 4);
-  CHECK(fields[1] == "a,b");
-  CHECK(fields[2] == "say \"hi\"");
-  CHECK(fields[3].empty());
-}
-
 TEST_CASE("sweep csv: point files join in order under one header and refuse different columns") {
   const std::string header = "point,x [USD],option,npv_cost_usd_mean\n";
-  CHECK(join_point_csvs({header + "0,1,a,5\n", header + "1,2,a,6\n"}) == header + "0,1,a,5\n1,2,a,6\n");
-  CHECK_THROWS(join_point_csvs({header + "0,1,a,5\n", "point,y,option,npv_cost_usd_mean\n1,2,a,6\n"}));
+  CHECK(join_point_csvs({{"0.csv", header + "0,1,a,5\n"}, {"1.csv", header + "1,2,a,6\n"}}) == header + "0,1,a,5\n1,2,a,6\n");
+  CHECK_THROWS_WITH(join_point_csvs({{"0.csv", header + "0,1,a,5\n"}, {"1.csv", "point,y,option,npv_cost_usd_mean\n1,2,a,6\n"}}),
+                    doctest::Contains("1.csv: its columns differ from those of 0.csv"));
+  // A header with a quoted line break (a failure class "a\nb") is one record, kept whole.
+  const std::string odd = "point,option,\"interruptions_a\nb_mean\"\n";
+  CHECK(join_point_csvs({{"0.csv", odd + "0,a,1\n"}, {"1.csv", odd + "1,a,2\n"}}) == odd + "0,a,1\n1,a,2\n");
+}
+
+// Issue 18: a point file cut mid-row used to be glued to the next point's first row.
+TEST_CASE("sweep csv: a point file cut short is never joined to the next one") {
+  const std::string header = "point,x [USD],option,npv_cost_usd_mean\n";
+  CHECK_THROWS_WITH(join_point_csvs({{"p/0.csv", header + "0,1,a,5\n0,1,b,"}, {"p/1.csv", header + "1,2,a,6\n1,2,b,7\n"}}),
+                    doctest::Contains("p/0.csv:3:7: the last record has no line break at its end"));
+  CHECK_THROWS_WITH(join_point_csvs({{"p/0.csv", ""}}), doctest::Contains("p/0.csv:1:1: expected a CSV header"));
+}
+
+TEST_CASE("sweep csv: a point file is whole only with its header, its point, a row per option and numbers") {
+  SweepAxis price, word;
+  price.key = "options.lease.list_price";
+  price.unit = "USD/GPU/h";
+  word.key = "options.build.fabric.routing";
+  const std::vector<std::string> columns = {axis_column(price.key, price.unit), axis_column(word.key, word.unit)};
+  CHECK(columns[0] == "options.lease.list_price [USD/GPU/h]");
+  CHECK(columns[1] == "options.build.fabric.routing");
+  const SweepPoint point{3, {"8", "a,b"}};
+  Results results;
+  for (const char* name : {"lease", "build"}) {
+    OptionResult o;
+    o.name = name;
+    o.metrics = {{"npv_cost_usd", {1.5, 1, 2, 3}}, {"time_to_train_days", {100, 90, 100, 110}}};
+    results.options.push_back(o);
+  }
+  const std::string text = point_csv({price, word}, point, results);
+  const std::string header = point_csv_header(columns, {"npv_cost_usd", "time_to_train_days"});
+  CHECK(text.starts_with(header));
+  CHECK(header ==
+        "point,options.lease.list_price [USD/GPU/h],options.build.fabric.routing,option,npv_cost_usd_mean,npv_cost_usd_p10,"
+        "npv_cost_usd_p50,npv_cost_usd_p90,time_to_train_days_mean,time_to_train_days_p10,time_to_train_days_p50,"
+        "time_to_train_days_p90\n");
+  CHECK(text.substr(header.size()) == "3,8,\"a,b\",lease,1.5,1,2,3,100,90,100,110\n3,8,\"a,b\",build,1.5,1,2,3,100,90,100,110\n");
+  const PointFileExpectation exact{header, {"lease", "build"}};
+  CHECK(point_file_problem(text, "3.csv", columns, point, exact).empty());
+  CHECK(point_file_problem(text, "3.csv", columns, point).empty());  // the shape alone (bvr merge)
+  // Every cut is refused: mid-row, at a row's end (a row missing), or the header alone.
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    INFO(n);
+    CHECK(!point_file_problem(text.substr(0, n), "3.csv", columns, point, exact).empty());
+  }
+  CHECK(point_file_problem(text.substr(0, text.size() - 1), "3.csv", columns, point) ==
+        "3.csv:3:41: the last record has no line break at its end: the file was cut short?");
+  CHECK(point_file_problem(header, "3.csv", columns, point) == "3.csv: expected a row per option after the header, got none");
+  CHECK(point_file_problem(text.substr(0, text.rfind("\n3,8,") + 1), "3.csv", columns, point, exact) ==
+        "3.csv: expected 2 rows (one per option), got 1");
+  // Another point's file, other values, another option order, a word for a number, another header.
+  CHECK(point_file_problem(text, "3.csv", columns, {4, {"8", "a,b"}}) == "3.csv:2:1: expected point 4, got \"3\"");
+  CHECK(point_file_problem(text, "3.csv", columns, {3, {"8", "a"}}) == "3.csv:2:5: expected the point's value \"a\", got \"a,b\"");
+  CHECK(point_file_problem(text, "3.csv", columns, point, {header, {"build", "lease"}}) ==
+        "3.csv:2:11: expected the option \"build\", got \"lease\"");
+  std::string word_for_number = text;
+  word_for_number.replace(word_for_number.find(",1.5,"), 5, ",x,");
+  CHECK(point_file_problem(word_for_number, "3.csv", columns, point) == "3.csv:2:17: expected a number, got \"x\"");
+  CHECK(point_file_problem(text, "3.csv", columns, point, {point_csv_header(columns, {"npv_cost_usd"}), {}}).starts_with(
+      "3.csv:1:1: expected the header this bvr writes"));
+  CHECK(point_file_problem(text, "3.csv", {columns[0], "other"}, point) ==
+        "3.csv:1:44: expected the column \"other\", got \"options.build.fabric.routing\"");
 }
 
 TEST_CASE("sweep report: verdict counts, means by axis value and the flip") {

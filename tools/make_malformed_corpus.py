@@ -111,6 +111,9 @@ cases = {
     "bad-swing-policy": ("load_swings.policy: expected one of", variant("policy: fewer_replicas", "policy: fewer")),
     "undefined-long-lead": ('no long_lead_equipment item named "switchgear"', variant("cost_share: 60 %}", "cost_share: 60 %, waits_for: switchgear}")),
     "bad-option-name": ("may use only letters, digits", variant("  hybrid:\n", "  hy brid/x:\n")),
+    "long-option-name": ("at most 100 characters", variant("  hybrid:\n", "  " + "h" * 101 + ":\n")),
+    # the name is the default output folder out/<name>: it may not climb out of out/
+    "bad-scenario-name": ('scenario.name: scenario name "../../etc/evil" may use only letters, digits', variant("  name: xai-oracle-2024", "  name: ../../etc/evil")),
     "bad-interval": ("reliability.checkpoint.interval", variant("interval: daly", "interval: often")),
     # deeply nested junk
     "nested-junk": ('options.lease-oracle.system.a: unknown key "a"', variant("    system: h100-hgx\n", "    system: {a: {b: {c: {d: [1, [2, [3, {e: f}]]]}}}}\n")),

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,8 @@
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
+#include "report/output_dir.h"
+#include "report/outputs_manifest.h"
 #include "report/report_assets.h"
 #include "report/report_html.h"
 #include "report/report_md.h"
@@ -125,24 +128,58 @@ int command_check(const std::vector<std::string>& args) {
   return exit_ok;
 }
 
+// Writes the run's files into DIR (docs/architecture.md, "Outputs"). DIR/outputs.json lists
+// them; the files an earlier run listed there and this one does not write are removed, and no
+// other file of DIR is touched.
 void write_outputs(const std::string& dir, const bvr::Results& results) {
-  std::filesystem::create_directories(dir);
+  std::string why;
+  const auto assets = bvr::load_report_assets(why);
+  std::vector<std::string> files;
+  for (const auto& option : results.options) files.push_back("series-" + option.name + ".csv");
+  files.push_back("report.md");
+  if (assets) files.push_back("report.html");
+  files.push_back("results.json");
+  std::string problem;
+  const std::vector<std::string> before = bvr::read_outputs_manifest(dir, problem);
+  if (!problem.empty())
+    fmt::print(stderr, "bvr: warning: {}; files of earlier runs in {} are left as they are\n", problem, dir);
+  std::vector<std::string> stale;
+  for (const auto& name : before)
+    if (std::find(files.begin(), files.end(), name) == files.end() &&
+        std::find(stale.begin(), stale.end(), name) == stale.end())
+      stale.push_back(name);
+
   // An older results.json would vouch for files this run is about to replace: it goes first.
-  std::filesystem::remove(dir + "/results.json");
+  std::error_code ec;
+  std::filesystem::remove(dir + "/results.json", ec);
+  if (ec) throw bvr::OutputError(fmt::format("{}/results.json: cannot remove the older one: {}", dir, ec.message()));
+  // Until the stale files are gone the manifest lists them too: an interrupted run leaves a
+  // manifest that names every file bvr may have left in DIR.
+  std::vector<std::string> listed = files;
+  listed.insert(listed.end(), stale.begin(), stale.end());
+  bvr::write_file_atomically(dir + "/outputs.json", bvr::outputs_manifest_json(listed));
   for (const auto& option : results.options)
     bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
   const std::string json = bvr::results_json(results);
   // report.html reads the results as results.json holds them, as `bvr report` does later.
-  std::string why;
-  if (const auto assets = bvr::load_report_assets(why))
+  if (assets)
     bvr::write_file_atomically(
         dir + "/report.html",
         bvr::report_html(results, bvr::parse_json_file_text(json, dir + "/results.json"), *assets));
   else {
-    std::filesystem::remove(dir + "/report.html");  // one from an earlier run would not match
+    std::filesystem::remove(dir + "/report.html", ec);  // one from an earlier run would not match
     fmt::print(stderr, "bvr: warning: report.html skipped: {}\n", why);
   }
+  for (const auto& name : stale) {
+    const std::filesystem::path path = std::filesystem::path(dir) / name;
+    std::error_code status_ec, remove_ec;
+    // Only a file bvr wrote: a folder or a link of that name is left alone.
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, status_ec))) continue;
+    std::filesystem::remove(path, remove_ec);
+    if (remove_ec) throw bvr::OutputError(fmt::format("{}: cannot remove this file of an earlier run: {}", path.string(), remove_ec.message()));
+  }
+  bvr::write_file_atomically(dir + "/outputs.json", bvr::outputs_manifest_json(files));
   // Last: a results.json on disk means the whole run finished.
   bvr::write_file_atomically(dir + "/results.json", json);
 }
@@ -174,10 +211,21 @@ int command_run(const std::vector<std::string>& args) {
   const bool analysis = !vm.count("no-analysis");
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
+  // A sweep's folder holds its own report.md and report.html: a run would overwrite them.
+  std::error_code ec;  // a path too long or under a file is OutputDir's to explain, just below
+  if (std::filesystem::exists(std::filesystem::path(dir) / "sweep-manifest.json", ec))
+    throw bvr::OutputError(fmt::format("{}: is a sweep folder (it holds sweep-manifest.json); bvr run would overwrite "
+                                       "its report: choose another -o DIR",
+                                       dir));
+  // The folder is made and tried before anything is simulated: a bad -o costs no time.
+  std::size_t longest = std::string("results.json").size();
+  for (const auto& option : scenario.options) longest = std::max(longest, ("series-" + option.name + ".csv").size());
+  bvr::OutputDir output(dir, longest);
   const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>());
   auto results = bvr::make_results(scenario, outcomes);
   if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results);
   write_outputs(dir, results);
+  output.keep();
   fmt::print("{}\nwrote {}/results.json, report.md, {}and {} daily series\n", bvr::summary_table(results), dir,
              std::filesystem::exists(dir + "/report.html") ? "report.html " : "", results.options.size());
   return exit_ok;
@@ -213,6 +261,10 @@ int main(int argc, char** argv) {
     return exit_bad_input;
   } catch (const bvr::InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A folder or file that cannot be made, read or removed: the user can fix it (exit 2).
+    fmt::print(stderr, "bvr: {}\n", e.what());
     return exit_bad_input;
   } catch (const std::exception& e) {
     fmt::print(stderr, "bvr: internal error: {}\n", e.what());

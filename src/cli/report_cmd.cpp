@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "report/report_assets.h"
 #include "report/report_html.h"
 #include "report/report_md.h"
@@ -16,6 +17,7 @@
 #include "report/sweep_report_md.h"
 #include "report/sweep_table.h"
 #include "scenario/input_error.h"
+#include "scenario/plain_name.h"
 
 namespace bvr {
 
@@ -77,14 +79,33 @@ int command_report(const std::vector<std::string>& args) {
     fmt::print(stderr, "bvr report: cannot write report.html: {}\n", why);
     return 1;
   }
+  // A run's reports must not land in a sweep's folder, nor a sweep's in a run's (both hold a
+  // report.md and report.html of their own).
+  std::error_code same_ec;
+  if (!fs::equivalent(in, out, same_ec)) {
+    const fs::path o(out);
+    if (!sweep && fs::exists(o / "sweep-manifest.json", same_ec)) {
+      fmt::print(stderr, "{}: is a sweep folder (it holds sweep-manifest.json); a run's report would overwrite its "
+                 "report: choose another -o OUTDIR\n", out);
+      return 2;
+    }
+    for (const char* name : {"results.json", "outputs.json"})
+      if (sweep && fs::exists(o / name, same_ec)) {
+        fmt::print(stderr, "{}: is the folder of a bvr run (it holds {}); a sweep's report would overwrite its "
+                   "report: choose another -o OUTDIR\n", out, name);
+        return 2;
+      }
+  }
   try {
+    // The output folder is made and tried before anything is read or rendered.
+    OutputDir output(out);  // removed again if it was made and nothing gets written
     if (sweep) {
       const fs::path csv = in / "sweep.csv";
       const SweepTable table = parse_sweep_csv(read_file(csv), csv.string());
       fs::path named = fs::absolute(in).lexically_normal();  // the folder's name titles the page
       if (named.filename().empty()) named = named.parent_path();
-      fs::create_directories(out);
       write_file_atomically(out + "/report.html", sweep_report_html(table, named.filename().string(), *assets));
+      output.keep();
       // report.md needs the manifest (axes, seeds); a bare sweep.csv gets report.html only.
       if (const fs::path manifest = in / "sweep-manifest.json"; fs::exists(manifest)) {
         write_file_atomically(out + "/report.md",
@@ -99,11 +120,14 @@ int command_report(const std::vector<std::string>& args) {
     const auto doc = parse_json_file_text(read_file(json_path), json_path.string());
     Results results = results_from_json(doc, json_path.string());
     for (auto& option : results.options) {
+      // The name makes a file name to read: it must not lead out of DIR.
+      if (!is_plain_name(option.name))
+        throw InputError(fmt::format("{}: options: option name \"{}\" {}", json_path.string(), option.name, plain_name_rule()));
       const fs::path csv = in / fmt::format("series-{}.csv", option.name);
       option.series = series_from_csv(read_file(csv), csv.string());
     }
-    fs::create_directories(out);
     write_file_atomically(out + "/report.md", report_markdown(results));
+    output.keep();
     write_file_atomically(out + "/report.html", report_html(results, doc, *assets));
     fmt::print("wrote {}/report.md and report.html\n", out);
   } catch (const InputError& e) {

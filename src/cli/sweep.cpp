@@ -12,6 +12,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,7 @@
 
 #include "cli/sweep_runner.h"
 #include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "report/report_assets.h"
 #include "report/sweep_html.h"
 #include "report/sweep_table.h"
@@ -30,6 +32,7 @@
 #include "scenario/input_error.h"
 #include "scenario/sweep_file.h"
 #include "scenario/sweep_scenarios.h"
+#include "sim/results.h"
 #include "sim/collective_sim.h"
 
 namespace po = boost::program_options;
@@ -82,8 +85,11 @@ std::map<int, fs::path> finished_points(const fs::path& dir) {
 // sweep.csv of the given points (in index order) and the report, both atomically.
 // Returns whether report.html was written (the charting libraries may be missing).
 bool write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
-  std::vector<std::string> files;
-  for (const int i : indices) files.push_back(slurp(dir / "points" / fmt::format("{}.csv", i)));
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const int i : indices) {
+    const fs::path path = dir / "points" / fmt::format("{}.csv", i);
+    files.emplace_back(path.string(), slurp(path));
+  }
   const std::string csv = join_point_csvs(files);
   std::string why;
   if (const auto assets = load_report_assets(why)) {
@@ -98,6 +104,31 @@ bool write_sweep_outputs(const fs::path& dir, const std::vector<int>& indices) {
   write_file_atomically((dir / "sweep.csv").string(), csv);
   write_sweep_report_md(dir.string());
   return why.empty();
+}
+
+std::vector<std::string> axis_columns(const SweepManifest& manifest) {
+  std::vector<std::string> out;
+  for (const auto& axis : manifest.axes) out.push_back(axis_column(axis.key, axis.unit));
+  return out;
+}
+
+// Point files that are not whole, by index, with what is wrong. A file cut short (a killed
+// machine, a full disk, a copy that stopped) or edited must never pass for a finished point.
+using Damaged = std::vector<std::pair<int, std::string>>;
+
+void print_damaged(const Damaged& damaged, const char* what_next) {
+  constexpr std::size_t shown = 10;
+  for (std::size_t i = 0; i < damaged.size() && i < shown; ++i)
+    fmt::print(stderr, "bvr sweep: point {} is damaged and {}: {}\n", damaged[i].first, what_next, damaged[i].second);
+  if (damaged.size() > shown)
+    fmt::print(stderr, "bvr sweep: ... and {} more damaged point files\n", damaged.size() - shown);
+}
+
+// ": it is a bvr run's folder (results.json)" when it is one, for refusals.
+std::string run_folder_note(const fs::path& dir) {
+  for (const char* name : {"results.json", "outputs.json"})
+    if (std::error_code ec; fs::exists(dir / name, ec)) return fmt::format("; it is the folder of a bvr run: it holds {}", name);
+  return "";
 }
 
 std::pair<int, int> parse_shard(const std::string& text) {
@@ -172,14 +203,23 @@ int command_sweep(const std::vector<std::string>& args) {
   for (const auto& axis : spec.axes) manifest.axes.push_back({axis.key, axis.unit});
   manifest.points = points;
 
-  const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>())
-                                          : fs::path("out") / fs::path(file).stem();
+  const std::string stem = fs::path(file).stem().string();
+  // The default folder is named after the sweep file; a stem such as ".." (from "...yaml") would
+  // climb out of out/.
+  if (!vm.count("output") && (stem.empty() || stem == "." || stem == ".."))
+    usage_error("sweep", fmt::format("cannot name the output folder after \"{}\"; give -o DIR", file));
+  const fs::path dir = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / stem;
   const fs::path manifest_path = dir / manifest_name;
+  // Before anything is simulated: the folder is made (or is one) and takes files.
+  OutputDir output(dir, std::string(manifest_name).size());
+  output.keep();  // a sweep folder stays, with whatever finishes in it
   int lock = -1;  // held until exit; the kernel releases it however this process ends
   auto take_lock = [&dir, &lock] {
     if (lock >= 0) return;
     lock = open((dir / ".sweep.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0)
+    if (lock < 0)
+      throw OutputError(fmt::format("{}: cannot create the lock file: {}", (dir / ".sweep.lock").string(), std::strerror(errno)));
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0)
       throw InputError(fmt::format("{}: another bvr sweep is running in this folder; wait for it or choose another -o DIR",
                                    dir.string()));
   };
@@ -200,23 +240,40 @@ int command_sweep(const std::vector<std::string>& args) {
       for (const char* name : {"sweep.csv", "report.md", "report.html", manifest_name}) fs::remove(dir / name);
     }
   } else if (fs::exists(dir) && !fs::is_empty(dir)) {
-    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}); choose another -o DIR",
-                                 dir.string(), manifest_name));
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}{}); choose another -o DIR",
+                                 dir.string(), manifest_name, run_folder_note(dir)));
   }
   fs::create_directories(dir / "points");
   take_lock();
   write_file_atomically(manifest_path.string(), sweep_manifest_json(manifest));
-  // sweep.csv and report.md speak for the finished sweep: until then they are not there.
-  for (const char* name : {"sweep.csv", "report.md", "report.html"}) fs::remove(dir / name);
+  // A sweep.csv, report.md and report.html already here are those of this very sweep, finished
+  // before: they stay until the new ones replace them (a damaged point's rows in them are right).
 
   const auto finished = finished_points(dir);
+  const std::vector<std::string> columns = axis_columns(manifest);
   std::vector<SweepPoint> jobs;
   std::vector<int> shard_indices;
+  Damaged damaged;
   for (const auto& point : points) {
     if (!manifest.in_shard(point.index)) continue;
     shard_indices.push_back(point.index);
-    if (!finished.count(point.index)) jobs.push_back(point);
+    const auto kept = finished.find(point.index);
+    if (kept == finished.end()) {
+      jobs.push_back(point);
+      continue;
+    }
+    // Whole: strictly readable, the header this scenario gives, one row per option with the
+    // point's index and values.
+    const Scenario scenario = load_point_scenario(spec, point, sets);
+    PointFileExpectation expect{point_csv_header(columns, metric_names(scenario)), {}};
+    for (const auto& option : scenario.options) expect.options.push_back(option.name);
+    std::string problem = point_file_problem(slurp(kept->second), kept->second.string(), columns, point, expect);
+    if (!problem.empty()) {
+      damaged.emplace_back(point.index, std::move(problem));
+      jobs.push_back(point);
+    }
   }
+  print_damaged(damaged, "runs again");
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
   // Points that share a fabric simulate its collectives once, whichever worker gets there first.
   if (!std::getenv("BVR_COLLECTIVE_CACHE")) set_collective_cache_dir((dir / "collective-cache").string());
@@ -301,6 +358,22 @@ int command_merge(const std::vector<std::string>& args) {
                                  duplicates.size() == 1 ? "" : "s",
                                  fmt::format("{}", fmt::join(duplicates.begin(), duplicates.begin() + std::min<std::ptrdiff_t>(10, static_cast<std::ptrdiff_t>(duplicates.size())), "; ")) +
                                      (duplicates.size() > 10 ? "; ..." : "")));
+  // Every point file whole before anything is written; a damaged one is redone by its shard.
+  Damaged damaged;
+  const std::vector<std::string> columns = axis_columns(first);
+  for (const auto& [index, d] : owner) {
+    const fs::path file = fs::path(dirs[d]) / "points" / fmt::format("{}.csv", index);
+    std::string problem = point_file_problem(slurp(file), file.string(), columns, first.points[static_cast<std::size_t>(index)]);
+    if (!problem.empty()) damaged.emplace_back(index, std::move(problem));
+  }
+  if (!damaged.empty()) {
+    const auto [index, problem] = damaged.front();
+    const SweepManifest& m = manifests[owner.at(index)];
+    throw InputError(fmt::format(
+        "bvr merge: {} damaged point file{}, first {}; run bvr sweep again on {} (shard {}/{}) to redo {}",
+        damaged.size(), damaged.size() == 1 ? "" : "s", problem, dirs[owner.at(index)], m.shard, m.shards,
+        damaged.size() == 1 ? "it" : "them"));
+  }
   std::vector<int> missing;
   for (int i = 0; i < total; ++i)
     if (!owner.count(i)) missing.push_back(i);
@@ -322,22 +395,25 @@ int command_merge(const std::vector<std::string>& args) {
                                  compact_list(missing), total, hint));
   }
 
+  OutputDir output(out, std::string(manifest_name).size());
   if (fs::exists(out / manifest_name)) {
     const SweepManifest old = read_sweep_manifest((out / manifest_name).string());
     if (old.hash != first.hash)
       throw InputError(fmt::format("{}: already holds another sweep; choose another -o", out.string()));
   } else if (fs::exists(out) && !fs::is_empty(out)) {
-    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder; choose another -o", out.string()));
+    throw InputError(fmt::format("{}: the folder exists and is not a sweep folder (no {}{}); choose another -o",
+                                 out.string(), manifest_name, run_folder_note(out)));
   }
   fs::create_directories(out / "points");
+  output.keep();
   SweepManifest merged = first;
   merged.shard = merged.shards = 1;
   write_file_atomically((out / manifest_name).string(), sweep_manifest_json(merged));
   std::vector<int> indices;
   for (const auto& [index, d] : owner) {
-    const std::string name = fmt::format("{}.csv", index);
-    const fs::path target = out / "points" / name;
-    if (!fs::exists(target)) write_file_atomically(target.string(), slurp(fs::path(dirs[d]) / "points" / name));
+    const fs::path target = out / "points" / fmt::format("{}.csv", index);
+    const std::string text = slurp(fs::path(dirs[d]) / "points" / target.filename());
+    if (!fs::exists(target) || slurp(target) != text) write_file_atomically(target.string(), text);
     indices.push_back(index);
   }
   const bool html = write_sweep_outputs(out, indices);

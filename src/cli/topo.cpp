@@ -5,13 +5,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "models/fabric.h"
+#include "report/atomic_file.h"
+#include "report/output_dir.h"
 #include "models/fabric_collectives.h"
 #include "models/fabric_graph.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
+#include "scenario/plain_name.h"
 #include "scenario/units.h"
 #include "sim/collective_sim.h"
 
@@ -234,24 +238,29 @@ void print_collectives(const FabricSpec& s, const TopoOptions& o) {
                 all_to_all_group_gpus(s, group_gpus), group_gpus, CollectiveEvalOptions{}.slice_gpus);
 }
 
-// Returns 0, or 1 when a file cannot be written.
-int write_dot_files(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+// The file --dot writes for each fabric: one per fabric when there are several, out-<name>.dot.
+std::vector<std::string> dot_paths(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+  std::vector<std::string> paths;
   for (const FabricSpec& s : fabrics) {
-    // One file per fabric when there are several: out-<name>.dot.
     std::string path = dot;
     if (fabrics.size() > 1) {
       const auto ext = path.rfind(".dot");
       path = (ext == std::string::npos ? path : path.substr(0, ext)) + "-" + s.name + ".dot";
     }
-    std::ofstream out(path);
-    write_fabric_dot(build_fabric_graph(s), out);
-    if (!out) {
-      std::fprintf(stderr, "bvr: internal error: cannot write %s\n", path.c_str());
-      return 1;
-    }
-    std::printf("wrote %s\n", path.c_str());
+    paths.push_back(path);
   }
-  return 0;
+  return paths;
+}
+
+// Throws OutputError (exit 2) when a file cannot be written.
+void write_dot_files(const std::vector<FabricSpec>& fabrics, const std::string& dot) {
+  const auto paths = dot_paths(fabrics, dot);
+  for (std::size_t i = 0; i < fabrics.size(); ++i) {
+    std::ostringstream out;
+    write_fabric_dot(build_fabric_graph(fabrics[i]), out);
+    write_file_atomically(paths[i], out.str());
+    std::printf("wrote %s\n", paths[i].c_str());
+  }
 }
 
 }  // namespace
@@ -267,17 +276,26 @@ int command_topo(const std::vector<std::string>& args) {
     // Every refusal comes before any output or simulation.
     for (const FabricSpec& s : fabrics) {
       if (o.collectives) check_group(s, group_gpus_for(s, o));
+      // With several fabrics each name goes into a file name, out-<name>.dot: it must stay one plain name.
+      if (!o.dot.empty() && fabrics.size() > 1 && !is_plain_name(s.name)) {
+        std::fprintf(stderr, "bvr topo: fabric name \"%s\" cannot be part of a --dot file name: it %s\n",
+                     s.name.c_str(), plain_name_rule());
+        return 2;
+      }
       if (!o.dot.empty() && s.gpus > max_dot_gpus) {
         std::fprintf(stderr, "bvr topo: %s has %d GPUs; --dot draws fabrics of at most %d\n", s.name.c_str(), s.gpus,
                      max_dot_gpus);
         return 2;
       }
     }
+    // Before anything is printed or simulated: every --dot file can be written.
+    if (!o.dot.empty())
+      for (const auto& path : dot_paths(fabrics, o.dot)) check_output_file(path);
     for (const FabricSpec& s : fabrics) {
       print_fabric(s);
       if (o.collectives) print_collectives(s, o);
     }
-    if (!o.dot.empty()) return write_dot_files(fabrics, o.dot);
+    if (!o.dot.empty()) write_dot_files(fabrics, o.dot);
   } catch (const TopoUsageError& e) {
     std::fprintf(stderr, "bvr topo: %s\n%s", e.what(), usage);
     return 2;

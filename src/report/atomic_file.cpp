@@ -9,12 +9,14 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "report/output_dir.h"
+
 namespace bvr {
 
 void write_file_atomically(const std::string& path, const std::string& contents) {
   const std::string temp = fmt::format("{}.tmp-{}", path, getpid());
   const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write {}: {}", temp, std::strerror(errno)));
+  if (fd < 0) throw OutputError(fmt::format("{}: cannot write it: {}", path, std::strerror(errno)));
   std::size_t written = 0;
   while (written < contents.size()) {
     const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
@@ -23,14 +25,14 @@ void write_file_atomically(const std::string& path, const std::string& contents)
       const std::string reason = std::strerror(errno);
       close(fd);
       std::remove(temp.c_str());
-      throw std::runtime_error(fmt::format("cannot write {}: {}", temp, reason));
+      throw OutputError(fmt::format("{}: cannot write it: {}", path, reason));
     }
     written += static_cast<std::size_t>(n);
   }
   if (fsync(fd) != 0 || close(fd) != 0 || std::rename(temp.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     std::remove(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot write {}: {}", path, reason));
+    throw OutputError(fmt::format("{}: cannot write it: {}", path, reason));
   }
 }
 

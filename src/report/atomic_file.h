@@ -5,7 +5,8 @@
 
 namespace bvr {
 
-// Throws std::runtime_error naming the path when the file cannot be written.
+// Throws OutputError (report/output_dir.h: bad input, exit 2) naming the path and the reason
+// when the file cannot be written (a full disk, a read-only place, a folder in the way).
 void write_file_atomically(const std::string& path, const std::string& contents);
 
 }  // namespace bvr

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "report/csv.h"
+#include "report/series_csv.h"
 #include "scenario/input_error.h"
 #include "scenario/units.h"
 
@@ -251,76 +253,56 @@ Results results_from_json(const Json& doc, const std::string& file) {
 }
 
 std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file) {
-  constexpr std::string_view header =
-      "date,gpus_delivered,gpus_installed,gpus_healthy,gpus_powered,gpus_online,gpus_training,training_progress,"
-      "cumulative_cost_usd,facility_power_mw,grid_mw,turbine_mw,grid_supply_mw,turbine_supply_mw,power_supply_mw,"
-      "energy_mwh,energy_cost_usd,binding_constraint";
+  const std::vector<CsvRecord> records = read_csv(text, file);  // whole, or the place it breaks
+  const auto& columns = series_csv_columns();
+  auto fail = [&file](const CsvCell& cell, const std::string& what) {
+    return InputError(fmt::format("{}:{}:{}: {}", file, cell.line, cell.column, what));
+  };
+  const CsvRecord& header = records.front();
+  bool same = header.size() == columns.size();
+  for (std::size_t c = 0; same && c < columns.size(); ++c) same = header[c].text == columns[c];
+  if (!same) throw fail(header.front(), fmt::format("expected the series header \"{}\"", fmt::join(columns, ",")));
   std::vector<DailyRow> rows;
-  std::size_t line_start = 0;
-  int line = 0;
-  while (line_start < text.size()) {
-    std::size_t line_end = text.find('\n', line_start);
-    if (line_end == std::string::npos) line_end = text.size();
-    const std::string_view row_text(text.data() + line_start, line_end - line_start);
-    ++line;
-    if (line == 1) {
-      if (row_text != header)
-        throw InputError(fmt::format("{}:1:1: expected the series header \"{}\"", file, header));
-    } else {
-      std::vector<std::string_view> cells;
-      std::size_t at = 0;
-      while (true) {
-        const std::size_t comma = row_text.find(',', at);
-        cells.push_back(row_text.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-        if (comma == std::string_view::npos) break;
-        at = comma + 1;
-      }
-      if (cells.size() != 18)
-        throw InputError(fmt::format("{}:{}:1: expected 18 comma-separated values, got {}", file, line, cells.size()));
-      auto column_of = [&](std::size_t cell) {
-        return static_cast<std::size_t>(cells[cell].data() - row_text.data()) + 1;
-      };
-      auto number = [&](std::size_t cell, auto& out) {
-        const auto [end, ec] = std::from_chars(cells[cell].data(), cells[cell].data() + cells[cell].size(), out);
-        if (ec != std::errc() || end != cells[cell].data() + cells[cell].size())
-          throw InputError(fmt::format("{}:{}:{}: expected a number, got \"{}\"", file, line, column_of(cell), cells[cell]));
-      };
-      DailyRow r;
-      try {
-        r.day = parse_date(cells[0]);
-      } catch (const std::runtime_error&) {
-        throw InputError(fmt::format("{}:{}:1: expected a date as YYYY-MM-DD, got \"{}\"", file, line, cells[0]));
-      }
-      number(1, r.gpus_delivered);
-      number(2, r.gpus_installed);
-      number(3, r.gpus_healthy);
-      number(4, r.gpus_powered);
-      number(5, r.gpus_online);
-      number(6, r.gpus_training);
-      number(7, r.training_progress);
-      number(8, r.cumulative_cost_usd);
-      number(9, r.facility_power_mw);
-      number(10, r.grid_mw);
-      number(11, r.turbine_mw);
-      number(12, r.grid_supply_mw);
-      number(13, r.turbine_supply_mw);
-      number(14, r.power_supply_mw);
-      number(15, r.energy_mwh);
-      number(16, r.energy_cost_usd);
-      bool known = false;
-      for (int i = 0; i <= static_cast<int>(CapacityLimit::ContractEnded) && !known; ++i)
-        if (capacity_limit_name(static_cast<CapacityLimit>(i)) == cells[17]) {
-          r.binding = static_cast<CapacityLimit>(i);
-          known = true;
-        }
-      if (!known)
-        throw InputError(fmt::format("{}:{}:{}: expected a binding constraint such as \"power\", got \"{}\"", file,
-                                     line, column_of(17), cells[17]));
-      rows.push_back(r);
+  for (std::size_t l = 1; l < records.size(); ++l) {
+    const CsvRecord& cells = records[l];
+    auto number = [&](std::size_t cell, auto& out) {
+      const std::string& t = cells[cell].text;
+      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+      if (t.empty() || ec != std::errc() || end != t.data() + t.size())
+        throw fail(cells[cell], fmt::format("expected a number, got \"{}\"", t));
+    };
+    DailyRow r;
+    try {
+      r.day = parse_date(cells[0].text);
+    } catch (const std::runtime_error&) {
+      throw fail(cells[0], fmt::format("expected a date as YYYY-MM-DD, got \"{}\"", cells[0].text));
     }
-    line_start = line_end + 1;
+    number(1, r.gpus_delivered);
+    number(2, r.gpus_installed);
+    number(3, r.gpus_healthy);
+    number(4, r.gpus_powered);
+    number(5, r.gpus_online);
+    number(6, r.gpus_training);
+    number(7, r.training_progress);
+    number(8, r.cumulative_cost_usd);
+    number(9, r.facility_power_mw);
+    number(10, r.grid_mw);
+    number(11, r.turbine_mw);
+    number(12, r.grid_supply_mw);
+    number(13, r.turbine_supply_mw);
+    number(14, r.power_supply_mw);
+    number(15, r.energy_mwh);
+    number(16, r.energy_cost_usd);
+    bool known = false;
+    for (int i = 0; i <= static_cast<int>(CapacityLimit::ContractEnded) && !known; ++i)
+      if (capacity_limit_name(static_cast<CapacityLimit>(i)) == cells[17].text) {
+        r.binding = static_cast<CapacityLimit>(i);
+        known = true;
+      }
+    if (!known)
+      throw fail(cells[17], fmt::format("expected a binding constraint such as \"power\", got \"{}\"", cells[17].text));
+    rows.push_back(r);
   }
-  if (line == 0) throw InputError(fmt::format("{}:1:1: expected the series header, got an empty file", file));
   return rows;
 }
 

@@ -2,8 +2,11 @@
 // headed `<key> [<unit>]` holding the value as the sweep file writes it, `option`, then
 // `<metric>_mean,<metric>_p10,<metric>_p50,<metric>_p90` for every metric of results.json.
 // Each finished point is kept as its own small CSV (header and its rows); sweep.csv joins them.
+// Written and read with the one CSV reader and writer of bvr (report/csv.h).
 #pragma once
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenario/sweep_points.h"
@@ -11,16 +14,33 @@
 
 namespace bvr {
 
-// One field of a CSV line, quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text);
-// The fields of one CSV line (as csv_field writes them).
-std::vector<std::string> csv_fields(const std::string& line);
+// An axis's column header: "<key> [<unit>]", or the key alone when the axis has no unit.
+std::string axis_column(const std::string& key, const std::string& unit);
+
+// The header record of a point file (and of sweep.csv), with its line break.
+std::string point_csv_header(const std::vector<std::string>& axis_columns, const std::vector<std::string>& metrics);
 
 // A point's file: the header line, then one line per option.
 std::string point_csv(const std::vector<SweepAxis>& axes, const SweepPoint& point, const Results& results);
 
-// sweep.csv from point files given in point order. Throws std::runtime_error when their headers
-// differ (points run by different versions of bvr or of the base scenario).
-std::string join_point_csvs(const std::vector<std::string>& point_files);
+// What a whole point file holds beyond its point's index and values.
+struct PointFileExpectation {
+  std::string header;                // the exact header record; empty: any header of the right shape
+  std::vector<std::string> options;  // the option names in order; empty: any, at least one row
+};
+
+// Empty when `text` is the whole file of `point`: read strictly (report/csv.h: it ends with a line
+// break, every row has the header's columns), its header `point`, the axis columns, `option` and
+// four columns per metric (or exactly `expect.header`), one row per option (`expect.options`), each
+// with the point's index and values and a number in every metric column. Otherwise what is wrong,
+// starting with `file` (and the line and column when there is one).
+std::string point_file_problem(std::string_view text, const std::string& file,
+                               const std::vector<std::string>& axis_columns, const SweepPoint& point,
+                               const PointFileExpectation& expect = {});
+
+// sweep.csv from point files (file name and text) given in point order. Throws InputError naming
+// the file when one is not a whole CSV or its header differs from the first's (points run by
+// different versions of bvr or of the base scenario).
+std::string join_point_csvs(const std::vector<std::pair<std::string, std::string>>& point_files);
 
 }  // namespace bvr

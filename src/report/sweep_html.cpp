@@ -26,6 +26,7 @@ constexpr std::size_t max_pairs = 10;
 
 struct Grouping {
   std::vector<double> values;  // distinct, sorted (when not binned)
+  std::vector<std::string> labels;  // a text axis: the label of each value (its index)
   bool binned = false;
   double lo = 0, hi = 0;
   int index(double v) const {
@@ -35,6 +36,7 @@ struct Grouping {
   }
   double center(int i) const { return binned ? lo + (hi - lo) * (i + 0.5) / bins : values[static_cast<std::size_t>(i)]; }
   std::string label(int i) const {
+    if (!labels.empty()) return labels[static_cast<std::size_t>(i)];
     if (!binned) return fmt::format("{:g}", values[static_cast<std::size_t>(i)]);
     const double w = (hi - lo) / bins;
     return fmt::format("{:.4g}–{:.4g}", lo + w * i, lo + w * (i + 1));
@@ -48,8 +50,16 @@ Grouping grouping(const SweepTable& t, std::size_t axis) {
   g.values.assign(distinct.begin(), distinct.end());
   g.lo = g.values.front();
   g.hi = g.values.back();
-  g.binned = g.values.size() > max_distinct_values;
+  g.labels = t.axes[axis].labels;  // a text axis is never binned: its values are 0..n-1
+  g.binned = g.labels.empty() && g.values.size() > max_distinct_values;
   return g;
+}
+
+// A text axis's values sit at 0..n-1 on the x axis; its ticks show the words.
+std::string text_axis(const Grouping& g) {
+  if (g.labels.empty()) return "";
+  return fmt::format(R"VL(, "axis": {{"values": {}, "labelExpr": {}}})VL", Json(g.values).dump(),
+                     json_string(Json(g.labels).dump() + "[datum.value]"));
 }
 
 std::string axis_title(const SweepTableAxis& a) { return a.unit.empty() ? a.key : fmt::format("{} [{}]", a.key, a.unit); }
@@ -173,8 +183,11 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
   body += "<h2>Axes</h2>\n<table>\n<tr><th>axis</th><th>unit</th><th>from</th><th>to</th><th>distinct values</th></tr>\n";
   for (std::size_t a = 0; a < t.axes.size(); ++a) {
     const Grouping g = a < axes ? groups[a] : grouping(t, a);
-    body += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{:g}</td><td>{:g}</td><td>{}</td></tr>\n",
-                        escape_html(t.axes[a].key), escape_html(t.axes[a].unit), g.lo, g.hi, g.values.size());
+    const bool text = !g.labels.empty();
+    body += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        escape_html(t.axes[a].key), escape_html(t.axes[a].unit),
+                        escape_html(text ? g.labels.front() : fmt::format("{:g}", g.lo)),
+                        escape_html(text ? g.labels.back() : fmt::format("{:g}", g.hi)), g.values.size());
   }
   body += "</table>\n";
   if (t.axes.size() > axes)
@@ -199,7 +212,7 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
         "transform": [{{"aggregate": [{{"op": "mean", "field": "m{1}_mean", "as": "mean"}}, {{"op": "mean", "field": "m{1}_p10", "as": "p10"}},
                                       {{"op": "mean", "field": "m{1}_p90", "as": "p90"}}, {{"op": "count", "as": "points"}}],
                        "groupby": ["option", "g{0}"]}}],
-        "encoding": {{"x": {{"field": "g{0}", "type": "quantitative", "title": {2}, "scale": {{"zero": false}}}},
+        "encoding": {{"x": {{"field": "g{0}", "type": "quantitative", "title": {2}, "scale": {{"zero": false}}{5}}},
                       "color": {{"field": "option", "type": "nominal", "sort": {3}}}}},
         "layer": [
           {{"mark": {{"type": "area", "opacity": 0.18}}, "encoding": {{"y": {{"field": "p10", "type": "quantitative", "title": {4}, "scale": {{"zero": false}}}}, "y2": {{"field": "p90"}}}}}},
@@ -207,7 +220,8 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
             "tooltip": [{{"field": "option"}}, {{"field": "g{0}", "title": {2}, "format": ".4g"}}, {{"field": "mean", "format": ".4g"}},
                         {{"field": "p10", "format": ".4g", "title": "P10"}}, {{"field": "p90", "format": ".4g", "title": "P90"}},
                         {{"field": "points", "format": "d", "title": "points averaged"}}]}}}}]}})VL",
-                                         a, m, json_string(axis_title(t.axes[a])), Json(t.options).dump(), json_string(y_title)),
+                                         a, m, json_string(axis_title(t.axes[a])), Json(t.options).dump(), json_string(y_title),
+                                         text_axis(groups[a])),
                              640),
               {"points"}};
       body += chart_figure(c);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "report/atomic_file.h"
+#include "report/csv.h"
 #include "report/format.h"
 #include "report/sweep_csv.h"
 #include "scenario/input_error.h"
@@ -72,22 +73,21 @@ AxisGroups group_axis(const std::vector<Row>& rows, std::size_t axis) {
 }  // namespace
 
 std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  const auto header = csv_fields(line);
+  const std::vector<CsvRecord> records = read_csv(csv, "sweep.csv");
+  std::vector<std::string> header;
+  for (const auto& cell : records.front()) header.push_back(cell.text);
   auto column = [&](const std::string& name) {
     const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw std::runtime_error("sweep.csv has no column " + name);
+    if (it == header.end()) throw InputError("sweep.csv:1:1: expected a column " + name);
     return static_cast<std::size_t>(it - header.begin());
   };
   const std::size_t npv = column("npv_cost_usd_mean"), days = column("time_to_train_days_mean");
   const std::size_t option_col = column("option");
   std::vector<Row> rows;
   std::vector<std::string> options;
-  while (std::getline(in, line)) {
-    const auto f = csv_fields(line);
-    if (f.size() != header.size()) throw std::runtime_error("sweep.csv has a short row");
+  for (std::size_t l = 1; l < records.size(); ++l) {
+    std::vector<std::string> f;
+    for (const auto& cell : records[l]) f.push_back(cell.text);
     Row r;
     r.point = std::stoi(f[0]);
     r.values.assign(f.begin() + 1, f.begin() + static_cast<std::ptrdiff_t>(option_col));

@@ -12,11 +12,15 @@ namespace bvr {
 
 struct SweepTableAxis {
   std::string key, unit;  // from "<key> [<unit>]"; unit empty when the header has none
+  // A text axis (some value is not a number: words, dates): its distinct values in the order
+  // they first appear. Empty for a numeric axis.
+  std::vector<std::string> labels;
 };
 
 struct SweepRow {
   long point = 0;
-  std::vector<double> axis_values;  // per axis
+  std::vector<std::string> axis_texts;  // per axis, as written
+  std::vector<double> axis_values;      // per axis: the number, or a text axis's index into its labels
   std::string option;
   std::vector<MetricSummary> metrics;  // per SweepTable::metrics
 };
@@ -29,7 +33,7 @@ struct SweepTable {
   int metric_index(const std::string& name) const;  // -1 when absent
 };
 
-// Throws InputError naming file:line:column.
+// Reads the CSV strictly (report/csv.h). Throws InputError naming file:line:column.
 SweepTable parse_sweep_csv(const std::string& text, const std::string& file);
 
 }  // namespace bvr

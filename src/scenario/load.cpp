@@ -16,6 +16,7 @@
 #include "models/step_time.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
+#include "scenario/plain_name.h"
 #include "scenario/load_system.h"
 #include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
@@ -616,10 +617,7 @@ HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemS
 
 // Names become file names (series-<name>.csv) and --set paths: keep them plain.
 void require_plain_name(const YamlValue& where, const std::string& name, const char* what) {
-  const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-  if (!plain) where.fail(fmt::format("{} name \"{}\" may use only letters, digits, '-' and '_'", what, name));
+  if (!is_plain_name(name)) where.fail(fmt::format("{} name \"{}\" {}", what, name, plain_name_rule()));
 }
 
 // The failure classes a site runs with: its own list, else the scenario's, else its system's;
@@ -937,6 +935,8 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   head.allow_keys({"name", "start", "horizon", "seed", "replications", "discount_rate", "financing",
                    "value_per_day_earlier"});
   s.name = head.at("name").text();
+  // The name is the default output folder, out/<name>: keep it plain, as option names are.
+  if (!is_plain_name(s.name)) head.at("name").fail(fmt::format("scenario name \"{}\" {}", s.name, plain_name_rule()));
   s.start_day = head.at("start").date();
   s.horizon_s = head.at("horizon").positive(Dimension::Duration);
   s.seed = static_cast<std::uint64_t>(head.at("seed").count(0, std::numeric_limits<int>::max()));

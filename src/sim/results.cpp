@@ -90,6 +90,18 @@ std::string best_option(const std::vector<OptionResult>& options, Key key) {
 
 }  // namespace
 
+std::vector<std::string> metric_names(const Scenario& scenario) {
+  std::vector<std::string> out;
+  for (std::size_t m = 0; m < metric_count; ++m) out.emplace_back(metric_name(static_cast<Metric>(m)));
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    out.push_back(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
+  for (std::size_t c = 0; c < lost_cause_count; ++c)
+    out.push_back(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))));
+  for (const auto& name : failure_class_names(scenario)) out.push_back(fmt::format("interruptions_{}", name));
+  for (const auto& name : repair_step_names(scenario)) out.push_back(fmt::format("repairs_{}", name));
+  return out;
+}
+
 Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes) {
   Results r;
   r.scenario = scenario.name;
@@ -98,6 +110,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   r.replications = static_cast<int>(outcomes.size());
   r.start_day = scenario.start_day;
   r.value_of_time_usd_per_day = scenario.value_of_time_usd_per_day;
+  const std::vector<std::string> names = metric_names(scenario);
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionResult o;
     o.name = scenario.options[i].name;
@@ -109,23 +122,18 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
       for (const auto& rep : outcomes) values.push_back(value_of(rep.options[i]));
       return summarize(values);
     };
+    // Named by metric_names(), in its order.
+    std::size_t n = 0;
     for (std::size_t m = 0; m < metric_count; ++m)
-      o.metrics.push_back({std::string(metric_name(static_cast<Metric>(m))),
-                           column([&](const OptionOutcome& x) { return x.metrics[m]; })});
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.metrics[m]; })});
     for (std::size_t c = 0; c < cost_category_count; ++c)
-      o.metrics.push_back({fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))),
-                           column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
     for (std::size_t c = 0; c < lost_cause_count; ++c)
-      o.metrics.push_back({fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))),
-                           column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
-    const std::vector<std::string> classes = failure_class_names(scenario);
-    for (std::size_t c = 0; c < classes.size(); ++c)
-      o.metrics.push_back({fmt::format("interruptions_{}", classes[c]),
-                           column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
-    const std::vector<std::string> steps = repair_step_names(scenario);
-    for (std::size_t c = 0; c < steps.size(); ++c)
-      o.metrics.push_back({fmt::format("repairs_{}", steps[c]),
-                           column([&](const OptionOutcome& x) { return x.repairs_by_step[c]; })});
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
+    for (std::size_t c = 0; c < failure_class_names(scenario).size(); ++c)
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.interruptions_by_class[c]; })});
+    for (std::size_t c = 0; c < repair_step_names(scenario).size(); ++c)
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.repairs_by_step[c]; })});
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});

@@ -128,4 +128,8 @@ std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series);
 
 Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes);
 
+// The names of every option's metrics, in OptionResult::metrics order, for this scenario: what a
+// sweep's point file must have as columns.
+std::vector<std::string> metric_names(const Scenario& scenario);
+
 }  // namespace bvr
