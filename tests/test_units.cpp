@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "scenario/units.h"
 
@@ -177,4 +180,40 @@ TEST_CASE("units: money per time, data prices and data volumes per time") {
   CHECK(parse_quantity("200 TB/month", Dimension::Bandwidth) == near(200e12 * 8 / (30.4375 * 86400)));
   CHECK(error_of("40 MUSD", Dimension::MoneyPerTime).what() ==
         std::string("expected an amount of money per time such as 40 MUSD/year, got \"40 MUSD\" (MUSD is an amount of money)"));
+}
+
+TEST_CASE("units: money takes its prefixes in every unit that holds money") {
+  // The finding: "13 MUSD/MW" was refused with "did you mean USD/MW?", a slip of 10^6.
+  CHECK(parse_quantity("13 MUSD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("13 million USD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("13 M USD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("1.5 BUSD/GW", Dimension::PricePerPower) == near(1.5));
+  CHECK(parse_quantity("12 kUSD/kW", Dimension::PricePerPower) == near(12.0));
+  CHECK(parse_quantity("2 kUSD/GPU/h", Dimension::PricePerGpuTime) == near(2000 / 3600.0));
+  CHECK(parse_quantity("0.07 kUSD/MWh", Dimension::PricePerEnergy) == near(70 / 3.6e9));
+  CHECK(parse_quantity("70 USD/GWh", Dimension::PricePerEnergy) == near(70 / 3.6e12));
+  CHECK(parse_quantity("3 kUSD/TB", Dimension::PricePerData) == near(3e3 / 1e12));
+  CHECK(parse_quantity("2 kUSD/PB/month", Dimension::PricePerDataTime) == near(2e3 / (1e15 * 30.4375 * 86400)));
+  CHECK(parse_quantity("40 million USD/year", Dimension::MoneyPerTime) == near(40e6 / (365.25 * 86400)));
+  CHECK(parse_quantity("1 billion USD/year", Dimension::MoneyPerTime) == near(1e9 / (365.25 * 86400)));
+  // Every money-bearing unit: each prefix and spelling scales its USD unit exactly.
+  const std::pair<const char*, double> prefixes[] = {
+      {"kUSD", 1e3}, {"k USD", 1e3}, {"thousand USD", 1e3}, {"MUSD", 1e6}, {"M USD", 1e6},
+      {"million USD", 1e6}, {"BUSD", 1e9}, {"B USD", 1e9}, {"billion USD", 1e9}};
+  long checked = 0;
+  for (const Dimension dim : {Dimension::Money, Dimension::MoneyPerTime, Dimension::PricePerGpuTime,
+                              Dimension::PricePerEnergy, Dimension::PricePerPower, Dimension::PricePerData,
+                              Dimension::PricePerDataTime}) {
+    for (const std::string& unit : bvr::unit_spellings(dim)) {
+      if (!unit.starts_with("USD")) continue;
+      const double base = parse_quantity("1 " + unit, dim);
+      for (const auto& [prefix, factor] : prefixes) {
+        CAPTURE(unit);
+        CAPTURE(prefix);
+        CHECK(parse_quantity("1 " + std::string(prefix) + unit.substr(3), dim) == near(base * factor));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 300);
 }

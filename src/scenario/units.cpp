@@ -114,35 +114,44 @@ std::vector<Unit> build_units() {
         {"per 1000 node-" + t.name + "s", "per 1000 node-" + t.name});
   }
 
-  add(D::Money, 1, {"USD"});
-  add(D::Money, 1e3, {"kUSD", "k USD", "thousand USD"});
-  add(D::Money, 1e6, {"MUSD", "M USD", "million USD"});
-  add(D::Money, 1e9, {"BUSD", "B USD", "billion USD"});
+  // Money takes SI prefixes in every unit that holds it ("13 MUSD/MW", "2 kUSD/GPU/h"), spelt as
+  // the plain amounts are, so no unit reads a prefixed amount as dollars.
+  const std::vector<std::pair<std::vector<std::string>, double>> money = {
+      {{"USD"}, 1},
+      {{"kUSD", "k USD", "thousand USD"}, 1e3},
+      {{"MUSD", "M USD", "million USD"}, 1e6},
+      {{"BUSD", "B USD", "billion USD"}, 1e9}};
+  auto add_money = [&](D dim, double factor, const std::string& per) {
+    for (const auto& [spellings, usd] : money)
+      for (const auto& m : spellings) add(dim, usd * factor, {m + per});
+  };
+  add_money(D::Money, 1, "");
 
   // Money per calendar time: staff, leases' monthly charges. "USD/h" is not a price per GPU-hour.
-  const std::vector<std::pair<std::string, double>> money = {{"USD", 1}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
   const std::vector<std::pair<std::string, double>> calendar = {
       {"h", seconds_per_hour}, {"hour", seconds_per_hour}, {"day", seconds_per_day},
       {"week", seconds_per_week}, {"month", days_per_month * seconds_per_day}, {"year", seconds_per_year},
       {"yr", seconds_per_year}};
-  for (const auto& [m, usd] : money)
-    for (const auto& [t, seconds] : calendar) add(D::MoneyPerTime, usd / seconds, {m + "/" + t});
+  for (const auto& [t, seconds] : calendar) add_money(D::MoneyPerTime, 1 / seconds, "/" + t);
   const std::vector<std::pair<std::string, double>> data = {{"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}};
   for (const auto& [d, bytes] : data) {
-    add(D::PricePerData, 1 / bytes, {"USD/" + d});
+    add_money(D::PricePerData, 1 / bytes, "/" + d);
     for (const auto& [t, seconds] : calendar)
-      if (seconds >= seconds_per_day) add(D::PricePerDataTime, 1 / (bytes * seconds), {"USD/" + d + "/" + t});
+      if (seconds >= seconds_per_day) add_money(D::PricePerDataTime, 1 / (bytes * seconds), "/" + d + "/" + t);
     for (const auto& [t, seconds] : calendar)
       if (seconds >= seconds_per_day) add(D::Bandwidth, bytes * bits_per_byte / seconds, {d + "/" + t});
   }
 
-  add(D::PricePerGpuTime, 1 / seconds_per_hour, {"USD/GPU/h", "USD/GPU/hour", "USD/GPU-hour", "USD/GPU-h"});
-  add(D::PricePerEnergy, 1 / joules_per_mwh, {"USD/MWh"});
-  add(D::PricePerEnergy, 1 / (1e3 * joules_per_wh), {"USD/kWh"});
-  add(D::PricePerEnergy, 1 / joules_per_wh, {"USD/Wh"});
-  add(D::PricePerPower, 1, {"USD/W"});
-  add(D::PricePerPower, 1e-3, {"USD/kW"});
-  add(D::PricePerPower, 1e-6, {"USD/MW"});
+  for (const char* per : {"/GPU/h", "/GPU/hour", "/GPU-hour", "/GPU-h"})
+    add_money(D::PricePerGpuTime, 1 / seconds_per_hour, per);
+  add_money(D::PricePerEnergy, 1 / joules_per_mwh, "/MWh");
+  add_money(D::PricePerEnergy, 1 / (1e3 * joules_per_wh), "/kWh");
+  add_money(D::PricePerEnergy, 1 / joules_per_wh, "/Wh");
+  add_money(D::PricePerEnergy, 1 / (1e9 * joules_per_wh), "/GWh");
+  add_money(D::PricePerPower, 1, "/W");
+  add_money(D::PricePerPower, 1e-3, "/kW");
+  add_money(D::PricePerPower, 1e-6, "/MW");
+  add_money(D::PricePerPower, 1e-9, "/GW");
 
   struct Prefix {
     std::string symbol;
@@ -275,6 +284,13 @@ double parse_quantity(std::string_view text, Dimension expected) {
                                 describe(expected), shown),
                     start);
   return result;
+}
+
+std::vector<std::string> unit_spellings(Dimension dim) {
+  std::vector<std::string> out;
+  for (const auto& u : unit_table())
+    if (u.dim == dim) out.push_back(u.spelling);
+  return out;
 }
 
 std::int64_t parse_date(std::string_view text) {
