@@ -217,3 +217,60 @@ TEST_CASE("units: money takes its prefixes in every unit that holds money") {
   }
   CHECK(checked > 300);
 }
+
+TEST_CASE("units: a suggestion never changes the scale") {
+  // A typo keeps its prefix.
+  CHECK(contains(error_of("13 MUSD/MWW", Dimension::PricePerPower).what(), "(did you mean \"MUSD/MW\"?)"));
+  CHECK(contains(error_of("13 musd/mw", Dimension::PricePerPower).what(), "(did you mean \"MUSD/MW\"?)"));
+  CHECK(contains(error_of("2 kUSD/GPU/hr", Dimension::PricePerGpuTime).what(), "(did you mean \"kUSD/GPU/h\"?)"));
+  CHECK(contains(error_of("150 KW", Dimension::Power).what(), "(did you mean \"kW\"?)"));
+  // A unit whose scale is readable but not offered gets no suggestion of another scale.
+  CHECK_FALSE(contains(error_of("2 USD/GPU/day", Dimension::PricePerGpuTime).what(), "did you mean"));
+  CHECK_FALSE(contains(error_of("2 USD/TW", Dimension::PricePerPower).what(), "did you mean"));
+  CHECK_FALSE(contains(error_of("6.5 per 100 node-days", Dimension::RatePerNodeTime).what(), "did you mean"));
+  // An unreadable one only when every closest unit has one scale: "kSD/kW" is as close to
+  // kUSD/kW as to USD/kW.
+  CHECK_FALSE(contains(error_of("12 kSD/kW", Dimension::PricePerPower).what(), "did you mean"));
+  CHECK(contains(error_of("6.5 per 1000 node-dyas", Dimension::RatePerNodeTime).what(),
+                 "(did you mean \"per 1000 node-days\"?)"));
+
+  // Every unit, mistyped as people do (a letter doubled, dropped or swapped with the next): whatever is suggested means what the unit meant (units in words are left out:
+  // they cost most and repeat the symbols' prefixes).
+  long suggested = 0;
+  for (int d = 0; d <= static_cast<int>(Dimension::PricePerDataTime); ++d) {
+    const auto dim = static_cast<Dimension>(d);
+    const std::vector<std::string> valid = bvr::unit_spellings(dim);
+    for (const std::string& unit : valid) {
+      if (unit.find(' ') != std::string::npos) continue;  // "million USD/MW" is "MUSD/MW" in words
+      std::vector<std::string> typos;
+      for (std::size_t i = 0; i < unit.size(); ++i) {
+        typos.push_back(unit.substr(0, i + 1) + unit.substr(i));                  // doubled
+        typos.push_back(unit.substr(0, i) + unit.substr(i + 1));                  // dropped
+        if (i + 1 < unit.size()) typos.push_back(unit.substr(0, i) + unit[i + 1] + unit[i] + unit.substr(i + 2));
+      }
+      for (const std::string& typo : typos) {
+        if (typo.empty() || std::find(valid.begin(), valid.end(), typo) != valid.end()) continue;
+        std::string what;
+        try {
+          parse_quantity("1 " + typo, dim);
+          continue;  // a unit of its own after all (or of this dimension under another spelling)
+        } catch (const UnitError& e) {
+          what = e.what();
+        }
+        const auto at = what.find("(did you mean \"");
+        if (at == std::string::npos) continue;
+        const std::string guess = what.substr(at + 15, what.find('"', at + 15) - at - 15);
+        // A case slip reads as its letters say: "KB" (for KiB) gets kB.
+        if (std::equal(guess.begin(), guess.end(), typo.begin(), typo.end(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+          continue;
+        CAPTURE(unit);
+        CAPTURE(typo);
+        CAPTURE(guess);
+        CHECK(parse_quantity("1 " + guess, dim) == near(parse_quantity("1 " + unit, dim)));
+        ++suggested;
+      }
+    }
+  }
+  CHECK(suggested > 1000);
+}
