@@ -8,12 +8,14 @@
 #include <sstream>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario/input_error.h"
 #include "models/parallel_plan.h"
 #include "models/transformer.h"
 #include "scenario/load.h"
+#include "scenario/yaml_reader.h"
 
 using namespace bvr;
 
@@ -369,4 +371,20 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
   CHECK(s.workload.runs[0].compute_flop ==
         doctest::Approx(2e12 * model_flop_per_token(*s.workload.runs[0].model, 4096)));
   CHECK(s.workload.runs[0].parameters == doctest::Approx(69e9).epsilon(0.01));  // Llama 2 70B's 69B
+}
+
+TEST_CASE("loader: only regular files of at most 16 MiB are read") {
+  // /dev/zero grew without bound (about 400 MB/s); a directory was "the file is empty".
+  CHECK(load_error("/dev/zero") == "/dev/zero: is not a regular file (a device, pipe or socket); bvr reads its inputs "
+                                   "only from regular files");
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("bvr-loader-tests-{}", getpid());
+  std::filesystem::create_directories(dir);
+  CHECK(load_error(dir.string()) == dir.string() + ": is a directory; expected a YAML file");
+  const std::string fifo = (dir / "fifo.yaml").string();
+  std::filesystem::remove(fifo);
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(load_error(fifo).find("is not a regular file") != std::string::npos);  // without waiting for a writer
+  const std::string big = scratch("big", std::string(max_input_file_bytes + 1, '#'));
+  CHECK(load_error(big) == big + ": the file is larger than 16 MiB, the limit for an input file");
+  CHECK_NOTHROW(read_input_file(scratch("at-the-limit", std::string(max_input_file_bytes, '#'))));
 }

@@ -1,8 +1,13 @@
 #include "scenario/yaml_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -195,12 +200,50 @@ YamlValue YamlValue::with_override(const Override& change) const {
   return YamlValue(copy, path_, source);
 }
 
+std::string read_input_file(const std::string& file) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    throw InputError(fmt::format("{}: cannot open the file for reading ({})", file, std::strerror(errno)));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw InputError(fmt::format("{}: cannot read the file ({})", file, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw InputError(fmt::format("{}: is a directory; expected a YAML file", file));
+  if (!S_ISREG(st.st_mode))
+    throw InputError(fmt::format("{}: is not a regular file (a device, pipe or socket); bvr reads its inputs only from "
+                                 "regular files",
+                                 file));
+  const auto too_big = [&] {
+    return InputError(fmt::format("{}: the file is larger than {} MiB, the limit for an input file", file,
+                                  max_input_file_bytes >> 20));
+  };
+  if (static_cast<std::uintmax_t>(st.st_size) > max_input_file_bytes) throw too_big();
+  // Read at most one byte past the limit: a file that grows while it is read is caught too.
+  std::string text;
+  text.resize(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_input_file_bytes) + 1);
+  std::size_t used = 0;
+  while (true) {
+    if (used == text.size()) {
+      if (used > max_input_file_bytes) throw too_big();
+      text.resize(std::min(2 * text.size(), max_input_file_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw InputError(fmt::format("{}: cannot read the file ({})", file, std::strerror(errno)));
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  if (used > max_input_file_bytes) throw too_big();
+  text.resize(used);
+  return text;
+}
+
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file for reading", file));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_yaml(buffer.str(), file, overrides);
+  return parse_yaml(read_input_file(file), file, overrides);
 }
 
 YamlValue parse_yaml(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {

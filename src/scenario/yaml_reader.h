@@ -74,8 +74,17 @@ class YamlValue {
 // step with the loader. Null (off) otherwise.
 extern std::set<std::string>* allowed_key_paths;
 
-// Parses a file, applies --set overrides, and returns the root value. A missing file or a YAML
-// syntax error becomes InputError.
+// Inputs are written by hand (the default scenario is 21 kB): a file of more than 16 MiB is a
+// mistake, and reading it costs time and memory with nothing to show for it.
+inline constexpr std::size_t max_input_file_bytes = 16u << 20;  // 16 MiB
+
+// The text of an input file. Throws InputError ("FILE: reason") for a file that cannot be
+// opened, a directory, anything but a regular file (a device such as /dev/zero, a FIFO, a
+// socket: reading one may never end) and a file of more than max_input_file_bytes.
+std::string read_input_file(const std::string& file);
+
+// Parses a file, applies --set overrides, and returns the root value. A file read_input_file
+// refuses or a YAML syntax error becomes InputError.
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides = {});
 // The same for text already in memory; `file` names it in messages.
 YamlValue parse_yaml(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {});
