@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <unordered_map>
 #include <cmath>
@@ -114,6 +115,26 @@ YamlValue YamlValue::at(std::string_view key) const {
   auto child = find(key);
   if (!child) fail(fmt::format("missing key \"{}\"", key));
   return *child;
+}
+
+YamlValue YamlValue::at_path(std::string_view dotted) const {
+  YamlValue here = *this;
+  while (!dotted.empty()) {
+    const std::size_t dot = std::min(dotted.find('.'), dotted.size());
+    const std::string_view part = dotted.substr(0, dot);
+    dotted.remove_prefix(std::min(dot + 1, dotted.size()));
+    if (here.node_.IsSequence()) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      const std::vector<YamlValue> list = here.items();
+      if (ec != std::errc() || end != part.data() + part.size() || index >= list.size())
+        here.fail(fmt::format("no item \"{}\" in a list of {}", part, list.size()));
+      here = list[index];
+    } else {
+      here = here.at(part);
+    }
+  }
+  return here;
 }
 
 std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {

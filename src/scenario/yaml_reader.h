@@ -48,6 +48,11 @@ class YamlValue {
   std::optional<YamlValue> find(std::string_view key) const;
   std::vector<std::pair<std::string, YamlValue>> entries() const;  // in file order
 
+  // The value at a dotted key path below this one ("reliability.failure_classes.2.rate", list
+  // items by index), as at() and items() would reach it: where to blame a problem found on the
+  // loaded numbers (bounds.h). Fails like at() on the first part that is missing.
+  YamlValue at_path(std::string_view dotted) const;
+
   // Sequences; `min_items` makes an empty or short list an error.
   std::vector<YamlValue> items(std::size_t min_items = 0) const;
 
