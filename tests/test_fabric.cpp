@@ -300,6 +300,47 @@ TEST_CASE("a slice stays small on oversubscribed fabrics whose leaf groups do no
               const auto plan = plan_collective({kind, 64e6, group}, s.gpus, slice.gpus, s.gpus_per_server);
               for (const StepRun& run : plan) CHECK(run.flows.size() <= 4 * static_cast<std::size_t>(slice.gpus));
             }
+            // All-to-all holds its groups whole up to the cap, and plays a part of a larger one.
+            const FabricSpec a2a = fabric_slice(s, 1024, group, true);
+            CHECK(a2a.gpus <= max_slice_factor * 1024);
+            if (G <= max_slice_factor * 1024 && a2a.gpus < s.gpus) CHECK(a2a.gpus % G == 0);
+            const auto plan = plan_collective({CollectiveKind::AllToAll, 64e6, group}, s.gpus, a2a.gpus, s.gpus_per_server,
+                                              PlanOptions{2, 0});
+            for (const StepRun& run : plan) CHECK(run.flows.size() <= static_cast<std::size_t>(a2a.gpus));
           }
   CHECK(cases > 500);
+}
+
+// Regression: an expert all-to-all block larger than the 1,024-GPU slice (TP 8 x CP 32 x EP 8 =
+// 2,048 GPUs) threw "all-to-all groups must fit in the slice" in the evaluation's child, and the
+// run ended with an internal error (exit 1).
+TEST_CASE("all-to-all groups larger than the slice are held whole up to the cap, beyond it in part") {
+  FabricSpec s = leaf_spine(100'000, 64, 1.0, true);
+  s.switch_port_bw_bytes_per_s = 800 * gbps;
+  s.tiers = 3;
+  s.oversubscription = {1, 1};
+  s.gpus = 100'000 / 2048 * 2048;
+  const FabricSpec slice = fabric_slice(s, 1024, 2048, true);
+  CHECK(slice.gpus == 2048);
+  CHECK_FALSE(fabric_problem(slice).has_value());
+  CHECK(fabric_slice(s, 1024, 2048).gpus == 1024);  // rings: a part of the group, as before
+  const auto whole = plan_collective({CollectiveKind::AllToAll, 64e6, 2048}, s.gpus, slice.gpus, 8, PlanOptions{8, 0});
+  REQUIRE(whole.size() == 8);
+  CHECK(whole[0].flows.size() == 2048);
+
+  s.gpus = 100'000 / 8192 * 8192;
+  const FabricSpec part = fabric_slice(s, 1024, 8192, true);
+  CHECK(part.gpus <= 4096);
+  const auto plan = plan_collective({CollectiveKind::AllToAll, 64e6, 8192}, s.gpus, part.gpus, 8, PlanOptions{8, 0});
+  long repeats = 0;
+  for (const StepRun& run : plan) {
+    repeats += run.repeat;
+    CHECK(run.flows.size() == static_cast<std::size_t>(part.gpus));  // every GPU present sends
+    for (const Flow& f : run.flows) {
+      CHECK(f.src != f.dst);
+      CHECK(f.dst < part.gpus);
+      CHECK(f.bytes == doctest::Approx(64e6 / 8192));  // the whole group's block per peer
+    }
+  }
+  CHECK(repeats == 8191);  // every shift of the whole group
 }

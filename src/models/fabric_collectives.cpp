@@ -186,7 +186,9 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
       add(nvlink_ring(l, "nvlink-all-gather", S / l.g));
       break;
     case CollectiveKind::AllToAll: {
-      if (l.Gp != l.G) throw std::invalid_argument("all-to-all groups must fit in the slice");
+      // A group larger than the slice (more than max_slice_factor x slice_gpus) is played on the
+      // part present: each shift's destination wraps around inside it (sizes and shift counts
+      // from the whole group), and a shift that would land on the sender goes half the part away.
       // Pairwise exchange: at shift j every GPU sends its j-th block to the GPU j further on.
       // Shifts differ: those that are a multiple of the server's ranks stay on one rail, the
       // others cross rails through the spines (no PXN), and the distance decides how far up the
@@ -206,7 +208,11 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
         const int j = static_cast<int>(order[static_cast<std::size_t>((first + next - 1) / 2)]);  // middle of the stratum
         StepRun run{"all-to-all", {}, next - first};
         for (int k = 0; k < l.groups; ++k)
-          for (int x = 0; x < l.G; ++x) run.flows.push_back({k * l.G + x, k * l.G + (x + j) % l.G, S / l.G});
+          for (int x = 0; x < l.Gp; ++x) {
+            int to = (x + j) % l.Gp;
+            if (to == x) to = (x + l.Gp / 2) % l.Gp;
+            if (to != x) run.flows.push_back({k * l.Gp + x, k * l.Gp + to, S / l.G});
+          }
         add(std::move(run));
       }
       break;
@@ -225,15 +231,17 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
   return steps;
 }
 
-FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus) {
+FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus, bool whole_group) {
   if (spec.gpus <= slice_gpus) return spec;
   const FabricShape f = fabric_shape(spec);
   // A slice is whole leaf groups (every rail of its servers) and, when a group fits, whole groups.
   const long leaf_group = f.rail_optimized ? static_cast<long>(f.gpus_per_leaf) * f.gpus_per_server : f.gpus_per_leaf;
   const long G = group_gpus > 0 ? group_gpus : spec.gpus;
   const bool pods = f.tiers == 3 && f.pods > 1;
+  const long cap = max_slice_factor * static_cast<long>(slice_gpus);
+  const bool whole = G <= slice_gpus || (whole_group && G <= cap);  // whole groups in the slice
   long unit = leaf_group;
-  if (G <= slice_gpus) unit = std::lcm(unit, G);
+  if (whole) unit = std::lcm(unit, G);
   if (pods) unit = std::lcm(unit, 2 * leaf_group);  // room for two pods
   // Where groups and leaf groups line up within a few slices, the slice repeats the full fabric's
   // layout exactly (as the agreement checks assume). Where they do not (groups of 256 on the
@@ -241,14 +249,13 @@ FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus) 
   // groups over three leaf groups, so that one full leaf group has groups straddling both its
   // edges, as the full fabric's have (over two, the all-to-all was 23 % fast). SimGrid's Full
   // zone keeps a route slot (8 bytes) per ordered pair of hosts: 43,520 GPUs needed 15 GB.
-  const long cap = max_slice_factor * static_cast<long>(slice_gpus);
   long n = 0;
   if (unit <= cap) {
     n = std::max(unit, slice_gpus / unit * unit);
   } else {
     const long want = std::max<long>(slice_gpus, 3 * leaf_group);
-    n = G <= slice_gpus ? std::min(cap / G, (want + G - 1) / G) * G  // whole groups
-                        : std::min(cap, want) / f.gpus_per_server * f.gpus_per_server;  // part of one large group
+    n = whole ? std::min(cap / G, (want + G - 1) / G) * G  // whole groups
+              : std::min(cap, want) / f.gpus_per_server * f.gpus_per_server;  // part of one large group
   }
   FabricSpec slice = spec;
   slice.gpus = static_cast<int>(std::min<long>(n, spec.gpus));

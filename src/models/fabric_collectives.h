@@ -69,7 +69,9 @@ inline constexpr long max_slice_factor = 4;
 // slice_gpus GPUs; otherwise (an oversubscribed leaf with an odd number of down ports, say) it
 // is whole groups over at least three leaf groups, the last one partly filled. Never more than
 // max_slice_factor x slice_gpus GPUs: the platform built on it, and the time and memory of
-// simulating it, stay bounded for every fabric the checks accept.
-FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus);
+// simulating it, stay bounded for every fabric the checks accept. `whole_group` (all-to-all,
+// where every GPU of a group talks to every other): a group larger than slice_gpus is still
+// held whole when it has at most max_slice_factor x slice_gpus GPUs.
+FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus, bool whole_group = false);
 
 }  // namespace bvr
