@@ -48,12 +48,13 @@ fs::path scratch_dir(const std::string& name) {
   return dir;
 }
 
-// CTest runs test cases in parallel processes: each call gets its own capture files.
-Ran run(const std::string& args) {
+// CTest runs test cases in parallel processes: each call gets its own capture files. `prefix`
+// goes before the command in the shell line ("ulimit -v 2000000; timeout 60 ").
+Ran run(const std::string& args, const std::string& prefix = "") {
   static int calls = 0;
   const fs::path io = scratch_root() / fmt::format("io-{}", calls++);
   fs::create_directories(io);
-  const std::string command = fmt::format("{} {} > {}/stdout 2> {}/stderr", bvr, args, io.string(), io.string());
+  const std::string command = fmt::format("{}{} {} > {}/stdout 2> {}/stderr", prefix, bvr, args, io.string(), io.string());
   const int status = std::system(command.c_str());
   Ran ran{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(io / "stdout"), read_file(io / "stderr")};
   fs::remove_all(io);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -352,6 +353,35 @@ TEST_CASE("cli: bad input exits 2 with file:line:column and key path, and writes
   CHECK(!fs::exists(out));
   CHECK(run(fmt::format("run {} --replications 0 -o {}", default_scenario, out.string())).exit_code == 2);
   CHECK(!fs::exists(out));
+}
+
+TEST_CASE("cli: devices, FIFOs, directories and oversized files are refused without being read") {
+  // `bvr check /dev/zero` grew without bound (~400 MB/s) and a directory was "the file is empty".
+  // Each command runs under a 2 GB address-space limit and a 60 s timeout, so that a regression
+  // fails here rather than taking the machine down.
+  const fs::path dir = scratch_dir("not-files");
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "fifo.yaml";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  const fs::path big = dir / "big.yaml";
+  std::ofstream(big) << std::string((16u << 20) + 1, '#');
+  const std::pair<std::string, std::string> cases[] = {
+      {"/dev/zero", "/dev/zero: is not a regular file (a device, pipe or socket)"},
+      {fifo.string(), fifo.string() + ": is not a regular file"},
+      {dir.string(), dir.string() + ": is a directory; expected a YAML file"},
+      {big.string(), big.string() + ": the file is larger than 16 MiB, the limit for an input file"}};
+  const fs::path out = dir / "out";
+  for (const auto& [file, message] : cases)
+    for (const char* command : {"check {}", "run {} -o {}", "sweep {} -o {}", "topo {}"}) {
+      const std::string args = fmt::format(fmt::runtime(command), file, out.string());
+      const Ran ran = run(args, "ulimit -v 2000000; timeout 60 ");
+      INFO(args, ": ", ran.err);
+      CHECK(ran.exit_code == 2);
+      CHECK(ran.out.empty());
+      CHECK(ran.err.starts_with(message));
+      CHECK(std::count(ran.err.begin(), ran.err.end(), '\n') == 1);
+      CHECK(!fs::exists(out));
+    }
 }
 
 TEST_CASE("cli: the breakeven round trip: --set the value printed, the NPVs agree, and the verdict flips across it") {

@@ -270,3 +270,99 @@ TEST_CASE("a slice keeps whole leaf groups and groups, and two pods of a multi-p
   CHECK(small.pod_gpus == 128);  // two pods even in a small slice
   CHECK(fabric_slice(s, 100'000, 0).gpus == 8192);
 }
+
+// Regression: `oversubscription: [2, 1]` on Colossus (128-port leaves: 85 down, 43 up, leaf groups
+// of 680 GPUs) made the slice the least common multiple of leaf groups and groups, 21,760 GPUs for
+// the expert all-to-all in blocks of 256 and 43,520 for blocks of 512; SimGrid's Full zone then
+// needed 15 GB and a run never finished. Every fabric the checks accept must give a slice of at
+// most 4 x slice_gpus GPUs holding whole groups, whatever its oversubscription.
+TEST_CASE("a slice stays small on oversubscribed fabrics whose leaf groups do not line up with the groups") {
+  FabricSpec colossus = leaf_spine(100'000, 64, 1.0, true);
+  colossus.switch_port_bw_bytes_per_s = 800 * gbps;
+  colossus.tiers = 3;
+  colossus.oversubscription = {2, 1};
+  for (const int block : {256, 512, 1024}) {
+    FabricSpec whole = colossus;
+    whole.gpus = colossus.gpus / block * block;
+    const FabricSpec slice = fabric_slice(whole, 1024, block);
+    INFO("block ", block, ": slice ", slice.gpus);
+    CHECK(slice.gpus >= 3 * 680);  // a full leaf group with groups across both its edges
+    CHECK(slice.gpus <= 2048);
+    CHECK(slice.gpus % block == 0);
+    CHECK_FALSE(fabric_problem(slice).has_value());
+  }
+  // Where groups and leaf groups line up the slice is as before (the agreement checks rely on it).
+  colossus.oversubscription = {1, 1};
+  CHECK(fabric_slice(colossus, 1024, 256).gpus == 1024);
+  colossus.oversubscription = {3, 1};  // leaf groups of 768, groups of 1,024: 3,072 line up
+  CHECK(fabric_slice(colossus, 1024, 1024).gpus == 3072);
+
+  long cases = 0;
+  for (const int ports : {16, 32, 64, 512})
+    for (const int tiers : {2, 3})
+      for (const bool rails : {true, false})
+        for (const double o : {1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0, 16.0})
+          for (const int group : {0, 8, 24, 64, 72, 256, 512, 1000, 1024, 3104, 4992}) {
+            FabricSpec s = leaf_spine(8, ports, o, rails);
+            s.switch_port_bw_bytes_per_s = 800 * gbps;
+            s.tiers = tiers;
+            s.oversubscription.assign(static_cast<std::size_t>(tiers - 1), o);
+            const long most = std::min<long>(100'000, max_fabric_gpus(s));
+            s.gpus = static_cast<int>(group > 0 ? most / group * group : most / 8 * 8);
+            if (s.gpus < 8 || fabric_problem(s)) continue;
+            ++cases;
+            const FabricSpec slice = fabric_slice(s, 1024, group);
+            INFO(ports, " ports, ", tiers, " tiers, rails ", rails, ", ", o, ":1, ", s.gpus, " GPUs in groups of ", group,
+                 ": slice ", slice.gpus);
+            CHECK(slice.gpus <= max_slice_factor * 1024);
+            REQUIRE_FALSE(fabric_problem(slice).has_value());
+            const int G = group > 0 ? group : s.gpus;
+            if (G <= 1024 && slice.gpus < s.gpus) CHECK(slice.gpus % G == 0);
+            for (const CollectiveKind kind : {CollectiveKind::AllReduceRing, CollectiveKind::AllReduceTree}) {
+              const auto plan = plan_collective({kind, 64e6, group}, s.gpus, slice.gpus, s.gpus_per_server);
+              for (const StepRun& run : plan) CHECK(run.flows.size() <= 4 * static_cast<std::size_t>(slice.gpus));
+            }
+            // All-to-all holds its groups whole up to the cap, and plays a part of a larger one.
+            const FabricSpec a2a = fabric_slice(s, 1024, group, true);
+            CHECK(a2a.gpus <= max_slice_factor * 1024);
+            if (G <= max_slice_factor * 1024 && a2a.gpus < s.gpus) CHECK(a2a.gpus % G == 0);
+            const auto plan = plan_collective({CollectiveKind::AllToAll, 64e6, group}, s.gpus, a2a.gpus, s.gpus_per_server,
+                                              PlanOptions{2, 0});
+            for (const StepRun& run : plan) CHECK(run.flows.size() <= static_cast<std::size_t>(a2a.gpus));
+          }
+  CHECK(cases > 500);
+}
+
+// Regression: an expert all-to-all block larger than the 1,024-GPU slice (TP 8 x CP 32 x EP 8 =
+// 2,048 GPUs) threw "all-to-all groups must fit in the slice" in the evaluation's child, and the
+// run ended with an internal error (exit 1).
+TEST_CASE("all-to-all groups larger than the slice are held whole up to the cap, beyond it in part") {
+  FabricSpec s = leaf_spine(100'000, 64, 1.0, true);
+  s.switch_port_bw_bytes_per_s = 800 * gbps;
+  s.tiers = 3;
+  s.oversubscription = {1, 1};
+  s.gpus = 100'000 / 2048 * 2048;
+  const FabricSpec slice = fabric_slice(s, 1024, 2048, true);
+  CHECK(slice.gpus == 2048);
+  CHECK_FALSE(fabric_problem(slice).has_value());
+  CHECK(fabric_slice(s, 1024, 2048).gpus == 1024);  // rings: a part of the group, as before
+  const auto whole = plan_collective({CollectiveKind::AllToAll, 64e6, 2048}, s.gpus, slice.gpus, 8, PlanOptions{8, 0});
+  REQUIRE(whole.size() == 8);
+  CHECK(whole[0].flows.size() == 2048);
+
+  s.gpus = 100'000 / 8192 * 8192;
+  const FabricSpec part = fabric_slice(s, 1024, 8192, true);
+  CHECK(part.gpus <= 4096);
+  const auto plan = plan_collective({CollectiveKind::AllToAll, 64e6, 8192}, s.gpus, part.gpus, 8, PlanOptions{8, 0});
+  long repeats = 0;
+  for (const StepRun& run : plan) {
+    repeats += run.repeat;
+    CHECK(run.flows.size() == static_cast<std::size_t>(part.gpus));  // every GPU present sends
+    for (const Flow& f : run.flows) {
+      CHECK(f.src != f.dst);
+      CHECK(f.dst < part.gpus);
+      CHECK(f.bytes == doctest::Approx(64e6 / 8192));  // the whole group's block per peer
+    }
+  }
+  CHECK(repeats == 8191);  // every shift of the whole group
+}

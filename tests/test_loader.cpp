@@ -8,12 +8,14 @@
 #include <sstream>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario/input_error.h"
 #include "models/parallel_plan.h"
 #include "models/transformer.h"
 #include "scenario/load.h"
+#include "scenario/yaml_reader.h"
 
 using namespace bvr;
 
@@ -429,4 +431,70 @@ TEST_CASE("loader: colocation and used sites, each option on its own system") {
   CHECK(load_error(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml",
                    {parse_override("options.colo.host.price=150 USD/kW")})
             .find("options.colo.host.price: expected a price per unit of power and time") != std::string::npos);
+}
+
+TEST_CASE("loader: a key listed twice is an error at the second, naming the first's line") {
+  // yaml-cpp keeps the first of two keys and drops the second without a word; YAML forbids both.
+  const std::string text = variant("  seed: 2024\n", "  seed: 2024\n  seed: 7\n");
+  const auto [line, column] = where(text, "  seed: 7");
+  const std::string path = scratch("duplicate-key", text);
+  CHECK(load_error(path) == fmt::format("{}:{}:{}: scenario.seed: the key \"seed\" is listed twice (first on line {}); "
+                                        "a key may appear once in a mapping",
+                                        path, line, column + 2, line - 1));
+  // A second option of the same name was blamed for keys it lacked.
+  const std::string option = load_error(scratch("duplicate-option", variant("  hybrid:\n", "  lease-oracle:\n")));
+  CHECK(option.find("options.lease-oracle: the key \"lease-oracle\" is listed twice") != std::string::npos);
+  // The same key in different mappings is no repetition.
+  CHECK_FALSE(yaml_text_problem("a: {x: 1}\nb: {x: 2}\nc: [{x: 1}, {x: 2}]\n").has_value());
+  // In a --set value too.
+  const std::string set = load_error(default_scenario, {parse_override("scenario.seed={a: 1, a: 2}")});
+  CHECK(set.find("--set scenario.seed={a: 1, a: 2}: scenario.seed.a: the key \"a\" is listed twice") != std::string::npos);
+}
+
+TEST_CASE("loader: a file of more than one YAML document is an error") {
+  // The later documents were ignored.
+  const std::string text = read_file(default_scenario) + "---\nscenario: {name: other}\n";
+  const std::string path = scratch("two-documents", text);
+  const auto [line, column] = where(text, "---\nscenario: {name");
+  CHECK(load_error(path).starts_with(fmt::format("{}:{}:{}: (top level): a second YAML document starts here", path, line, column)));
+  CHECK_FALSE(yaml_text_problem("a: 1\n...\n").has_value());  // an end marker, no second document
+  CHECK_FALSE(yaml_text_problem("---\na: 1\n").has_value());
+  CHECK(yaml_text_problem("a: 1\n--- \nb: 2\n").has_value());
+}
+
+TEST_CASE("loader: an input of more than 100,000 values is refused before it is loaded") {
+  // The finding: 200,000 deliveries took 48 s and 1 GB to check (the analysis check loads the
+  // scenario again for each sensitivity value, copying the tree each time). Refused while parsing,
+  // here with 25,000 (125,000 values).
+  std::string items;
+  for (int i = 0; i < 25'000; ++i) items += "      - {date: 2024-09-01, gpus: 8}\n";
+  const std::string text = variant("      - {date: 2024-03-01, gpus: 24000}", items + "      - {date: 2024-03-01, gpus: 24000}");
+  const std::string error = load_error(scratch("huge-list", text));
+  CHECK(error.find("options.lease-oracle.deliveries.") != std::string::npos);
+  CHECK(error.find("the input holds more than 100,000 YAML values") != std::string::npos);
+  // An alias counts as the values it names: five lines of aliases stand for 10^5 values.
+  const auto bomb = yaml_text_problem(
+      "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+      "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n");
+  REQUIRE(bomb.has_value());
+  CHECK(bomb->line == 5);
+  CHECK(bomb->path.starts_with("e."));
+  CHECK_FALSE(yaml_text_problem("a: &a [1, 2]\nb: [*a, *a]\n").has_value());
+}
+
+TEST_CASE("loader: only regular files of at most 16 MiB are read") {
+  // /dev/zero grew without bound (about 400 MB/s); a directory was "the file is empty".
+  CHECK(load_error("/dev/zero") == "/dev/zero: is not a regular file (a device, pipe or socket); bvr reads its inputs "
+                                   "only from regular files");
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("bvr-loader-tests-{}", getpid());
+  std::filesystem::create_directories(dir);
+  CHECK(load_error(dir.string()) == dir.string() + ": is a directory; expected a YAML file");
+  const std::string fifo = (dir / "fifo.yaml").string();
+  std::filesystem::remove(fifo);
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(load_error(fifo).find("is not a regular file") != std::string::npos);  // without waiting for a writer
+  const std::string big = scratch("big", std::string(max_input_file_bytes + 1, '#'));
+  CHECK(load_error(big) == big + ": the file is larger than 16 MiB, the limit for an input file");
+  CHECK_NOTHROW(read_input_file(scratch("at-the-limit", std::string(max_input_file_bytes, '#'))));
 }

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "scenario/units.h"
 
@@ -177,4 +180,97 @@ TEST_CASE("units: money per time, data prices and data volumes per time") {
   CHECK(parse_quantity("200 TB/month", Dimension::Bandwidth) == near(200e12 * 8 / (30.4375 * 86400)));
   CHECK(error_of("40 MUSD", Dimension::MoneyPerTime).what() ==
         std::string("expected an amount of money per time such as 40 MUSD/year, got \"40 MUSD\" (MUSD is an amount of money)"));
+}
+
+TEST_CASE("units: money takes its prefixes in every unit that holds money") {
+  // The finding: "13 MUSD/MW" was refused with "did you mean USD/MW?", a slip of 10^6.
+  CHECK(parse_quantity("13 MUSD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("13 million USD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("13 M USD/MW", Dimension::PricePerPower) == near(13.0));
+  CHECK(parse_quantity("1.5 BUSD/GW", Dimension::PricePerPower) == near(1.5));
+  CHECK(parse_quantity("12 kUSD/kW", Dimension::PricePerPower) == near(12.0));
+  CHECK(parse_quantity("2 kUSD/GPU/h", Dimension::PricePerGpuTime) == near(2000 / 3600.0));
+  CHECK(parse_quantity("0.07 kUSD/MWh", Dimension::PricePerEnergy) == near(70 / 3.6e9));
+  CHECK(parse_quantity("70 USD/GWh", Dimension::PricePerEnergy) == near(70 / 3.6e12));
+  CHECK(parse_quantity("3 kUSD/TB", Dimension::PricePerData) == near(3e3 / 1e12));
+  CHECK(parse_quantity("2 kUSD/PB/month", Dimension::PricePerDataTime) == near(2e3 / (1e15 * 30.4375 * 86400)));
+  CHECK(parse_quantity("40 million USD/year", Dimension::MoneyPerTime) == near(40e6 / (365.25 * 86400)));
+  CHECK(parse_quantity("1 billion USD/year", Dimension::MoneyPerTime) == near(1e9 / (365.25 * 86400)));
+  // Every money-bearing unit: each prefix and spelling scales its USD unit exactly.
+  const std::pair<const char*, double> prefixes[] = {
+      {"kUSD", 1e3}, {"k USD", 1e3}, {"thousand USD", 1e3}, {"MUSD", 1e6}, {"M USD", 1e6},
+      {"million USD", 1e6}, {"BUSD", 1e9}, {"B USD", 1e9}, {"billion USD", 1e9}};
+  long checked = 0;
+  for (const Dimension dim : {Dimension::Money, Dimension::MoneyPerTime, Dimension::PricePerGpuTime,
+                              Dimension::PricePerEnergy, Dimension::PricePerPower, Dimension::PricePerData,
+                              Dimension::PricePerDataTime}) {
+    for (const std::string& unit : bvr::unit_spellings(dim)) {
+      if (!unit.starts_with("USD")) continue;
+      const double base = parse_quantity("1 " + unit, dim);
+      for (const auto& [prefix, factor] : prefixes) {
+        CAPTURE(unit);
+        CAPTURE(prefix);
+        CHECK(parse_quantity("1 " + std::string(prefix) + unit.substr(3), dim) == near(base * factor));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 300);
+}
+
+TEST_CASE("units: a suggestion never changes the scale") {
+  // A typo keeps its prefix.
+  CHECK(contains(error_of("13 MUSD/MWW", Dimension::PricePerPower).what(), "(did you mean \"MUSD/MW\"?)"));
+  CHECK(contains(error_of("13 musd/mw", Dimension::PricePerPower).what(), "(did you mean \"MUSD/MW\"?)"));
+  CHECK(contains(error_of("2 kUSD/GPU/hr", Dimension::PricePerGpuTime).what(), "(did you mean \"kUSD/GPU/h\"?)"));
+  CHECK(contains(error_of("150 KW", Dimension::Power).what(), "(did you mean \"kW\"?)"));
+  // A unit whose scale is readable but not offered gets no suggestion of another scale.
+  CHECK_FALSE(contains(error_of("2 USD/GPU/day", Dimension::PricePerGpuTime).what(), "did you mean"));
+  CHECK_FALSE(contains(error_of("2 USD/TW", Dimension::PricePerPower).what(), "did you mean"));
+  CHECK_FALSE(contains(error_of("6.5 per 100 node-days", Dimension::RatePerNodeTime).what(), "did you mean"));
+  // An unreadable one only when every closest unit has one scale: "kSD/kW" is as close to
+  // kUSD/kW as to USD/kW.
+  CHECK_FALSE(contains(error_of("12 kSD/kW", Dimension::PricePerPower).what(), "did you mean"));
+  CHECK(contains(error_of("6.5 per 1000 node-dyas", Dimension::RatePerNodeTime).what(),
+                 "(did you mean \"per 1000 node-days\"?)"));
+
+  // Every unit, mistyped as people do (a letter doubled, dropped or swapped with the next): whatever is suggested means what the unit meant (units in words are left out:
+  // they cost most and repeat the symbols' prefixes).
+  long suggested = 0;
+  for (int d = 0; d <= static_cast<int>(Dimension::PricePerDataTime); ++d) {
+    const auto dim = static_cast<Dimension>(d);
+    const std::vector<std::string> valid = bvr::unit_spellings(dim);
+    for (const std::string& unit : valid) {
+      if (unit.find(' ') != std::string::npos) continue;  // "million USD/MW" is "MUSD/MW" in words
+      std::vector<std::string> typos;
+      for (std::size_t i = 0; i < unit.size(); ++i) {
+        typos.push_back(unit.substr(0, i + 1) + unit.substr(i));                  // doubled
+        typos.push_back(unit.substr(0, i) + unit.substr(i + 1));                  // dropped
+        if (i + 1 < unit.size()) typos.push_back(unit.substr(0, i) + unit[i + 1] + unit[i] + unit.substr(i + 2));
+      }
+      for (const std::string& typo : typos) {
+        if (typo.empty() || std::find(valid.begin(), valid.end(), typo) != valid.end()) continue;
+        std::string what;
+        try {
+          parse_quantity("1 " + typo, dim);
+          continue;  // a unit of its own after all (or of this dimension under another spelling)
+        } catch (const UnitError& e) {
+          what = e.what();
+        }
+        const auto at = what.find("(did you mean \"");
+        if (at == std::string::npos) continue;
+        const std::string guess = what.substr(at + 15, what.find('"', at + 15) - at - 15);
+        // A case slip reads as its letters say: "KB" (for KiB) gets kB.
+        if (std::equal(guess.begin(), guess.end(), typo.begin(), typo.end(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+          continue;
+        CAPTURE(unit);
+        CAPTURE(typo);
+        CAPTURE(guess);
+        CHECK(parse_quantity("1 " + guess, dim) == near(parse_quantity("1 " + unit, dim)));
+        ++suggested;
+      }
+    }
+  }
+  CHECK(suggested > 1000);
 }

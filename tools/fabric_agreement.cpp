@@ -56,7 +56,7 @@ Args parse(int argc, char** argv) {
       "collectives", po::value<std::string>()->default_value("all-reduce,all-reduce-tree,reduce-scatter,all-gather,send-recv"),
       "comma-separated: all-reduce, all-reduce-tree, reduce-scatter, all-gather, all-to-all, send-recv")(
       "gpus", po::value<std::string>()->default_value("1024,2048,4096"), "fabric sizes, comma-separated")(
-      "group", po::value<int>()->default_value(0), "GPUs per group (0 = every GPU; all-to-all needs <= 1024)")(
+      "group", po::value<int>()->default_value(0), "GPUs per group (0 = every GPU; all-to-all is simulated whole up to 4096)")(
       "routing", po::value<std::string>()->default_value("adaptive,ecmp"), "adaptive and/or ecmp")(
       "sync", po::value<std::string>()->default_value("barrier"), "full simulation: barrier or per-gpu")(
       "max-diff", po::value<double>()->default_value(3.0), "largest |scaled / full - 1| allowed, in %")(

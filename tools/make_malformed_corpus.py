@@ -115,6 +115,18 @@ cases = {
     # the name is the default output folder out/<name>: it may not climb out of out/
     "bad-scenario-name": ('scenario.name: scenario name "../../etc/evil" may use only letters, digits', variant("  name: xai-oracle-2024", "  name: ../../etc/evil")),
     "bad-interval": ("reliability.checkpoint.interval", variant("interval: daly", "interval: often")),
+    # what YAML allows but a scenario must not hold (yaml-cpp would keep the first key, or the first
+    # document, silently)
+    "duplicate-key": ('scenario.seed: the key "seed" is listed twice (first on line', variant("  seed: 2024\n", "  seed: 2024\n  seed: 7\n")),
+    "duplicate-option": ('options.lease-oracle: the key "lease-oracle" is listed twice', variant("  hybrid:\n", "  lease-oracle:\n")),
+    "duplicate-flow-key": ('deliveries.0.gpus: the key "gpus" is listed twice', variant("gpus: 24000}", "gpus: 24000, gpus: 1000}")),
+    "two-documents": ("(top level): a second YAML document starts here", base + "---\nscenario: {name: other}\n"),
+    "empty-second-document": ("(top level): a second YAML document starts here", base + "---\n"),
+    # more values than any input holds: aliases repeat what they name, 10^6 values in 7 lines
+    "alias-bomb": ("the input holds more than 100,000 YAML values", variant("  seed: 2024\n", "  seed: 2024\n  x1: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+                   "  x2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  x3: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                   "  x4: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  x5: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                   "  x6: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n")),
     # deeply nested junk
     "nested-junk": ('options.lease-oracle.system.a: unknown key "a"', variant("    system: h100-hgx\n", "    system: {a: {b: {c: {d: [1, [2, [3, {e: f}]]]}}}}\n")),
     "list-for-scalar": ("workload.recompute: expected a single value", variant("recompute: selective", "recompute: [selective, full]")),

@@ -59,10 +59,20 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
 // nccl-tests: busbw = algbw x factor, algbw = bytes / time.
 double bus_bandwidth_factor(CollectiveKind kind, int group_gpus);
 
-// The slice of `spec` simulated in place of the whole fabric: at most `slice_gpus` GPUs (whole
+// A slice never holds more than this many times `slice_gpus` GPUs, whatever the fabric.
+inline constexpr long max_slice_factor = 4;
+
+// The slice of `spec` simulated in place of the whole fabric: about `slice_gpus` GPUs (whole
 // leaf groups, whole collective groups when they fit), same switches, tiers and
 // oversubscription; pods shrink so that the slice keeps at least two pods when the full fabric
-// has several. Returns `spec` itself when it is small enough.
-FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus);
+// has several. Returns `spec` itself when it is small enough. It repeats the full fabric's
+// layout of groups over leaf groups exactly when the two line up within max_slice_factor x
+// slice_gpus GPUs; otherwise (an oversubscribed leaf with an odd number of down ports, say) it
+// is whole groups over at least three leaf groups, the last one partly filled. Never more than
+// max_slice_factor x slice_gpus GPUs: the platform built on it, and the time and memory of
+// simulating it, stay bounded for every fabric the checks accept. `whole_group` (all-to-all,
+// where every GPU of a group talks to every other): a group larger than slice_gpus is still
+// held whole when it has at most max_slice_factor x slice_gpus GPUs.
+FabricSpec fabric_slice(const FabricSpec& spec, int slice_gpus, int group_gpus, bool whole_group = false);
 
 }  // namespace bvr

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenario/input_error.h"
+#include "scenario/yaml_reader.h"
 
 namespace bvr {
 
@@ -47,6 +48,8 @@ void apply_override(YAML::Node& root, const Override& change) {
   } catch (const YAML::ParserException& e) {
     bad(change, fmt::format("the value is not valid YAML: {}", e.msg));
   }
+  if (const auto problem = yaml_text_problem(change.value, change.path))
+    bad(change, fmt::format("{}: {}", problem->path, problem->what));
   const std::vector<std::string> parts = split_path(change.path);
   YAML::Node current;
   current.reset(root);  // reset(), not operator=: yaml-cpp's = would overwrite the node itself

@@ -25,20 +25,27 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[n];
 }
 
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+std::vector<std::size_t> closest_matches(std::string_view word, const std::vector<std::string>& candidates) {
   // Short words get 2 edits, long ones a third of their length: beyond that the "suggestion"
   // is usually an unrelated word.
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  const std::string* best = nullptr;
   std::size_t best_distance = limit + 1;
-  for (const auto& candidate : candidates) {
-    const std::size_t d = edit_distance(word, candidate);
-    if (d < best_distance) {  // strict: on a tie the earlier candidate wins
-      best = &candidate;
-      best_distance = d;
-    }
+  std::vector<std::size_t> best;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    // The distance is at least the difference in length: skip the computation when that is too far.
+    const std::size_t a = word.size(), b = candidates[i].size();
+    if ((a > b ? a - b : b - a) > std::min(limit, best_distance)) continue;
+    const std::size_t d = edit_distance(word, candidates[i]);
+    if (d > limit) continue;
+    if (d < best_distance) best_distance = d, best.clear();
+    if (d == best_distance) best.push_back(i);
   }
-  return best ? *best : std::string();
+  return best;
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::vector<std::size_t> best = closest_matches(word, candidates);  // on a tie the earlier wins
+  return best.empty() ? std::string() : candidates[best.front()];
 }
 
 }  // namespace bvr

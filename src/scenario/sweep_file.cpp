@@ -5,10 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 
 #include "scenario/input_error.h"
 
@@ -108,12 +106,8 @@ SweepAxis read_axis(const YamlValue& item, SweepMode mode, std::vector<YamlValue
   return axis;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// With the checks of every input file (no devices, FIFOs or directories, at most 16 MiB).
+std::string read_text(const std::string& path) { return read_input_file(path); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <vector>
 #include <utility>
 
@@ -115,39 +116,48 @@ std::vector<Unit> build_units() {
         {"per 1000 node-" + t.name + "s", "per 1000 node-" + t.name});
   }
 
-  add(D::Money, 1, {"USD"});
-  add(D::Money, 1e3, {"kUSD", "k USD", "thousand USD"});
-  add(D::Money, 1e6, {"MUSD", "M USD", "million USD"});
-  add(D::Money, 1e9, {"BUSD", "B USD", "billion USD"});
+  // Money takes SI prefixes in every unit that holds it ("13 MUSD/MW", "2 kUSD/GPU/h"), spelt as
+  // the plain amounts are, so no unit reads a prefixed amount as dollars.
+  const std::vector<std::pair<std::vector<std::string>, double>> money = {
+      {{"USD"}, 1},
+      {{"kUSD", "k USD", "thousand USD"}, 1e3},
+      {{"MUSD", "M USD", "million USD"}, 1e6},
+      {{"BUSD", "B USD", "billion USD"}, 1e9}};
+  auto add_money = [&](D dim, double factor, const std::string& per) {
+    for (const auto& [spellings, usd] : money)
+      for (const auto& m : spellings) add(dim, usd * factor, {m + per});
+  };
+  add_money(D::Money, 1, "");
 
   // Money per calendar time: staff, leases' monthly charges. "USD/h" is not a price per GPU-hour.
-  const std::vector<std::pair<std::string, double>> money = {{"USD", 1}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
   const std::vector<std::pair<std::string, double>> calendar = {
       {"h", seconds_per_hour}, {"hour", seconds_per_hour}, {"day", seconds_per_day},
       {"week", seconds_per_week}, {"month", days_per_month * seconds_per_day}, {"year", seconds_per_year},
       {"yr", seconds_per_year}};
-  for (const auto& [m, usd] : money)
-    for (const auto& [t, seconds] : calendar) add(D::MoneyPerTime, usd / seconds, {m + "/" + t});
+  for (const auto& [t, seconds] : calendar) add_money(D::MoneyPerTime, 1 / seconds, "/" + t);
   const std::vector<std::pair<std::string, double>> data = {{"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}};
   for (const auto& [d, bytes] : data) {
-    add(D::PricePerData, 1 / bytes, {"USD/" + d});
+    add_money(D::PricePerData, 1 / bytes, "/" + d);
     for (const auto& [t, seconds] : calendar)
-      if (seconds >= seconds_per_day) add(D::PricePerDataTime, 1 / (bytes * seconds), {"USD/" + d + "/" + t});
+      if (seconds >= seconds_per_day) add_money(D::PricePerDataTime, 1 / (bytes * seconds), "/" + d + "/" + t);
     for (const auto& [t, seconds] : calendar)
       if (seconds >= seconds_per_day) add(D::Bandwidth, bytes * bits_per_byte / seconds, {d + "/" + t});
   }
 
-  add(D::PricePerGpuTime, 1 / seconds_per_hour, {"USD/GPU/h", "USD/GPU/hour", "USD/GPU-hour", "USD/GPU-h"});
-  add(D::PricePerEnergy, 1 / joules_per_mwh, {"USD/MWh"});
-  add(D::PricePerEnergy, 1 / (1e3 * joules_per_wh), {"USD/kWh"});
-  add(D::PricePerEnergy, 1 / joules_per_wh, {"USD/Wh"});
-  add(D::PricePerPower, 1, {"USD/W"});
-  add(D::PricePerPower, 1e-3, {"USD/kW"});
-  add(D::PricePerPower, 1e-6, {"USD/MW"});
+  for (const char* per : {"/GPU/h", "/GPU/hour", "/GPU-hour", "/GPU-h"})
+    add_money(D::PricePerGpuTime, 1 / seconds_per_hour, per);
+  add_money(D::PricePerEnergy, 1 / joules_per_mwh, "/MWh");
+  add_money(D::PricePerEnergy, 1 / (1e3 * joules_per_wh), "/kWh");
+  add_money(D::PricePerEnergy, 1 / joules_per_wh, "/Wh");
+  add_money(D::PricePerEnergy, 1 / (1e9 * joules_per_wh), "/GWh");
+  add_money(D::PricePerPower, 1, "/W");
+  add_money(D::PricePerPower, 1e-3, "/kW");
+  add_money(D::PricePerPower, 1e-6, "/MW");
+  add_money(D::PricePerPower, 1e-9, "/GW");
   // Colocation: per kW of contracted power and month (or year).
   for (const auto& [p, watts] : std::vector<std::pair<std::string, double>>{{"W", 1}, {"kW", 1e3}, {"MW", 1e6}})
     for (const auto& [t, seconds] : calendar)
-      if (seconds >= seconds_per_day) add(D::PricePerPowerTime, 1 / (watts * seconds), {"USD/" + p + "/" + t});
+      if (seconds >= seconds_per_day) add_money(D::PricePerPowerTime, 1 / (watts * seconds), "/" + p + "/" + t);
 
   struct Prefix {
     std::string symbol;
@@ -207,15 +217,151 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
                                             [&](char x, char y) { return lower(x) == lower(y); });
 }
 
-// A unit of the expected dimension that `unit` is probably a typo of, or "".
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// What one part of a unit (between slashes) multiplies by: "MUSD" 1e6, "MW" 1e6, "h" 3600, "GB"
+// 1e9, "Gb" 1e9 / 8, "GPU" 1; nothing for a part it cannot read. Prefix letters are read in
+// either case ("mw" is a slip for MW: nobody prices milliwatts), bases by their case first
+// (b is a bit, B a byte).
+std::optional<double> part_scale(std::string_view part) {
+  const std::string p = lower(part);
+  static const std::vector<std::pair<std::string, double>> times = {
+      {"s", 1}, {"sec", 1}, {"second", 1}, {"seconds", 1}, {"min", 60}, {"minute", 60}, {"minutes", 60},
+      {"h", seconds_per_hour}, {"hr", seconds_per_hour}, {"hour", seconds_per_hour}, {"hours", seconds_per_hour},
+      {"d", seconds_per_day}, {"day", seconds_per_day}, {"days", seconds_per_day}, {"week", seconds_per_week},
+      {"weeks", seconds_per_week}, {"month", days_per_month * seconds_per_day},
+      {"months", days_per_month * seconds_per_day}, {"y", seconds_per_year}, {"yr", seconds_per_year},
+      {"year", seconds_per_year}, {"years", seconds_per_year}};
+  auto time_of = [&](const std::string& word) -> std::optional<double> {
+    for (const auto& [w, seconds] : times)
+      if (word == w || word == "gpu-" + w || word == "node-" + w) return seconds;
+    return std::nullopt;
+  };
+  if (const auto seconds = time_of(p)) return seconds;
+  // "% per year", "per day", "per 1000 node-days": what comes before over the count and time after.
+  if (const std::size_t per = p.find("per "); per != std::string::npos) {
+    const auto left = per == 0 ? std::optional<double>(1.0) : part_scale(trim(part.substr(0, per)));
+    std::string right = p.substr(per + 4);
+    double count = 1;
+    if (const std::size_t space = right.find(' '); space != std::string::npos) {
+      const auto [end, ec] = std::from_chars(right.data(), right.data() + space, count);
+      if (ec != std::errc() || end != right.data() + space || !(count > 0)) return std::nullopt;
+      right = right.substr(space + 1);
+    }
+    const auto seconds = time_of(right);
+    if (!left || !seconds) return std::nullopt;
+    return *left / (count * *seconds);
+  }
+  for (const char* noun : {"gpu", "gpus", "rack", "racks", "server", "servers", "node", "nodes", "unit", "units"})
+    if (p == noun) return 1.0;
+  if (p == "%") return 0.01;
+  auto prefix = [](const std::string& letters, bool money) -> std::optional<double> {
+    if (letters.empty()) return 1.0;
+    if (letters == "k" || (money && letters == "thousand")) return 1e3;
+    if (letters == "m" || (money && letters == "million")) return 1e6;
+    if (letters == "g" || (money && (letters == "b" || letters == "billion"))) return 1e9;
+    if (!money && letters == "t") return 1e12;
+    if (!money && letters == "p") return 1e15;
+    if (!money && letters == "e") return 1e18;
+    if (!money && letters.size() == 2 && letters[1] == 'i') {  // KiB, MiB, ... (binary)
+      const std::string_view binary = "kmgtp";
+      if (const auto k = binary.find(letters[0]); k != std::string_view::npos) return std::pow(1024.0, k + 1.0);
+    }
+    return std::nullopt;
+  };
+  if (p.ends_with("usd")) {
+    std::string letters = p.substr(0, p.size() - 3);
+    while (!letters.empty() && letters.back() == ' ') letters.pop_back();
+    return prefix(letters, true);
+  }
+  // Longest first, so that "Wh" is not read as "W" after an "h"... and "FLOPS" before "FLOP".
+  static const std::vector<std::pair<std::string, double>> bases = {
+      {"FLOPS", 1}, {"FLOPs", 1}, {"FLOP", 1}, {"bit", 1 / bits_per_byte}, {"bps", 1 / bits_per_byte},
+      {"Wh", joules_per_wh}, {"W", 1}, {"J", 1}, {"B", 1}, {"b", 1 / bits_per_byte}};
+  for (const bool exact_case : {true, false}) {
+    std::optional<double> found;
+    for (const auto& [base, factor] : bases) {
+      const bool ends = exact_case ? part.ends_with(base) : p.ends_with(lower(base));
+      if (!ends) continue;
+      const auto scale = prefix(p.substr(0, p.size() - base.size()), false);
+      if (!scale) continue;
+      if (found && *found != *scale * factor) return std::nullopt;  // "gb": bit or byte?
+      found = *scale * factor;
+      if (exact_case) break;
+    }
+    if (found) return found;
+  }
+  return std::nullopt;
+}
+
+// The scale a unit spells out, as what its first part multiplies by and what the others
+// divide by together ("MUSD/MW" 1e6 and 1e6, "USD/GPU/h" 1 and 3600; "/day" counts), or nothing
+// when a part is unreadable. Two parts, not their ratio: "BUSD/GB" is USD per byte, yet no
+// suggestion for "USD/B".
+using Scale = std::pair<double, double>;
+
+std::optional<Scale> unit_scale(std::string_view unit) {
+  Scale scale{1, 1};
+  std::size_t begin = 0;
+  for (bool first = true;; first = false) {
+    const std::size_t slash = std::min(unit.find('/', begin), unit.size());
+    const std::string_view text = trim(unit.substr(begin, slash - begin));
+    const auto part = first && text.empty() && slash < unit.size() ? std::optional<double>(1.0) : part_scale(text);
+    if (!part) return std::nullopt;
+    (first ? scale.first : scale.second) *= *part;
+    if (slash == unit.size()) return scale;
+    begin = slash + 1;
+  }
+}
+
+bool same_value(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+bool same_scale(const Scale& a, const Scale& b) { return same_value(a.first, b.first) && same_value(a.second, b.second); }
+
+// A unit of the expected dimension that `unit` is probably a typo of, or "". A suggestion never
+// changes the scale: "13 MUSD/MWW" gets "MUSD/MW", never "USD/MW" (a slip of 10^6). When the
+// typed unit's scale is readable only units of that scale are offered; when it is not, a
+// suggestion is made only if every closest unit has the same scale.
 std::string suggest_unit(const std::string& unit, Dimension expected) {
+  static const std::vector<std::optional<Scale>> table_scales = [] {
+    std::vector<std::optional<Scale>> out;
+    for (const auto& u : unit_table()) out.push_back(unit_scale(u.spelling));
+    return out;
+  }();
+  const std::optional<Scale> typed = unit_scale(unit);
   std::vector<std::string> candidates;
-  for (const auto& u : unit_table())
-    if (u.dim == expected) candidates.push_back(u.spelling);
+  std::vector<std::optional<Scale>> scales;
+  for (std::size_t k = 0; k < unit_table().size(); ++k) {
+    const Unit& u = unit_table()[k];
+    if (u.dim != expected) continue;
+    const std::optional<Scale>& scale = table_scales[k];
+    if (typed && !(scale && same_scale(*scale, *typed))) continue;
+    candidates.push_back(u.spelling);
+    scales.push_back(scale);
+  }
+  // Among `chosen` (indices into candidates), the first when all have one scale, else "".
+  // (Units whose scale this cannot read count as one scale of their own.)
+  auto agreed = [&](const std::vector<std::size_t>& chosen) -> std::string {
+    if (chosen.empty()) return "";
+    const auto& a = scales[chosen.front()];
+    for (std::size_t i : chosen) {
+      const auto& b = scales[i];
+      if (a.has_value() != b.has_value() || (a && !same_scale(*a, *b))) return "";
+    }
+    return candidates[chosen.front()];
+  };
   // Case slips ("mwh") are the commonest typo but cost one edit per letter, so try them first.
-  for (const auto& c : candidates)
-    if (equal_ignoring_case(c, unit)) return c;
-  return closest_match(unit, candidates);
+  std::vector<std::size_t> same_letters;
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (equal_ignoring_case(candidates[i], unit)) same_letters.push_back(i);
+  if (!same_letters.empty()) return typed ? candidates[same_letters.front()] : agreed(same_letters);
+  if (typed) return closest_match(unit, candidates);
+  const std::vector<std::size_t> closest = closest_matches(unit, candidates);
+  return agreed(closest);
 }
 
 }  // namespace
@@ -280,6 +426,13 @@ double parse_quantity(std::string_view text, Dimension expected) {
                                 describe(expected), shown),
                     start);
   return result;
+}
+
+std::vector<std::string> unit_spellings(Dimension dim) {
+  std::vector<std::string> out;
+  for (const auto& u : unit_table())
+    if (u.dim == dim) out.push_back(u.spelling);
+  return out;
 }
 
 std::int64_t parse_date(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/time.h"  // seconds_per_day and friends
 
@@ -18,8 +19,8 @@ namespace bvr {
 //   Duration          s        (s, min, h, day(s), week(s), year(s); "month" = 30.4375 days)
 //   Money             USD      (USD, kUSD, MUSD, BUSD; "million USD", "billion USD")
 //   PricePerGpuTime   USD per GPU-second   (USD/GPU/h, USD/GPU-hour)
-//   PricePerEnergy    USD per J            (USD/MWh, USD/kWh)
-//   PricePerPower     USD per W            (USD/kW, USD/MW)
+//   PricePerEnergy    USD per J            (USD/MWh, USD/kWh, USD/GWh)
+//   PricePerPower     USD per W            (USD/W, USD/kW, USD/MW, USD/GW)
 //   Compute           FLOP     (FLOP, kFLOP ... EFLOP; "3e25 FLOP")
 //   ComputeRate       FLOP/s   (TFLOP/s, TFLOPS, PFLOP/s ...)
 //   Bandwidth         bit/s    (Gb/s, Gbit/s, Tb/s, GB/s = 8e9 bit/s)
@@ -30,6 +31,8 @@ namespace bvr {
 //   PricePerData      USD per byte         (USD/GB, USD/TB, USD/PB)
 //   PricePerDataTime  USD per byte-second  (USD/TB/month, USD/GB/month, USD/PB/year)
 //   PricePerPowerTime USD per W-second     (USD/kW/month, USD/MW/year): colocation fees
+// Every unit that holds money takes the prefixes of plain money too: "13 MUSD/MW",
+// "2 kUSD/GPU/h", "40 million USD/year", "1.5 BUSD/GW".
 // Bandwidth also takes data per calendar time ("500 TB/month"): egress volumes read that way.
 enum class Dimension {
   Fraction,
@@ -68,6 +71,9 @@ struct UnitError : std::runtime_error {
 // A bare number is accepted only for Fraction and Count. Throws UnitError on a missing unit,
 // an unknown unit, a unit of another dimension (naming it), or a non-finite number.
 double parse_quantity(std::string_view text, Dimension expected);
+
+// Every unit spelling parse_quantity accepts for `dim` (tests and docs walk them).
+std::vector<std::string> unit_spellings(Dimension dim);
 
 // ISO calendar dates. Days are counted from 1970-01-01 (proleptic Gregorian).
 // parse_date rejects anything but YYYY-MM-DD naming a real day (2024-02-30 is an error).

@@ -1,8 +1,18 @@
 #include "scenario/yaml_reader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <unordered_map>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -114,6 +124,26 @@ YamlValue YamlValue::at(std::string_view key) const {
   return *child;
 }
 
+YamlValue YamlValue::at_path(std::string_view dotted) const {
+  YamlValue here = *this;
+  while (!dotted.empty()) {
+    const std::size_t dot = std::min(dotted.find('.'), dotted.size());
+    const std::string_view part = dotted.substr(0, dot);
+    dotted.remove_prefix(std::min(dot + 1, dotted.size()));
+    if (here.node_.IsSequence()) {
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+      const std::vector<YamlValue> list = here.items();
+      if (ec != std::errc() || end != part.data() + part.size() || index >= list.size())
+        here.fail(fmt::format("no item \"{}\" in a list of {}", part, list.size()));
+      here = list[index];
+    } else {
+      here = here.at(part);
+    }
+  }
+  return here;
+}
+
 std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {
   expect_map();
   std::vector<std::pair<std::string, YamlValue>> out;
@@ -215,17 +245,210 @@ YamlValue YamlValue::overlaid_on(const YamlValue& base, std::string_view skip) c
   return out;
 }
 
+std::string read_input_file(const std::string& file) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    throw InputError(fmt::format("{}: cannot open the file for reading ({})", file, std::strerror(errno)));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw InputError(fmt::format("{}: cannot read the file ({})", file, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw InputError(fmt::format("{}: is a directory; expected a YAML file", file));
+  if (!S_ISREG(st.st_mode))
+    throw InputError(fmt::format("{}: is not a regular file (a device, pipe or socket); bvr reads its inputs only from "
+                                 "regular files",
+                                 file));
+  const auto too_big = [&] {
+    return InputError(fmt::format("{}: the file is larger than {} MiB, the limit for an input file", file,
+                                  max_input_file_bytes >> 20));
+  };
+  if (static_cast<std::uintmax_t>(st.st_size) > max_input_file_bytes) throw too_big();
+  // Read at most one byte past the limit: a file that grows while it is read is caught too.
+  std::string text;
+  text.resize(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_input_file_bytes) + 1);
+  std::size_t used = 0;
+  while (true) {
+    if (used == text.size()) {
+      if (used > max_input_file_bytes) throw too_big();
+      text.resize(std::min(2 * text.size(), max_input_file_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw InputError(fmt::format("{}: cannot read the file ({})", file, std::strerror(errno)));
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  if (used > max_input_file_bytes) throw too_big();
+  text.resize(used);
+  return text;
+}
+
+namespace {
+
+// 100000 -> "100,000".
+std::string with_thousands(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Walks the parser's events (not the tree, where an alias is the node it names, so that a few
+// nested aliases stand for billions of values) with a stack of the open mappings and lists.
+class TextChecker : public YAML::EventHandler {
+ public:
+  explicit TextChecker(std::string base) : base_(std::move(base)) {}
+
+  struct Found {
+    YamlTextProblem problem;
+  };
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1)
+      fail(mark, base_,
+           "a second YAML document starts here (after a '---' or '...' line); an input file holds one document, and "
+           "the later ones would be ignored");
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor, nullptr); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const std::size_t size = anchor < anchor_sizes_.size() ? anchor_sizes_[anchor] : 1;
+    const std::string path = begin(mark, size, nullptr);
+    finish(0, 0, path);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+    leaf(mark, anchor, &value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(mark, anchor, true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    bool map = false;
+    bool key_next = true;  // maps: the next node is a key
+    std::string path, key;
+    std::unordered_map<std::string, YAML::Mark> keys;  // key -> where it is
+    std::size_t index = 0;                      // lists: the next item's index
+    std::size_t total_before = 0;               // values counted before this one
+    YAML::anchor_t anchor = 0;
+  };
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path, std::string what) {
+    throw Found{YamlTextProblem{mark.line + 1, mark.column + 1, path, std::move(what)}};
+  }
+
+  // Counts a node of `size` values starting at `mark`, checks a key against its mapping's
+  // others, and returns the node's key path.
+  std::string begin(const YAML::Mark& mark, std::size_t size, const std::string* scalar) {
+    std::string path = base_;
+    if (!stack_.empty()) {
+      Frame& top = stack_.back();
+      if (top.map && top.key_next) {
+        path = top.path;
+        if (scalar) {
+          const auto [it, fresh] = top.keys.emplace(*scalar, mark);
+          if (!fresh)
+            fail(mark, join_path(top.path, *scalar),
+                 fmt::format("the key \"{}\" is listed twice (first on line {}{}); a key may appear once in a mapping",
+                             *scalar, it->second.line + 1,
+                             it->second.line == mark.line ? fmt::format(", column {}", it->second.column + 1) : ""));
+        }
+      } else {
+        path = join_path(top.path, top.map ? top.key : std::to_string(top.index));
+      }
+    }
+    total_ += size;
+    if (total_ > max_yaml_values)
+      fail(mark, path, fmt::format("the input holds more than {} YAML values (keys, values and list items, an alias "
+                                   "counting as what it repeats), the limit for an input",
+                                   with_thousands(max_yaml_values)));
+    return path;
+  }
+
+  // A node is complete: its parent moves on to the next key, value or item.
+  void finish(YAML::anchor_t anchor, std::size_t size, const std::string&, const std::string* key_text = nullptr) {
+    if (anchor > 0) {
+      if (anchor >= anchor_sizes_.size()) anchor_sizes_.resize(anchor + 1, 1);
+      anchor_sizes_[anchor] = std::max<std::size_t>(size, 1);
+    }
+    if (stack_.empty()) return;
+    Frame& top = stack_.back();
+    if (!top.map) {
+      ++top.index;
+    } else if (top.key_next) {
+      top.key = key_text ? *key_text : std::string("?");
+      top.key_next = false;
+    } else {
+      top.key_next = true;
+    }
+  }
+
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, const std::string* value) {
+    const std::string path = begin(mark, 1, value);
+    finish(anchor, 1, path, value);
+  }
+
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor, bool map) {
+    const std::size_t before = total_;
+    Frame frame;
+    frame.path = begin(mark, 1, nullptr);
+    frame.map = map;
+    frame.total_before = before;
+    frame.anchor = anchor;
+    stack_.push_back(std::move(frame));
+  }
+
+  void close() {
+    const Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    finish(frame.anchor, total_ - frame.total_before, frame.path);
+  }
+
+  std::string base_;
+  std::vector<Frame> stack_;
+  std::vector<std::size_t> anchor_sizes_;  // values under each anchor (ids count from 1 per document)
+  std::size_t total_ = 0;
+  int documents_ = 0;
+};
+
+}  // namespace
+
+std::optional<YamlTextProblem> yaml_text_problem(const std::string& text, const std::string& base_path) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  TextChecker checker(base_path);
+  try {
+    while (parser.HandleNextDocument(checker)) {
+    }
+  } catch (const TextChecker::Found& found) {
+    return found.problem;
+  }
+  return std::nullopt;
+}
+
 YamlValue load_yaml_file(const std::string& file, const std::vector<Override>& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file for reading", file));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse_yaml(buffer.str(), file, overrides);
+  return parse_yaml(read_input_file(file), file, overrides);
 }
 
 YamlValue parse_yaml(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {
   YAML::Node root;
   try {
+    if (const auto problem = yaml_text_problem(text))
+      throw InputError(fmt::format("{}:{}:{}: {}: {}", file, problem->line, problem->column,
+                                   problem->path.empty() ? "(top level)" : problem->path, problem->what));
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));

@@ -211,7 +211,7 @@ PlayedRun play_every_repeat(const FabricPlatform& platform, int gpus, const std:
 // In this process: each distinct step once, on the slice, scaled by its repeat count.
 CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
   const int G = group_of(fabric, c);
-  const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G);
+  const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G, c.kind == CollectiveKind::AllToAll);
   PlanOptions plan_options;
   plan_options.max_distinct_steps =
       o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
