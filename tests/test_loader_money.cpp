@@ -186,16 +186,16 @@ TEST_CASE("loader: the analysis section") {
 }
 
 TEST_CASE("loader: money in compound units takes its prefixes (13 MUSD/MW is 13,000,000 USD/MW)") {
-  const double base = with({}).options[1].build->facility_capex_usd_per_w;
+  const double base = with({}).options[1].sites[0].build->facility_capex_usd_per_w;
   CHECK(base == doctest::Approx(11.7));
   for (const char* spelling : {"options.build-colossus.facility_cost=11.7 MUSD/MW",
                                "options.build-colossus.facility_cost=11.7 million USD/MW",
                                "options.build-colossus.facility_cost=11700 kUSD/MW",
                                "options.build-colossus.facility_cost=11.7 kUSD/kW"}) {
     CAPTURE(spelling);
-    CHECK(with({spelling}).options[1].build->facility_capex_usd_per_w == doctest::Approx(base));
+    CHECK(with({spelling}).options[1].sites[0].build->facility_capex_usd_per_w == doctest::Approx(base));
   }
-  CHECK(with({"options.lease-oracle.list_price=0.01 kUSD/GPU/h"}).options[0].lease->list_price_usd_per_gpu_s ==
+  CHECK(with({"options.lease-oracle.list_price=0.01 kUSD/GPU/h"}).options[0].sites[0].lease->list_price_usd_per_gpu_s ==
         doctest::Approx(10 * per_hour));
   // A typo keeps its prefix in the suggestion.
   CHECK(contains(error_of({"options.build-colossus.facility_cost=11.7 MUSD/MWW"}), "did you mean \"MUSD/MW\"?"));
