@@ -95,6 +95,8 @@ cases = {
     "pue-below-one": ("options.lease-oracle.pue", variant("    pue: 1.3 ", "    pue: 0.8 ")),
     "air-cooled-dense-racks": ("options.build-colossus.cooling: racks of 64 GPUs of HGX H100 draw 81.6 kW each: air cools at most about 60 kW", variant("    cooling: liquid\n", "    cooling: air\n")),
     "rack-not-whole-nodes": ("options.build-colossus.gpus_per_rack: must be a whole number of nodes", variant("gpus_per_rack: 64 ", "gpus_per_rack: 60 ")),
+    "maintenance-every-second": ("reliability.planned_maintenance.downtime: a planned stop of 10 min is not shorter than the interval", variant("interval: 27.6 h", "interval: 1 s")),
+    "maintenance-too-often": ("reliability.planned_maintenance.interval:", variant("interval: 27.6 h", "interval: 10 s").replace("downtime: 10 min", "downtime: 1 s")),
     "shares-not-100": ("construction: the phases' cost_share must add up to 100 %", variant("cost_share: 60 %", "cost_share: 70 %")),
     "weibull-shape-range": ("failure_classes.0.weibull_shape", variant("{name: gpu, rate: 1.664 per 1000 node-days,", "{name: gpu, weibull_shape: 50, rate: 1.664 per 1000 node-days,")),
     "duplicate-class": ('failure class "gpu" is listed twice', variant("{name: gpu-memory,", "{name: gpu,")),

@@ -14,6 +14,7 @@
 #include "models/lease_contract.h"
 #include "models/plan_search.h"
 #include "models/step_time.h"
+#include "scenario/bounds.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
 #include "scenario/plain_name.h"
@@ -274,6 +275,8 @@ ReliabilityPolicy load_reliability(const YamlValue& v) {
     planned->allow_keys({"interval", "downtime"});
     r.planned_interval_s = planned->at("interval").positive(Dimension::Duration);
     r.planned_downtime_s = planned->at("downtime").non_negative(Dimension::Duration);
+    if (auto problem = planned_maintenance_problem(r.planned_interval_s, r.planned_downtime_s))
+      planned->at("downtime").fail(*problem);
   }
   r.spare_servers = v.at("spare_servers").count(0, 1'000'000);
   r.out_of_spares = v.at("when_out_of_spares").choice({"shrink", "wait"}) == "shrink" ? OutOfSpares::Shrink
@@ -680,10 +683,30 @@ std::vector<FailureClass> site_failure_classes(const YamlValue& body, const Scen
 // workload section (to blame a run that does not fit) and whether it lists failure classes.
 struct SiteContext {
   const Scenario& s;
+  const YamlValue& root;
   const YamlValue& workload;
   std::optional<YamlValue> scenario_classes;  // reliability.failure_classes, when given
   Clock clock;
 };
+
+// The campaign stays bounded (scenario/bounds.h): the events this site's job could make in one
+// replication, blamed on the key that makes the most of them.
+void check_event_count(const YamlValue& body, const Scenario& s, const SiteContext& ctx, const Site& site) {
+  CampaignEventInputs in;
+  in.horizon_s = s.horizon_s;
+  in.planned_interval_s = s.reliability.planned_interval_s;
+  for (const FailureClass& c : site.failure_classes) in.failure_rates_per_node_s.push_back(c.rate_per_node_s);
+  for (const StragglerClass& c : site.fleet.stragglers) in.failure_rates_per_node_s.push_back(c.rate_per_node_s);
+  in.nodes = static_cast<double>(std::min(site.nominal_gpus(), s.workload.max_job_gpus)) / site.system.node.gpus_per_server;
+  if (const SystemPurchase* systems = site.owned_systems())
+    in.racks = std::ceil(static_cast<double>(site.nominal_gpus()) / systems->gpus_per_rack);
+  const auto problem = event_count_problem(in);
+  if (!problem) return;
+  const bool scenario_classes = ctx.scenario_classes && !body.find_set("failure_classes");
+  if (problem->key.starts_with("reliability.failure_classes") && !scenario_classes) body.fail(problem->message);
+  if (problem->key.starts_with("reliability.")) ctx.root.at_path(problem->key).fail(problem->message);
+  body.fail(problem->message);
+}
 
 Site load_site(const YamlValue& body, const std::string& site_name, const std::string& where, const SiteContext& ctx) {
   const Scenario& s = ctx.s;
@@ -708,6 +731,7 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
     case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric); break;
   }
   site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
+  check_event_count(body, s, ctx, site);
   // The fleet's rules are the scenario's; its bad nodes the scenario's when given, else the system's.
   site.fleet = s.reliability.fleet;
   if (!s.reliability.bad_nodes_given) site.fleet.bad_nodes = site.system.bad_nodes;
@@ -958,7 +982,7 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   s.workload = load_workload(workload);
   const YamlValue reliability = root.at("reliability");
   s.reliability = load_reliability(reliability);
-  s.options = load_options(root.at("options"), SiteContext{s, workload, reliability.find("failure_classes"),
+  s.options = load_options(root.at("options"), SiteContext{s, root, workload, reliability.find("failure_classes"),
                                                             Clock{s.start_day}});
   if (with_analysis) {
     auto analysis = root.find("analysis");
