@@ -125,3 +125,69 @@ TEST_CASE("sites: a lease of one system until a build of another is online, the 
   // The lease bills its term although the job moved: take-or-pay.
   CHECK(cost(out, CostCategory::LeaseBilling) == doctest::Approx(8'000 * 2.0 * 10 * 24));
 }
+
+TEST_CASE("sites: a campus whose halls open one by one takes racks in each as it opens") {
+  Scenario s = test::small_scenario("halls");
+  BuildPlan b;
+  b.systems.orders = {{0, 8'000, 200'000}};
+  b.systems.first_rack_to_training_s = 1 * day;
+  b.systems.install_racks_per_s = 125 / day;
+  b.systems.gpus_per_rack = 64;
+  b.systems.it_life_s = 5 * seconds_per_year;
+  b.phases = {{"hall-1", 10 * day, 0.5, -1, 0.5}, {"hall-2", 10 * day, 0.5, -1, 0.5}};
+  b.facility_life_s = 10 * seconds_per_year;
+  b.supply.grid = {{{0, 1e9}}, 0};
+  s.options = {test::one_site("campus", test::build_site(b))};
+  s.workload.runs = {{"only", work_flop(8'000, 20 * day)}};
+  const OptionOutcome o = test::run(s, 1).front().options.front();
+  // Hall 1 on day 10 takes 62 racks (3,968 GPUs: whole racks of its half); hall 2 the rest on day 20.
+  CHECK(o.series[9].gpus_installed == 0);
+  CHECK(o.series[15].gpus_installed == 62 * 64);
+  CHECK(o.series[15].binding == CapacityLimit::Construction);
+  CHECK(o.series[15].gpus_training == 62 * 64);
+  CHECK(o.series[25].gpus_installed == 8'000);
+}
+
+TEST_CASE("sites: move_when_faster leaves for the faster GPUs before there are as many of them") {
+  auto option = [](Placement placement) {
+    LeaseOffer lease;
+    lease.ramp = {{0, 8'000}};
+    lease.site_power = {{0, 1e9}};
+    lease.max_gpus = 8'000;
+    lease.price_usd_per_gpu_s = 2.0 / seconds_per_hour;
+    lease.renewal_price_usd_per_gpu_s = 2.0 / seconds_per_hour;
+    lease.term_s = 5 * day;
+    Site fast = hosted_site(1e9);
+    fast.name = "fast";
+    fast.system.gpu.peak_bf16_flop_per_s *= 2;
+    fast.hosted->systems.install_racks_per_s = 25 / day;  // 125 racks in 5 days
+    fast.hosted->systems.first_rack_to_training_s = 0.5 * day;
+    Option o;
+    o.name = "move";
+    o.sites = {test::lease_site(lease, "slow"), fast};
+    o.placement = placement;
+    return o;
+  };
+  Scenario s = test::small_scenario("faster");
+  s.workload.runs = {{"only", work_flop(8'000, 30 * day)}};
+  s.options = {option(Placement::MoveWhenLarger)};
+  const OptionOutcome larger = test::run(s, 1).front().options.front();
+  s.options = {option(Placement::MoveWhenFaster)};
+  const OptionOutcome faster = test::run(s, 1).front().options.front();
+  // On day 4 the fast site has ~3/5 of its racks: as fast as the 8,000 leased GPUs already.
+  CHECK(larger.series[4].gpus_training == 8'000);
+  CHECK(faster.series[4].gpus_training < 8'000);
+  CHECK(faster.series[4].gpus_training >= 4'000);
+  CHECK(faster[Metric::TimeToTrainDays] < larger[Metric::TimeToTrainDays]);
+}
+
+TEST_CASE("sites: hot spares by site, in that site's nodes") {
+  Scenario s = test::small_scenario("spares");
+  s.reliability.spare_servers = 40;
+  Site site = hosted_site(1e9);
+  site.spare_nodes = 100;
+  s.options = {test::one_site("colo", site)};
+  s.workload.runs = {{"only", work_flop(8'000, 5 * day)}};
+  const OptionOutcome o = test::run(s, 1).front().options.front();
+  CHECK(o.series[3].gpus_training == 8'000 - 100 * 8);
+}

@@ -175,6 +175,10 @@ TEST_CASE("units: bad dates") {
 TEST_CASE("units: money per time, data prices and data volumes per time") {
   CHECK(parse_quantity("40 MUSD/year", Dimension::MoneyPerTime) == near(40e6 / (365.25 * 86400)));
   CHECK(parse_quantity("2 MUSD/month", Dimension::MoneyPerTime) == near(2e6 / (30.4375 * 86400)));
+  // Bit for bit as before prefixes were general: the amount's factor divided by the time, last
+  // (1e6 x (1 / year) differs in its last bit, and moved the 2024 results).
+  CHECK(parse_quantity("25 MUSD/year", Dimension::MoneyPerTime) == 25 * (1e6 / (365.25 * 86400)));
+  CHECK(parse_quantity("0.5 MUSD/month", Dimension::MoneyPerTime) == 0.5 * (1e6 / (30.4375 * 86400)));
   CHECK(parse_quantity("50 USD/TB", Dimension::PricePerData) == near(50e-12));
   CHECK(parse_quantity("20 USD/TB/month", Dimension::PricePerDataTime) == near(20e-12 / (30.4375 * 86400)));
   CHECK(parse_quantity("200 TB/month", Dimension::Bandwidth) == near(200e12 * 8 / (30.4375 * 86400)));

@@ -65,6 +65,7 @@ struct ConstructionPhase {
   double duration_s = 0;
   double cost_share = 0;  // of the facility cost, paid when the phase starts
   int waits_for = -1;     // index into BuildPlan::long_lead, or -1
+  double opens = 0;       // share of the ordered GPUs whose racks can go in once it is done (halls)
 };
 
 // Systems we own: bought (new or used), shipped, racked and brought up; their network, spares,
@@ -131,6 +132,7 @@ struct Site {
   std::optional<FabricSpec> fabric;        // the site's cluster network, if described
   std::vector<FailureClass> failure_classes;  // resolved: servers_out concrete for this site
   FleetPolicy fleet;                          // resolved: the scenario's, bad nodes from the system unless given
+  int spare_nodes = -1;                       // hot spares held out of the job here; -1: reliability.spare_servers
   int nominal_gpus() const;                // what the site is meant to reach: committed, or ordered
   bool owned() const { return contract != ContractKind::Lease; }
   const SystemPurchase* owned_systems() const { return build ? &build->systems : hosted ? &hosted->systems : nullptr; }
@@ -141,6 +143,9 @@ enum class Placement {
   // On the first site; to the next once it can train on at least as many GPUs as the current
   // one has delivered, never back (the 2024 hybrid: lease until the build is online).
   MoveWhenLarger,
+  // The same, once the next site trains the current run at least as fast (model FLOP/s) as the
+  // current one can with all it delivers: newer GPUs move sooner.
+  MoveWhenFaster,
 };
 
 struct Option {

@@ -341,7 +341,7 @@ void load_lease_charges(const YamlValue& v, LeaseOffer& lease) {
 }
 
 // Keys every site may have, whatever its contract.
-#define BVR_SITE_KEYS "contract", "system", "fabric", "failure_classes", "failure_rate_scale", "like"
+#define BVR_SITE_KEYS "contract", "system", "fabric", "failure_classes", "failure_rate_scale", "spare_servers", "like"
 
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   v.allow_keys({BVR_SITE_KEYS, "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
@@ -564,11 +564,17 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
     }
   }
   const YamlValue phases = v.at("construction");
-  double shares = 0;
+  double shares = 0, opened = 0;
+  bool any_opens = false;
   for (const YamlValue& item : phases.items(1)) {
-    item.allow_keys({"phase", "duration", "cost_share", "waits_for"});
+    item.allow_keys({"phase", "duration", "cost_share", "waits_for", "opens"});
     ConstructionPhase phase{item.at("phase").text(), item.at("duration").non_negative(Dimension::Duration),
-                            item.at("cost_share").fraction(0.0, 1.0), -1};
+                            item.at("cost_share").fraction(0.0, 1.0), -1, 0};
+    if (auto opens = item.find_set("opens")) {
+      phase.opens = opens->fraction(0.0, 1.0);
+      opened += phase.opens;
+      any_opens = true;
+    }
     if (auto wait = item.find("waits_for")) {
       const std::string name = wait->text();
       const auto found = std::find(item_names.begin(), item_names.end(), name);
@@ -584,6 +590,9 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   }
   if (std::fabs(shares - 1.0) > 1e-9)
     phases.fail(fmt::format("the phases' cost_share must add up to 100 %, got {:.4g} %", shares * 100));
+  // Halls that open one by one, or the whole site when the last phase is done.
+  if (any_opens && std::fabs(opened - 1.0) > 1e-9)
+    phases.fail(fmt::format("the halls the phases open must add up to 100 % of the site, got {:.4g} %", opened * 100));
   // The halls are cooled as the system is, unless the build says (HGX servers come air- or
   // liquid-cooled); PUE and construction cost per W default by cooling (models/facility.h).
   b.cooling = system.cooling;
@@ -735,6 +744,8 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
   // The fleet's rules are the scenario's; its bad nodes the scenario's when given, else the system's.
   site.fleet = s.reliability.fleet;
   if (!s.reliability.bad_nodes_given) site.fleet.bad_nodes = site.system.bad_nodes;
+  // Hot spares in this site's nodes (a 4-GPU tray is not an 8-GPU server).
+  if (auto spares = body.find_set("spare_servers")) site.spare_nodes = spares->count(0, 1'000'000);
   // Every run must have a layout that fits this site's GPUs.
   const auto runs = ctx.workload.at("runs").items(1);
   for (std::size_t r = 0; r < s.workload.runs.size(); ++r)
@@ -775,7 +786,10 @@ std::vector<Option> load_options(const YamlValue& v, const SiteContext& ctx) {
         option.sites.push_back(load_site(body, "", fmt::format("option \"{}\"", name), ctx));
       } else {
         body.allow_keys({"sites", "placement"});
-        if (auto placement = body.find("placement")) placement->choice({"move_when_larger"});
+        if (auto placement = body.find("placement"))
+          option.placement = placement->choice({"move_when_larger", "move_when_faster"}) == "move_when_faster"
+                                 ? Placement::MoveWhenFaster
+                                 : Placement::MoveWhenLarger;
         const auto site_entries = sites->entries();
         if (site_entries.empty()) sites->fail("expected at least one site");
         for (const auto& [site_name, site_body] : site_entries) {

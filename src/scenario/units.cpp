@@ -123,9 +123,11 @@ std::vector<Unit> build_units() {
       {{"kUSD", "k USD", "thousand USD"}, 1e3},
       {{"MUSD", "M USD", "million USD"}, 1e6},
       {{"BUSD", "B USD", "billion USD"}, 1e9}};
-  auto add_money = [&](D dim, double factor, const std::string& per) {
+  // value = amount x factor / divisor: "25 MUSD/year" is 25 x 1e6 / (seconds per year), divided
+  // last as it always was, so that a prefixed rate keeps its bits.
+  auto add_money = [&](D dim, double factor, const std::string& per, double divisor = 1) {
     for (const auto& [spellings, usd] : money)
-      for (const auto& m : spellings) add(dim, usd * factor, {m + per});
+      for (const auto& m : spellings) add(dim, usd * factor / divisor, {m + per});
   };
   add_money(D::Money, 1, "");
 
@@ -134,7 +136,7 @@ std::vector<Unit> build_units() {
       {"h", seconds_per_hour}, {"hour", seconds_per_hour}, {"day", seconds_per_day},
       {"week", seconds_per_week}, {"month", days_per_month * seconds_per_day}, {"year", seconds_per_year},
       {"yr", seconds_per_year}};
-  for (const auto& [t, seconds] : calendar) add_money(D::MoneyPerTime, 1 / seconds, "/" + t);
+  for (const auto& [t, seconds] : calendar) add_money(D::MoneyPerTime, 1, "/" + t, seconds);
   const std::vector<std::pair<std::string, double>> data = {{"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15}};
   for (const auto& [d, bytes] : data) {
     add_money(D::PricePerData, 1 / bytes, "/" + d);

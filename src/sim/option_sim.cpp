@@ -74,7 +74,7 @@ int OptionSim::available_gpus() const {
   const SiteSim& site = job_site();
   const int per_node = site.node.gpus_per_server;
   const int in_repair = site.in_repair / per_node;
-  const int spares = sc.reliability.spare_servers;
+  const int spares = site.site.spare_nodes >= 0 ? site.site.spare_nodes : sc.reliability.spare_servers;
   if (in_repair > spares && sc.reliability.out_of_spares == OutOfSpares::Wait) return 0;
   const int site_limit = site_delivered(job.site);
   const int usable = std::min(site_limit, site.fleet() - std::max(spares, in_repair) * per_node);
@@ -182,12 +182,22 @@ bool OptionSim::ending_early_is_cheaper(const SiteSim& s, double t) const {
 
 void OptionSim::recompute() {
   const double t = sim_now();
-  // Placement (Placement::MoveWhenLarger): on to the next site once it can train on at least
-  // as many GPUs as the current one delivers, never back.
+  // Placement: on to the next site once it can train on at least as many GPUs as the current
+  // one delivers (or, MoveWhenFaster, at least as fast), never back.
   while (job.site + 1 < sites.size()) {
-    const int next = site_online(job.site + 1);
-    if (next > 0 && next >= std::max(site_delivered(job.site), sc.workload.min_job_gpus)) ++job.site;
-    else break;
+    const std::size_t k = job.site;
+    const int next = site_online(k + 1);
+    if (next <= 0 || next < sc.workload.min_job_gpus) break;
+    if (opt.placement == Placement::MoveWhenFaster) {
+      const auto gpus_at = [&](std::size_t site, int online) {
+        return sites[site].whole_nodes(std::min(online, sc.workload.max_job_gpus));
+      };
+      const double here = job_flop_rate(job.run, k, gpus_at(k, site_delivered(k)));
+      if (job_flop_rate(job.run, k + 1, gpus_at(k + 1, next)) < here) break;
+    } else if (next < site_delivered(k)) {
+      break;
+    }
+    ++job.site;
   }
   for (std::size_t k = 0; k < sites.size(); ++k) {
     SiteSim& s = sites[k];

@@ -50,6 +50,7 @@ struct RepairEvent {
 // The training job of an option: where it runs, at what size, what it has done and lost.
 struct JobState {
   std::size_t site = 0;        // index of the site it runs on (or will)
+  std::size_t run = 0;         // the training run it is on
   bool workload_done = false;
   int gpus = 0;                // held by the running job (restarting counts), 0 while waiting
   bool training = false;       // past the restart: training and checkpointing

@@ -91,7 +91,9 @@ void gpu_deliveries(OptionSim& s, std::size_t k) {
 }
 
 // A build: phases run in sequence; a phase that needs long-lead equipment waits for it. The
-// facility is sized for the critical IT load of everything ordered and paid phase by phase.
+// facility is sized for the critical IT load of everything ordered and paid phase by phase; a
+// phase that opens halls lets their share of the racks go in when it is done (without any, the
+// last phase opens the whole site).
 void construction(OptionSim& s, std::size_t k) {
   SiteSim& site = s.sites[k];
   const BuildPlan& build = *site.site.build;
@@ -105,7 +107,10 @@ void construction(OptionSim& s, std::size_t k) {
     std::unique_lock lock(*s.mutex);
     s.update([&] { site.site_open = true; });
   }
-  for (const auto& phase : build.phases) {
+  const bool halls = std::any_of(build.phases.begin(), build.phases.end(), [](const auto& p) { return p.opens > 0; });
+  for (std::size_t i = 0; i < build.phases.size(); ++i) {
+    const ConstructionPhase& phase = build.phases[i];
+    const double opens = halls ? phase.opens : i + 1 == build.phases.size() ? 1.0 : 0.0;
     if (phase.waits_for >= 0) t = std::max(t, build.long_lead[static_cast<std::size_t>(phase.waits_for)].ready_s);
     if (t > s.horizon()) return;
     sg4::this_actor::sleep_until(t);
@@ -115,10 +120,12 @@ void construction(OptionSim& s, std::size_t k) {
     }
     sg4::this_actor::sleep_for(phase.duration_s);
     t = sim_now();
+    if (opens > 0) {
+      if (sim_now() > s.horizon()) return;
+      std::unique_lock lock(*s.mutex);
+      s.update([&] { site.ready_share = std::min(1.0, site.ready_share + opens); });
+    }
   }
-  if (sim_now() > s.horizon()) return;
-  std::unique_lock lock(*s.mutex);
-  s.update([&] { site.site_ready = true; });
 }
 
 // A colocation host: its halls take racks (and its staff and site costs run) from the ready date.
@@ -129,7 +136,7 @@ void host_ready(OptionSim& s, std::size_t k) {
   std::unique_lock lock(*s.mutex);
   s.update([&] {
     s.sites[k].site_open = true;
-    s.sites[k].site_ready = true;
+    s.sites[k].ready_share = 1;
   });
 }
 
@@ -153,7 +160,7 @@ void installation(OptionSim& s, std::size_t k) {
   const double rack_s = 1.0 / systems.install_racks_per_s;
   std::unique_lock lock(*s.mutex);
   while (site.installed < ordered) {
-    if (!site.site_ready || site.installed >= site.delivered) {
+    if (site.installed >= std::min(site.delivered, site.ready_gpus())) {
       if (sim_now() >= s.horizon()) return;
       s.changed->wait_until(lock, s.horizon());
       continue;

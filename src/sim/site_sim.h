@@ -47,7 +47,7 @@ struct SiteSim {
   int delivered = 0;
   std::vector<ItPurchase> it_purchases;
   bool site_open = false;        // construction has started (a host: ready): staff and site opex run
-  bool site_ready = false;       // racks can go in
+  double ready_share = 0;        // share of the ordered GPUs whose racks can go in (halls opened)
   int installed = 0;
   bool bring_up_done = false;
   double supply_w = 0;           // firm power of our build, or the host's contracted power (IT)
@@ -96,7 +96,7 @@ struct SiteSim {
     CapacityStages stages;
     stages.nominal = nominal;
     stages.delivered = delivered;
-    stages.site_ready = site_ready ? unlimited : 0;
+    stages.site_ready = ready_share >= 1 ? unlimited : ready_gpus();
     stages.installed = installed;
     if (count_repair) stages.healthy = healthy();
     stages.powerable = powerable();
@@ -115,6 +115,15 @@ struct SiteSim {
   int powerable() const {
     if (site.build) return powerable_gpus(supply_w, node, site.build->pue);
     return powerable_gpus(supply_w, node, 1.0);
+  }
+  // GPUs whose racks the halls opened so far can take, in whole racks.
+  int ready_gpus() const {
+    const SystemPurchase* systems = site.owned_systems();
+    if (!systems || ready_share >= 1) return unlimited;
+    int ordered = 0;
+    for (const auto& order : systems->orders) ordered += order.gpus;
+    const int racks = static_cast<int>(ready_share * ordered / systems->gpus_per_rack + 1e-9);
+    return racks * systems->gpus_per_rack;
   }
   // Installed nodes that are not in repair.
   int healthy() const { return std::max(0, installed - in_repair); }

@@ -69,6 +69,7 @@ void training_job(OptionSim& s) {
   std::optional<Straggling> straggler;  // drawn, or slowing the job now
   for (std::size_t run_index = 0; run_index < sc.workload.runs.size(); ++run_index) {
     const TrainingRun& run = sc.workload.runs[run_index];
+    s.job.run = run_index;
     double remaining_flop = run.compute_flop;
     const double state_bytes = checkpoint_bytes(run.parameters, rel.checkpoint);
     std::vector<SegmentRecord> history;  // this run's segments, for rolling back past corruption
