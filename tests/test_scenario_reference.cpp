@@ -113,6 +113,8 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                                       "detection: 1 h, repair_time: 1 day}]"),
                        parse_override("reliability.failure_classes.0.repair_time=ladder")});
   load_scenario(file, {parse_override("reliability.bad_nodes={count: 3, rate_multiple: 5}")});
+  load_scenario(file, {parse_override("options.build-colossus.construction=[{phase: a, duration: 1 day, cost_share: 100 %, "
+                                      "opens: 100 %}]")});
   // A system's own bad nodes, by share and by count.
   for (const char* bad : {"{share: 10 %, rate_multiple: 3}", "{count: 2, rate_multiple: 3}"}) {
     const std::string path = (std::filesystem::temp_directory_path() / fmt::format("bvr-ref-system-{}.yaml", getpid())).string();
