@@ -305,6 +305,41 @@ TEST_CASE("cli: bvr systems lists the library, --json for tools, and a new syste
   CHECK(run("systems --jsn").exit_code == 2);
 }
 
+TEST_CASE("cli: results.json and report.md carry the fleet's view: MTBI, repairs by rung, retired, stragglers") {
+  const fs::path out = scratch_dir("fleet-outputs");
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const Ran ran = run(fmt::format(
+      "run {} -o {} --no-analysis --replications 2 --set reliability.failure_classes.0.repair_time=ladder "
+      "--set 'reliability.repairs={{ladder: [{{step: reboot, duration: 1 h, success: 50 %}}, "
+      "{{step: vendor-rma, duration: 5 days, success: 100 %}}]}}' "
+      "--set 'reliability.stragglers=[{{name: slow-gpu, rate: 5 per 1000 node-days, slowdown: 20 %, detection: 2 h, "
+      "repair_time: 1 day}}]'",
+      small, out.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  const auto results = nlohmann::json::parse(read_file(out / "results.json"));
+  for (const auto& option : results["options"]) {
+    const auto& m = option["metrics"];
+    for (const char* name : {"lost_gpu_hours_stragglers", "nodes_retired", "job_mtbi_hours", "node_repairs",
+                             "repairs_misdiagnosed", "repairs_reboot", "repairs_vendor-rma"})
+      CHECK_MESSAGE(m.contains(name), name);
+    // Every repair finished at one rung of the ladder.
+    CHECK(m["repairs_reboot"]["mean"].get<double>() + m["repairs_vendor-rma"]["mean"].get<double>() ==
+          doctest::Approx(m["node_repairs"]["mean"].get<double>()));
+    CHECK(m["node_repairs"]["mean"].get<double>() > 0);
+    CHECK(m["lost_gpu_hours_stragglers"]["mean"].get<double>() > 0);
+    CHECK(m["job_mtbi_hours"]["mean"].get<double>() > 0);
+  }
+  const std::string report = read_file(out / "report.md");
+  CHECK(contains(report, "| option | job MTBI | node repairs | fixed by reboot | fixed by vendor-rma | wrong repairs | "
+                         "nodes retired | lost to stragglers |"));
+  // A rung may not take the name of the wrong repairs' count.
+  const Ran clash = run(fmt::format("check {} --set 'reliability.repairs={{ladder: [{{step: misdiagnosed, duration: 1 h, "
+                                    "success: 100 %}}]}}'",
+                                    small));
+  CHECK(clash.exit_code == 2);
+  CHECK(contains(clash.err, "reliability.repairs.ladder.0.step"));
+}
+
 TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {
   const fs::path a = scratch_dir("same-seed-a"), b = scratch_dir("same-seed-b"), c = scratch_dir("other-seed");
   REQUIRE(run(fmt::format("run {} -o {} --replications 3 -j 1", default_scenario, a.string())).exit_code == 0);

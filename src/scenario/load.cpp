@@ -229,6 +229,12 @@ void load_fleet(const YamlValue& v, ReliabilityPolicy& r) {
     repairs->allow_keys({"ladder", "misdiagnosis"});
     for (const YamlValue& item : repairs->at("ladder").items(1)) {
       item.allow_keys({"step", "duration", "success"});
+      // repairs_<step> is a results.json metric: it must not be repairs_misdiagnosed, nor listed twice.
+      const std::string step = item.at("step").text();
+      if (step == "misdiagnosed")
+        item.at("step").fail("\"misdiagnosed\" is taken: repairs_misdiagnosed counts the wrong repairs; name the rung otherwise");
+      for (const RepairStep& earlier : f.repairs.ladder)
+        if (earlier.name == step) item.at("step").fail(fmt::format("rung \"{}\" is listed twice", step));
       f.repairs.ladder.push_back(RepairStep{item.at("step").text(), item.at("duration").non_negative(Dimension::Duration),
                                             item.at("success").fraction(0.0, 1.0)});
     }
