@@ -30,11 +30,42 @@ TEST_CASE("cli: validate runs the public cases and prints predicted against publ
   const Ran ran = run("validate -j 2");
   CHECK(ran.exit_code == 0);
   for (const char* name : {"colossus-build-days", "colossus-first-rack-to-training", "colossus-peak-power",
-                           "bloom-176b-tflops", "opt-175b-tflops", "llama3-405b-mfu", "opt-175b-model-tflops"})
+                           "bloom-176b-tflops", "opt-175b-tflops", "llama3-405b-mfu", "opt-175b-model-tflops",
+                           "llama3-54day-interruptions", "rsc1-1024gpu-mtbi", "opt-175b-mtbi"})
     CHECK(contains(ran.out, name));
   const Ran markdown = run("validate --markdown");
   CHECK(markdown.exit_code == 0);
-  CHECK(contains(markdown.out, "| case | quantity | published | predicted | error |"));
+  CHECK(contains(markdown.out, "| case | role | quantity | published | predicted | error |"));
+  // The fleet cases (docs/validation.md, "Fleets"): small and large jobs on one base rate, and
+  // the one nothing was fitted to.
+  CHECK(contains(markdown.out, "| opt-175b-mtbi | held-out | job_mtbi_hours (h) |"));
+  CHECK(contains(markdown.out, "| rsc1-1024gpu-mtbi | fitted | job_mtbi_hours (h) |"));
+  CHECK(contains(markdown.out, "| llama3-54day-interruptions | fitted | interruptions (count) |"));
+  CHECK(contains(markdown.out, "| llama3-405b-mfu | held-out |"));
+}
+
+TEST_CASE("cli: validate's fleet cases: without bad nodes the 1,024-GPU job's MTBI is ~3.7x too long") {
+  // The same case file with the bad nodes taken out of the RSC-1 scenario: a uniform rate.
+  const fs::path dir = scratch_dir("validate-uniform");
+  const fs::path cases = fs::path(BVR_SOURCE_DIR) / "scenarios" / "validation";
+  std::string scenario = read_file(cases / "fleet-rsc1-1024gpu.yaml");
+  const auto bad = scenario.find("  bad_nodes:");
+  REQUIRE(bad != std::string::npos);
+  scenario.erase(bad, scenario.find('\n', bad) + 1 - bad);
+  write_text(dir / "fleet-rsc1-1024gpu.yaml", scenario);
+  write_text(dir / "cases.yaml", R"(cases:
+  - name: rsc1-uniform
+    scenario: fleet-rsc1-1024gpu.yaml
+    option: cluster
+    quantity: job_mtbi_hours
+    unit: h
+    published: 7.8
+    tolerance: 15 %
+    source: test
+)");
+  const Ran ran = run("validate -j 2 " + (dir / "cases.yaml").string());
+  CHECK(ran.exit_code == 1);  // far outside: the uniform rate gives ~28.8 h
+  CHECK(contains(ran.out, "OUTSIDE"));
 }
 
 TEST_CASE("cli: validate fails on an asserted case outside its tolerance, not on a reported one") {
@@ -66,6 +97,18 @@ TEST_CASE("cli: a malformed validation file is bad input naming file, line, colu
   const Ran quantity = run("validate " + (dir / "quantity.yaml").string());
   CHECK(quantity.exit_code == 2);
   CHECK(contains(quantity.err, "quantity.yaml:5:15: cases.0.quantity: unknown quantity \"days_to_nowhere\""));
+}
+
+TEST_CASE("cli: a validation case's role is fitted or held-out") {
+  const fs::path dir = scratch_dir("validate-role");
+  write_text(dir / "role.yaml", "cases:\n" + colossus_case("r", "19", "    role: guessed\n"));
+  const Ran ran = run("validate " + (dir / "role.yaml").string());
+  CHECK(ran.exit_code == 2);
+  CHECK(contains(ran.err, "role.yaml:10:11: cases.0.role"));
+  write_text(dir / "held.yaml", "cases:\n" + colossus_case("h", "19", "    role: held-out\n"));
+  const Ran held = run("validate " + (dir / "held.yaml").string());
+  CHECK(held.exit_code == 0);
+  CHECK(contains(held.out, "held-out"));
 }
 
 TEST_CASE("cli: validate refuses an unknown public run, naming the ones it knows") {

@@ -20,7 +20,8 @@ constexpr const char* usage = R"(Usage: bvr validate [CASES] [-j N] [--markdown]
 Runs the validation suite: each case is a published figure (a public training run, the Colossus
 build) and a scenario that should reproduce it. Prints predicted against published, the error
 and whether it is within the case's tolerance. Cases marked "reported" are known weaknesses,
-shown but not held to their tolerance (docs/validation.md).
+shown but not held to their tolerance (docs/validation.md). Each case's role says whether
+a parameter was fitted to it ("fitted") or nothing was ("held-out").
 
   CASES        cases file (default: scenarios/validation/cases.yaml of this source tree)
   -j N         replications simulated in parallel (default: the number of cores)
@@ -47,20 +48,21 @@ std::string status(const ValidationResult& r) {
 void print_text(const std::vector<ValidationResult>& results) {
   std::size_t name_w = 4;
   for (const auto& r : results) name_w = std::max(name_w, r.c.name.size());
-  fmt::print("{:<{}}  {:>10}  {:>10}  {:<12} {:>8}  {:>6}  {}\n", "case", name_w, "published", "predicted", "unit",
-             "error", "tol.", "status");
+  fmt::print("{:<{}}  {:<8}  {:>10}  {:>10}  {:<12} {:>8}  {:>6}  {}\n", "case", name_w, "role", "published", "predicted",
+             "unit", "error", "tol.", "status");
   for (const auto& r : results)
-    fmt::print("{:<{}}  {:>10}  {:>10}  {:<12} {:>+7.1f}%  {:>5.0f}%  {}\n", r.c.name, name_w, number(r.c.published),
-               number(r.predicted), r.c.unit, 100 * r.error, 100 * r.c.tolerance, status(r));
+    fmt::print("{:<{}}  {:<8}  {:>10}  {:>10}  {:<12} {:>+7.1f}%  {:>5.0f}%  {}\n", r.c.name, name_w, r.c.role,
+               number(r.c.published), number(r.predicted), r.c.unit, 100 * r.error, 100 * r.c.tolerance, status(r));
   for (const auto& r : results) fmt::print("  {}: {}{}\n", r.c.name, r.c.source, r.c.note.empty() ? "" : " — " + r.c.note);
 }
 
 void print_markdown(const std::vector<ValidationResult>& results) {
-  fmt::print("| case | quantity | published | predicted | error | tolerance | status | source |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|\n");
+  fmt::print("| case | role | quantity | published | predicted | error | tolerance | status | source |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : results)
-    fmt::print("| {} | {} ({}) | {} | {} | {:+.1f} % | {:.0f} % | {} | {} |\n", r.c.name, r.c.quantity, r.c.unit,
-               number(r.c.published), number(r.predicted), 100 * r.error, 100 * r.c.tolerance, status(r), r.c.source);
+    fmt::print("| {} | {} | {} ({}) | {} | {} | {:+.1f} % | {:.0f} % | {} | {} |\n", r.c.name, r.c.role, r.c.quantity,
+               r.c.unit, number(r.c.published), number(r.predicted), 100 * r.error, 100 * r.c.tolerance, status(r),
+               r.c.source);
 }
 
 }  // namespace

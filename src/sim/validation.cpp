@@ -136,7 +136,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
   std::vector<ValidationCase> cases;
   for (const YamlValue& item : root.at("cases").items(1)) {
     item.allow_keys({"name", "scenario", "option", "public_run", "quantity", "unit", "published", "tolerance",
-                     "asserted", "source", "note"});
+                     "asserted", "role", "source", "note"});
     ValidationCase c;
     c.name = item.at("name").text();
     c.quantity = item.at("quantity").text();
@@ -162,6 +162,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
     c.published = item.at("published").positive(Dimension::Count);
     c.tolerance = item.at("tolerance").fraction(0.0, 1.0);
     if (auto a = item.find("asserted")) c.asserted = a->choice({"true", "false"}) == "true";
+    if (auto role = item.find("role")) c.role = role->choice({"fitted", "held-out"});
     c.source = item.at("source").text();
     if (auto n = item.find("note")) c.note = n->text();
     for (const auto& earlier : cases)

@@ -20,6 +20,9 @@ struct ValidationCase {
   double published = 0;
   double tolerance = 0;       // relative, e.g. 0.10
   bool asserted = true;       // false: reported only (a known weakness, said in `note`)
+  // "fitted": a parameter of the model or scenario was set from this figure, so agreement is
+  // partly by construction; "held-out": nothing was set from it, a genuine check.
+  std::string role = "fitted";
   std::string source;
   std::string note;
 };
