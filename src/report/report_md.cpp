@@ -246,31 +246,36 @@ std::string report_markdown(const Results& r) {
   // The fleet view (docs/reliability.md, "Fleets"): how often the job was interrupted, what the
   // repairs came to, rung by rung, and what slow nodes and retirements cost.
   std::vector<std::string> rungs;
-  for (const auto& m : r.options.front().metrics)
+  bool fleet_metrics = false;  // results.json files written before the fleet rules have none
+  for (const auto& m : r.options.front().metrics) {
     if (m.name.starts_with("repairs_") && m.name != "repairs_misdiagnosed") rungs.push_back(m.name);
-  line("The fleet's view (mean over replications): the job's mean time between interruptions, node repairs "
-       "and the rung of the repair ladder that fixed them, repairs that were wrong, nodes retired, and the GPU "
-       "time stragglers cost.");
-  line();
-  header = "| option | job MTBI | node repairs |";
-  rule = "|---|---|---|";
-  for (const auto& name : rungs) {
-    header += fmt::format(" fixed by {} |", name.substr(std::string("repairs_").size()));
-    rule += "---|";
+    if (m.name == "job_mtbi_hours") fleet_metrics = true;
   }
-  header += " wrong repairs | nodes retired | lost to stragglers |";
-  rule += "---|---|---|";
-  line(header);
-  line(rule);
-  for (const auto& o : r.options) {
-    std::string row = fmt::format("| {} | {:.3g} h | {:.0f} |", o.name, o.metric("job_mtbi_hours").mean,
-                                  o.metric("node_repairs").mean);
-    for (const auto& name : rungs) row += fmt::format(" {:.0f} |", o.metric(name).mean);
-    row += fmt::format(" {:.0f} | {:.1f} | {:.3g}M GPU-h |", o.metric("repairs_misdiagnosed").mean,
-                       o.metric("nodes_retired").mean, o.metric("lost_gpu_hours_stragglers").mean / 1e6);
-    line(row);
+  if (fleet_metrics) {
+    line("The fleet's view (mean over replications): the job's mean time between interruptions, node repairs "
+         "and the rung of the repair ladder that fixed them, repairs that were wrong, nodes retired, and the GPU "
+         "time stragglers cost.");
+    line();
+    header = "| option | job MTBI | node repairs |";
+    rule = "|---|---|---|";
+    for (const auto& name : rungs) {
+      header += fmt::format(" fixed by {} |", name.substr(std::string("repairs_").size()));
+      rule += "---|";
+    }
+    header += " wrong repairs | nodes retired | lost to stragglers |";
+    rule += "---|---|---|";
+    line(header);
+    line(rule);
+    for (const auto& o : r.options) {
+      std::string row = fmt::format("| {} | {:.3g} h | {:.0f} |", o.name, o.metric("job_mtbi_hours").mean,
+                                    o.metric("node_repairs").mean);
+      for (const auto& name : rungs) row += fmt::format(" {:.0f} |", o.metric(name).mean);
+      row += fmt::format(" {:.0f} | {:.1f} | {:.3g}M GPU-h |", o.metric("repairs_misdiagnosed").mean,
+                         o.metric("nodes_retired").mean, o.metric("lost_gpu_hours_stragglers").mean / 1e6);
+      line(row);
+    }
+    line();
   }
-  line();
   line("## Capacity and power");
   line();
   line("Energy is what the option's GPUs drew at the facility (PUE included); for a lease, the provider's "
