@@ -197,3 +197,27 @@ TEST_CASE("fleet: the same seed gives the same bits with every fleet rule on") {
   }
   CHECK(a[0].options[0][Metric::RepairsMisdiagnosed] > 0);
 }
+
+TEST_CASE("fleet: a fixed count of bad nodes interrupts a small job several times more often, a large one hardly") {
+  // The rule behind docs/validation.md's fleet cases: 3 bad nodes at m times the base rate add
+  // the same node-equivalents X to a job of any size, so the small job's rate per node moves
+  // and the large one's does not. 128 and 2,048 nodes (+ 8 spares), repairs of an hour.
+  auto rate_per_node = [](int nodes, bool bad) {
+    Scenario s = leased_fleet((nodes + 8) * 8, 0.005, 60);
+    s.replications = 6;
+    s.workload.max_job_gpus = nodes * 8;
+    s.reliability.spare_servers = 8;
+    s.reliability.classes[0].repair_s = 3'600;
+    if (bad) s.options[0].sites[0].fleet.bad_nodes = BadNodes{0, 3, 200};
+    const auto out = test::run(s, 2);
+    return mean_of(out, Metric::Interruptions) / mean_of(out, Metric::GpuHours) * 8;  // per node-hour
+  };
+  const double small = rate_per_node(128, true) / rate_per_node(128, false);
+  const double large = rate_per_node(2'048, true) / rate_per_node(2'048, false);
+  MESSAGE("rate with 3 bad nodes / uniform: 128 nodes ", small, ", 2,048 nodes ", large);
+  // Hand bound: X = 3 x 199 = 597 node-equivalents at most (less while they are in repair).
+  CHECK(small > 2.5);
+  CHECK(small < 1 + 597.0 / 128 * 1.1);
+  CHECK(large < 1.35);
+  CHECK(large > 1.0);
+}
