@@ -42,9 +42,12 @@ ProgressLine ProgressLine::for_stderr(std::string prefix, bool quiet, bool verbo
 
 std::string ProgressLine::status(const Phase& p) const {
   const double elapsed = seconds_since(p.start);
-  std::string text = p.total > 0 ? fmt::format("{}: {} {}/{}, {}", prefix_, p.name, p.already + p.done, p.total,
-                                               duration_text(elapsed))
-                                 : fmt::format("{}: {} {}, {}", prefix_, p.name, p.done, duration_text(elapsed));
+  // "replications 3/20", "what-ifs 2" (a count not known in advance), or only the phase's name
+  // before its first step of an unknown count.
+  const std::string count = p.total > 0  ? fmt::format(" {}/{}", p.already + p.done, p.total)
+                            : p.done > 0 ? fmt::format(" {}", p.done)
+                                         : "";
+  std::string text = fmt::format("{}: {}{}, {}", prefix_, p.name, count, duration_text(elapsed));
   if (p.total > 0 && p.done > 0) {
     const int left = std::max(0, p.total - p.already - p.done);
     text += fmt::format(", ETA {}", duration_text(elapsed / p.done * left));
