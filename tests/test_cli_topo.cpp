@@ -122,7 +122,7 @@ TEST_CASE("cli: topo without FILE, with an unknown option or a stray argument is
   const Ran missing = run("topo");
   CHECK(missing.exit_code == 2);
   CHECK(contains(missing.err, "missing FILE"));
-  CHECK(contains(missing.err, "usage: bvr topo FILE"));
+  CHECK(contains(missing.err, "Usage: bvr topo FILE"));
   const Ran unknown = run("topo " + colossus + " --frobnicate");
   CHECK(unknown.exit_code == 2);
   CHECK(contains(unknown.err, "unknown option \"--frobnicate\""));
@@ -137,7 +137,7 @@ TEST_CASE("cli: topo without FILE, with an unknown option or a stray argument is
 TEST_CASE("cli: topo --help explains every option and unit") {
   const Ran help = run("topo --help");
   CHECK(help.exit_code == 0);
-  CHECK(help.out.starts_with("usage: bvr topo FILE"));
+  CHECK(help.out.starts_with("Usage: bvr topo FILE"));
   for (const char* text : {"--dot", "--collectives", "--size", "--group", "--collective NAME", "time (us)", "GB/s",
                            "algbw = size / time", "2(n-1)/n", "all-reduce-tree", "send-recv", "BVR_COLLECTIVE_CACHE"})
     CHECK_MESSAGE(contains(help.out, text), text);

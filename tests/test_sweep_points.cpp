@@ -186,3 +186,13 @@ TEST_CASE("sweep files: the shipped sweeps read and expand and pass the loader")
   CHECK(sweep_hash(tiny, {}) == sweep_hash(tiny, {}));
   CHECK(sweep_hash(tiny, {}) != sweep_hash(tiny, {parse_override("scenario.horizon=900 days")}));
 }
+
+TEST_CASE("sweep points: compact_indices folds runs and counts what is past the limit") {
+  CHECK(bvr::compact_indices({}) == "");
+  CHECK(bvr::compact_indices({1, 3}) == "1, 3");
+  CHECK(bvr::compact_indices({3, 4, 5, 6, 7, 12}) == "3-7, 12");
+  std::vector<int> every_other;
+  for (int i = 1; i < 100; i += 2) every_other.push_back(i);
+  CHECK(bvr::compact_indices(every_other, 3) == "1, 3, 5, ... and 47 more points");
+  CHECK(bvr::compact_indices({0, 1, 2, 9}, 1) == "0-2, ... and 1 more point");
+}

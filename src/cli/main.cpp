@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "cli/error_json.h"
 #include "cli/plan.h"
+#include "cli/progress_line.h"
 #include "cli/report_cmd.h"
 #include "cli/sweep.h"
 #include "cli/systems.h"
@@ -61,7 +65,7 @@ Commands:
   merge DIR... join the folders of a sweep's shards: bvr merge DIR... -o OUT
 
 Options:
-  -h, --help   show this help, or a command's help with: bvr <command> --help
+  -h, --help   show this help, or a command's help with: bvr <command> --help (or bvr help <command>)
   --version    print the version
 
 Example:
@@ -113,18 +117,52 @@ bool parse_command(const std::vector<std::string>& args, const po::options_descr
 
 int command_check(const std::vector<std::string>& args) {
   po::options_description visible("Options");
-  visible.add_options()("help,h", "show this help");
+  visible.add_options()("help,h", "show this help")(
+      "json", "print the verdict as JSON: the options (name, kind, sites with their contract, system and GPUs) "
+              "and training runs, or the error (file, line, column, key, message; exit code 2)");
   visible.add(scenario_options());
   po::variables_map vm;
   if (!parse_command(args, visible, vm,
-                     "Usage: bvr check FILE [--set key.path=value]...\n\n"
+                     "Usage: bvr check FILE [--json] [--set key.path=value]...\n\n"
                      "Validates a scenario (syntax, keys, units, values, references) without running it.\n\n"
                      "Example:\n  bvr check scenarios/xai-oracle-2024.yaml\n"))
     return exit_ok;
-  const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm));
-  fmt::print("{}: ok — scenario \"{}\", {} option{}, {} training run{}\n", scenario.file, scenario.name,
-             scenario.options.size(), scenario.options.size() == 1 ? "" : "s", scenario.workload.runs.size(),
-             scenario.workload.runs.size() == 1 ? "" : "s");
+  const std::string file = vm["file"].as<std::string>();
+  if (!vm.count("json")) {
+    const auto scenario = bvr::load_scenario(file, overrides_from(vm));
+    fmt::print("{}: ok — scenario \"{}\", {} option{}, {} training run{}\n", scenario.file, scenario.name,
+               scenario.options.size(), scenario.options.size() == 1 ? "" : "s", scenario.workload.runs.size(),
+               scenario.workload.runs.size() == 1 ? "" : "s");
+    return exit_ok;
+  }
+  bvr::Scenario scenario;
+  try {
+    scenario = bvr::load_scenario(file, overrides_from(vm));
+  } catch (const bvr::InputError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    fmt::print("{}\n", bvr::input_error_json(e, file).dump(2));
+    return exit_bad_input;
+  }
+  nlohmann::ordered_json options = nlohmann::ordered_json::array();
+  for (const auto& option : scenario.options) {
+    nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+    for (const auto& site : option.sites)
+      sites.push_back({{"name", site.name},
+                       {"contract", bvr::to_string(site.contract)},
+                       {"system", site.system.name},
+                       {"gpus", site.nominal_gpus()}});
+    options.push_back({{"name", option.name}, {"kind", option.kind()}, {"sites", sites}});
+  }
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  for (const auto& run : scenario.workload.runs) runs.push_back(run.name);
+  const nlohmann::ordered_json out = {{"file", scenario.file},
+                                      {"ok", true},
+                                      {"scenario", scenario.name},
+                                      {"seed", scenario.seed},
+                                      {"replications", scenario.replications},
+                                      {"options", options},
+                                      {"runs", runs}};
+  fmt::print("{}\n", out.dump(2));
   return exit_ok;
 }
 
@@ -193,23 +231,32 @@ int command_run(const std::vector<std::string>& args) {
       "replications", po::value<std::string>(), "Monte Carlo replications (overrides scenario.replications)")(
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)),
       "replications simulated in parallel (results do not depend on it)")(
-      "no-analysis", "skip the lease price and horizon breakevens and the sensitivity tornado (each simulates again)");
+      "no-analysis", "skip the lease price and horizon breakevens and the sensitivity tornado (each simulates again)")(
+      "quiet,q", "no progress line on stderr (only warnings and errors)")(
+      "verbose,v", "each phase (loading, job speeds, replications, each breakeven, the tornado, writing) with its "
+                   "wall time on stderr");
   visible.add(scenario_options());
   po::variables_map vm;
   if (!parse_command(args, visible, vm,
                      "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis]\n"
-                     "               [--set key.path=value]...\n\n"
+                     "               [-q | -v] [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
                      "DIR/report.md, DIR/report.html and DIR/series-<option>.csv, then prints a\n"
                      "comparison table.\n"
                      "Then finds the lease price and the horizon at which leasing and building cost the\n"
-                     "same and runs the scenario's sensitivity tornado, all by simulating again.\n\n"
+                     "same and runs the scenario's sensitivity tornado, all by simulating again.\n"
+                     "When stderr is a terminal, a line shows the replications and what-ifs done and the\n"
+                     "ETA (--quiet: none); it never changes the results.\n\n"
                      "Example:\n  bvr run scenarios/xai-oracle-2024.yaml -o out/xai --replications 50 \\\n"
                      "      --set options.lease-oracle.list_price=\"8 USD/GPU/h\"\n"))
     return exit_ok;
   if (vm["jobs"].as<int>() < 1) throw UsageError("--jobs must be at least 1");
+  if (vm.count("quiet") && vm.count("verbose")) throw UsageError("--quiet and --verbose exclude each other");
+  bvr::ProgressLine progress = bvr::ProgressLine::for_stderr("bvr run", vm.count("quiet") > 0, vm.count("verbose") > 0);
   const bool analysis = !vm.count("no-analysis");
+  auto since = std::chrono::steady_clock::now();
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
+  progress.verbose_note("loaded " + scenario.file, since);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
   // A sweep's folder holds its own report.md and report.html: a run would overwrite them.
   std::error_code ec;  // a path too long or under a file is OutputDir's to explain, just below
@@ -221,11 +268,13 @@ int command_run(const std::vector<std::string>& args) {
   std::size_t longest = std::string("results.json").size();
   for (const auto& option : scenario.options) longest = std::max(longest, ("series-" + option.name + ".csv").size());
   bvr::OutputDir output(dir, longest);
-  const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>());
+  const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>(), &progress);
   auto results = bvr::make_results(scenario, outcomes);
-  if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results);
+  if (analysis) bvr::add_analysis(scenario, outcomes, vm["jobs"].as<int>(), results, &progress);
+  since = std::chrono::steady_clock::now();
   write_outputs(dir, results);
   output.keep();
+  progress.verbose_note("wrote the files in " + dir, since);
   fmt::print("{}\nwrote {}/results.json, report.md, {}and {} daily series\n", bvr::summary_table(results), dir,
              std::filesystem::exists(dir + "/report.html") ? "report.html " : "", results.options.size());
   return exit_ok;
@@ -236,6 +285,8 @@ int command_run(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
+    // `bvr help COMMAND` is `bvr COMMAND --help`.
+    if (args.size() >= 2 && args[0] == "help") args = {args[1], "--help"};
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
       std::cout << overview;
       return args.empty() ? exit_bad_input : exit_ok;

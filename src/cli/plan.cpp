@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "cli/error_json.h"
 #include "models/plan_search.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
@@ -18,8 +21,8 @@ namespace bvr {
 namespace {
 
 constexpr const char* usage =
-    "usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--system NAME|PATH]\n"
-    "                [--set key.path=value]...\n"
+    "Usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--system NAME|PATH]\n"
+    "                [--json] [--set key.path=value]...\n"
     "\n"
     "Searches the parallel layouts (TP and EP inside the NVLink domain, PP, CP, micro-batch,\n"
     "schedule, sharding; recompute and precision as the scenario's workload fixes them) of each\n"
@@ -29,7 +32,21 @@ constexpr const char* usage =
     "on N GPUs (default: the site's job size, workload.max_job_gpus or a lease's commitment).\n"
     "--system plans on a system of the library (bvr systems) or a system file instead.\n"
     "Communication is in closed form here; `bvr run` refines the chosen layout's scale-out\n"
-    "collectives on the simulated fabric.\n";
+    "collectives on the simulated fabric.\n"
+    "\n"
+    "Options:\n"
+    "  --gpus N             plan on N GPUs instead of the site's job size\n"
+    "  --top K              the K fastest layouts (default 5)\n"
+    "  --run NAME           only this training run\n"
+    "  --option NAME        only this option's sites\n"
+    "  --system NAME|PATH   plan on a system of the library or a system file instead of the sites\n"
+    "  --json               print the plans as JSON (per run and site: each layout's parallelism,\n"
+    "                       schedule, step time and its breakdown, tokens/s, MFU, memory per GPU)\n"
+    "  --set key.path=value override a scenario value (repeatable)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Example:\n"
+    "  bvr plan scenarios/xai-oracle-2024.yaml --top 3\n";
 
 constexpr double gib = 1024.0 * 1024 * 1024;
 
@@ -66,12 +83,51 @@ void print_step(int rank, const StepTime& st) {
               m.optimizer_bytes / gib, m.activations_bytes / gib);
 }
 
+nlohmann::ordered_json step_json(int rank, const StepTime& st) {
+  const ParallelPlan& p = st.plan;
+  const StepBreakdown& b = st.breakdown;
+  const MemoryPerGpu& m = st.memory;
+  return {{"rank", rank},
+          {"tp", p.tp},
+          {"pp", p.pp},
+          {"dp", p.dp},
+          {"cp", p.cp},
+          {"ep", p.ep},
+          {"microbatch", p.microbatch},
+          {"schedule", to_string(p.schedule)},
+          {"virtual_stages", p.schedule == PipelineSchedule::Interleaved ? p.virtual_stages : 1},
+          {"sharding", to_string(p.sharding)},
+          {"recompute", to_string(p.recompute)},
+          {"precision", to_string(p.precision)},
+          {"gpus", p.gpus()},
+          {"step_s", st.step_s},
+          {"breakdown_s",
+           {{"compute", b.compute_s},
+            {"tp_comm", b.tp_comm_s},
+            {"pp_comm", b.pp_comm_s},
+            {"dp_comm", b.dp_comm_s},
+            {"cp_comm", b.cp_comm_s},
+            {"ep_comm", b.ep_comm_s},
+            {"bubble", b.bubble_s}}},
+          {"tokens_per_s", st.tokens_per_s},
+          {"model_tflop_per_s_per_gpu", st.model_flop_per_s_per_gpu / 1e12},
+          {"mfu", st.mfu},
+          {"memory_per_gpu_bytes",
+           {{"total", m.total_bytes()},
+            {"weights", m.weights_bytes},
+            {"gradients", m.gradients_bytes},
+            {"optimizer", m.optimizer_bytes},
+            {"activations", m.activations_bytes},
+            {"hbm", st.hbm_bytes}}}};
+}
+
 }  // namespace
 
 int command_plan(const std::vector<std::string>& args) {
   std::string file, run_name, option_name, system_name;
   std::optional<int> gpus;
   int top = 5;
+  bool json = false;
   std::vector<Override> overrides;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -93,6 +149,8 @@ int command_plan(const std::vector<std::string>& args) {
       const auto v = value();
       if (!v) return bad_usage(a + " needs a name");
       (a == "--run" ? run_name : a == "--option" ? option_name : system_name) = *v;
+    } else if (a == "--json") {
+      json = true;
     } else if (a == "--set") {
       const auto v = value();
       if (!v) return bad_usage("--set needs key.path=value");
@@ -147,6 +205,7 @@ int command_plan(const std::vector<std::string>& args) {
       if (!found_option) return bad_usage(fmt::format("no option named \"{}\" in {}", option_name, file));
     }
     bool found_run = run_name.empty();
+    nlohmann::ordered_json plans = nlohmann::ordered_json::array();
     for (const Target& target : targets) {
       const int n = gpus.value_or(target.gpus);
       for (const TrainingRun& run : sc.workload.runs) {
@@ -155,22 +214,41 @@ int command_plan(const std::vector<std::string>& args) {
         const auto start = std::chrono::steady_clock::now();
         const SearchResult r = search_plans(*run.model, run.batch, n, target.system, search_space(sc.workload), top);
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        if (r.best.empty()) {
+          const std::string what = fmt::format("run \"{}\": no parallel layout fits in {:.0f} GiB of HBM on {} GPUs of {}",
+                                               run.name, target.system.gpu.hbm_bytes / gib, n, target.label);
+          throw InputError(fmt::format("{}: {}", file, what), {file, 0, 0, "", "", what});
+        }
+        if (json) {
+          nlohmann::ordered_json layouts = nlohmann::ordered_json::array();
+          for (std::size_t i = 0; i < r.best.size(); ++i) layouts.push_back(step_json(static_cast<int>(i + 1), r.best[i]));
+          plans.push_back({{"run", run.name},
+                           {"where", target.label},
+                           {"parameters", run.model->total_params()},
+                           {"active_parameters", run.model->active_params()},
+                           {"global_batch_seqs", run.batch.global_batch_seqs},
+                           {"seq_len", run.batch.seq_len},
+                           {"gpus", n},
+                           {"valid_layouts", r.valid},
+                           {"layouts", layouts}});
+          continue;
+        }
         std::printf("%s: %.3g parameters (%.3g active), %s on %d GPUs of %s\n", run.name.c_str(),
                     run.model->total_params(), run.model->active_params(),
                     fmt::format("{} x {} tokens per step", run.batch.global_batch_seqs, run.batch.seq_len).c_str(), n,
                     target.label.c_str());
         std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
-        if (r.best.empty()) {
-          std::fprintf(stderr, "%s: run \"%s\": no parallel layout fits in %.0f GiB of HBM on %d GPUs of %s\n",
-                       file.c_str(), run.name.c_str(), target.system.gpu.hbm_bytes / gib, n, target.label.c_str());
-          return 2;
-        }
         for (std::size_t i = 0; i < r.best.size(); ++i) print_step(static_cast<int>(i + 1), r.best[i]);
       }
     }
     if (!found_run) return bad_usage(fmt::format("no training run named \"{}\" in {}", run_name, file));
+    if (json) {
+      const nlohmann::ordered_json out = {{"file", file}, {"ok", true}, {"plans", plans}};
+      std::printf("%s\n", out.dump(2).c_str());
+    }
   } catch (const InputError& e) {
     std::fprintf(stderr, "%s\n", e.what());
+    if (json) std::printf("%s\n", input_error_json(e, file).dump(2).c_str());
     return 2;
   }
   return 0;

@@ -30,6 +30,9 @@ constexpr const char* usage =
     "Writes report.html and report.md again from what `bvr run` left in DIR (results.json and\n"
     "series-<option>.csv), or report.html from what `bvr sweep` left (sweep.csv), without\n"
     "simulating anything. OUTDIR defaults to DIR.\n\n"
+    "Options:\n"
+    "  -o, --output OUTDIR   write the reports there instead of DIR\n"
+    "  -h, --help            show this help\n\n"
     "Example:\n  bvr report out/xai-oracle-2024\n";
 
 std::string read_file(const fs::path& path) {

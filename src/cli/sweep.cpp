@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/progress_line.h"
 #include "cli/sweep_runner.h"
 #include "report/atomic_file.h"
 #include "report/output_dir.h"
@@ -53,19 +54,6 @@ std::string slurp(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// "3, 7-9, 12": indices (sorted) with runs folded.
-std::string compact_list(const std::vector<int>& sorted) {
-  std::string out;
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
-    out += (out.empty() ? "" : ", ") +
-           (j == i ? std::to_string(sorted[i]) : fmt::format("{}-{}", sorted[i], sorted[j]));
-    i = j + 1;
-  }
-  return out;
 }
 
 // Finished points of a folder: points/<index>.csv (temporary files of a killed run are not).
@@ -144,13 +132,14 @@ std::pair<int, int> parse_shard(const std::string& text) {
 
 int command_sweep(const std::vector<std::string>& args) {
   const char* usage =
-      "Usage: bvr sweep FILE [-o DIR] [-j N] [--shard K/N] [--restart] [--set key.path=value]...\n\n"
+      "Usage: bvr sweep FILE [-o DIR] [-j N] [--shard K/N] [--restart] [-q | -v] [--set key.path=value]...\n\n"
       "Runs every point of a sweep file (scenarios/sweeps/, docs/sweeps.md): a base scenario with\n"
       "axes of values, as a grid, random samples or a Latin hypercube. Points run in parallel\n"
       "worker processes; each finished point is kept in DIR/points/, so running the same command\n"
       "again after an interruption skips them. Writes DIR/sweep.csv (one row per point and option)\n"
       "and DIR/report.md. --shard K/N runs the points whose index % N == K-1 (join the shards'\n"
-      "folders with bvr merge).\n\n"
+      "folders with bvr merge).\n"
+      "When stderr is a terminal, a line shows the points done and the ETA (--quiet: none).\n\n"
       "Example:\n  bvr sweep scenarios/sweeps/lease-price-vs-delay.yaml -o out/sweep -j 2\n";
   po::options_description visible("Options");
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -159,6 +148,8 @@ int command_sweep(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)), "points simulated in parallel")(
       "shard", po::value<std::string>(), "run only the K-th of N slices of the points: K/N")(
       "restart", "discard the folder's finished points when they belong to another sweep (or shard)")(
+      "quiet,q", "no progress line on stderr (only warnings and errors)")(
+      "verbose,v", "each phase with its wall time on stderr, and a line at every tenth of the points (for logs)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a base scenario value for every point: --set key.path=value (repeatable)");
   po::options_description all(visible);
@@ -177,6 +168,8 @@ int command_sweep(const std::vector<std::string>& args) {
     return 0;
   }
   if (!vm.count("file")) usage_error("sweep", "missing sweep FILE");
+  if (vm.count("quiet") && vm.count("verbose")) usage_error("sweep", "--quiet and --verbose exclude each other");
+  ProgressLine progress = ProgressLine::for_stderr("bvr sweep", vm.count("quiet") > 0, vm.count("verbose") > 0);
   const int parallel = vm["jobs"].as<int>();
   if (parallel < 1) usage_error("sweep", "--jobs must be at least 1");
   const auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair(1, 1);
@@ -278,11 +271,14 @@ int command_sweep(const std::vector<std::string>& args) {
   // Points that share a fabric simulate its collectives once, whichever worker gets there first.
   if (!std::getenv("BVR_COLLECTIVE_CACHE")) set_collective_cache_dir((dir / "collective-cache").string());
   // Warmed here, before the workers fork, so that they all find the first point's collectives.
-  if (!jobs.empty()) prepare_job_speeds(load_point_scenario(spec, jobs.front(), sets));
+  if (!jobs.empty()) {
+    const ProgressPhase phase(&progress, "job speeds (fabric collectives)", 0);
+    prepare_job_speeds(load_point_scenario(spec, jobs.front(), sets));
+  }
   const auto start = std::chrono::steady_clock::now();
   const auto scenario_of = [&spec, &sets](const SweepPoint& point) { return load_point_scenario(spec, point, sets); };
   const int status = run_sweep_points((dir / "points").string(), spec.axes, jobs, scenario_of, parallel,
-                                      {done_before, static_cast<int>(shard_indices.size())});
+                                      {done_before, static_cast<int>(shard_indices.size())}, &progress);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (status != 0) {
     const auto now = finished_points(dir);
@@ -392,7 +388,7 @@ int command_merge(const std::vector<std::string>& args) {
       hint = fmt::format(" ({})", fmt::join(notes, "; "));
     }
     throw InputError(fmt::format("bvr merge: missing point{} {} of {}{}", missing.size() == 1 ? "" : "s",
-                                 compact_list(missing), total, hint));
+                                 compact_indices(missing), total, hint));
   }
 
   OutputDir output(out, std::string(manifest_name).size());

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -43,48 +42,6 @@ struct Handlers {
   }
 };
 
-std::string duration_text(double seconds) {
-  const auto s = static_cast<long long>(seconds + 0.5);
-  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, s / 60 % 60);
-  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}s", s);
-}
-
-// A bar with ETA when stderr is a terminal; otherwise a line at every tenth of the work.
-class Progress {
- public:
-  Progress(const SweepProgress& p, int to_run)
-      : tty_(isatty(STDERR_FILENO) == 1), p_(p), to_run_(to_run), start_(std::chrono::steady_clock::now()) {}
-  void point_done() {
-    ++done_;
-    draw();
-  }
-  void draw() const {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = elapsed > 0 ? done_ / elapsed : 0;
-    const int finished = p_.done_before + done_;
-    const std::string eta = rate > 0 ? duration_text((to_run_ - done_) / rate) : "?";
-    if (tty_) {
-      constexpr int width = 30;
-      const int filled = p_.total > 0 ? finished * width / p_.total : width;
-      fmt::print(stderr, "\r[{}{}] {}/{} points  {:.2f} points/s  ETA {}   ", std::string(filled, '#'),
-                 std::string(width - filled, '.'), finished, p_.total, rate, eta);
-      if (done_ == to_run_) fmt::print(stderr, "\n");
-    } else if (done_ > 0 && to_run_ >= 10 && (done_ * 10 / to_run_ != (done_ - 1) * 10 / to_run_)) {
-      fmt::print(stderr, "bvr sweep: {}/{} points, {:.2f} points/s, ETA {}\n", finished, p_.total, rate, eta);
-    }
-  }
-  void interrupted() const {
-    if (tty_) fmt::print(stderr, "\n");
-  }
-
- private:
-  bool tty_;
-  SweepProgress p_;
-  int to_run_, done_ = 0;
-  std::chrono::steady_clock::time_point start_;
-};
-
 struct Running {
   ForkedChild child;
   const SweepPoint* point;
@@ -107,12 +64,11 @@ ForkedChild start_point(const std::vector<SweepAxis>& axes, const SweepPoint& po
 
 int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>& axes,
                      const std::vector<SweepPoint>& jobs, const ScenarioOf& scenario_of, int parallel,
-                     const SweepProgress& progress) {
+                     const SweepProgress& counts, Progress* progress) {
   const Handlers handlers;
   const char* hook = std::getenv("BVR_SWEEP_STOP_AFTER");  // test hook: behave as if SIGTERM came after K points
   const int stop_after = hook ? std::atoi(hook) : 0;
-  Progress bar(progress, static_cast<int>(jobs.size()));
-  if (!jobs.empty()) bar.draw();
+  ProgressPhase phase(progress, "points", counts.total, counts.done_before);
   std::deque<Running> running;
   std::size_t next = 0;
   int finished = 0;
@@ -148,7 +104,7 @@ int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>
         }
         write_file_atomically(fmt::format("{}/{}.csv", points_dir, r.point->index), csv);
         ++finished;
-        bar.point_done();
+        phase.step();
         if (stop_after > 0 && finished >= stop_after && !stop_signal) stop_signal = SIGTERM;
       }
     }
@@ -156,10 +112,7 @@ int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>
     kill_all();
     throw;
   }
-  if (stop_signal) {
-    bar.interrupted();
-    return 128 + stop_signal;
-  }
+  if (stop_signal) return 128 + stop_signal;
   return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "scenario/scenario.h"
 #include "scenario/sweep_points.h"
+#include "sim/progress.h"
 
 namespace bvr {
 
@@ -22,9 +23,10 @@ struct SweepProgress {
 
 // Returns 0 when every job finished, or 128 + the signal number when a signal (or the test hook
 // BVR_SWEEP_STOP_AFTER=K: stop after K points) stopped it; running children are then killed.
-// Throws std::runtime_error when a point fails (the finished ones stay on disk).
+// Throws std::runtime_error when a point fails (the finished ones stay on disk). `progress`
+// (optional) hears of each point collected.
 int run_sweep_points(const std::string& points_dir, const std::vector<SweepAxis>& axes,
                      const std::vector<SweepPoint>& points, const ScenarioOf& scenario_of, int parallel,
-                     const SweepProgress& progress);
+                     const SweepProgress& counts, Progress* progress = nullptr);
 
 }  // namespace bvr

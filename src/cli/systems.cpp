@@ -13,14 +13,21 @@ namespace bvr {
 namespace {
 
 constexpr const char* usage =
-    "usage: bvr systems [FILE...] [--json]\n"
+    "Usage: bvr systems [FILE...] [--json]\n"
     "\n"
     "Without FILE, lists the shipped systems (the folder systems/, or $BVR_SYSTEMS_DIR) with their\n"
     "key figures: dense peaks per GPU by precision, HBM, NVLink domain, scale-out bandwidth, power,\n"
     "cooling, failure unit and list price. With FILE(s), checks those system files instead and lists\n"
     "them; a bad file exits 2 with its file:line:column, key path and what was expected.\n"
     "--json prints a list of objects instead (name, id, file, gpus_per_domain, peak_flop_per_s by\n"
-    "precision, ...). A scenario names a system as system: <id> (docs/hardware.md).\n";
+    "precision, ...). A scenario names a system as system: <id> (docs/hardware.md).\n"
+    "\n"
+    "Options:\n"
+    "  --json       print the systems as JSON\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Example:\n"
+    "  bvr systems --json\n";
 
 constexpr double gib = 1024.0 * 1024 * 1024;
 

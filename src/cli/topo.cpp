@@ -39,7 +39,7 @@ constexpr double bytes_per_gb = 1e9;  // nccl-tests' GB/s
 constexpr double us_per_s = 1e6;
 
 constexpr const char* usage =
-    "usage: bvr topo FILE [--dot out.dot] [--collectives [--size SIZE]... [--group N] [--collective NAME]...]\n";
+    "Usage: bvr topo FILE [--dot out.dot] [--collectives [--size SIZE]... [--group N] [--collective NAME]...]\n";
 
 constexpr const char* help_body = R"(
 The cluster network of every fabric in FILE: the `fabric` block of each option of a scenario, or

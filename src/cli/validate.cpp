@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,7 +17,7 @@ namespace bvr {
 
 namespace {
 
-constexpr const char* usage = R"(Usage: bvr validate [CASES] [-j N] [--markdown]
+constexpr const char* usage = R"(Usage: bvr validate [CASES] [-j N] [--markdown | --json]
 
 Runs the validation suite: each case is a published figure (a public training run, the Colossus
 build) and a scenario that should reproduce it. Prints predicted against published, the error
@@ -26,6 +28,10 @@ a parameter was fitted to it ("fitted") or nothing was ("held-out").
   CASES        cases file (default: scenarios/validation/cases.yaml of this source tree)
   -j N         replications simulated in parallel (default: the number of cores)
   --markdown   print the table as Markdown (for docs/validation.md)
+  --json       print the cases as JSON: name, quantity, unit, predicted, published, error,
+               tolerance, role (fitted or held-out), asserted (false for
+               "reported" cases), pass, source, note; and "ok"
+  -h, --help   show this help
 
 Exit code: 0 when every asserted case is within tolerance, 1 when one is not, 2 for bad input.
 
@@ -65,12 +71,33 @@ void print_markdown(const std::vector<ValidationResult>& results) {
                r.c.source);
 }
 
+// `ok`: no asserted case outside its tolerance.
+void print_json(const std::vector<ValidationResult>& results, bool ok) {
+  nlohmann::ordered_json cases = nlohmann::ordered_json::array();
+  const auto finite = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
+  for (const auto& r : results)
+    cases.push_back({{"name", r.c.name},
+                     {"quantity", r.c.quantity},
+                     {"unit", r.c.unit},
+                     {"predicted", finite(r.predicted)},
+                     {"published", finite(r.c.published)},
+                     {"error", finite(r.error)},
+                     {"tolerance", r.c.tolerance},
+                     {"role", r.c.role},
+                     {"asserted", r.c.asserted},
+                     {"pass", r.within},
+                     {"source", r.c.source},
+                     {"note", r.c.note}});
+  const nlohmann::ordered_json out = {{"ok", ok}, {"cases", cases}};
+  fmt::print("{}\n", out.dump(2));
+}
+
 }  // namespace
 
 int command_validate(const std::vector<std::string>& args) {
   std::string file = std::string(BVR_SOURCE_DIR) + "/scenarios/validation/cases.yaml";
   int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  bool markdown = false, file_given = false;
+  bool markdown = false, json = false, file_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -79,6 +106,8 @@ int command_validate(const std::vector<std::string>& args) {
     }
     if (a == "--markdown") {
       markdown = true;
+    } else if (a == "--json") {
+      json = true;
     } else if (a == "-j" || a == "--jobs") {
       if (i + 1 >= args.size()) throw InputError("bvr validate: -j needs a number of jobs");
       try {
@@ -94,12 +123,15 @@ int command_validate(const std::vector<std::string>& args) {
       throw InputError(fmt::format("bvr validate: unexpected argument \"{}\"\n{}", a, usage));
     }
   }
+  if (markdown && json) throw InputError(fmt::format("bvr validate: --markdown and --json exclude each other\n{}", usage));
   const auto results = run_validation(load_validation_cases(file), jobs);
-  if (markdown)
+  const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.c.asserted && !r.within; });
+  if (json)
+    print_json(results, !failed);
+  else if (markdown)
     print_markdown(results);
   else
     print_text(results);
-  const bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.c.asserted && !r.within; });
   return failed ? 1 : 0;
 }
 

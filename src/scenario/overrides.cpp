@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <fmt/ranges.h>
 #include <vector>
 
 #include "scenario/input_error.h"
+#include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
 
 namespace bvr {
@@ -25,7 +27,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 [[noreturn]] void bad(const Override& change, const std::string& what) {
-  throw InputError(fmt::format("--set {}: {}", change.assignment, what));
+  throw InputError(fmt::format("--set {}: {}", change.assignment, what), {"", 0, 0, change.path, change.assignment, what});
 }
 
 }  // namespace
@@ -51,6 +53,17 @@ void apply_override(YAML::Node& root, const Override& change) {
   if (const auto problem = yaml_text_problem(change.value, change.path))
     bad(change, fmt::format("{}: {}", problem->path, problem->what));
   const std::vector<std::string> parts = split_path(change.path);
+  // A key below an option the file does not have: a typo in the option's name, most likely (a
+  // whole new option, options.NAME=<mapping>, is still allowed).
+  const YAML::Node& const_root = root;  // const: looking a key up must not add it
+  if (parts.size() > 2 && parts[0] == "options" && const_root["options"].IsMap() && !const_root["options"][parts[1]]) {
+    std::vector<std::string> names;
+    for (const auto& entry : const_root["options"]) names.push_back(entry.first.as<std::string>());
+    const std::string closest = closest_match(parts[1], names);
+    bad(change, fmt::format("options: the scenario has no option named \"{}\"{}; its options are {}", parts[1],
+                            closest.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", closest),
+                            fmt::join(names, ", ")));
+  }
   YAML::Node current;
   current.reset(root);  // reset(), not operator=: yaml-cpp's = would overwrite the node itself
   for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -113,4 +113,21 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes, SweepMo
   return out;
 }
 
+std::string compact_indices(const std::vector<int>& sorted, std::size_t max_runs) {
+  std::string out;
+  std::size_t runs = 0;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+    if (runs == max_runs) {
+      const std::size_t rest = sorted.size() - i;
+      return out + fmt::format(", ... and {} more point{}", rest, rest == 1 ? "" : "s");
+    }
+    out += (out.empty() ? "" : ", ") + (j == i ? std::to_string(sorted[i]) : fmt::format("{}-{}", sorted[i], sorted[j]));
+    ++runs;
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace bvr

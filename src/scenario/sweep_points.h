@@ -59,4 +59,8 @@ double normal_quantile(double p);  // its inverse on (0, 1): Acklam's rational s
 // printed text is what runs, so the CSV shows exactly the simulated value.
 std::string axis_value_at(const SweepAxis& axis, double u);
 
+// Point indices (sorted) for a message, runs folded: "3, 7-9, 12". After `max_runs` runs, the
+// rest is counted: "0, 2, 4, ... and 37 more points".
+std::string compact_indices(const std::vector<int>& sorted, std::size_t max_runs = 12);
+
 }  // namespace bvr

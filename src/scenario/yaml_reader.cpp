@@ -52,13 +52,15 @@ void YamlValue::fail(const std::string& what, std::size_t column_offset) const {
   // A value that came from --set (or lies under one) is blamed on the command line.
   for (const auto& [key_path, assignment] : source_->overrides) {
     if (path_ == key_path || path_.starts_with(key_path + ".")) {
-      throw InputError(fmt::format("{}: --set {}: {}: {}", source_->file, assignment, shown_path, what));
+      throw InputError(fmt::format("{}: --set {}: {}: {}", source_->file, assignment, shown_path, what),
+                       {source_->file, 0, 0, path_, assignment, what});
     }
   }
   const YAML::Mark m = mark();
   const int line = m.is_null() ? 1 : m.line + 1;
   const int column = (m.is_null() ? 1 : m.column + 1) + static_cast<int>(column_offset);
-  throw InputError(fmt::format("{}:{}:{}: {}: {}", source_->file, line, column, shown_path, what));
+  throw InputError(fmt::format("{}:{}:{}: {}: {}", source_->file, line, column, shown_path, what),
+                   {source_->file, line, column, path_, "", what});
 }
 
 void YamlValue::expect_map() const {
@@ -249,7 +251,8 @@ std::string read_input_file(const std::string& file) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
   const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    throw InputError(fmt::format("{}: cannot open the file for reading ({})", file, std::strerror(errno)));
+    throw InputError(fmt::format("{}: cannot open the file for reading ({})", file, std::strerror(errno)),
+                     {file, 0, 0, "", "", fmt::format("cannot open the file for reading ({})", std::strerror(errno))});
   }
   struct Closer {
     int fd;
@@ -257,7 +260,9 @@ std::string read_input_file(const std::string& file) {
   } closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0) throw InputError(fmt::format("{}: cannot read the file ({})", file, std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) throw InputError(fmt::format("{}: is a directory; expected a YAML file", file));
+  if (S_ISDIR(st.st_mode))
+    throw InputError(fmt::format("{}: is a directory; expected a YAML file", file),
+                     {file, 0, 0, "", "", "is a directory; expected a YAML file"});
   if (!S_ISREG(st.st_mode))
     throw InputError(fmt::format("{}: is not a regular file (a device, pipe or socket); bvr reads its inputs only from "
                                  "regular files",
@@ -448,10 +453,13 @@ YamlValue parse_yaml(const std::string& text, const std::string& file, const std
   try {
     if (const auto problem = yaml_text_problem(text))
       throw InputError(fmt::format("{}:{}:{}: {}: {}", file, problem->line, problem->column,
-                                   problem->path.empty() ? "(top level)" : problem->path, problem->what));
+                                   problem->path.empty() ? "(top level)" : problem->path, problem->what),
+                       {file, static_cast<int>(problem->line), static_cast<int>(problem->column), problem->path, "",
+                        problem->what});
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg),
+                     {file, e.mark.line + 1, e.mark.column + 1, "", "", "YAML syntax error: " + e.msg});
   }
   auto source = std::make_shared<YamlSource>();
   source->file = file;

@@ -5,10 +5,13 @@
 
 #include "scenario/scenario.h"
 #include "sim/outcome.h"
+#include "sim/progress.h"
 #include "sim/results.h"
 
 namespace bvr {
 
-void add_analysis(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs, Results& results);
+// `progress` (optional) hears of each what-if the breakevens and the tornado simulate.
+void add_analysis(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs, Results& results,
+                  Progress* progress = nullptr);
 
 }  // namespace bvr

@@ -45,7 +45,8 @@ Breakeven between_compared_options(const Scenario& scenario) {
 
 }  // namespace
 
-Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs) {
+Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                               Progress* progress) {
   Breakeven b = between_compared_options(scenario);
   if (!b.note.empty()) return b;
   const Analysis& a = scenario.analysis;
@@ -74,10 +75,12 @@ Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<Repli
                            : !moves_first ? b.first_npv_usd
                                           : std::max(std::fabs(b.first_npv_usd), std::fabs(b.second_npv_usd));
   const double tolerance = relative_tolerance * std::fabs(fixed_npv);
+  ProgressPhase phase(progress, "breakeven of " + b.parameter + ", what-ifs", 0);
   const auto gap = [&](double value) {
     const WhatIf what_if{{parse_override(fmt::format("{}={:.9g} {}", b.parameter, as_written(value), b.unit))},
                          moved, 0};
     const auto means = run_what_if(scenario, what_if, jobs);
+    phase.step();
     for (const auto& [name, m] : means) (name == b.first_option ? b.first_npv_usd : b.second_npv_usd) = m.npv_cost_usd;
     return b.second_npv_usd - b.first_npv_usd;
   };
@@ -104,7 +107,8 @@ Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<Repli
   return b;
 }
 
-Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs) {
+Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                                 Progress* progress) {
   Breakeven b = between_compared_options(scenario);
   if (!b.note.empty()) return b;
   b.parameter = "scenario.horizon";
@@ -118,6 +122,7 @@ Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<Rep
   std::map<double, Npvs> at;  // by horizon in days: each horizon is simulated once
   const auto base = option_means(scenario, outcomes, b.replications);
   at[b.scenario_value] = {base.at(b.first_option).npv_cost_usd, base.at(b.second_option).npv_cost_usd};
+  ProgressPhase phase(progress, "breakeven of the horizon, what-ifs", 0);
   // Second minus first, as a share of the larger: the search's tolerance is relative.
   const auto gap = [&](double days) {
     auto it = at.find(days);
@@ -126,6 +131,7 @@ Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<Rep
                            {b.first_option, b.second_option},
                            b.replications};
       const auto means = run_what_if(scenario, what_if, jobs);
+      phase.step();
       ++b.evaluations;
       it = at.emplace(days, Npvs{means.at(b.first_option).npv_cost_usd, means.at(b.second_option).npv_cost_usd}).first;
     }

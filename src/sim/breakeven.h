@@ -7,6 +7,7 @@
 
 #include "scenario/scenario.h"
 #include "sim/outcome.h"
+#include "sim/progress.h"
 #include "sim/results.h"
 
 namespace bvr {
@@ -14,7 +15,9 @@ namespace bvr {
 // `outcomes` is the run of `scenario` (the NPVs and the first secant point). Only the options
 // the parameter moves are simulated again. Not found without two options and a parameter, or
 // when no value at or above 0.01 equalizes the two.
-Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs);
+// `progress` (optional) hears of each what-if simulated, in both searches.
+Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                               Progress* progress = nullptr);
 
 // The horizon (whole days) at which the two NPVs are equal within 0.1 %, over the run's first N
 // replications (N = analysis.sensitivity.replications, as the tornado). NPV is not monotonic in
@@ -22,6 +25,7 @@ Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<Repli
 // 10 years for a sign change; the crossing nearest the scenario's horizon is then refined. Both
 // options are simulated again (the horizon moves both). Not found without two options,
 // or without a crossing in the range.
-Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs);
+Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                                 Progress* progress = nullptr);
 
 }  // namespace bvr

@@ -91,10 +91,14 @@ ForkedChild start_child(const Scenario& scenario, int replication) {
 
 }  // namespace
 
-std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int jobs) {
-  // The fabric simulations behind the job's speed, once here: every forked child inherits them.
-  prepare_job_speeds(scenario);
+std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int jobs, Progress* progress) {
+  {
+    // The fabric simulations behind the job's speed, once here: every forked child inherits them.
+    const ProgressPhase phase(progress, "job speeds (fabric collectives)", 0);
+    prepare_job_speeds(scenario);
+  }
   std::fflush(nullptr);  // a forked child must not write the parent's buffered output again
+  ProgressPhase phase(progress, "replications", scenario.replications);
   std::vector<ReplicationOutcome> outcomes;
   std::deque<ForkedChild> running;
   int next = 0;
@@ -106,6 +110,7 @@ std::vector<ReplicationOutcome> run_replications(const Scenario& scenario, int j
       const ForkedChild child = running.front();
       running.pop_front();
       outcomes.push_back(deserialize(collect_child(child), scenario.options.size()));
+      phase.step();
     }
   } catch (...) {
     for (const ForkedChild& child : running) kill_child(child);  // leave no orphan simulations behind

@@ -8,7 +8,8 @@
 
 namespace bvr {
 
-Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs) {
+Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                            Progress* progress) {
   const Analysis& a = scenario.analysis;
   Sensitivity result;
   if (a.first_option.empty() || a.second_option.empty() || a.sensitivity.empty()) return result;
@@ -26,6 +27,7 @@ Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<Replicat
   result.base_npv_gap_usd = npv_gap(base);
   result.base_time_adjusted_gap_usd = time_gap(base);
 
+  ProgressPhase phase(progress, "sensitivity tornado, what-ifs", 2 * static_cast<int>(a.sensitivity.size()));
   for (const SensitivityParameter& p : a.sensitivity) {
     // A parameter of one option re-simulates only it (and the options like it).
     const auto options = options_moved_by(p.key, scenario, {a.first_option, a.second_option});
@@ -34,6 +36,7 @@ Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<Replicat
       if (!options.empty())
         for (const auto& [name, m] : run_what_if(scenario, {{parse_override(p.key + "=" + value)}, options, result.replications}, jobs))
           means[name] = m;
+      phase.step();
       return means;
     };
     const auto low = at(p.low), high = at(p.high);

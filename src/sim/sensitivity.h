@@ -6,6 +6,7 @@
 
 #include "scenario/scenario.h"
 #include "sim/outcome.h"
+#include "sim/progress.h"
 #include "sim/results.h"
 
 namespace bvr {
@@ -13,6 +14,8 @@ namespace bvr {
 // The base gap comes from the run's first N replications (N = the analysis' replications): the
 // same random streams as every variant, so the bars show the parameter, not noise. A parameter
 // of one option re-simulates only that option (and the options with a site like it).
-Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs);
+// `progress` (optional) hears of each end of each parameter.
+Sensitivity run_sensitivity(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
+                            Progress* progress = nullptr);
 
 }  // namespace bvr
