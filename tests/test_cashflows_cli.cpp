@@ -185,3 +185,13 @@ TEST_CASE("cli: LibreOffice recomputes cashflows.xlsx: NPVs as results.json, and
     if (cheapest.empty() || figures.second < lowest) cheapest = name, lowest = figures.second;
   CHECK(cheapest_cell(sheet) == cheapest);
 }
+
+TEST_CASE("cli: a cashflows.xlsx that cannot be written exits 2 with its path, leaves no temporary file and no results.json") {
+  const fs::path dir = scratch_dir("cashflows-blocked");
+  fs::create_directories(dir / "cashflows.xlsx" / "in-the-way");
+  const Ran ran = run(fmt::format("run {} -o {} --replications 1 --no-analysis", small_scenario, dir.string()));
+  CHECK(ran.exit_code == 2);
+  CHECK(contains(ran.err, (dir / "cashflows.xlsx").string() + ": cannot write it"));
+  CHECK(!fs::exists(dir / "results.json"));
+  for (const auto& entry : fs::directory_iterator(dir)) CHECK(!contains(entry.path().filename().string(), ".tmp-"));
+}
