@@ -348,6 +348,8 @@ TEST_CASE("cli: the same seed gives byte-identical outputs, whatever -j is") {
   CHECK(read_file(a / "results.json") == read_file(b / "results.json"));
   CHECK(read_file(a / "series-hybrid.csv") == read_file(b / "series-hybrid.csv"));
   CHECK(read_file(a / "report.md") == read_file(b / "report.md"));
+  CHECK(read_file(a / "cashflows.csv") == read_file(b / "cashflows.csv"));
+  CHECK(read_file(a / "cashflows.xlsx") == read_file(b / "cashflows.xlsx"));  // its creation time is fixed
   CHECK(read_file(a / "results.json") != read_file(c / "results.json"));
 }
 
@@ -698,7 +700,8 @@ TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists,
   REQUIRE(run(fmt::format("run {} -o {} --no-analysis -j 1", scenario.string(), out.string())).exit_code == 0);
   auto manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
   CHECK(manifest["format"] == "bvr-run-outputs/1");
-  CHECK(manifest["files"] == nlohmann::json({"series-rent.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+  CHECK(manifest["files"] == nlohmann::json({"series-rent.csv", "series-build.csv", "report.md", "report.html",
+                                              "cashflows.csv", "cashflows.xlsx", "results.json"}));
   std::ofstream(out / "notes.txt") << "mine\n";
   std::ofstream(out / "series-mine.csv") << "mine\n";  // named like an output, but not listed
   std::ofstream(dir / "victim.csv") << "outside\n";
@@ -715,7 +718,8 @@ TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists,
   CHECK(read_file(out / "notes.txt") == "mine\n");
   CHECK(read_file(out / "series-mine.csv") == "mine\n");
   manifest = nlohmann::json::parse(read_file(out / "outputs.json"));
-  CHECK(manifest["files"] == nlohmann::json({"series-lease.csv", "series-build.csv", "report.md", "report.html", "results.json"}));
+  CHECK(manifest["files"] == nlohmann::json({"series-lease.csv", "series-build.csv", "report.md", "report.html",
+                                              "cashflows.csv", "cashflows.xlsx", "results.json"}));
 
   // A manifest edited to name other files removes none of them.
   std::ofstream(out / "outputs.json", std::ios::trunc)
@@ -730,5 +734,5 @@ TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists,
   CHECK(damaged.exit_code == 0);
   CHECK(contains(damaged.err, "outputs.json: cannot be read"));
   CHECK(fs::exists(out / "series-old.csv"));
-  CHECK(nlohmann::json::parse(read_file(out / "outputs.json"))["files"].size() == 5);
+  CHECK(nlohmann::json::parse(read_file(out / "outputs.json"))["files"].size() == 7);
 }

@@ -5,7 +5,9 @@
 #   --fuzz     also clang with libFuzzer and the sanitizers (tools/fuzz.sh)
 #   --browser  also Chromium, for the report's headless-browser test (tools/test-report-browser.sh)
 #   --slurm    also Debian's Slurm 22.05 (slurmctld, slurmd, client commands) and munge, which
-#              Slurm authenticates with (tools/test-slurm.sh). Options can be combined.
+#              Slurm authenticates with (tools/test-slurm.sh).
+#   --workbook also LibreOffice Calc (headless) and python3-openpyxl, with which a test recomputes
+#              cashflows.xlsx's formulas and edits its discount-rate cell. Options can be combined.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,7 @@ packages=(
   libyaml-cpp-dev                # scenario files
   libfmt-dev                     # formatting
   nlohmann-json3-dev             # results.json
+  libxlsxwriter-dev              # cashflows.xlsx
   doctest-dev                    # tests
 )
 
@@ -26,6 +29,7 @@ for flag in "$@"; do
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     --browser) packages+=(chromium) ;;
     --slurm) packages+=(slurmctld slurmd slurm-client munge) ;;
+    --workbook) packages+=(libreoffice-calc-nogui python3-openpyxl) ;;
     *) echo "setup: unknown option $flag" >&2; exit 2 ;;
   esac
 done

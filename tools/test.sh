@@ -5,7 +5,7 @@
 # one on whole 4,096-GPU fabrics (tools/test-fabric-agreement.sh, the slowest part: ~9 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh --browser --slurm
+tools/setup.sh --browser --slurm --workbook
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 tools/test-report-browser.sh
 tools/test-slurm.sh

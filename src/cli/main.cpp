@@ -23,6 +23,8 @@
 #include "cli/topo.h"
 #include "cli/validate.h"
 #include "report/atomic_file.h"
+#include "report/cashflows_csv.h"
+#include "report/cashflows_xlsx.h"
 #include "report/output_dir.h"
 #include "report/outputs_manifest.h"
 #include "report/report_assets.h"
@@ -51,7 +53,7 @@ const char* const overview = R"(bvr — rent GPU capacity from a cloud, or build
 Usage: bvr <command> [options]
 
 Commands:
-  run FILE     simulate a scenario and write results.json, report.md, report.html and daily series
+  run FILE     simulate a scenario and write results.json, report.md, report.html, cashflows.xlsx and daily series
   check FILE   validate a scenario without running it
   report DIR   write report.html and report.md again from a run's (or a sweep's) files
   topo FILE    the cluster network of every option: switches, links, bisection, diameter;
@@ -176,6 +178,8 @@ void write_outputs(const std::string& dir, const bvr::Results& results) {
   for (const auto& option : results.options) files.push_back("series-" + option.name + ".csv");
   files.push_back("report.md");
   if (assets) files.push_back("report.html");
+  files.push_back("cashflows.csv");
+  files.push_back("cashflows.xlsx");
   files.push_back("results.json");
   std::string problem;
   const std::vector<std::string> before = bvr::read_outputs_manifest(dir, problem);
@@ -199,6 +203,10 @@ void write_outputs(const std::string& dir, const bvr::Results& results) {
   for (const auto& option : results.options)
     bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
+  // The workbook is built from the rows as cashflows.csv holds them, as `bvr report` does later.
+  const std::string cashflows = bvr::cashflows_csv(bvr::cash_flow_rows(results), results.start_day);
+  bvr::write_file_atomically(dir + "/cashflows.csv", cashflows);
+  bvr::write_cashflows_xlsx(dir + "/cashflows.xlsx", results, bvr::cashflows_from_csv(cashflows, dir + "/cashflows.csv"));
   const std::string json = bvr::results_json(results);
   // report.html reads the results as results.json holds them, as `bvr report` does later.
   if (assets)
@@ -241,8 +249,8 @@ int command_run(const std::vector<std::string>& args) {
                      "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis]\n"
                      "               [-q | -v] [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
-                     "DIR/report.md, DIR/report.html and DIR/series-<option>.csv, then prints a\n"
-                     "comparison table.\n"
+                     "DIR/report.md, DIR/report.html, DIR/cashflows.xlsx and .csv and DIR/series-<option>.csv,\n"
+                     "then prints a comparison table.\n"
                      "Then finds the lease price and the horizon at which leasing and building cost the\n"
                      "same and runs the scenario's sensitivity tornado, all by simulating again.\n"
                      "When stderr is a terminal, a line shows the replications and what-ifs done and the\n"
@@ -265,7 +273,7 @@ int command_run(const std::vector<std::string>& args) {
                                        "its report: choose another -o DIR",
                                        dir));
   // The folder is made and tried before anything is simulated: a bad -o costs no time.
-  std::size_t longest = std::string("results.json").size();
+  std::size_t longest = std::string("cashflows.xlsx").size();
   for (const auto& option : scenario.options) longest = std::max(longest, ("series-" + option.name + ".csv").size());
   bvr::OutputDir output(dir, longest);
   const auto outcomes = bvr::run_replications(scenario, vm["jobs"].as<int>(), &progress);
@@ -275,8 +283,9 @@ int command_run(const std::vector<std::string>& args) {
   write_outputs(dir, results);
   output.keep();
   progress.verbose_note("wrote the files in " + dir, since);
-  fmt::print("{}\nwrote {}/results.json, report.md, {}and {} daily series\n", bvr::summary_table(results), dir,
-             std::filesystem::exists(dir + "/report.html") ? "report.html " : "", results.options.size());
+  fmt::print("{}\nwrote {}/results.json, report.md, {}cashflows.xlsx, cashflows.csv and {} daily series\n",
+             bvr::summary_table(results), dir,
+             std::filesystem::exists(dir + "/report.html") ? "report.html, " : "", results.options.size());
   return exit_ok;
 }
 

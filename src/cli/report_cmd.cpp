@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "report/atomic_file.h"
+#include "report/cashflows_csv.h"
+#include "report/cashflows_xlsx.h"
 #include "report/output_dir.h"
 #include "report/report_assets.h"
 #include "report/report_html.h"
@@ -28,8 +30,8 @@ namespace fs = std::filesystem;
 constexpr const char* usage =
     "Usage: bvr report DIR [-o OUTDIR]\n\n"
     "Writes report.html and report.md again from what `bvr run` left in DIR (results.json and\n"
-    "series-<option>.csv), or report.html from what `bvr sweep` left (sweep.csv), without\n"
-    "simulating anything. OUTDIR defaults to DIR.\n\n"
+    "series-<option>.csv; cashflows.xlsx too from cashflows.csv), or report.html from what\n"
+    "`bvr sweep` left (sweep.csv), without simulating anything. OUTDIR defaults to DIR.\n\n"
     "Options:\n"
     "  -o, --output OUTDIR   write the reports there instead of DIR\n"
     "  -h, --help            show this help\n\n"
@@ -41,6 +43,21 @@ std::string read_file(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// cashflows.xlsx again from results.json and cashflows.csv, when the run wrote them (bvr before
+// the workbook did not): " and cashflows.xlsx" to add to the message, or why it was not written.
+std::string write_workbook_again(const fs::path& in, const std::string& out, const Results& results,
+                                 const nlohmann::ordered_json& doc) {
+  const fs::path csv = in / "cashflows.csv";
+  if (!fs::exists(csv) || !doc.contains("discount_rate"))
+    return fmt::format(" (no cashflows.xlsx: {} has no cashflows.csv or its results.json no discount_rate)", in.string());
+  const std::string text = read_file(csv);
+  const auto rows = cashflows_from_csv(text, csv.string());
+  std::error_code ec;
+  if (!fs::equivalent(in, out, ec)) write_file_atomically(out + "/cashflows.csv", text);
+  write_cashflows_xlsx(out + "/cashflows.xlsx", results, rows);
+  return " and cashflows.xlsx";
 }
 
 }  // namespace
@@ -132,7 +149,8 @@ int command_report(const std::vector<std::string>& args) {
     write_file_atomically(out + "/report.md", report_markdown(results));
     output.keep();
     write_file_atomically(out + "/report.html", report_html(results, doc, *assets));
-    fmt::print("wrote {}/report.md and report.html\n", out);
+    const std::string workbook = write_workbook_again(in, out, results, doc);
+    fmt::print("wrote {}/report.md, report.html{}\n", out, workbook);
   } catch (const InputError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;

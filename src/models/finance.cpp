@@ -50,12 +50,14 @@ std::string_view cost_category_name(CostCategory category) {
 void CashLedger::lump(double t_s, double usd, CostCategory category) {
   nominal_[index(category)] += usd;
   present_[index(category)] += usd * discount_factor(t_s / seconds_per_year, rate_);
+  usd_seconds_[index(category)] += usd * t_s;
 }
 
 void CashLedger::flow(double t0_s, double t1_s, double usd_per_s, CostCategory category) {
   if (t1_s <= t0_s || usd_per_s == 0) return;
   nominal_[index(category)] += usd_per_s * (t1_s - t0_s);
   present_[index(category)] += present_value_of_flow(usd_per_s, t0_s, t1_s, rate_);
+  usd_seconds_[index(category)] += usd_per_s * (t1_s - t0_s) * (0.5 * (t0_s + t1_s));
 }
 
 double CashLedger::nominal_usd() const { return std::accumulate(nominal_.begin(), nominal_.end(), 0.0); }

@@ -47,12 +47,20 @@ class CashLedger {
   double nominal_usd() const;
   double present_value_usd() const;
   double nominal_usd(CostCategory category) const { return nominal_[index(category)]; }
+  double present_value_usd(CostCategory category) const { return present_[index(category)]; }
+  const std::array<double, cost_category_count>& nominal_by_category() const { return nominal_; }
+  // Sum of amount x the time it is paid (USD-seconds; a flow's integral of usd_per_s * t dt):
+  // divided by the nominal amount, the amount-weighted mean time of payment. Whatever the rate,
+  // discounting an interval's spending at that mean time gives its present value to second
+  // order, (1 + r)^(-t) being nearly linear over a day (cashflows.xlsx does so by day).
+  const std::array<double, cost_category_count>& usd_seconds_by_category() const { return usd_seconds_; }
 
  private:
   static std::size_t index(CostCategory c) { return static_cast<std::size_t>(c); }
   double rate_;
   std::array<double, cost_category_count> nominal_{};
   std::array<double, cost_category_count> present_{};
+  std::array<double, cost_category_count> usd_seconds_{};
 };
 
 }  // namespace bvr

@@ -13,8 +13,21 @@
 
 namespace bvr {
 
+std::string temporary_path(const std::string& path) { return fmt::format("{}.tmp-{}", path, getpid()); }
+
+void commit_temporary_file(const std::string& temp, const std::string& path) {
+  const int fd = open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  bool ok = fd >= 0 && fsync(fd) == 0;
+  if (fd >= 0 && close(fd) != 0) ok = false;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temp.c_str());
+    throw OutputError(fmt::format("{}: cannot write it: {}", path, reason));
+  }
+}
+
 void write_file_atomically(const std::string& path, const std::string& contents) {
-  const std::string temp = fmt::format("{}.tmp-{}", path, getpid());
+  const std::string temp = temporary_path(path);
   const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw OutputError(fmt::format("{}: cannot write it: {}", path, std::strerror(errno)));
   std::size_t written = 0;

@@ -16,7 +16,9 @@ constexpr const char* format_tag = "bvr-run-outputs/1";
 }
 
 bool is_run_output_name(const std::string& name) {
-  if (name == "results.json" || name == "report.md" || name == "report.html") return true;
+  if (name == "results.json" || name == "report.md" || name == "report.html" || name == "cashflows.csv" ||
+      name == "cashflows.xlsx")
+    return true;
   return name.starts_with("series-") && name.ends_with(".csv") &&
          is_plain_name(std::string_view(name).substr(7, name.size() - 11));
 }

@@ -8,7 +8,7 @@
 namespace bvr {
 
 // The names a run may write, and so the only ones a manifest may list: results.json, report.md,
-// report.html, series-<plain option name>.csv.
+// report.html, cashflows.csv, cashflows.xlsx, series-<plain option name>.csv.
 bool is_run_output_name(const std::string& name);
 
 std::string outputs_manifest_json(const std::vector<std::string>& files);

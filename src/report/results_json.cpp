@@ -115,6 +115,7 @@ std::string results_json(const Results& results) {
   root["replications"] = results.replications;
   root["start_date"] = format_date(results.start_day);
   root["value_per_day_earlier_usd"] = results.value_of_time_usd_per_day;
+  root["discount_rate"] = results.discount_rate;
   Json options = Json::array();
   for (const auto& o : results.options) {
     Json metrics = Json::object();

@@ -187,6 +187,8 @@ Results results_from_json(const Json& doc, const std::string& file) {
   r.replications = root.at("replications").integer();
   r.start_day = root.at("start_date").date();
   r.value_of_time_usd_per_day = root.at("value_per_day_earlier_usd").number();
+  // Since cashflows.xlsx (older files lack it; bvr report then cannot write the workbook).
+  if (doc.is_object() && doc.contains("discount_rate")) r.discount_rate = root.at("discount_rate").number();
   const Node options = root.at("options");
   if (options.size() == 0) options.fail("at least one option");
   for (std::size_t i = 0; i < options.size(); ++i) {

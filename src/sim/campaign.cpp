@@ -49,8 +49,20 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::NpvCostPerTrainedModelUsd] = out[Metric::NpvCostUsd] / std::max(1.0, out[Metric::TrainedModels]);
   out[Metric::UsdPerUsefulGpuHour] = job.useful_gpu_s > 0 ? out[Metric::TotalCostUsd] / out[Metric::UsefulGpuHours] : 0;
   out[Metric::FullCapacityDays] = std::min(job.full_capacity_s, sc.horizon_s) / seconds_per_day;
-  for (std::size_t c = 0; c < cost_category_count; ++c)
+  for (std::size_t c = 0; c < cost_category_count; ++c) {
     out.cost_usd[c] = m.ledger.nominal_usd(static_cast<CostCategory>(c));
+    out.npv_usd[c] = m.ledger.present_value_usd(static_cast<CostCategory>(c));
+  }
+  // Spending by day: differences of the cumulative samples, from nothing at the start.
+  DayCash before;
+  for (const auto& cumulative : m.cumulative_by_day) {
+    auto& day = out.cash_by_day.emplace_back();
+    for (std::size_t c = 0; c < cost_category_count; ++c) {
+      day.usd[c] = cumulative.usd[c] - before.usd[c];
+      day.usd_days[c] = cumulative.usd_days[c] - before.usd_days[c];
+    }
+    before = cumulative;
+  }
   for (std::size_t r = 0; r < sc.workload.runs.size(); ++r)
     out.run_finish_days.push_back((r < job.run_finish_s.size() ? job.run_finish_s[r] : sc.horizon_s) / seconds_per_day);
   return out;

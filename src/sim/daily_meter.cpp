@@ -104,6 +104,13 @@ void credit_residual_value(OptionSim& s) {
   }
 }
 
+DayCash cumulative_cash(const CashLedger& ledger) {
+  DayCash out;
+  out.usd = ledger.nominal_by_category();
+  for (std::size_t c = 0; c < cost_category_count; ++c) out.usd_days[c] = ledger.usd_seconds_by_category()[c] / seconds_per_day;
+  return out;
+}
+
 }  // namespace
 
 void daily_meter(OptionSim& s, std::vector<DailyRow>* series) {
@@ -111,12 +118,18 @@ void daily_meter(OptionSim& s, std::vector<DailyRow>* series) {
     sg4::this_actor::sleep_until(static_cast<double>(day) * seconds_per_day);
     std::unique_lock lock(*s.mutex);
     s.advance(sim_now());
+    if (day > 0) s.meters.cumulative_by_day.push_back(cumulative_cash(s.meters.ledger));
     if (series) series->push_back(sample(s));
   }
   sg4::this_actor::sleep_until(s.horizon());
   std::unique_lock lock(*s.mutex);
   s.advance(s.horizon());
   credit_residual_value(s);
+  // The last bucket runs to the horizon: a horizon of whole days adds its residual to the last day.
+  auto& cumulative = s.meters.cumulative_by_day;
+  if (!cumulative.empty() && static_cast<double>(cumulative.size()) * seconds_per_day >= s.horizon())
+    cumulative.pop_back();
+  cumulative.push_back(cumulative_cash(s.meters.ledger));
 }
 
 }  // namespace bvr

@@ -33,6 +33,8 @@ struct Meters {
   double energy_j = 0, grid_energy_j = 0, turbine_energy_j = 0;
   double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
   double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
+  // Nominal spending by category (and its USD-days) at each midnight and at the horizon, cumulative.
+  std::vector<DayCash> cumulative_by_day;
 };
 
 // Nodes coming back: from repair, from the shelf into a failed node's place (a cold spare), a

@@ -74,9 +74,21 @@ struct DailyRow {
   CapacityLimit binding = CapacityLimit::None;
 };
 
+// Nominal spending by category over some days, and when it was paid: usd_days sums each amount
+// times its time of payment in days since the start (a flow's integral of usd(t) * t dt), so
+// usd_days / usd is the amount-weighted mean day of payment (CashLedger::usd_seconds_by_category).
+struct DayCash {
+  std::array<double, cost_category_count> usd{};
+  std::array<double, cost_category_count> usd_days{};
+};
+
 struct OptionOutcome {
   std::array<double, metric_count> metrics{};
   std::array<double, cost_category_count> cost_usd{};  // nominal, by category
+  std::array<double, cost_category_count> npv_usd{};   // discounted to the start, by category
+  // Spending by category in each day [d, d + 1) of the horizon (the last bucket holds the rest to
+  // the horizon, the residual credit included): what cashflows.xlsx and cashflows.csv lay out.
+  std::vector<DayCash> cash_by_day;
   std::array<double, lost_cause_count> lost_gpu_hours{};
   std::vector<double> interruptions_by_class;           // per scenario failure class
   std::vector<double> repairs_by_step;                  // repairs finished at each rung of the ladder (repair_step_names)

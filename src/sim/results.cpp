@@ -88,6 +88,20 @@ std::string best_option(const std::vector<OptionResult>& options, Key key) {
   return best ? best->name : "";
 }
 
+// Option i's spending by day, the mean over replications (every replication has the same days).
+std::vector<DayCash> mean_cash_by_day(const std::vector<ReplicationOutcome>& outcomes, std::size_t i) {
+  if (outcomes.empty()) return {};
+  std::vector<DayCash> out(outcomes.front().options[i].cash_by_day.size());
+  const double n = static_cast<double>(outcomes.size());
+  for (const auto& rep : outcomes)
+    for (std::size_t d = 0; d < out.size() && d < rep.options[i].cash_by_day.size(); ++d)
+      for (std::size_t c = 0; c < cost_category_count; ++c) {
+        out[d].usd[c] += rep.options[i].cash_by_day[d].usd[c] / n;
+        out[d].usd_days[c] += rep.options[i].cash_by_day[d].usd_days[c] / n;
+      }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> metric_names(const Scenario& scenario) {
@@ -95,6 +109,8 @@ std::vector<std::string> metric_names(const Scenario& scenario) {
   for (std::size_t m = 0; m < metric_count; ++m) out.emplace_back(metric_name(static_cast<Metric>(m)));
   for (std::size_t c = 0; c < cost_category_count; ++c)
     out.push_back(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    out.push_back(fmt::format("npv_cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
   for (std::size_t c = 0; c < lost_cause_count; ++c)
     out.push_back(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))));
   for (const auto& name : failure_class_names(scenario)) out.push_back(fmt::format("interruptions_{}", name));
@@ -110,6 +126,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   r.replications = static_cast<int>(outcomes.size());
   r.start_day = scenario.start_day;
   r.value_of_time_usd_per_day = scenario.value_of_time_usd_per_day;
+  r.discount_rate = scenario.discount_rate;
   const std::vector<std::string> names = metric_names(scenario);
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionResult o;
@@ -128,6 +145,10 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.metrics[m]; })});
     for (std::size_t c = 0; c < cost_category_count; ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
+    for (std::size_t c = 0; c < cost_category_count; ++c)
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.npv_usd[c]; })});
+    // Spending by day and category, the mean over replications (every replication has the same days).
+    o.cash_by_day = mean_cash_by_day(outcomes, i);
     for (std::size_t c = 0; c < lost_cause_count; ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.lost_gpu_hours[c]; })});
     for (std::size_t c = 0; c < failure_class_names(scenario).size(); ++c)

@@ -1,6 +1,7 @@
 // Results of a run: every metric of every option as mean and P10/P50/P90 over replications,
 // the first replication's daily series, and the comparison. report/ only reads this.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ struct OptionResult {
   std::string name;
   std::string kind;  // the contract of a one-site option, else "hybrid"
   std::vector<SiteSummary> sites;
+  // Spending by day and category, USD and USD-days, the means over replications
+  // (OptionOutcome::cash_by_day): cashflows.csv and cashflows.xlsx.
+  std::vector<DayCash> cash_by_day;
   // metric_name order, then cost_<category>_usd, lost_gpu_hours_<cause>, interruptions_<class>
   std::vector<NamedSummary> metrics;
   std::vector<NamedSummary> run_finish_days;  // per training run
@@ -118,6 +122,7 @@ struct Results {
   int replications = 0;
   std::int64_t start_day = 0;
   double value_of_time_usd_per_day = 0;
+  double discount_rate = 0;  // per year: the scenario's, or its WACC
   std::vector<OptionResult> options;
   Comparison comparison;
   Sensitivity sensitivity;
