@@ -47,6 +47,7 @@ class CashLedger {
   double nominal_usd() const;
   double present_value_usd() const;
   double nominal_usd(CostCategory category) const { return nominal_[index(category)]; }
+  double present_value_usd(CostCategory category) const { return present_[index(category)]; }
 
  private:
   static std::size_t index(CostCategory c) { return static_cast<std::size_t>(c); }

@@ -51,6 +51,8 @@ OptionOutcome collect(const OptionSim& s) {
   out[Metric::FullCapacityDays] = std::min(job.full_capacity_s, sc.horizon_s) / seconds_per_day;
   for (std::size_t c = 0; c < cost_category_count; ++c)
     out.cost_usd[c] = m.ledger.nominal_usd(static_cast<CostCategory>(c));
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    out.npv_cost_usd[c] = m.ledger.present_value_usd(static_cast<CostCategory>(c));
   for (std::size_t r = 0; r < sc.workload.runs.size(); ++r)
     out.run_finish_days.push_back((r < job.run_finish_s.size() ? job.run_finish_s[r] : sc.horizon_s) / seconds_per_day);
   return out;

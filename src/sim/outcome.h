@@ -77,6 +77,7 @@ struct DailyRow {
 struct OptionOutcome {
   std::array<double, metric_count> metrics{};
   std::array<double, cost_category_count> cost_usd{};  // nominal, by category
+  std::array<double, cost_category_count> npv_cost_usd{};  // present value at the start, by category
   std::array<double, lost_cause_count> lost_gpu_hours{};
   std::vector<double> interruptions_by_class;           // per scenario failure class
   std::vector<double> repairs_by_step;                  // repairs finished at each rung of the ladder (repair_step_names)

@@ -36,6 +36,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
   for (const auto& option : outcome.options) {
     put(out, option.metrics);
     put(out, option.cost_usd);
+    put(out, option.npv_cost_usd);
     put(out, option.lost_gpu_hours);
     put_vector(out, option.interruptions_by_class);
     put_vector(out, option.repairs_by_step);
@@ -74,6 +75,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     OptionOutcome option;
     option.metrics = in.get<decltype(option.metrics)>();
     option.cost_usd = in.get<decltype(option.cost_usd)>();
+    option.npv_cost_usd = in.get<decltype(option.npv_cost_usd)>();
     option.lost_gpu_hours = in.get<decltype(option.lost_gpu_hours)>();
     option.interruptions_by_class = in.get_vector<double>();
     option.repairs_by_step = in.get_vector<double>();
