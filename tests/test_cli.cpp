@@ -736,3 +736,88 @@ TEST_CASE("cli: a rerun removes the stale files its folder's outputs.json lists,
   CHECK(fs::exists(out / "series-old.csv"));
   CHECK(nlohmann::json::parse(read_file(out / "outputs.json"))["files"].size() == 7);
 }
+
+// Issue 18: work that did not finish is never crowned, and is marked with how far it got.
+TEST_CASE("cli: an option that cannot finish is not ranked, and the terminal and reports say so") {
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const fs::path dir = scratch_dir("unfinished");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2 --no-analysis --replications 2 --set 'workload.runs.0.compute=1e40 FLOP'",
+                                  small, dir.string()),
+                      "BVR_ASSETS_DIR=" + fake_assets_dir().string() + " ");
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  INFO(ran.out);
+  CHECK(contains(ran.out, "not finished"));
+  CHECK(contains(ran.out, "cheapest: none   fastest: none"));
+  CHECK(contains(ran.out, "did not finish every training run within the horizon in 2 of 2 replications"));
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  CHECK(results["comparison"]["cheapest"].is_null());
+  CHECK(results["comparison"]["fastest"].is_null());
+  CHECK(results["comparison"]["best_time_adjusted"].is_null());
+  CHECK(results["comparison"]["why"].empty());
+  for (const auto& option : results["options"]) {
+    CHECK(option["finished_all_runs"] == false);
+    CHECK(option["finished_share"] == 0.0);
+  }
+  const std::string md = read_file(dir / "report.md");
+  CHECK(contains(md, "- **Cheapest** (lowest NPV cost): none: no option finished"));
+  CHECK(contains(md, "- **Not finished**: **rent** did not finish"));
+  CHECK(contains(md, "| > 365.0 |"));
+  CHECK(contains(md, "not within the horizon"));
+  const auto row = md.find("| rent | lease |");
+  REQUIRE(row != std::string::npos);
+  CHECK(!contains(md.substr(row, md.find('\n', row) - row), "2024-12-31"));  // the horizon's date would mean never
+  const std::string html = read_file(dir / "report.html");
+  CHECK(contains(html, "whole workload (not finished)"));
+  CHECK(contains(html, "Not finished"));
+}
+
+// Issue 18: why the winner wins, cause by cause, adding up to the difference.
+TEST_CASE("cli: comparison.why decomposes the NPV and time-adjusted differences into causes that add up") {
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const fs::path dir = scratch_dir("why");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2 --no-analysis", small, dir.string()),
+                      "BVR_ASSETS_DIR=" + fake_assets_dir().string() + " ");
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  const auto& comparison = results["comparison"];
+  REQUIRE(comparison["cheapest"].is_string());
+  const std::string winner = comparison["cheapest"];
+  auto option = [&](const std::string& name) {
+    for (const auto& o : results["options"])
+      if (o["name"] == name) return o;
+    FAIL("no option " << name);
+    return nlohmann::json();
+  };
+  auto mean = [](const nlohmann::json& o, const std::string& metric) { return o["metrics"][metric]["mean"].get<double>(); };
+  REQUIRE(comparison["why"].size() == results["options"].size() - 1);
+  for (const auto& w : comparison["why"]) {
+    INFO(w.dump());
+    CHECK(w["winner"] == winner);
+    const auto other = option(w["other"]), best = option(winner);
+    const double npv = mean(other, "npv_cost_usd") - mean(best, "npv_cost_usd");
+    const double adjusted = mean(other, "time_adjusted_cost_usd") - mean(best, "time_adjusted_cost_usd");
+    CHECK(w["npv_difference_usd"].get<double>() == doctest::Approx(npv).epsilon(1e-12));
+    CHECK(w["time_adjusted_difference_usd"].get<double>() == doctest::Approx(adjusted).epsilon(1e-12));
+    double categories = 0, all = 0;
+    for (const auto& c : w["causes"]) {
+      all += c["usd"].get<double>();
+      if (c["cause"] != "time_value_of_delay") categories += c["usd"].get<double>();
+    }
+    CHECK(w["causes"].back()["cause"] == "time_value_of_delay");
+    CHECK(std::fabs(categories - npv) <= 1e-6 * std::fabs(npv));
+    CHECK(std::fabs(all - adjusted) <= 1e-6 * std::fabs(adjusted));
+  }
+  for (const auto& o : results["options"]) {
+    CHECK(o["finished_all_runs"] == true);
+    CHECK(o["finished_share"] == 1.0);
+    double npv_categories = 0;
+    for (const auto& [name, summary] : o["metrics"].items())
+      if (name.starts_with("npv_cost_") && name != "npv_cost_usd" && name != "npv_cost_per_trained_model_usd")
+        npv_categories += summary["mean"].get<double>();
+    CHECK(npv_categories == doctest::Approx(mean(o, "npv_cost_usd")).epsilon(1e-9));
+  }
+  const std::string md = read_file(dir / "report.md");
+  CHECK(contains(md, fmt::format("## Why {} is cheapest", winner)));
+  CHECK(contains(md, "| **NPV difference** |"));
+  CHECK(contains(md, "| time value of delay |"));
+}

@@ -17,6 +17,8 @@
 #include "report/sweep_table.h"
 #include "scenario/input_error.h"
 #include "sim/outcome.h"
+#include "sim/verdict.h"
+#include "scenario/units.h"
 
 using namespace bvr;
 
@@ -329,4 +331,42 @@ TEST_CASE("markdown sections to HTML: bullets, tables, inline code and bold, esc
         "<ul>\n<li><strong>a</strong> &lt;b&gt; <code>x&amp;y</code></li>\n<li>two</li>\n</ul>\n<p>text</p>\n"
         "<table>\n<tr><th>h1</th><th>h2</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\n");
   CHECK(markdown_section_html(md, "## Three").empty());
+}
+
+TEST_CASE("an option that did not finish is not ranked, is marked in report.md, and reads back the same") {
+  Results r = fake_results();
+  r.horizon_days = 200;
+  r.options[0].finished_share = 1;
+  OptionResult& build = r.options[1];
+  build.finished_share = 0;
+  for (auto& m : build.metrics) {
+    if (m.name == "time_to_train_days" || m.name == "full_capacity_days") m.summary = {200, 200, 200, 200};
+    if (m.name == "completed_fraction") m.summary = {0.25, 0.2, 0.25, 0.3};
+  }
+  build.run_finish_days[0].summary = {200, 200, 200, 200};
+  rank_finished_options(r);
+  CHECK(r.comparison.cheapest == "a&b");
+  CHECK(r.comparison.fastest == "a&b");
+  const std::string md = report_markdown(r);
+  CHECK(contains(md, "- **Not finished**: **build** did not finish every training run within the horizon in 3 of 3 "
+                     "replications; 25.0 % of the workload's FLOP done (mean)"));
+  CHECK(contains(md, "| build | build | > 200.0 | not within the horizon |"));
+  CHECK(contains(md, "| build | never within the horizon |"));
+  CHECK(!contains(md, format_date(r.start_day + 200)));  // the horizon's date would mean never
+
+  r.options[0].finished_share = 2.0 / 3;  // one replication of three did not finish either
+  rank_finished_options(r);
+  CHECK(r.comparison.cheapest.empty());
+  CHECK(r.comparison.best_time_adjusted.empty());
+  CHECK(contains(report_markdown(r), "- **Cheapest** (lowest NPV cost): none: no option finished"));
+  const std::string json = results_json(r);
+  const auto doc = doc_of(r);
+  CHECK(doc["comparison"]["cheapest"].is_null());
+  CHECK(doc["options"][0]["finished_all_runs"] == false);
+  CHECK(doc["options"][0]["finished_share"] == 2.0 / 3);
+  CHECK(doc["horizon_days"] == 200.0);
+  const Results back = results_from_json(doc, "results.json");
+  CHECK(back.comparison.cheapest.empty());
+  CHECK(report_markdown(back) == report_markdown(r));
+  CHECK(results_json(back) == json);
 }

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+
+#include "sim/verdict.h"
 
 namespace bvr {
 
@@ -28,6 +31,66 @@ std::string format_bytes(double bytes) {
 std::string format_seconds(double seconds) {
   if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
   return fmt::format("{:#.3g} ms", seconds * 1e3);
+}
+
+bool at_horizon(double days, double horizon_days) {
+  return horizon_days > 0 && days >= horizon_days * (1 - 1e-12);  // a mean of horizons may round below it
+}
+
+std::string format_days_within(double days, double horizon_days) {
+  if (at_horizon(days, horizon_days)) return "> " + format_days(horizon_days);
+  return format_days(days);
+}
+
+std::string format_share_done(double fraction) {
+  if (fraction > 0 && fraction < 1e-3) return fmt::format("{:.2g} %", fraction * 100);
+  return format_percent(fraction);
+}
+
+namespace {
+
+std::string format_more_days(double days) {
+  if (days < 1e5) return fmt::format("about {:.0f} more days", days);
+  return fmt::format("about {:.2g} more days ({:.2g} years)", days, days / 365.25);
+}
+
+}  // namespace
+
+std::string unfinished_text(const Results& r, const OptionResult& o) {
+  const auto unfinished = static_cast<int>(std::lround((1 - o.finished_share) * r.replications));
+  const Unfinished u = unfinished_progress(o, r.horizon_days);
+  std::string text = fmt::format("did not finish every training run within the horizon in {} of {} replication{}; "
+                                 "{} of the workload's FLOP done (mean)",
+                                 unfinished, r.replications, r.replications == 1 ? "" : "s", format_share_done(u.done_share));
+  if (u.more_days_at_final_speed >= 0)
+    return text + fmt::format("; at its speed over the first replication's last 30 days it would need {}",
+                              format_more_days(u.more_days_at_final_speed));
+  if (u.more_days_at_mean_speed >= 0)
+    return text + fmt::format("; at its mean speed over the horizon it would need {}", format_more_days(u.more_days_at_mean_speed));
+  return text + "; it did no training";
+}
+
+std::string cause_label(const std::string& cause) {
+  static const std::map<std::string, std::string> labels = {
+      {"lease_billing", "lease bills"},
+      {"gpu_servers", "GPU servers"},
+      {"network", "network"},
+      {"facility", "facility"},
+      {"power_plant", "power plant"},
+      {"electricity", "electricity"},
+      {"fuel", "fuel"},
+      {"residual_value", "residual value (credit)"},
+      {"lease_storage_egress", "lease storage and egress"},
+      {"lease_termination", "lease termination fee"},
+      {"spares", "spare servers"},
+      {"maintenance", "maintenance"},
+      {"insurance_property", "insurance and property tax"},
+      {"staff", "staff"},
+      {"network_storage_opex", "WAN and storage opex"},
+      {"colocation", "colocation fees"},
+      {"time_value_of_delay", "time value of delay"}};
+  const auto it = labels.find(cause);
+  return it == labels.end() ? cause : it->second;
 }
 
 }  // namespace bvr

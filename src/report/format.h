@@ -13,6 +13,16 @@ std::string format_percent(double fraction);
 std::string format_bytes(double bytes);
 // 2.35 s, or below a second 41.2 ms.
 std::string format_seconds(double seconds);
+// A day at (or past) the horizon: what a run that did not finish reports. False when the horizon is unknown (0).
+bool at_horizon(double days, double horizon_days);
+// Days, or "> H" (H the horizon) for a day at or past the horizon: a run that did not finish.
+std::string format_days_within(double days, double horizon_days);
+// A share done that may be tiny: 41.2 %, or 2.3e-12 %.
+std::string format_share_done(double fraction);
+// How far an option that did not finish every run got, and what finishing would need (sim/verdict.h).
+std::string unfinished_text(const Results& results, const OptionResult& option);
+// A cost category or cause of comparison.why as people read it: "GPU servers", "time value of delay".
+std::string cause_label(const std::string& cause);
 // "P50 (P10-P90)" with the given formatter.
 template <typename Format>
 std::string format_spread(const MetricSummary& s, Format format) {

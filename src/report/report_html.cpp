@@ -73,12 +73,57 @@ Dataset time_to_train_dataset(const Results& r) {
   Dataset d{"time_to_train", {"option", "what", "order", "mean", "p10", "p50", "p90"}, {}};
   for (const auto& o : r.options) {
     int order = 0;
-    d.rows.push_back(fmt::format("[{},\"whole workload\",{},{}]", json_string(o.name), order++,
+    // An option that did not finish is drawn at the horizon: the label says so.
+    const char* what = o.finished_all_runs() ? "\"whole workload\"" : "\"whole workload (not finished)\"";
+    d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), what, order++,
                                  summary_row(o.metric("time_to_train_days"))));
     if (o.run_finish_days.size() > 1)
       for (const auto& run : o.run_finish_days)
         d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), json_string("run " + run.name), order++,
                                      summary_row(run.summary)));
+  }
+  return d;
+}
+
+// Cumulative nominal cost of the first replication (weekly samples), then at the horizon the step
+// to the table's total: the mean over replications with the residual value credited; and the mean
+// NPV cost at the horizon. `order` keeps the vertical step after the last sample.
+Dataset cumulative_dataset(const Results& r) {
+  Dataset d{"cumulative", {"option", "date", "order", "measure", "usd"}, {}};
+  for (const auto& o : r.options) {
+    if (o.series.empty()) continue;
+    int order = 0;
+    auto add = [&](std::int64_t day, const char* measure, const std::string& usd) {
+      d.rows.push_back(fmt::format("[{},\"{}\",{},\"{}\",{}]", json_string(o.name), format_date(day), order++, measure, usd));
+    };
+    for (std::size_t i = 0; i < o.series.size(); ++i)
+      if (i % sample_every_days == 0 || i + 1 == o.series.size())
+        add(o.series[i].day, "nominal", json_number(o.series[i].cumulative_cost_usd, 2));  // as the series CSV
+    const std::int64_t last = o.series.back().day;
+    add(last, "nominal", Json(o.metric("total_cost_usd").mean).dump());
+    add(last, "NPV", Json(o.metric("npv_cost_usd").mean).dump());
+  }
+  return d;
+}
+
+// Waterfall bars of comparison.why: per other option, each cause from the running sum to the
+// next, then the NPV and time-adjusted differences from zero.
+Dataset why_dataset(const Results& r) {
+  Dataset d{"why", {"pair", "order", "cause", "kind", "start_usd", "end_usd", "usd"}, {}};
+  for (const VerdictWhy& w : r.comparison.why) {
+    const std::string pair = json_string(w.other + " minus " + w.winner);
+    int order = 0;
+    double sum = 0;
+    auto bar = [&](const std::string& cause, const char* kind, double start, double end) {
+      d.rows.push_back(fmt::format("[{},{},{},\"{}\",{},{},{}]", pair, order++, json_string(cause), kind, Json(start).dump(),
+                                   Json(end).dump(), Json(end - start).dump()));
+    };
+    for (const WhyCause& c : w.causes) {
+      if (c.cause == "time_value_of_delay") bar("NPV difference", "total", 0, w.npv_difference_usd);
+      bar(cause_label(c.cause), c.usd >= 0 ? "costs the other more" : "costs the other less", sum, sum + c.usd);
+      sum += c.usd;
+    }
+    bar("time-adjusted difference", "total", 0, w.time_adjusted_difference_usd);
   }
   return d;
 }
@@ -153,6 +198,50 @@ Json spec(const std::string& text) { return vega_lite_spec(text, 760); }
 constexpr const char* date_axis =
     R"VL({"field": "date", "type": "temporal", "title": null, "scale": {"type": "utc"}, "axis": {"format": "%b %Y"}})VL";
 
+Chart cumulative_chart(const std::string& date) {
+  return {"cumulative-cost", "Cumulative cost",
+          "Solid line: nominal spending to date, first replication, weekly samples; at the horizon it steps to the "
+          "total of the table, the mean over replications with the residual value credited. Dot: the mean NPV "
+          "cost (discounted to the scenario start).",
+          spec((R"VL({"height": 280, "data": {"name": "cumulative"},
+        "transform": [{"calculate": "datum.usd / 1e9", "as": "cost_busd"}],
+        "encoding": {"x": )VL" + date + R"VL(,
+          "y": {"field": "cost_busd", "type": "quantitative", "title": "cost, USD billions"},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"}, {"field": "measure"},
+                      {"field": "cost_busd", "type": "quantitative", "format": "$.3f", "title": "USD billions"}]},
+        "layer": [
+          {"transform": [{"filter": "datum.measure == 'nominal'"}],
+           "mark": {"type": "line", "interpolate": "linear"}, "encoding": {"order": {"field": "order", "type": "quantitative"}}},
+          {"transform": [{"filter": "datum.measure == 'NPV'"}],
+           "mark": {"type": "point", "filled": true, "size": 70}, "encoding": {"shape": {"field": "measure", "type": "nominal", "title": null}}}]})VL").c_str()),
+          {"cumulative"}};
+}
+
+Chart why_chart(const Results& r) {
+  return {"why", "Why the cheapest wins (waterfall)",
+          escape_html(fmt::format("Mean NPV cost of each other option minus that of {}, by cause (USD, present value): "
+                                  "each bar runs from the sum of the causes above it; the NPV difference, plus the time "
+                                  "value of delay, gives the time-adjusted difference.",
+                                  r.comparison.cheapest)),
+          spec(R"VL({"data": {"name": "why"},
+        "transform": [{"calculate": "datum.start_usd / 1e9", "as": "start"}, {"calculate": "datum.end_usd / 1e9", "as": "end"},
+                      {"calculate": "datum.usd / 1e9", "as": "busd"}],
+        "facet": {"row": {"field": "pair", "type": "nominal", "sort": null, "title": null}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {"height": {"step": 22},
+          "mark": {"type": "bar"},
+          "encoding": {
+            "y": {"field": "cause", "type": "nominal", "sort": {"field": "order"}, "title": null},
+            "x": {"field": "start", "type": "quantitative", "title": "USD billions (other option minus the cheapest)"},
+            "x2": {"field": "end"},
+            "color": {"field": "kind", "type": "nominal", "title": null, "sort": ["costs the other more", "costs the other less", "total"],
+                      "scale": {"range": ["#e45756", "#54a24b", "#4c78a8"]}},
+            "tooltip": [{"field": "pair", "title": "difference"}, {"field": "cause"},
+                        {"field": "busd", "format": "$.3f", "title": "USD billions"}]}}})VL"),
+          {"why"}};
+}
+
 std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data) {
   auto has = [&data](const std::string& name) {
     for (const auto& d : data)
@@ -198,16 +287,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"field": "training_progress", "type": "quantitative", "format": ".1%", "title": "done"},
                       {"field": "gpus_training", "type": "quantitative", "format": ",", "title": "GPUs training"}]}})VL").c_str()),
                       {"series"}});
-    charts.push_back({"cumulative-cost", "Cumulative cost", "Nominal spending to date, first replication (the residual value is credited at the horizon).",
-                      spec((R"VL({"height": 280, "data": {"name": "series"},
-        "transform": [{"calculate": "datum.cumulative_cost_usd / 1e9", "as": "cost_busd"}],
-        "mark": {"type": "line"},
-        "encoding": {"x": )VL" + date + R"VL(,
-          "y": {"field": "cost_busd", "type": "quantitative", "title": "USD billions"},
-          "color": {"field": "option", "type": "nominal", "sort": null},
-          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"},
-                      {"field": "cost_busd", "type": "quantitative", "format": "$.3f", "title": "cost to date ($B)"}]}})VL").c_str()),
-                      {"series"}});
+    charts.push_back(cumulative_chart(date));
   }
   charts.push_back({"npv", "NPV cost per option", "Mean over replications, with the P10–P90 range; discounted to the scenario start.",
                     spec(R"VL({"height": {"step": 36}, "data": {"name": "options"},
@@ -280,6 +360,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"field": "simulated_over_closed_form", "type": "quantitative", "format": ".3f",
                        "title": "simulated / closed form"}]}})VL"),
                       {"collectives"}});
+  if (has("why")) charts.push_back(why_chart(r));
   if (has("tornado"))
     charts.push_back(
         {"tornado", "What moves the verdict (sensitivity tornado)",
@@ -308,7 +389,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
 std::string report_html(const Results& r, const Json& doc, const ReportAssets& assets) {
   std::vector<Dataset> data = {series_dataset(r),         options_dataset(r),     costs_dataset(r),
                                time_to_train_dataset(r), step_time_dataset(doc), collectives_dataset(doc),
-                               tornado_dataset(r)};
+                               tornado_dataset(r),       cumulative_dataset(r),  why_dataset(r)};
   const std::vector<Chart> charts = run_charts(r, data);
   auto figure = [&charts](const std::string& id) {
     for (const auto& c : charts)
@@ -323,9 +404,13 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
                       escape_html(r.file), format_date(r.start_day), r.seed, r.replications,
                       r.replications == 1 ? "" : "s");
   body += "<h2>Verdict</h2>\n" + markdown_section_html(md, "## Verdict");
+  if (!r.comparison.why.empty())
+    body += "<h2>Why " + escape_html(r.comparison.cheapest) + " is cheapest</h2>\n" +
+            markdown_section_html(md, "## Why " + r.comparison.cheapest + " is cheapest") + figure("why");
   body += "<h2>Comparison</h2>\n" + markdown_section_html(md, "## Comparison");
   body += "<h2>Capacity over time</h2>\n" + figure("gpus") + figure("power") + figure("progress");
-  body += "<h2>Money</h2>\n" + figure("cumulative-cost") + figure("npv") + figure("cost-breakdown");
+  body += "<h2>Money</h2>\n" + figure("cumulative-cost") + figure("npv") + figure("cost-breakdown") +
+          markdown_section_html(md, "## Where the money goes (nominal, mean over replications)");
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
   body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
   if (!r.sensitivity.rows.empty()) body += "<h2>What moves the verdict</h2>\n" + figure("tornado");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,81 @@ std::string date_after(const Results& r, double days) {
   return format_date(r.start_day + static_cast<std::int64_t>(std::floor(days)));
 }
 
+// The date of a day, or that it never came within the horizon (a run that did not finish).
+std::string date_within(const Results& r, double days, const char* never = "not within the horizon") {
+  if (at_horizon(days, r.horizon_days)) return never;
+  return date_after(r, days);
+}
+
 const OptionResult& named(const Results& r, const std::string& name) {
   for (const auto& o : r.options)
     if (o.name == name) return o;
   return r.options.front();
+}
+
+// The three rankings of `comparison`: only options that finished are ranked.
+std::string ranking_lines(const Results& r) {
+  const std::string none = "none: no option finished every training run in every replication within the horizon";
+  std::string md;
+  if (r.comparison.cheapest.empty()) {
+    md += fmt::format("- **Cheapest** (lowest NPV cost): {}.\n", none);
+  } else {
+    const auto& cheapest = named(r, r.comparison.cheapest);
+    md += fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.\n", cheapest.name,
+                      format_usd(cheapest.metric("npv_cost_usd").mean));
+  }
+  if (r.comparison.fastest.empty()) {
+    md += fmt::format("- **Fastest** to a trained workload: {}.\n", none);
+  } else {
+    const auto& fastest = named(r, r.comparison.fastest);
+    md += fmt::format("- **Fastest** to a trained workload: **{}**, done after {} days ({}).\n", fastest.name,
+                      format_days(fastest.metric("time_to_train_days").mean),
+                      date_after(r, fastest.metric("time_to_train_days").mean));
+  }
+  md += fmt::format("- **Best once time is valued** at {} per day of earlier completion: {}.\n",
+                    format_usd(r.value_of_time_usd_per_day),
+                    r.comparison.best_time_adjusted.empty() ? none : "**" + r.comparison.best_time_adjusted + "**");
+  return md;
+}
+
+// The winner against each other option, cause by cause (comparison.why): one column per pair.
+std::string why_section(const Results& r) {
+  const auto& why = r.comparison.why;
+  if (why.empty()) return "";
+  std::vector<std::string> causes;  // every cause some pair has, in ledger order, delay last
+  for (const auto& w : why)
+    for (const auto& c : w.causes)
+      if (std::find(causes.begin(), causes.end(), c.cause) == causes.end()) causes.push_back(c.cause);
+  std::stable_partition(causes.begin(), causes.end(), [](const std::string& c) { return c != "time_value_of_delay"; });
+  std::string header = "| cause (USD, present value) |", rule = "|---|";
+  for (const auto& w : why) {
+    header += fmt::format(" {} minus {}{} |", w.other, w.winner, w.other_finished_all_runs ? "" : " (not finished)");
+    rule += "---|";
+  }
+  auto row = [&why](const std::string& label, auto value) {
+    std::string line = fmt::format("| {} |", label);
+    for (const auto& w : why) line += fmt::format(" {} |", value(w));
+    return line + "\n";
+  };
+  auto cause_usd = [](const VerdictWhy& w, const std::string& cause) {
+    for (const auto& c : w.causes)
+      if (c.cause == cause) return format_usd(c.usd);
+    return std::string("—");
+  };
+  std::string md = fmt::format(
+      "## Why {} is cheapest\n\nThe difference of the mean NPV cost between each other option and {}, by cost "
+      "category (positive: the other option pays more); the categories add up to the NPV difference, and with the "
+      "time value of delay ({} per day × the difference in mean days to train) to the time-adjusted difference.\n\n",
+      why.front().winner, why.front().winner, format_usd(r.value_of_time_usd_per_day));
+  md += header + "\n" + rule + "\n";
+  for (const auto& cause : causes) {
+    if (cause == "time_value_of_delay")
+      md += row("**NPV difference**", [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.npv_difference_usd)); });
+    md += row(cause_label(cause), [&](const VerdictWhy& w) { return cause_usd(w, cause); });
+  }
+  md += row("**time-adjusted difference**",
+            [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.time_adjusted_difference_usd)); });
+  return md + "\n";
 }
 
 // What each option's step-time refinement rests on: the headline run's collectives as simulated on
@@ -59,15 +131,7 @@ std::string report_markdown(const Results& r) {
   line();
   line("## Verdict");
   line();
-  const auto& cheapest = named(r, r.comparison.cheapest);
-  const auto& fastest = named(r, r.comparison.fastest);
-  line(fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.", cheapest.name,
-                   format_usd(cheapest.metric("npv_cost_usd").mean)));
-  line(fmt::format("- **Fastest** to a trained workload: **{}**, done after {} days ({}).", fastest.name,
-                   format_days(fastest.metric("time_to_train_days").mean),
-                   date_after(r, fastest.metric("time_to_train_days").mean)));
-  line(fmt::format("- **Best once time is valued** at {} per day of earlier completion: **{}**.",
-                   format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted));
+  md += ranking_lines(r);
   const Breakeven& b = r.comparison.breakeven;
   if (b.found) {
     line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{:.2f} {}** "
@@ -97,26 +161,27 @@ std::string report_markdown(const Results& r) {
                      flips.empty() ? "no parameter flips it within its range" : "the verdict flips within the range of " + flips));
   }
   for (const auto& o : r.options)
-    if (o.metric("completed_fraction").mean < 1)
-      line(fmt::format("- Warning: **{}** does not finish the workload within the horizon (mean {} done).", o.name,
-                       format_percent(o.metric("completed_fraction").mean)));
+    if (!o.finished_all_runs())
+      line(fmt::format("- **Not finished**: **{}** {}. It is not ranked.", o.name, unfinished_text(r, o)));
   line();
+  md += why_section(r);
   line("## Comparison");
   line();
   line("| option | kind | days to train | finished on (P50) | NPV cost | total cost | time-adjusted cost | "
        "effective training time | interruptions | peak power (MW) | energy (MWh) | full capacity after (days) |");
   line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  const auto within = [&r](double d) { return format_days_within(d, r.horizon_days); };
   for (const auto& o : r.options) {
     line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
-                     format_spread(o.metric("time_to_train_days"), format_days),
-                     date_after(r, o.metric("time_to_train_days").p50),
+                     format_spread(o.metric("time_to_train_days"), within),
+                     date_within(r, o.metric("time_to_train_days").p50),
                      format_spread(o.metric("npv_cost_usd"), format_usd),
                      format_spread(o.metric("total_cost_usd"), format_usd),
                      format_spread(o.metric("time_adjusted_cost_usd"), format_usd),
                      format_spread(o.metric("effective_training_time_ratio"), format_percent),
                      format_spread(o.metric("interruptions"), [](double v) { return fmt::format("{:.0f}", v); }),
                      o.metric("peak_facility_power_mw").p50, o.metric("energy_mwh").p50,
-                     format_days(o.metric("full_capacity_days").p50)));
+                     within(o.metric("full_capacity_days").p50)));
   }
   line();
   line("## Per unit of output");
@@ -163,7 +228,7 @@ std::string report_markdown(const Results& r) {
   for (const auto& o : r.options) {
     std::string row = "| " + o.name + " |";
     for (const auto& run : o.run_finish_days)
-      row += fmt::format(" {} (day {}) |", date_after(r, run.summary.p50), format_days(run.summary.p50));
+      row += fmt::format(" {} (day {}) |", date_within(r, run.summary.p50), within(run.summary.p50));
     line(row);
   }
   line();
@@ -202,8 +267,9 @@ std::string report_markdown(const Results& r) {
   line("|---|---|---|---|---|---|---|---|");
   for (const auto& o : r.options) {
     const auto& days = o.metric("time_to_train_days");
-    line(fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {} |", o.name, format_days(days.p10),
-                     format_days(days.p50), format_days(days.p90), format_days(days.mean),
+    line(fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {} |", o.name, format_days_within(days.p10, r.horizon_days),
+                     format_days_within(days.p50, r.horizon_days), format_days_within(days.p90, r.horizon_days),
+                     format_days_within(days.mean, r.horizon_days),
                      o.metric("interruptions").mean, o.metric("planned_interruptions").mean,
                      format_percent(o.metric("effective_training_time_ratio").mean)));
   }
@@ -286,7 +352,8 @@ std::string report_markdown(const Results& r) {
   line("|---|---|---|---|---|---|---|");
   for (const auto& o : r.options) {
     const double full = o.metric("full_capacity_days").p50;  // as results.json's full_capacity_date
-    line(fmt::format("| {} | {} | {:.1f} | {:.0f} | {:.0f} | {:.0f} | {} |", o.name, date_after(r, full),
+    line(fmt::format("| {} | {} | {:.1f} | {:.0f} | {:.0f} | {:.0f} | {} |", o.name,
+                     date_within(r, full, "never within the horizon"),
                      o.metric("peak_facility_power_mw").mean, o.metric("energy_mwh").mean,
                      o.metric("energy_grid_mwh").mean, o.metric("energy_turbine_mwh").mean,
                      format_usd(o.metric("cost_electricity_usd").mean + o.metric("cost_fuel_usd").mean)));

@@ -105,6 +105,25 @@ Json collectives_json(const std::vector<SimulatedCollective>& collectives, const
   return list;
 }
 
+// An option ranked by the comparison, or null when no option finished.
+Json name_or_null(const std::string& name) { return name.empty() ? Json(nullptr) : Json(name); }
+
+// The cheapest against each other option, cause by cause (sim/verdict.h).
+Json why_json(const std::vector<VerdictWhy>& why) {
+  Json list = Json::array();
+  for (const VerdictWhy& w : why) {
+    Json causes = Json::array();
+    for (const WhyCause& c : w.causes) causes.push_back(Json{{"cause", c.cause}, {"usd", finite(c.usd, "why")}});
+    list.push_back(Json{{"winner", w.winner},
+                        {"other", w.other},
+                        {"other_finished_all_runs", w.other_finished_all_runs},
+                        {"npv_difference_usd", finite(w.npv_difference_usd, "why")},
+                        {"time_adjusted_difference_usd", finite(w.time_adjusted_difference_usd, "why")},
+                        {"causes", causes}});
+  }
+  return list;
+}
+
 }  // namespace
 
 std::string results_json(const Results& results) {
@@ -114,6 +133,7 @@ std::string results_json(const Results& results) {
   root["seed"] = results.seed;
   root["replications"] = results.replications;
   root["start_date"] = format_date(results.start_day);
+  root["horizon_days"] = results.horizon_days;
   root["value_per_day_earlier_usd"] = results.value_of_time_usd_per_day;
   root["discount_rate"] = results.discount_rate;
   Json options = Json::array();
@@ -149,6 +169,8 @@ std::string results_json(const Results& results) {
     options.push_back(Json{{"name", o.name},
                            {"kind", o.kind},
                            {"sites", sites},
+                           {"finished_all_runs", o.finished_all_runs()},
+                           {"finished_share", o.finished_share},
                            {"full_capacity_date", format_date(full_day)},
                            {"metrics", metrics},
                            {"runs", runs},
@@ -160,9 +182,10 @@ std::string results_json(const Results& results) {
   }
   root["options"] = options;
   const Comparison& c = results.comparison;
-  root["comparison"] = Json{{"cheapest", c.cheapest},
-                            {"fastest", c.fastest},
-                            {"best_time_adjusted", c.best_time_adjusted},
+  root["comparison"] = Json{{"cheapest", name_or_null(c.cheapest)},
+                            {"fastest", name_or_null(c.fastest)},
+                            {"best_time_adjusted", name_or_null(c.best_time_adjusted)},
+                            {"why", why_json(c.why)},
                             {"breakeven", breakeven_json(c.breakeven, "breakeven")},
                             {"breakeven_horizon", breakeven_json(c.breakeven_horizon, "breakeven_horizon")}};
   // Without a breakeven, the note says why, and which options were compared.

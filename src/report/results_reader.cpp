@@ -9,6 +9,7 @@
 #include "report/series_csv.h"
 #include "scenario/input_error.h"
 #include "scenario/units.h"
+#include "sim/verdict.h"
 
 namespace bvr {
 
@@ -50,6 +51,8 @@ struct Node {
     if (!json.is_boolean()) fail("true or false");
     return json.get<bool>();
   }
+  // An option's name, or "" for null (no option ranked).
+  std::string name_or_null() const { return json.is_null() ? std::string() : text(); }
   std::string text() const {
     if (!json.is_string()) fail("a string");
     return json.get<std::string>();
@@ -186,6 +189,7 @@ Results results_from_json(const Json& doc, const std::string& file) {
   r.seed = seed.json.get<std::uint64_t>();
   r.replications = root.at("replications").integer();
   r.start_day = root.at("start_date").date();
+  if (root.has("horizon_days")) r.horizon_days = root.at("horizon_days").number();  // 0: unknown (older files)
   r.value_of_time_usd_per_day = root.at("value_per_day_earlier_usd").number();
   // Since cashflows.xlsx (older files lack it; bvr report then cannot write the workbook).
   if (doc.is_object() && doc.contains("discount_rate")) r.discount_rate = root.at("discount_rate").number();
@@ -202,6 +206,10 @@ Results results_from_json(const Json& doc, const std::string& file) {
       option.sites.push_back({site.at("name").text(), site.at("contract").text(), site.at("system").text(),
                               site.at("system_name").text(), site.at("gpus").integer()});
     }
+    // Files written before these keys: finished when the mean completed share is 1.
+    option.finished_share = o.has("finished_share") ? o.at("finished_share").number()
+                            : o.at("metrics").at("completed_fraction").at("mean").number() >= 1 ? 1.0
+                                                                                               : 0.0;
     const Node metrics = o.at("metrics");
     if (!metrics.json.is_object()) metrics.fail("an object of metrics");
     for (const auto& [name, value] : metrics.json.items()) option.metrics.push_back({name, metrics.at(name).summary()});
@@ -228,9 +236,11 @@ Results results_from_json(const Json& doc, const std::string& file) {
     r.options.push_back(std::move(option));
   }
   const Node comparison = root.at("comparison");
-  r.comparison.cheapest = comparison.at("cheapest").text();
-  r.comparison.fastest = comparison.at("fastest").text();
-  r.comparison.best_time_adjusted = comparison.at("best_time_adjusted").text();
+  r.comparison.cheapest = comparison.at("cheapest").name_or_null();
+  r.comparison.fastest = comparison.at("fastest").name_or_null();
+  r.comparison.best_time_adjusted = comparison.at("best_time_adjusted").name_or_null();
+  // Derived from the metrics, as the run derived it; files written before `why` lack its metrics.
+  if (comparison.has("why") && comparison.at("why").size() > 0) r.comparison.why = explain_verdict(r);
   r.comparison.breakeven = breakeven_from(comparison, "breakeven");
   r.comparison.breakeven_horizon = breakeven_from(comparison, "breakeven_horizon");
   const Node rows = root.at("sensitivity");

@@ -8,6 +8,26 @@
 
 namespace bvr {
 
+namespace {
+
+// Days to train, or that the workload did not finish (its time would be the horizon's).
+std::string days_cell(const OptionResult& o) {
+  if (o.finished_all_runs()) return format_days(o.metric("time_to_train_days").mean);
+  if (o.finished_share <= 0) return "not finished";
+  return fmt::format("{:.0f} % finished", 100 * o.finished_share);
+}
+
+std::string unfinished_lines(const Results& r) {
+  std::string out;
+  for (const auto& o : r.options)
+    if (!o.finished_all_runs()) out += fmt::format("  {}: {}; not ranked\n", o.name, unfinished_text(r, o));
+  return out;
+}
+
+std::string ranked(const std::string& name) { return name.empty() ? "none" : name; }
+
+}  // namespace
+
 std::string summary_table(const Results& r) {
   std::string out = fmt::format("{} — {} replication{}, seed {}\n\n", r.scenario, r.replications,
                                 r.replications == 1 ? "" : "s", r.seed);
@@ -21,12 +41,16 @@ std::string summary_table(const Results& r) {
                      "days to train", "NPV cost", "total cost", "time-adjusted", "ETTR");
   for (const auto& o : r.options) {
     out += fmt::format("{:<{}} {:<{}} {:>14} {:>11} {:>11} {:>14} {:>9}\n", o.name, name_width, o.kind, kind_width,
-                       format_days(o.metric("time_to_train_days").mean), format_usd(o.metric("npv_cost_usd").mean),
-                       format_usd(o.metric("total_cost_usd").mean), format_usd(o.metric("time_adjusted_cost_usd").mean),
+                       days_cell(o), format_usd(o.metric("npv_cost_usd").mean), format_usd(o.metric("total_cost_usd").mean),
+                       format_usd(o.metric("time_adjusted_cost_usd").mean),
                        format_percent(o.metric("effective_training_time_ratio").mean));
   }
-  out += fmt::format("\ncheapest: {}   fastest: {}   best with time valued at {}/day: {}\n", r.comparison.cheapest,
-                     r.comparison.fastest, format_usd(r.value_of_time_usd_per_day), r.comparison.best_time_adjusted);
+  out += unfinished_lines(r);
+  out += fmt::format("\ncheapest: {}   fastest: {}   best with time valued at {}/day: {}\n", ranked(r.comparison.cheapest),
+                     ranked(r.comparison.fastest), format_usd(r.value_of_time_usd_per_day),
+                     ranked(r.comparison.best_time_adjusted));
+  if (r.comparison.cheapest.empty())
+    out += "no option finished every training run in every replication: none is ranked\n";
   const Breakeven& b = r.comparison.breakeven;
   if (b.found)
     out += fmt::format("breakeven: {} and {} cost the same (NPV) at {}={:.9g} {} (scenario: {:.2f})\n", b.first_option,

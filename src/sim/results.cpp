@@ -10,6 +10,8 @@
 
 #include "sim/finite_outputs.h"
 #include "sim/job_speed.h"
+#include "sim/verdict.h"
+#include "models/time.h"
 
 namespace bvr {
 
@@ -80,12 +82,13 @@ std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series) {
 
 namespace {
 
-template <typename Key>
-std::string best_option(const std::vector<OptionResult>& options, Key key) {
-  const OptionResult* best = nullptr;
-  for (const auto& o : options)
-    if (!best || key(o) < key(*best)) best = &o;  // ties keep the first, as written in the scenario
-  return best ? best->name : "";
+// The share of replications in which every training run of the workload finished.
+double finished_share(const std::vector<ReplicationOutcome>& outcomes, std::size_t option, std::size_t runs) {
+  if (outcomes.empty()) return 0;
+  double finished = 0;
+  for (const auto& rep : outcomes)
+    if (rep.options[option][Metric::TrainedModels] >= static_cast<double>(runs)) ++finished;
+  return finished / static_cast<double>(outcomes.size());
 }
 
 // Option i's spending by day, the mean over replications (every replication has the same days).
@@ -125,6 +128,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   r.seed = scenario.seed;
   r.replications = static_cast<int>(outcomes.size());
   r.start_day = scenario.start_day;
+  r.horizon_days = scenario.horizon_s / seconds_per_day;
   r.value_of_time_usd_per_day = scenario.value_of_time_usd_per_day;
   r.discount_rate = scenario.discount_rate;
   const std::vector<std::string> names = metric_names(scenario);
@@ -158,6 +162,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     for (std::size_t run = 0; run < scenario.workload.runs.size(); ++run)
       o.run_finish_days.push_back(
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});
+    o.finished_share = finished_share(outcomes, i, scenario.workload.runs.size());
     if (!outcomes.empty()) o.series = outcomes.front().options[i].series;
     o.capacity_periods = capacity_periods(o.series);
     o.monthly_power = monthly_power(o.series);
@@ -170,13 +175,8 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     }
     r.options.push_back(std::move(o));
   }
-  r.comparison.cheapest = best_option(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });
-  // Fastest among the options that finish; an unfinished one is only "fast" by running out of time.
-  r.comparison.fastest = best_option(r.options, [](const OptionResult& o) {
-    return std::pair(-o.metric("completed_fraction").mean, o.metric("time_to_train_days").mean);
-  });
-  r.comparison.best_time_adjusted =
-      best_option(r.options, [](const OptionResult& o) { return o.metric("time_adjusted_cost_usd").mean; });
+  rank_finished_options(r);
+  r.comparison.why = explain_verdict(r);
   require_finite_outputs(r);
   return r;
 }

@@ -71,6 +71,9 @@ struct OptionResult {
   // That run's collectives as simulated on the same site's fabric, whose ratios to the closed
   // form scale step_time's communication; empty when the site has no fabric.
   std::vector<SimulatedCollective> collectives;
+  // The share of replications in which every training run finished within the horizon.
+  double finished_share = 0;
+  bool finished_all_runs() const { return finished_share >= 1; }
   const MetricSummary& metric(std::string_view name) const;
 };
 
@@ -90,10 +93,28 @@ struct Breakeven {
   std::string note;                              // why none was found
 };
 
+// One named cause of the difference between the winner and another option, USD (other minus winner).
+struct WhyCause {
+  std::string cause;  // a cost category ("gpu_servers"), or "time_value_of_delay"
+  double usd = 0;
+};
+
+// Why the winner (the cheapest) beats another option: the mean NPV difference by cost category
+// (sim/verdict.h); with the time value of delay they add up to the time-adjusted difference.
+struct VerdictWhy {
+  std::string winner, other;
+  bool other_finished_all_runs = false;
+  double npv_difference_usd = 0;            // other minus winner, means
+  double time_adjusted_difference_usd = 0;  // other minus winner, means
+  std::vector<WhyCause> causes;             // categories in ledger order, then the time value of delay
+};
+
+// Only options that finished every run in every replication are ranked; "" when none did.
 struct Comparison {
   std::string cheapest;            // lowest mean NPV cost
-  std::string fastest;             // highest completed share, then lowest mean time to train
+  std::string fastest;             // lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
+  std::vector<VerdictWhy> why;     // the cheapest against each other option
   Breakeven breakeven;          // over a price (analysis.breakeven; by default a lease's list price)
   Breakeven breakeven_horizon;  // over scenario.horizon
 };
@@ -121,6 +142,7 @@ struct Results {
   std::uint64_t seed = 0;
   int replications = 0;
   std::int64_t start_day = 0;
+  double horizon_days = 0;
   double value_of_time_usd_per_day = 0;
   double discount_rate = 0;  // per year: the scenario's, or its WACC
   std::vector<OptionResult> options;
