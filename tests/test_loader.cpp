@@ -402,6 +402,23 @@ TEST_CASE("loader: the workload's model and layout, checked against the GPU's me
   CHECK(s.workload.runs[0].parameters == doctest::Approx(69e9).epsilon(0.01));  // Llama 2 70B's 69B
 }
 
+TEST_CASE("loader: a site takes its system's bad nodes unless the scenario gives them") {
+  // The Blackwell systems ship 3 bad nodes at 400x (B200 field data; docs/reliability.md); the
+  // H100 ships none: its Llama 3 rates already hold that job's bad nodes.
+  const std::string file = std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml";
+  const Scenario s = load_scenario(file);
+  const BadNodes& rent = s.options[0].sites[0].fleet.bad_nodes;
+  const BadNodes& colo = s.options[1].sites[0].fleet.bad_nodes;
+  CHECK(!rent.any());
+  CHECK(colo.count == 3);
+  CHECK(colo.rate_multiple == 400);
+  const Scenario given = load_scenario(file, {parse_override("reliability.bad_nodes={count: 1, rate_multiple: 10}")});
+  for (const auto& option : given.options) {
+    CHECK(option.sites[0].fleet.bad_nodes.count == 1);
+    CHECK(option.sites[0].fleet.bad_nodes.rate_multiple == 10);
+  }
+}
+
 TEST_CASE("loader: colocation and used sites, each option on its own system") {
   const Scenario s = load_scenario(std::string(BVR_SOURCE_DIR) + "/tests/data/colocation-small.yaml");
   REQUIRE(s.options.size() == 3);

@@ -60,6 +60,12 @@ TEST_CASE("systems: the shipped library loads, every file with its own id, and t
   CHECK(h100.node.idle_power_w == 2'500);
   CHECK(h100.nic_bytes_per_s == 50e9);
   CHECK(h100.failure_classes.size() == 8);
+  CHECK(!h100.bad_nodes.any());
+  for (const char* id : {"b200-hgx", "b300-hgx", "gb200-nvl72", "gb300-nvl72"}) {
+    const SystemSpec blackwell = system_named(id);
+    CHECK_MESSAGE(blackwell.bad_nodes.count == 3, id);
+    CHECK_MESSAGE(blackwell.bad_nodes.rate_multiple == 400, id);
+  }
   // Rack-scale Blackwell: one 72-GPU domain per rack of 18 four-GPU trays, liquid-cooled, FP4.
   const SystemSpec gb200 = system_named("gb200-nvl72");
   CHECK(gb200.domain_gpus == 72);
