@@ -193,6 +193,15 @@ Results results_from_json(const Json& doc, const std::string& file) {
   r.value_of_time_usd_per_day = root.at("value_per_day_earlier_usd").number();
   // Since cashflows.xlsx (older files lack it; bvr report then cannot write the workbook).
   if (doc.is_object() && doc.contains("discount_rate")) r.discount_rate = root.at("discount_rate").number();
+  // Since the input warnings (older files have none).
+  if (root.has("warnings")) {
+    const Node warnings = root.at("warnings");
+    for (std::size_t i = 0; i < warnings.size(); ++i) {
+      const Node w = warnings.at(i);
+      r.warnings.push_back({w.at("file").text(), w.at("line").integer(), w.at("column").integer(), w.at("key").text(),
+                            w.has("set") ? w.at("set").text() : "", w.at("message").text()});
+    }
+  }
   const Node options = root.at("options");
   if (options.size() == 0) options.fail("at least one option");
   for (std::size_t i = 0; i < options.size(); ++i) {
