@@ -77,6 +77,29 @@ TEST_CASE("cli: check --json lists the options, or locates the error with exit c
   CHECK(contains(missing_error["error"]["message"].get<std::string>(), "cannot open"));
 }
 
+// Issue 18: plan without --option used to plan on a non-blocking network whatever the scenario's
+// fabrics (30.8 % against 43.4 % MFU for one layout). Each option's site is planned on its own
+// fabric, named in "where", and gives the same layouts and MFU as with --option.
+TEST_CASE("cli: plan without --option plans each site on its own fabric, as --option does") {
+  const Ran all = run("plan --json " + default_scenario + " --top 1 --run grok-2");
+  REQUIRE_MESSAGE(all.exit_code == 0, all.err);
+  const Ran one = run("plan --json " + default_scenario + " --top 1 --run grok-2 --option build-colossus");
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  const auto every = nlohmann::json::parse(all.out)["plans"], only = nlohmann::json::parse(one.out)["plans"];
+  REQUIRE(only.size() == 1);
+  CHECK(contains(only[0]["where"].get<std::string>(), "fabric colossus"));
+  int matched = 0;
+  for (const auto& plan : every) {
+    const std::string where = plan["where"];
+    CHECK_MESSAGE(contains(where, "fabric "), where);  // every site of the default scenario has a fabric
+    if (where != only[0]["where"]) continue;
+    ++matched;
+    CHECK(plan["layouts"][0]["mfu"] == only[0]["layouts"][0]["mfu"]);
+    CHECK(plan["layouts"][0]["step_s"] == only[0]["layouts"][0]["step_s"]);
+  }
+  CHECK(matched == 1);
+}
+
 TEST_CASE("cli: plan --json gives each run's layouts as the text shows them") {
   const std::string args = default_scenario + " --top 2 --option build-colossus";
   const Ran text = run("plan " + args);

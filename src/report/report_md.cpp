@@ -405,7 +405,7 @@ std::string report_markdown(const Results& r) {
   header = "| option |";
   rule = "|---|";
   for (const auto& category : categories) {
-    header += fmt::format(" {} |", category);
+    header += fmt::format(" {} |", cause_label(category));  // a reader's name: "GPU servers"
     rule += "---|";
   }
   line(header + " total |");
