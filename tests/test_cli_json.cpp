@@ -18,6 +18,30 @@ void write_text(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
+// Issue 18: warnings go to stderr (with --json too) and into check --json; none for the default.
+TEST_CASE("cli: check --json lists the scenario's warnings, located, and stderr has them too") {
+  const Ran quiet = run("check --json " + default_scenario);
+  REQUIRE_MESSAGE(quiet.exit_code == 0, quiet.err);
+  CHECK(nlohmann::json::parse(quiet.out)["warnings"].empty());
+  CHECK(!contains(quiet.err, "warning"));
+  const std::string late = "options.build-colossus.construction_start=2028-01-01";
+  const Ran ran = run("check --json " + default_scenario + " --set scenario.replications=100000 --set " + late);
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  const auto warnings = nlohmann::json::parse(ran.out)["warnings"];
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0]["key"] == "options.build-colossus.construction_start");
+  CHECK(warnings[0]["set"] == late);
+  CHECK(contains(warnings[0]["message"].get<std::string>(), "at or after the horizon"));
+  CHECK(warnings[1]["key"] == "scenario.replications");
+  CHECK(contains(warnings[1]["message"].get<std::string>(), "this run will take long"));
+  CHECK(warnings[1]["line"] == 0);  // from --set: no place in the file
+  CHECK(contains(ran.err, "warning: --set scenario.replications=100000: scenario.replications: this run will take long"));
+  // The plain check prints them too.
+  const Ran text = run("check " + default_scenario + " --set " + late);
+  CHECK(text.exit_code == 0);
+  CHECK(contains(text.err, "warning: --set " + late + ": options.build-colossus.construction_start: 2028-01-01"));
+}
+
 TEST_CASE("cli: check --json lists the options, or locates the error with exit code 2") {
   const Ran ok = run("check --json " + default_scenario);
   REQUIRE_MESSAGE(ok.exit_code == 0, ok.err);

@@ -24,11 +24,10 @@ WarningSink::~WarningSink() { current_sink = previous_; }
 
 void add_input_warning(InputWarning w) {
   if (!current_sink) return;
-  // One value in the file read under two key paths (an option `like` another) is one warning.
-  const bool seen = std::any_of(current_sink->begin(), current_sink->end(), [&w](const InputWarning& x) {
-    const bool same_place = w.line > 0 && x.file == w.file && x.line == w.line && x.column == w.column;
-    return (x.key == w.key || same_place) && x.message == w.message;
-  });
+  // One value read under two key paths (an option `like` another inherits it, from the file or
+  // from --set) is one warning: the first key path that read it, with the same message.
+  const bool seen = std::any_of(current_sink->begin(), current_sink->end(),
+                                [&w](const InputWarning& x) { return x.file == w.file && x.message == w.message; });
   if (!seen) current_sink->push_back(std::move(w));
 }
 

@@ -34,8 +34,8 @@ class WarningSink {
   std::vector<InputWarning>* previous_;
 };
 
-// Adds to the current sink, once: the same message for the same key, or for the same place in
-// the file (a value an option inherits with `like`), is one warning.
+// Adds to the current sink, once: the same message about the same file is one warning (a value
+// an option inherits with `like` is read under two key paths; the first is kept).
 void add_input_warning(InputWarning w);
 
 }  // namespace bvr
