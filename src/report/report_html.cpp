@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "report/format.h"
@@ -32,10 +33,20 @@ std::vector<std::pair<std::size_t, std::size_t>> weeks_of(std::size_t days) {
   return out;
 }
 
+// A daily value as series-<option>.csv holds it (4 decimals, read back): `bvr report` works from
+// the CSV, and must draw the same bytes as the run did from memory.
+double as_in_csv(double value) {
+  const std::string text = fmt::format("{:.4f}", value);
+  double back = 0;
+  std::from_chars(text.data(), text.data() + text.size(), back);
+  return back;
+}
+
+// The mean of a week's daily values, each as the CSV has it.
 template <typename Field>
 double week_mean(const std::vector<DailyRow>& series, std::pair<std::size_t, std::size_t> week, Field field) {
   double sum = 0;
-  for (std::size_t i = week.first; i < week.second; ++i) sum += field(series[i]);
+  for (std::size_t i = week.first; i < week.second; ++i) sum += as_in_csv(static_cast<double>(field(series[i])));
   return sum / static_cast<double>(week.second - week.first);
 }
 
@@ -63,12 +74,12 @@ Dataset power_dataset(const Results& r) {
   for (const auto& o : r.options) {
     bool own = false, provider = false;
     for (const DailyRow& s : o.series) {
-      own = own || s.power_supply_mw - s.lease_supply_mw > 1e-9;
-      provider = provider || s.lease_supply_mw > 0;
+      own = own || as_in_csv(s.power_supply_mw) - as_in_csv(s.lease_supply_mw) > 1e-9;
+      provider = provider || as_in_csv(s.lease_supply_mw) > 0;
     }
     for (const auto& week : weeks_of(o.series.size())) {
       double peak = 0;
-      for (std::size_t i = week.first; i < week.second; ++i) peak = std::max(peak, o.series[i].facility_power_mw);
+      for (std::size_t i = week.first; i < week.second; ++i) peak = std::max(peak, as_in_csv(o.series[i].facility_power_mw));
       const std::string at = fmt::format("{},\"{}\"", json_string(o.name), format_date(o.series[week.first].day));
       d.rows.push_back(fmt::format(
           "[{},\"drawn\",{},{},{},{}]", at, json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.facility_power_mw; }), 4),
@@ -77,7 +88,7 @@ Dataset power_dataset(const Results& r) {
       if (own)
         d.rows.push_back(fmt::format(
             "[{},\"supply, own sites\",{},null,null,null]", at,
-            json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.power_supply_mw - s.lease_supply_mw; }), 4)));
+            json_number(week_mean(o.series, week, [](const DailyRow& s) { return as_in_csv(s.power_supply_mw) - as_in_csv(s.lease_supply_mw); }), 4)));
       if (provider)
         d.rows.push_back(fmt::format(
             "[{},\"supply, provider's cap\",{},null,null,null]", at,

@@ -257,7 +257,7 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
     body += "<h2>Pairs of axes</h2>\n";
     for (std::size_t p = 0; p < pairs.size(); ++p) {
       const auto [i, j] = pairs[p];
-      const std::string pair_title = fmt::format("{} × {}", t.axes[i].key, t.axes[j].key);
+      const std::string pair_title = fmt::format("{} × {}", axis_title(t.axes[i]), axis_title(t.axes[j]));
       auto heatmap = [&](const std::string& id, const std::string& name, const std::string& caption,
                          const std::string& color) {
         Chart c{id, name + ": " + pair_title, caption,
