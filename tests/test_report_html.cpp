@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "models/finance.h"
@@ -448,4 +449,26 @@ TEST_CASE("warnings: in results.json, and a Warnings section near the top of rep
   const Results quiet = fake_results();
   CHECK(doc_of(quiet)["warnings"].empty());
   CHECK(!contains(report_markdown(quiet), "## Warnings"));
+}
+
+// Issue 18: a hybrid's supply line added the provider's MW to its own sites'. The power chart
+// draws the option's own supply and the provider's cap as separate lines.
+TEST_CASE("report.html: a hybrid's own sites' supply and its provider's cap are separate lines") {
+  Results r = fake_results();
+  for (auto& row : r.options[1].series) {
+    const bool lease_running = row.day - r.start_day < 14;
+    row.lease_supply_mw = lease_running ? 20 : 0;
+    row.power_supply_mw = 50 + row.lease_supply_mw;  // own 50 MW, plus the provider's 20 MW while it runs
+  }
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  const auto data = nlohmann::json::parse(data_block(html));
+  std::map<std::string, std::vector<double>> lines;
+  for (const auto& row : data["datasets"]["power"]["rows"])
+    if (row[0] == "build") lines[row[2].get<std::string>()].push_back(row[3].get<double>());
+  REQUIRE(lines.size() == 3);
+  REQUIRE(lines["supply, own sites"].size() == 6);
+  for (double mw : lines["supply, own sites"]) CHECK(mw == 50);  // never the provider's MW added
+  CHECK(lines["supply, provider's cap"][0] == 20);  // days 0-6
+  CHECK(lines["supply, provider's cap"][1] == 20);  // days 7-13
+  CHECK(lines["supply, provider's cap"][2] == 0);   // days 14-20: the lease has ended
 }
