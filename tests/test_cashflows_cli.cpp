@@ -54,7 +54,7 @@ bool has_command(const std::string& check) { return std::system((check + " > /de
 
 // The workbook's first sheet (Summary) as LibreOffice computes it: raw values, not as shown.
 // Its own LibreOffice profile (parallel tests do not share one), set to recalculate every formula
-// of an .xlsx on loading: by default it trusts the stored results, which are 0 here.
+// of an .xlsx on loading: by default it trusts the stored results (bvr's cached values, tested apart).
 fs::path libreoffice_profile() {
   const fs::path profile = scratch_root() / "lo-profile";
   fs::create_directories(profile / "user");
@@ -154,7 +154,7 @@ TEST_CASE("cli: LibreOffice recomputes cashflows.xlsx: NPVs as results.json, and
   const Ran ran = run(fmt::format("run {} -o {} -j 2 --replications 2 --no-analysis", small_scenario, dir.string()));
   REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
   const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
-  // The workbook stores 0 as every formula's cached result: only a recalculation gives these.
+  // Recalculated on loading (the profile above): the formulas, not the cached results, give these.
   const auto computed = summary_figures(summary_as_computed(dir / "cashflows.xlsx", dir / "lo"), results);
   REQUIRE(computed.size() == results["options"].size());
   for (const auto& o : results["options"]) {
@@ -184,6 +184,65 @@ TEST_CASE("cli: LibreOffice recomputes cashflows.xlsx: NPVs as results.json, and
   for (const auto& [name, figures] : at_25)
     if (cheapest.empty() || figures.second < lowest) cheapest = name, lowest = figures.second;
   CHECK(cheapest_cell(sheet) == cheapest);
+}
+
+// A viewer that does not recalculate (a mail preview) shows each formula's cached result: openpyxl
+// with data_only=True reads exactly those. Every formula cell has one, and they are results.json's.
+TEST_CASE("cli: cashflows.xlsx caches every formula's result: a reader that does not recalculate sees results.json") {
+  if (!has_command("/usr/bin/python3 -c 'import openpyxl'")) {
+    MESSAGE("skipped: needs python3-openpyxl: tools/setup.sh --workbook");
+    return;
+  }
+  const fs::path dir = scratch_dir("cashflows-cached");
+  const Ran ran = run(fmt::format("run {} -o {} -j 2 --replications 2 --no-analysis", small_scenario, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  // Summary rows as cached (option, total, NPV, NPV minus the cheapest), the cheapest cell, and
+  // every formula cell without a number or text cached (there must be none).
+  std::ofstream(dir / "cached.py") << R"PY(
+import json, sys, openpyxl
+path = sys.argv[1]
+formulas = openpyxl.load_workbook(path)
+cached = openpyxl.load_workbook(path, data_only=True)
+missing, count = [], 0
+for ws in formulas.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith('='):
+                count += 1
+                v = cached[ws.title][c.coordinate].value
+                if v is None or (isinstance(v, str) and v == ''):
+                    missing.append(ws.title + '!' + c.coordinate)
+summary = cached['Summary']
+rows, cheapest = {}, None
+for row in summary.iter_rows(values_only=True):
+    if row[0] == 'cheapest at this discount rate':
+        cheapest = row[1]
+    elif isinstance(row[0], str) and isinstance(row[2], (int, float)) and row[0] not in rows:
+        rows[row[0]] = [row[2], row[3], row[4]]
+print(json.dumps({'formulas': count, 'missing': missing[:10], 'options': rows, 'cheapest': cheapest}))
+)PY";
+  const std::string command = fmt::format("/usr/bin/python3 {} {} > {} 2>&1", (dir / "cached.py").string(),
+                                          (dir / "cashflows.xlsx").string(), (dir / "cached.json").string());
+  REQUIRE_MESSAGE(std::system(command.c_str()) == 0, read_file(dir / "cached.json"));
+  const auto cached = nlohmann::json::parse(read_file(dir / "cached.json"));
+  CHECK(cached["formulas"].get<int>() > 100);
+  CHECK_MESSAGE(cached["missing"].empty(), cached["missing"].dump());
+  REQUIRE(cached["options"].size() == results["options"].size());
+  double lowest = 0;
+  std::string cheapest;
+  for (const auto& o : results["options"]) {
+    const std::string name = o["name"];
+    const auto& row = cached["options"][name];
+    const double npv = o["metrics"]["npv_cost_usd"]["mean"].get<double>();
+    CHECK(close(row[0].get<double>(), o["metrics"]["total_cost_usd"]["mean"].get<double>(), 1e-9));
+    CHECK(close(row[1].get<double>(), npv, 1e-7));
+    CHECK(row[1].get<double>() != 0);
+    if (cheapest.empty() || npv < lowest) cheapest = name, lowest = npv;
+  }
+  CHECK(cached["cheapest"].get<std::string>() == cheapest);
+  CHECK(cached["cheapest"].get<std::string>() == results["comparison"]["cheapest"].get<std::string>());
+  CHECK(cached["options"][cheapest][2].get<double>() == 0);
 }
 
 TEST_CASE("cli: a cashflows.xlsx that cannot be written exits 2 with its path, leaves no temporary file and no results.json") {

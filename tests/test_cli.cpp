@@ -211,7 +211,7 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
     const std::string csv = read_file(dir / fmt::format("series-{}.csv", option));
     CHECK(csv.starts_with("date,gpus_delivered,gpus_installed,gpus_healthy,gpus_powered,gpus_online,gpus_training,"
                           "training_progress,cumulative_cost_usd,facility_power_mw,grid_mw,turbine_mw,grid_supply_mw,"
-                          "turbine_supply_mw,power_supply_mw,energy_mwh,energy_cost_usd,binding_constraint\n"));
+                          "turbine_supply_mw,power_supply_mw,lease_supply_mw,energy_mwh,energy_cost_usd,binding_constraint\n"));
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 1097);  // header + days 0..1096
     CHECK(contains(csv, "\n2024-03-01,"));
   }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "models/finance.h"
@@ -133,13 +134,31 @@ TEST_CASE("report.html: holds the data, the verdict and table of report.md, and 
   const Results r = fake_results();
   const std::string html = report_html(r, doc_of(r), fake_assets);
   const auto data = nlohmann::json::parse(data_block(html));
-  // NPV means as written to results.json; the series sampled weekly plus the last day (30 days:
-  // days 0, 7, 14, 21, 28 and 29), at the CSV's decimals.
+  // NPV means as written to results.json; the series as weekly means (30 days: weeks from days
+  // 0, 7, 14, 21 and 28) plus the last day, at the CSV's decimals.
   CHECK(data["datasets"]["options"]["rows"][1][2] == 2.5e9);
   CHECK(data["datasets"]["series"]["rows"].size() == 2 * 6);
   CHECK(data["datasets"]["series"]["rows"][1][1] == "2024-03-08");
-  CHECK(data["datasets"]["series"]["rows"][1][8] == doctest::Approx(8.6420));  // 1.23456789 x 7 to 4 decimals
+  CHECK(data["datasets"]["series"]["rows"][1][2] == 10000);  // GPUs online 1000 x d, days 7 to 13: mean 10,000
   CHECK(data["datasets"]["series"]["rows"][5][1] == "2024-03-30");
+  // Power: drawn, and the supply of the option's own sites (no lease: no provider's line), each
+  // week's mean: days 7 to 13 draw 1.23456789 x 10 MW on average, no saw-tooth of single days.
+  const auto& power = data["datasets"]["power"]["rows"];
+  REQUIRE(power.size() == 2 * 6 * 2);
+  CHECK(power[2][1] == "2024-03-08");
+  CHECK(power[2][2] == "drawn");
+  CHECK(power[2][3] == doctest::Approx(12.3457));
+  CHECK(power[2][6] == doctest::Approx(1.23456789 * 13).epsilon(1e-4));  // the week's peak
+  CHECK(power[3][2] == "supply, own sites");
+  CHECK(power[3][3] == 50);
+  for (const auto& row : power) CHECK(row[2] != "supply, provider's cap");  // no lease here
+  // Both verdicts per option, as results.json has them.
+  const auto& verdicts = data["datasets"]["verdicts"]["rows"];
+  REQUIRE(verdicts.size() == 2 * 2);
+  CHECK(verdicts[2][1] == "NPV cost");
+  CHECK(verdicts[2][2] == 2.5e9);
+  CHECK(verdicts[3][1] == "time-adjusted cost");
+  CHECK(verdicts[3][2] == r.options[1].metric("time_adjusted_cost_usd").mean);
   // Only the cost category spent on; the costs in the order of results.json.
   CHECK(data["datasets"]["costs"]["rows"].size() == 2);
   CHECK(data["datasets"]["costs"]["rows"][0][1] == "gpu_servers");
@@ -189,6 +208,7 @@ TEST_CASE("report.html: the step-time, collectives and tornado charts appear onl
   CHECK(count(html, "id=\"chart-step-time\"") == 1);
   CHECK(count(html, "id=\"chart-collectives\"") == 1);
   CHECK(count(html, "id=\"chart-tornado\"") == 1);
+  CHECK(count(html, "id=\"chart-tornado-time-adjusted\"") == 1);
   const auto data = nlohmann::json::parse(data_block(html));
   const auto& steps = data["datasets"]["step_time"]["rows"];
   REQUIRE(steps.size() == 3);  // one bar segment per component, of the option that has it
@@ -196,7 +216,14 @@ TEST_CASE("report.html: the step-time, collectives and tornado charts appear onl
   CHECK(steps[0][1] == "compute");
   CHECK(steps[0][2] == 3.25);
   CHECK(steps[0][7] == "tp=8 pp=4 schedule=1f1b");
-  CHECK(data["datasets"]["tornado"]["rows"].size() == 2);  // low and high end
+  // Low and high end, for each verdict; parameters with a human label and their unit.
+  const auto& tornado = data["datasets"]["tornado"]["rows"];
+  REQUIRE(tornado.size() == 2 * 2);
+  CHECK(tornado[0][0] == "NPV");
+  CHECK(tornado[0][2] == "a: list price (USD/GPU/h)");
+  CHECK(tornado[1][6] == -3e8);
+  CHECK(tornado[2][0] == "time-adjusted");
+  CHECK(tornado[3][6] == 0);
   // One bar per option and collective, the numbers as results.json has them.
   const auto& collectives = data["datasets"]["collectives"];
   REQUIRE(collectives["rows"].size() == 1);
@@ -323,6 +350,28 @@ TEST_CASE("sweep.csv: axes from the header, metrics, options, and the page has i
                        "s.csv:2:11: expected a number, got \"five\"", InputError);
   CHECK_THROWS_WITH_AS(parse_sweep_csv("a,option\n", "s.csv"), doctest::Contains("first column to be \"point\""),
                        InputError);
+  CHECK(contains(html, "no finished_all_runs column"));  // written before the column: said so
+}
+
+// Issue 18: the sweep report crowned options that had not finished.
+TEST_CASE("sweep.csv with finished_all_runs: the HTML ranks only finished options and marks the others") {
+  const std::string csv =
+      "point,flop [FLOP],option,finished_all_runs,finished_share,npv_cost_usd_mean,npv_cost_usd_p10,npv_cost_usd_p50,"
+      "npv_cost_usd_p90\n"
+      "0,1,a,true,1,100,100,100,100\n0,1,b,true,1,200,200,200,200\n"
+      "1,2,a,false,0.5,100,100,100,100\n1,2,b,true,1,200,200,200,200\n"
+      "2,3,a,false,0,100,100,100,100\n2,3,b,false,0,200,200,200,200\n";
+  const SweepTable t = parse_sweep_csv(csv, "s.csv");
+  CHECK(t.has_finished);
+  CHECK(!t.rows[2].finished_all_runs);
+  CHECK(t.rows[2].finished_share == 0.5);
+  const std::string html = sweep_report_html(t, "demo", fake_assets);
+  CHECK(contains(html, "<strong>a</strong> is cheapest (lowest mean NPV cost) at 1 of 3 points; <strong>not finished</strong> at 2 points."));
+  CHECK(contains(html, "<strong>b</strong> is cheapest (lowest mean NPV cost) at 1 of 3 points; <strong>not finished</strong> at 1 points."));
+  CHECK(contains(html, "<em>No option finished</em> at 1 of 3 points."));
+  CHECK(!contains(html, "no finished_all_runs column"));
+  CHECK_THROWS_WITH_AS(parse_sweep_csv("point,option,finished_all_runs,finished_share,m_mean,m_p10,m_p50,m_p90\n1,o,maybe,1,1,2,3,4\n", "s.csv"),
+                       "s.csv:2:5: expected true or false, got \"maybe\"", InputError);
 }
 
 TEST_CASE("markdown sections to HTML: bullets, tables, inline code and bold, escaped") {
@@ -369,4 +418,57 @@ TEST_CASE("an option that did not finish is not ranked, is marked in report.md, 
   CHECK(back.comparison.cheapest.empty());
   CHECK(report_markdown(back) == report_markdown(r));
   CHECK(results_json(back) == json);
+}
+
+// Issue 18: input warnings reach results.json, report.md and report.html (near the top), and
+// read back the same.
+TEST_CASE("warnings: in results.json, and a Warnings section near the top of report.md and report.html") {
+  Results r = fake_results();
+  r.warnings = {{"s.yaml", 12, 9, "options.b.power.grid.steps.1.power", "",
+                 "150 kW is 1000x below the largest step of this list (150 MW): 150 MW meant?"},
+                {"s.yaml", 0, 0, "options.a.list_price", "options.a.list_price=0.01 USD/GPU/h", "far below"}};
+  const auto doc = doc_of(r);
+  REQUIRE(doc["warnings"].size() == 2);
+  CHECK(doc["warnings"][0]["key"] == "options.b.power.grid.steps.1.power");
+  CHECK(doc["warnings"][0]["line"] == 12);
+  CHECK(doc["warnings"][0]["column"] == 9);
+  CHECK(!doc["warnings"][0].contains("set"));
+  CHECK(doc["warnings"][1]["set"] == "options.a.list_price=0.01 USD/GPU/h");
+  const std::string md = report_markdown(r);
+  CHECK(md.find("## Warnings") < md.find("## Verdict"));
+  CHECK(contains(md, "- s.yaml:12:9: warning: options.b.power.grid.steps.1.power: 150 kW is 1000x below"));
+  CHECK(contains(md, "- s.yaml: warning: --set options.a.list_price=0.01 USD/GPU/h: options.a.list_price: far below"));
+  const std::string html = report_html(r, doc, fake_assets);
+  CHECK(html.find("id=\"warnings\"") < html.find("<h2>Verdict</h2>"));
+  CHECK(count(html.substr(html.find("id=\"warnings\""), html.find("<h2>Verdict</h2>") - html.find("id=\"warnings\"")), "<li>") == 2);
+  const Results back = results_from_json(parse_json_file_text(results_json(r), "results.json"), "results.json");
+  REQUIRE(back.warnings.size() == 2);
+  CHECK(back.warnings[1].set == r.warnings[1].set);
+  CHECK(report_markdown(back) == md);
+  // Without warnings: no section, and an empty list in results.json.
+  const Results quiet = fake_results();
+  CHECK(doc_of(quiet)["warnings"].empty());
+  CHECK(!contains(report_markdown(quiet), "## Warnings"));
+}
+
+// Issue 18: a hybrid's supply line added the provider's MW to its own sites'. The power chart
+// draws the option's own supply and the provider's cap as separate lines.
+TEST_CASE("report.html: a hybrid's own sites' supply and its provider's cap are separate lines") {
+  Results r = fake_results();
+  for (auto& row : r.options[1].series) {
+    const bool lease_running = row.day - r.start_day < 14;
+    row.lease_supply_mw = lease_running ? 20 : 0;
+    row.power_supply_mw = 50 + row.lease_supply_mw;  // own 50 MW, plus the provider's 20 MW while it runs
+  }
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  const auto data = nlohmann::json::parse(data_block(html));
+  std::map<std::string, std::vector<double>> lines;
+  for (const auto& row : data["datasets"]["power"]["rows"])
+    if (row[0] == "build") lines[row[2].get<std::string>()].push_back(row[3].get<double>());
+  REQUIRE(lines.size() == 3);
+  REQUIRE(lines["supply, own sites"].size() == 6);
+  for (double mw : lines["supply, own sites"]) CHECK(mw == 50);  // never the provider's MW added
+  CHECK(lines["supply, provider's cap"][0] == 20);  // days 0-6
+  CHECK(lines["supply, provider's cap"][1] == 20);  // days 7-13
+  CHECK(lines["supply, provider's cap"][2] == 0);   // days 14-20: the lease has ended
 }

@@ -78,8 +78,8 @@ TEST_CASE("sweep: sweep.csv is the same whatever -j and a row is what bvr run gi
   REQUIRE(rows.size() == 1 + 4 * 3);  // header, then 4 points x 3 options
   CHECK(rows[0].starts_with(
       "point,options.lease-oracle.list_price [USD/GPU/h],options.lease-oracle.commitment_discount [%],option,"
-      "time_to_train_days_mean,time_to_train_days_p10,time_to_train_days_p50,time_to_train_days_p90,"));
-  CHECK(rows[1].starts_with("0,4.92,25,lease-oracle,"));
+      "finished_all_runs,finished_share,time_to_train_days_mean,time_to_train_days_p10,time_to_train_days_p50,time_to_train_days_p90,"));
+  CHECK(rows[1].starts_with("0,4.92,25,lease-oracle,true,1,"));
   CHECK(rows[4].starts_with("1,4.92,45,lease-oracle,"));
   CHECK(rows[12].starts_with("3,10,45,hybrid,"));
 

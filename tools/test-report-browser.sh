@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # report.html in a real browser: writes three reports (a run of the small test scenario, the same
 # run with a step-time breakdown and simulated collectives added to its results.json, and a
-# hand-made sweep.csv), opens each in Debian's headless Chromium from file://, and fails on any
-# console error or warning, page error or network request, or any chart that did not render. Screenshots go to
+# hand-made sweep.csv), opens each in Debian's headless Chromium from file:// at 1280 px, and fails
+# on any console error or warning, page error or network request, any chart that did not render,
+# any charted number unlike the page's tables or the results.json beside it (both verdicts, both
+# tornados), a table column hidden behind a scroll, or a label cut short. Screenshots go to
 # build/report-screenshots/. Needs `tools/setup.sh --browser` (tools/test.sh runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +12,11 @@ out=build/report-check
 rm -rf "$out"
 mkdir -p "$out"
 
-build/bvr run tests/data/rent-or-build-small.yaml -o "$out/run" -j 2 > /dev/null
+# With a --set of a tornado parameter: its range follows (a warning, shown near the top).
+build/bvr run tests/data/rent-or-build-small.yaml -o "$out/run" -j 2 --quiet \
+  --set options.rent.list_price="7 USD/GPU/h" > /dev/null 2> "$out/run-stderr.txt"
+grep -q 'warning: analysis.sensitivity.parameters.0: the tornado' "$out/run-stderr.txt" ||
+  { echo "the moved tornado range was not warned about on stderr"; cat "$out/run-stderr.txt"; exit 1; }
 
 # The workload model's step_time and the fabric's simulated collectives per option
 # (docs/results.md); their charts appear only with them (the small scenario has no fabric).

@@ -117,6 +117,11 @@ bool parse_command(const std::vector<std::string>& args, const po::options_descr
   return true;
 }
 
+// The scenario's warnings on stderr, one a line: also under --quiet (as compilers print theirs).
+void print_warnings(const bvr::Scenario& scenario) {
+  for (const auto& w : scenario.warnings) fmt::print(stderr, "{}\n", bvr::format_warning(w));
+}
+
 int command_check(const std::vector<std::string>& args) {
   po::options_description visible("Options");
   visible.add_options()("help,h", "show this help")(
@@ -132,6 +137,7 @@ int command_check(const std::vector<std::string>& args) {
   const std::string file = vm["file"].as<std::string>();
   if (!vm.count("json")) {
     const auto scenario = bvr::load_scenario(file, overrides_from(vm));
+    print_warnings(scenario);
     fmt::print("{}: ok — scenario \"{}\", {} option{}, {} training run{}\n", scenario.file, scenario.name,
                scenario.options.size(), scenario.options.size() == 1 ? "" : "s", scenario.workload.runs.size(),
                scenario.workload.runs.size() == 1 ? "" : "s");
@@ -145,6 +151,7 @@ int command_check(const std::vector<std::string>& args) {
     fmt::print("{}\n", bvr::input_error_json(e, file).dump(2));
     return exit_bad_input;
   }
+  print_warnings(scenario);
   nlohmann::ordered_json options = nlohmann::ordered_json::array();
   for (const auto& option : scenario.options) {
     nlohmann::ordered_json sites = nlohmann::ordered_json::array();
@@ -163,7 +170,8 @@ int command_check(const std::vector<std::string>& args) {
                                       {"seed", scenario.seed},
                                       {"replications", scenario.replications},
                                       {"options", options},
-                                      {"runs", runs}};
+                                      {"runs", runs},
+                                      {"warnings", bvr::warnings_json(scenario.warnings)}};
   fmt::print("{}\n", out.dump(2));
   return exit_ok;
 }
@@ -264,6 +272,7 @@ int command_run(const std::vector<std::string>& args) {
   const bool analysis = !vm.count("no-analysis");
   auto since = std::chrono::steady_clock::now();
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
+  print_warnings(scenario);
   progress.verbose_note("loaded " + scenario.file, since);
   const std::string dir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.name;
   // A sweep's folder holds its own report.md and report.html: a run would overwrite them.

@@ -169,6 +169,7 @@ int command_plan(const std::vector<std::string>& args) {
   if (file.empty()) return bad_usage("missing FILE");
   try {
     const Scenario sc = load_scenario(file, overrides, false);
+    for (const auto& w : sc.warnings) std::fprintf(stderr, "%s\n", format_warning(w).c_str());
     // Where to plan: each site (of --option), or the --system given.
     struct Target {
       std::string label;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -37,8 +38,16 @@ void text(lxw_worksheet* ws, int row, int col, const std::string& value, lxw_for
 void number(lxw_worksheet* ws, int row, int col, double value, lxw_format* format) {
   worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), value, format);
 }
-void formula(lxw_worksheet* ws, int row, int col, const std::string& value, lxw_format* format) {
-  worksheet_write_formula(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), value.c_str(), format);
+// A formula with its result cached beside it: a viewer that does not recalculate (a mail
+// preview, a read-only viewer, a reader such as openpyxl's data_only) shows `result`, not 0.
+void formula(lxw_worksheet* ws, int row, int col, const std::string& value, lxw_format* format, double result) {
+  worksheet_write_formula_num(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), value.c_str(), format,
+                              result);
+}
+void formula_text(lxw_worksheet* ws, int row, int col, const std::string& value, lxw_format* format,
+                  const std::string& result) {
+  worksheet_write_formula_str(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), value.c_str(), format,
+                              result.c_str());
 }
 
 std::string lower(std::string s) {
@@ -107,7 +116,27 @@ struct Daily {
   }
 };
 
-void write_daily(lxw_workbook* wb, const Formats& f, const Results& results, const std::vector<CashFlowRow>& rows) {
+// What the Daily sheet's formulas compute, row by row: the cached results of every formula.
+struct DailyValues {
+  std::vector<double> year, month, present_usd;
+};
+
+// (1 + r)^(-t / 365.25): bvr's discount factor at the payment's mean time, t in days.
+double discount_factor(double rate, double paid_at_day) { return std::pow(1 + rate, -paid_at_day / 365.25); }
+
+DailyValues daily_values(const Results& results, const std::vector<CashFlowRow>& rows) {
+  DailyValues v;
+  for (const CashFlowRow& r : rows) {
+    const std::int64_t day = results.start_day + r.day;
+    v.year.push_back(year_of(day));
+    v.month.push_back(month_serial(month_of(day)));
+    v.present_usd.push_back(r.amount_usd * discount_factor(results.discount_rate, r.paid_at_day));
+  }
+  return v;
+}
+
+void write_daily(lxw_workbook* wb, const Formats& f, const Results& results, const std::vector<CashFlowRow>& rows,
+                 const DailyValues& values) {
   lxw_worksheet* ws = workbook_add_worksheet(wb, "Daily");
   const char* headers[DColumns] = {"option", "category", "date", "year", "month", "day (since the start)",
                                    "paid at day (amount-weighted)", "amount (USD, nominal)", "discount factor",
@@ -123,21 +152,27 @@ void write_daily(lxw_workbook* wb, const Formats& f, const Results& results, con
     text(ws, row, DOption, r.option, nullptr);
     text(ws, row, DCategory, r.category, nullptr);
     number(ws, row, DDate, static_cast<double>(day + excel_serial_of_epoch), f.date);
-    number(ws, row, DYear, year_of(day), nullptr);
-    number(ws, row, DMonth, month_serial(month_of(day)), f.month);
+    number(ws, row, DYear, values.year[i], nullptr);
+    number(ws, row, DMonth, values.month[i], f.month);
     number(ws, row, DDay, static_cast<double>(r.day), nullptr);
     number(ws, row, DPaidAt, r.paid_at_day, f.number);
     number(ws, row, DAmount, r.amount_usd, f.usd);
-    // (1 + r)^(-t / 365.25): bvr's discount factor at the payment's mean time, t in days.
-    formula(ws, row, DFactor,
-                            fmt::format("=(1+{})^(-{}/365.25)", rate_name, cell(row, DPaidAt)), f.number);
-    formula(ws, row, DPresent, fmt::format("={}*{}", cell(row, DAmount), cell(row, DFactor)), f.usd);
+    formula(ws, row, DFactor, fmt::format("=(1+{})^(-{}/365.25)", rate_name, cell(row, DPaidAt)), f.number,
+            discount_factor(results.discount_rate, r.paid_at_day));
+    formula(ws, row, DPresent, fmt::format("={}*{}", cell(row, DAmount), cell(row, DFactor)), f.usd,
+            values.present_usd[i]);
   }
 }
 
 // Where an option sheet keeps its totals, for the summary's formulas.
 struct OptionCells {
   std::string total_usd, npv_usd;  // 'sheet'!$X$n
+  double total_value_usd = 0, npv_value_usd = 0;  // what they compute at the run's discount rate
+};
+
+// One block's figures as its formulas compute them.
+struct BlockValues {
+  double total_usd = 0, npv_usd = 0;
 };
 
 std::vector<std::string> categories_of(const std::string& option, const std::vector<CashFlowRow>& rows) {
@@ -152,9 +187,10 @@ std::vector<std::string> categories_of(const std::string& option, const std::vec
 
 // One block: a row per category, a column per period (SUMIFS over the Daily rows), total and NPV.
 // Returns the row of its Total line.
-int write_block(lxw_worksheet* ws, const Formats& f, int row, const std::string& title,
-                const std::vector<double>& periods, lxw_format* period_format, DailyColumn period_column,
-                const std::vector<std::string>& categories, const Daily& daily) {
+BlockValues write_block(lxw_worksheet* ws, const Formats& f, int row, const std::string& title,
+                        const std::vector<double>& periods, lxw_format* period_format, DailyColumn period_column,
+                        const std::vector<std::string>& categories, const Daily& daily, const std::string& option,
+                        const std::vector<CashFlowRow>& rows, const DailyValues& values, int* total_row) {
   text(ws, row, 0, title, f.bold);
   const int header = row + 1, first = row + 2, total = first + static_cast<int>(categories.size());
   const int n = static_cast<int>(periods.size()), total_col = n + 1, npv_col = n + 2;
@@ -163,28 +199,48 @@ int write_block(lxw_worksheet* ws, const Formats& f, int row, const std::string&
   text(ws, header, total_col, "total (USD)", f.bold);
   text(ws, header, npv_col, "NPV at the discount rate (USD)", f.bold);
   const std::string of_option = fmt::format("{},$B$1", daily.range(DOption));
+  const std::vector<double>& period_of_row = period_column == DYear ? values.year : values.month;
+  // Column sums of the block, for its total line: the cached results, summed as the formulas do.
+  std::vector<double> column_usd(static_cast<std::size_t>(npv_col) + 1, 0.0);
   for (int k = 0; k < static_cast<int>(categories.size()); ++k) {
     const int r = first + k;
     text(ws, r, 0, categories[k], nullptr);
     const std::string of_category = fmt::format("{},$A{}", daily.range(DCategory), r + 1);
-    for (int p = 0; p < n; ++p)
+    std::vector<double> by_period(static_cast<std::size_t>(n), 0.0);
+    double npv_usd = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].option != option || rows[i].category != categories[k]) continue;
+      npv_usd += values.present_usd[i];
+      const auto at = std::find(periods.begin(), periods.end(), period_of_row[i]);
+      if (at != periods.end()) by_period[static_cast<std::size_t>(at - periods.begin())] += rows[i].amount_usd;
+    }
+    double total_usd = 0;
+    for (int p = 0; p < n; ++p) {
       formula(ws, r, p + 1,
-                              fmt::format("=SUMIFS({},{},{},{},{}${})", daily.range(DAmount), of_option, of_category,
-                                          daily.range(period_column), letters(p + 1), header + 1), f.usd);
-    formula(ws, r, total_col, fmt::format("=SUM({}:{})", cell(r, 1), cell(r, n)), f.usd);
-    formula(ws, r, npv_col,
-                            fmt::format("=SUMIFS({},{},{})", daily.range(DPresent), of_option, of_category), f.usd);
+              fmt::format("=SUMIFS({},{},{},{},{}${})", daily.range(DAmount), of_option, of_category,
+                          daily.range(period_column), letters(p + 1), header + 1),
+              f.usd, by_period[p]);
+      total_usd += by_period[p];
+      column_usd[p + 1] += by_period[p];
+    }
+    formula(ws, r, total_col, fmt::format("=SUM({}:{})", cell(r, 1), cell(r, n)), f.usd, total_usd);
+    formula(ws, r, npv_col, fmt::format("=SUMIFS({},{},{})", daily.range(DPresent), of_option, of_category), f.usd,
+            npv_usd);
+    column_usd[total_col] += total_usd;
+    column_usd[npv_col] += npv_usd;
   }
   text(ws, total, 0, "total", f.bold);
   for (int c = 1; c <= npv_col; ++c) {
     const std::string sum = total > first ? fmt::format("=SUM({}:{})", cell(first, c), cell(total - 1, c)) : "=0";
-    formula(ws, total, c, sum, f.usd_bold);
+    formula(ws, total, c, sum, f.usd_bold, column_usd[c]);
   }
-  return total;
+  *total_row = total;
+  return {column_usd[total_col], column_usd[npv_col]};
 }
 
 OptionCells write_option_sheet(lxw_workbook* wb, const Formats& f, const std::string& sheet, const OptionResult& o,
-                               const Periods& periods, const std::vector<CashFlowRow>& rows, const Daily& daily) {
+                               const Periods& periods, const std::vector<CashFlowRow>& rows, const Daily& daily,
+                               const DailyValues& values, double discount_rate) {
   lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.c_str());
   worksheet_set_column(ws, 0, 0, 26, nullptr);
   worksheet_set_column(ws, 1, static_cast<lxw_col_t>(std::max(periods.years.size(), periods.months.size()) + 2), 16, nullptr);
@@ -193,15 +249,17 @@ OptionCells write_option_sheet(lxw_workbook* wb, const Formats& f, const std::st
   text(ws, 1, 0, "kind", f.bold);
   text(ws, 1, 1, o.kind, nullptr);
   text(ws, 2, 0, "discount rate (per year)", f.bold);
-  formula(ws, 2, 1, fmt::format("={}", rate_name), f.rate);
+  formula(ws, 2, 1, fmt::format("={}", rate_name), f.rate, discount_rate);
   text(ws, 2, 2, "(Summary!B4)", nullptr);
   const auto categories = categories_of(o.name, rows);
-  const int total = write_block(ws, f, 4, "By calendar year: nominal cash flows, USD (the residual credit is negative)",
-                                periods.years, f.bold, DYear, categories, daily);
+  int total = 0, month_total = 0;
+  const BlockValues year = write_block(ws, f, 4, "By calendar year: nominal cash flows, USD (the residual credit is negative)",
+                                       periods.years, f.bold, DYear, categories, daily, o.name, rows, values, &total);
   write_block(ws, f, total + 2, "By calendar month: nominal cash flows, USD", periods.months, f.month, DMonth,
-              categories, daily);
+              categories, daily, o.name, rows, values, &month_total);
   const int n = static_cast<int>(periods.years.size());
-  return {fmt::format("'{}'!{}", sheet, abs_cell(total, n + 1)), fmt::format("'{}'!{}", sheet, abs_cell(total, n + 2))};
+  return {fmt::format("'{}'!{}", sheet, abs_cell(total, n + 1)), fmt::format("'{}'!{}", sheet, abs_cell(total, n + 2)),
+          year.total_usd, year.npv_usd};
 }
 
 // Summary!$B$4 is the discount rate: the defined name every discount factor uses.
@@ -222,21 +280,26 @@ void write_summary(lxw_worksheet* ws, const Formats& f, const Results& results, 
                            "results.json npv_cost_usd (USD, run's rate)", "results.json total_cost_usd (USD)"};
   for (int c = 0; c < 7; ++c) text(ws, header, c, headers[c], f.bold);
   const std::string npvs = fmt::format("{}:{}", abs_cell(first, 3), abs_cell(last, 3));
+  // INDEX/MATCH gives the first option with the lowest NPV.
+  int cheapest = 0;
+  for (int i = 1; i < n; ++i)
+    if (cells[i].npv_value_usd < cells[cheapest].npv_value_usd) cheapest = i;
   for (int i = 0; i < n; ++i) {
     const OptionResult& o = results.options[i];
     const int r = first + i;
     text(ws, r, 0, o.name, nullptr);
     text(ws, r, 1, o.kind, nullptr);
-    formula(ws, r, 2, ("=" + cells[i].total_usd), f.usd);
-    formula(ws, r, 3, ("=" + cells[i].npv_usd), f.usd);
-    formula(ws, r, 4, fmt::format("={}-MIN({})", cell(r, 3), npvs), f.usd);
+    formula(ws, r, 2, ("=" + cells[i].total_usd), f.usd, cells[i].total_value_usd);
+    formula(ws, r, 3, ("=" + cells[i].npv_usd), f.usd, cells[i].npv_value_usd);
+    formula(ws, r, 4, fmt::format("={}-MIN({})", cell(r, 3), npvs), f.usd,
+            n > 0 ? cells[i].npv_value_usd - cells[cheapest].npv_value_usd : 0);
     number(ws, r, 5, o.metric("npv_cost_usd").mean, f.usd);
     number(ws, r, 6, o.metric("total_cost_usd").mean, f.usd);
   }
   text(ws, last + 2, 0, "cheapest at this discount rate", f.bold);
-  formula(ws, last + 2, 1,
-                          fmt::format("=INDEX({}:{},MATCH(MIN({}),{},0))", abs_cell(first, 0), abs_cell(last, 0), npvs, npvs),
-                          f.bold);
+  formula_text(ws, last + 2, 1,
+               fmt::format("=INDEX({}:{},MATCH(MIN({}),{},0))", abs_cell(first, 0), abs_cell(last, 0), npvs, npvs),
+               f.bold, n > 0 ? results.options[cheapest].name : "");
   text(ws, last + 3, 0, "cheapest in results.json", f.bold);
   text(ws, last + 3, 1, results.comparison.cheapest, nullptr);
   // Every pair: the row's option's NPV minus the column's.
@@ -246,8 +309,8 @@ void write_summary(lxw_worksheet* ws, const Formats& f, const Results& results, 
   for (int i = 0; i < n; ++i) {
     text(ws, grid + 2 + i, 0, results.options[i].name, f.bold);
     for (int j = 0; j < n; ++j)
-      formula(ws, grid + 2 + i, j + 1, fmt::format("={}-{}", abs_cell(first + i, 3), abs_cell(first + j, 3)),
-                              f.usd);
+      formula(ws, grid + 2 + i, j + 1, fmt::format("={}-{}", abs_cell(first + i, 3), abs_cell(first + j, 3)), f.usd,
+              cells[i].npv_value_usd - cells[j].npv_value_usd);
   }
 }
 
@@ -274,8 +337,9 @@ void write_notes(lxw_workbook* wb, const Formats& f) {
       "Option sheets: by calendar year and by calendar month, SUMIFS of the Daily amounts; total = sum of the periods; "
       "NPV = SUMIFS of the Daily present values. Summary refers to their totals.",
       "The same rows are in cashflows.csv (columns option, date, day, category, amount_usd, paid_at_day).",
-      "Formulas are stored without results: Excel recomputes them on opening; in LibreOffice use Data > Calculate > "
-      "Recalculate Hard (or set recalculation on file load to Always).",
+      "Every formula is stored with its result at the run's discount rate, so a viewer that does not recalculate shows "
+      "the figures; Excel recomputes on opening; after editing in LibreOffice, Data > Calculate > Recalculate Hard "
+      "(or set recalculation on file load to Always).",
   };
   int row = 0;
   for (const char* line : lines) {
@@ -315,12 +379,14 @@ void write_cashflows_xlsx(const std::string& path, const Results& results, const
   workbook_define_name(wb, rate_name, "=Summary!$B$4");
   Daily daily;
   daily.last_row = std::max<int>(1, static_cast<int>(rows.size()));
+  const DailyValues values = daily_values(results, rows);
   const Periods periods = periods_of(rows, results.start_day);
   const auto sheets = option_sheet_names(results);
   std::vector<OptionCells> cells;
   for (std::size_t i = 0; i < results.options.size(); ++i)
-    cells.push_back(write_option_sheet(wb, f, sheets[i], results.options[i], periods, rows, daily));
-  write_daily(wb, f, results, rows);
+    cells.push_back(
+        write_option_sheet(wb, f, sheets[i], results.options[i], periods, rows, daily, values, results.discount_rate));
+  write_daily(wb, f, results, rows, values);
   write_notes(wb, f);
   write_summary(summary, f, results, cells);
   if (const lxw_error error = workbook_close(wb); error != LXW_NO_ERROR) {

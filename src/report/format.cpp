@@ -70,6 +70,20 @@ std::string unfinished_text(const Results& r, const OptionResult& o) {
   return text + "; it did no training";
 }
 
+std::string parameter_label(const std::string& key, const std::string& value_text) {
+  std::string path = key;
+  if (path.starts_with("options.")) path.erase(0, 8);
+  std::string label;
+  const std::size_t dot = path.find('.');
+  label = dot == std::string::npos ? path : path.substr(0, dot) + ": ";
+  if (dot != std::string::npos)
+    for (char c : path.substr(dot + 1)) label += c == '_' ? ' ' : c == '.' ? ' ' : c;
+  // The unit: what follows the number in the value, if anything.
+  const std::size_t space = value_text.find(' ');
+  if (space != std::string::npos && space + 1 < value_text.size()) label += " (" + value_text.substr(space + 1) + ")";
+  return label;
+}
+
 std::string cause_label(const std::string& cause) {
   static const std::map<std::string, std::string> labels = {
       {"lease_billing", "lease bills"},

@@ -22,6 +22,10 @@ std::string format_share_done(double fraction);
 // How far an option that did not finish every run got, and what finishing would need (sim/verdict.h).
 std::string unfinished_text(const Results& results, const OptionResult& option);
 // A cost category or cause of comparison.why as people read it: "GPU servers", "time value of delay".
+// A --set key path as a reader names it, with the unit of `value_text` ("2.07 USD/GPU/h"):
+// "options.lease-neocloud.list_price" -> "lease-neocloud: list price (USD/GPU/h)";
+// "reliability.gpu_rate" -> "reliability: gpu rate".
+std::string parameter_label(const std::string& key, const std::string& value_text);
 std::string cause_label(const std::string& cause);
 // "P50 (P10-P90)" with the given formatter.
 template <typename Format>

@@ -95,18 +95,22 @@ constexpr std::string_view runtime_js = R"JS(
 
 constexpr std::string_view style_css = R"CSS(
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d232a; margin: 0; background: #fafafa; }
-main { max-width: 1000px; margin: 0 auto; padding: 1.5em 2em 3em; background: #fff; }
+main { max-width: 1160px; margin: 0 auto; padding: 1.5em 2em 3em; background: #fff; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .meta, .note { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; display: block; overflow-x: auto; }
-th, td { border: 1px solid #ddd; padding: 0.3em 0.5em; text-align: right; white-space: nowrap; }
+th, td { border: 1px solid #ddd; padding: 0.3em 0.4em; text-align: right; }
+th { vertical-align: bottom; }
+td { font-variant-numeric: tabular-nums; }
 th { background: #f2f4f7; }
 td:first-child, th:first-child { text-align: left; }
 code { background: #f2f4f7; padding: 0 0.2em; border-radius: 3px; }
 figure.chart { margin: 1.5em 0; }
 figcaption { font-weight: 600; margin-bottom: 0.4em; }
 footer { margin-top: 3em; font-size: 0.8em; color: #666; }
+section.warnings { background: #fff8e1; border-left: 4px solid #e0a800; padding: 0.2em 1em 0.5em; margin: 1em 0; }
+section.warnings h2 { margin-top: 0.5em; border-bottom: none; }
 )CSS";
 
 // Tooltip fields without a type: numbers where a format is given, text otherwise.
@@ -129,6 +133,9 @@ nlohmann::ordered_json vega_lite_spec(const std::string& text, int width) {
   type_tooltips(s);
   s["$schema"] = "https://vega.github.io/schema/vega-lite/v6.json";  // an identifier, never fetched
   if (!s.contains("width")) s["width"] = width;
+  // Labels whole (Vega cuts axis labels at 180 px and legend labels at 160 px with "…").
+  s["config"]["axis"]["labelLimit"] = 480;
+  s["config"]["legend"]["labelLimit"] = 480;
   return s;
 }
 

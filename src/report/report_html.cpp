@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 #include "report/format.h"
 #include "report/html_page.h"
 #include "report/report_md.h"
@@ -15,27 +19,82 @@ using Json = nlohmann::ordered_json;
 
 std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
 
-// Daily series for years make a large page and no visible difference: one sample a week, and
-// the last day.
-constexpr std::size_t sample_every_days = 7;
+// Daily series for years make a large page and no visible difference: one point a week. A
+// point is the mean of the week's days (a sample of one day a week aliases with anything that
+// repeats about weekly, such as maintenance or failures, and saw-tooths), dated at its first day,
+// and the last day as it is, where the lines end.
+constexpr std::size_t week_days = 7;
+
+// The weeks of a series: [first, last) day indices, then the last day alone.
+std::vector<std::pair<std::size_t, std::size_t>> weeks_of(std::size_t days) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t i = 0; i + 1 < days; i += week_days) out.emplace_back(i, std::min(i + week_days, days - 1));
+  if (days > 0) out.emplace_back(days - 1, days);
+  return out;
+}
+
+// A daily value as series-<option>.csv holds it (4 decimals, read back): `bvr report` works from
+// the CSV, and must draw the same bytes as the run did from memory.
+double as_in_csv(double value) {
+  const std::string text = fmt::format("{:.4f}", value);
+  double back = 0;
+  std::from_chars(text.data(), text.data() + text.size(), back);
+  return back;
+}
+
+// The mean of a week's daily values, each as the CSV has it.
+template <typename Field>
+double week_mean(const std::vector<DailyRow>& series, std::pair<std::size_t, std::size_t> week, Field field) {
+  double sum = 0;
+  for (std::size_t i = week.first; i < week.second; ++i) sum += as_in_csv(static_cast<double>(field(series[i])));
+  return sum / static_cast<double>(week.second - week.first);
+}
 
 Dataset series_dataset(const Results& r) {
   Dataset d{"series",
-            {"option", "date", "gpus_delivered", "gpus_powered", "gpus_online", "gpus_training", "training_progress",
-             "cumulative_cost_usd", "facility_power_mw", "grid_mw", "turbine_mw", "power_supply_mw", "binding"},
+            {"option", "date", "gpus_online", "gpus_training", "training_progress", "binding"},
             {}};
   for (const auto& o : r.options)
-    for (std::size_t i = 0; i < o.series.size(); ++i) {
-      if (i % sample_every_days != 0 && i + 1 != o.series.size()) continue;
-      const DailyRow& s = o.series[i];
-      // Decimals as in series-<option>.csv (series_csv.cpp).
-      d.rows.push_back(fmt::format("[{},\"{}\",{},{},{},{},{},{},{},{},{},{},{}]", json_string(o.name), format_date(s.day),
-                                   s.gpus_delivered, s.gpus_powered, s.gpus_online, s.gpus_training,
-                                   json_number(s.training_progress, 6), json_number(s.cumulative_cost_usd, 2),
-                                   json_number(s.facility_power_mw, 4), json_number(s.grid_mw, 4),
-                                   json_number(s.turbine_mw, 4), json_number(s.power_supply_mw, 4),
-                                   json_string(std::string(capacity_limit_name(s.binding)))));
+    for (const auto& week : weeks_of(o.series.size())) {
+      const DailyRow& last = o.series[week.second - 1];
+      d.rows.push_back(fmt::format(
+          "[{},\"{}\",{},{},{},{}]", json_string(o.name), format_date(o.series[week.first].day),
+          json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.gpus_online; }), 1),
+          json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.gpus_training; }), 1),
+          json_number(last.training_progress, 6), json_string(std::string(capacity_limit_name(last.binding)))));
     }
+  return d;
+}
+
+// Power drawn and the firm supply, weekly means: the option's own sites' supply and the
+// providers' caps (leases running) as separate lines, each only for an option that has it (a
+// hybrid's own supply is not its provider's).
+Dataset power_dataset(const Results& r) {
+  Dataset d{"power", {"option", "date", "measure", "mw", "grid_mw", "turbine_mw", "peak_mw"}, {}};
+  for (const auto& o : r.options) {
+    bool own = false, provider = false;
+    for (const DailyRow& s : o.series) {
+      own = own || as_in_csv(s.power_supply_mw) - as_in_csv(s.lease_supply_mw) > 1e-9;
+      provider = provider || as_in_csv(s.lease_supply_mw) > 0;
+    }
+    for (const auto& week : weeks_of(o.series.size())) {
+      double peak = 0;
+      for (std::size_t i = week.first; i < week.second; ++i) peak = std::max(peak, as_in_csv(o.series[i].facility_power_mw));
+      const std::string at = fmt::format("{},\"{}\"", json_string(o.name), format_date(o.series[week.first].day));
+      d.rows.push_back(fmt::format(
+          "[{},\"drawn\",{},{},{},{}]", at, json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.facility_power_mw; }), 4),
+          json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.grid_mw; }), 4),
+          json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.turbine_mw; }), 4), json_number(peak, 4)));
+      if (own)
+        d.rows.push_back(fmt::format(
+            "[{},\"supply, own sites\",{},null,null,null]", at,
+            json_number(week_mean(o.series, week, [](const DailyRow& s) { return as_in_csv(s.power_supply_mw) - as_in_csv(s.lease_supply_mw); }), 4)));
+      if (provider)
+        d.rows.push_back(fmt::format(
+            "[{},\"supply, provider's cap\",{},null,null,null]", at,
+            json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.lease_supply_mw; }), 4)));
+    }
+  }
   return d;
 }
 
@@ -46,17 +105,29 @@ std::string summary_row(const MetricSummary& s) {
 Dataset options_dataset(const Results& r) {
   Dataset d{"options",
             {"option", "kind", "npv_mean", "npv_p10", "npv_p50", "npv_p90", "total_mean", "total_p10", "total_p50",
-             "total_p90"},
+             "total_p90", "time_adjusted_mean", "time_adjusted_p10", "time_adjusted_p50", "time_adjusted_p90", "finished"},
             {}};
   for (const auto& o : r.options)
-    d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), json_string(o.kind), summary_row(o.metric("npv_cost_usd")),
-                                 summary_row(o.metric("total_cost_usd"))));
+    d.rows.push_back(fmt::format("[{},{},{},{},{},{}]", json_string(o.name), json_string(o.kind),
+                                 summary_row(o.metric("npv_cost_usd")), summary_row(o.metric("total_cost_usd")),
+                                 summary_row(o.metric("time_adjusted_cost_usd")), o.finished_all_runs() ? "true" : "false"));
+  return d;
+}
+
+// Both verdicts per option, for one chart: the NPV cost, and the NPV cost plus the value of the
+// time to train (the time-adjusted cost), each as the mean with P10 and P90.
+Dataset verdicts_dataset(const Results& r) {
+  Dataset d{"verdicts", {"option", "verdict", "mean", "p10", "p50", "p90", "finished"}, {}};
+  for (const auto& o : r.options)
+    for (const auto& [verdict, metric] : {std::pair{"NPV cost", "npv_cost_usd"}, std::pair{"time-adjusted cost", "time_adjusted_cost_usd"}})
+      d.rows.push_back(fmt::format("[{},\"{}\",{},{}]", json_string(o.name), verdict, summary_row(o.metric(metric)),
+                                   o.finished_all_runs() ? "true" : "false"));
   return d;
 }
 
 // Every cost category results.json has, without those no option spends on.
 Dataset costs_dataset(const Results& r) {
-  Dataset d{"costs", {"option", "category", "usd"}, {}};
+  Dataset d{"costs", {"option", "category", "label", "usd"}, {}};
   for (const auto& m : r.options.front().metrics) {
     if (!m.name.starts_with("cost_") || !m.name.ends_with("_usd")) continue;
     bool spent = false;
@@ -64,7 +135,8 @@ Dataset costs_dataset(const Results& r) {
     if (!spent) continue;
     const std::string category = m.name.substr(5, m.name.size() - 9);
     for (const auto& o : r.options)
-      d.rows.push_back(fmt::format("[{},{},{}]", json_string(o.name), json_string(category), Json(o.metric(m.name).mean).dump()));
+      d.rows.push_back(fmt::format("[{},{},{},{}]", json_string(o.name), json_string(category),
+                                   json_string(cause_label(category)), Json(o.metric(m.name).mean).dump()));
   }
   return d;
 }
@@ -96,12 +168,13 @@ Dataset cumulative_dataset(const Results& r) {
     auto add = [&](std::int64_t day, const char* measure, const std::string& usd) {
       d.rows.push_back(fmt::format("[{},\"{}\",{},\"{}\",{}]", json_string(o.name), format_date(day), order++, measure, usd));
     };
-    for (std::size_t i = 0; i < o.series.size(); ++i)
-      if (i % sample_every_days == 0 || i + 1 == o.series.size())
-        add(o.series[i].day, "nominal", json_number(o.series[i].cumulative_cost_usd, 2));  // as the series CSV
+    // Spending to date at the start of each week (a running total: no mean), and the last day.
+    for (const auto& week : weeks_of(o.series.size()))
+      add(o.series[week.first].day, "nominal", json_number(o.series[week.first].cumulative_cost_usd, 2));  // as the CSV
     const std::int64_t last = o.series.back().day;
     add(last, "nominal", Json(o.metric("total_cost_usd").mean).dump());
     add(last, "NPV", Json(o.metric("npv_cost_usd").mean).dump());
+    add(last, "time-adjusted", Json(o.metric("time_adjusted_cost_usd").mean).dump());
   }
   return d;
 }
@@ -128,17 +201,34 @@ Dataset why_dataset(const Results& r) {
   return d;
 }
 
+// Both verdicts' tornados: per verdict (NPV, time-adjusted), each parameter's gap at its low and
+// high end, largest swing of that verdict first; `label` is the parameter's human name.
 Dataset tornado_dataset(const Results& r) {
-  Dataset d{"tornado", {"parameter", "order", "end", "range", "gap_usd", "base_usd", "swing_usd", "flips"}, {}};
-  int order = 0;
-  for (const auto& row : r.sensitivity.rows) {
-    for (const bool high : {false, true})
-      d.rows.push_back(fmt::format("[{},{},{},{},{},{},{},{}]", json_string(row.parameter), order,
-                                   high ? "\"high\"" : "\"low\"", json_string(high ? row.high : row.low),
-                                   Json(high ? row.npv_gap_high_usd : row.npv_gap_low_usd).dump(),
-                                   Json(r.sensitivity.base_npv_gap_usd).dump(), Json(row.swing_usd).dump(),
-                                   row.flips ? "true" : "false"));
-    ++order;
+  Dataset d{"tornado",
+            {"verdict", "parameter", "label", "order", "end", "range", "gap_usd", "base_usd", "swing_usd", "flips"},
+            {}};
+  const Sensitivity& s = r.sensitivity;
+  for (const bool adjusted : {false, true}) {
+    const double base = adjusted ? s.base_time_adjusted_gap_usd : s.base_npv_gap_usd;
+    auto low = [adjusted](const SensitivityRow& row) { return adjusted ? row.time_adjusted_gap_low_usd : row.npv_gap_low_usd; };
+    auto high = [adjusted](const SensitivityRow& row) { return adjusted ? row.time_adjusted_gap_high_usd : row.npv_gap_high_usd; };
+    std::vector<const SensitivityRow*> rows;
+    for (const auto& row : s.rows) rows.push_back(&row);
+    std::stable_sort(rows.begin(), rows.end(), [&](const SensitivityRow* a, const SensitivityRow* b) {
+      return std::fabs(high(*a) - low(*a)) > std::fabs(high(*b) - low(*b));
+    });
+    int order = 0;
+    for (const SensitivityRow* row : rows) {
+      const double swing = std::fabs(high(*row) - low(*row));
+      const bool flips = ((low(*row) < 0) != (base < 0)) || ((high(*row) < 0) != (base < 0));
+      for (const bool at_high : {false, true})
+        d.rows.push_back(fmt::format("[{},{},{},{},{},{},{},{},{},{}]", adjusted ? "\"time-adjusted\"" : "\"NPV\"",
+                                     json_string(row->parameter), json_string(parameter_label(row->parameter, row->low)),
+                                     order, at_high ? "\"high\"" : "\"low\"", json_string(at_high ? row->high : row->low),
+                                     Json(at_high ? high(*row) : low(*row)).dump(), Json(base).dump(), Json(swing).dump(),
+                                     flips ? "true" : "false"));
+      ++order;
+    }
   }
   return d;
 }
@@ -200,9 +290,10 @@ constexpr const char* date_axis =
 
 Chart cumulative_chart(const std::string& date) {
   return {"cumulative-cost", "Cumulative cost",
-          "Solid line: nominal spending to date, first replication, weekly samples; at the horizon it steps to the "
-          "total of the table, the mean over replications with the residual value credited. Dot: the mean NPV "
-          "cost (discounted to the scenario start).",
+          "Solid line: nominal spending to date, first replication, at the start of each week; at the horizon it "
+          "steps to the total of the table, the mean over replications with the residual value credited. At the "
+          "horizon, the two verdicts: circle, the mean NPV cost (discounted to the scenario start); square, the mean "
+          "time-adjusted cost (NPV plus the value of the time to train).",
           spec((R"VL({"height": 280, "data": {"name": "cumulative"},
         "transform": [{"calculate": "datum.usd / 1e9", "as": "cost_busd"}],
         "encoding": {"x": )VL" + date + R"VL(,
@@ -213,8 +304,10 @@ Chart cumulative_chart(const std::string& date) {
         "layer": [
           {"transform": [{"filter": "datum.measure == 'nominal'"}],
            "mark": {"type": "line", "interpolate": "linear"}, "encoding": {"order": {"field": "order", "type": "quantitative"}}},
-          {"transform": [{"filter": "datum.measure == 'NPV'"}],
-           "mark": {"type": "point", "filled": true, "size": 70}, "encoding": {"shape": {"field": "measure", "type": "nominal", "title": null}}}]})VL").c_str()),
+          {"transform": [{"filter": "datum.measure != 'nominal'"}],
+           "mark": {"type": "point", "filled": true, "size": 70},
+           "encoding": {"shape": {"field": "measure", "type": "nominal", "title": null, "sort": ["NPV", "time-adjusted"],
+                                  "scale": {"range": ["circle", "square"]}}}}]})VL").c_str()),
           {"cumulative"}};
 }
 
@@ -251,7 +344,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
   std::vector<Chart> charts;
   const std::string date = date_axis;
   if (has("series")) {
-    charts.push_back({"gpus", "GPUs online and training", "First replication, weekly samples. Solid: online (able to train); dashed: held by the training job.",
+    charts.push_back({"gpus", "GPUs online and training", "First replication, weekly means. Solid: online (able to train); dashed: held by the training job.",
                       spec((R"VL({"height": 300, "data": {"name": "series"},
         "transform": [{"fold": ["gpus_online", "gpus_training"], "as": ["measure", "gpus"]}],
         "mark": {"type": "line", "interpolate": "step-after"},
@@ -262,22 +355,23 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
           "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"}, {"field": "measure"},
                       {"field": "gpus", "type": "quantitative", "format": ","}, {"field": "binding", "title": "binding constraint"}]}})VL").c_str()),
                       {"series"}});
-    charts.push_back({"power", "Power drawn against supply", "Facility power (IT × PUE) drawn, and the firm supply of the sites in use (for a lease, the provider's cap); first replication, weekly samples.",
-                      spec((R"VL({"height": 300, "data": {"name": "series"},
-        "transform": [{"fold": ["facility_power_mw", "power_supply_mw"], "as": ["measure", "mw"]},
-                      {"calculate": "datum.measure == 'facility_power_mw' ? 'drawn' : 'supply'", "as": "measure"}],
+    charts.push_back({"power", "Power drawn against supply",
+                      "Facility power (IT × PUE) drawn, and the firm supply: of the option's own sites (built, "
+                      "colocated) and, apart, a provider's cap while a lease runs; first replication, weekly means "
+                      "(the tooltip gives the week's peak drawn).",
+                      spec((R"VL({"height": 300, "data": {"name": "power"},
         "mark": {"type": "line", "interpolate": "step-after"},
         "encoding": {"x": )VL" + date + R"VL(,
           "y": {"field": "mw", "type": "quantitative", "title": "MW"},
           "color": {"field": "option", "type": "nominal", "sort": null},
-          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["drawn", "supply"]},
-          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal"}, {"field": "measure"},
-                      {"field": "mw", "type": "quantitative", "format": ".1f", "title": "MW"},
+          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["drawn", "supply, own sites", "supply, provider's cap"]},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal", "title": "week from"}, {"field": "measure"},
+                      {"field": "mw", "type": "quantitative", "format": ".1f", "title": "MW (week's mean)"},
+                      {"field": "peak_mw", "type": "quantitative", "format": ".1f", "title": "peak drawn (MW)"},
                       {"field": "grid_mw", "type": "quantitative", "format": ".1f", "title": "from grid (MW)"},
-                      {"field": "turbine_mw", "type": "quantitative", "format": ".1f", "title": "from turbines (MW)"},
-                      {"field": "binding", "title": "binding constraint"}]}})VL").c_str()),
-                      {"series"}});
-    charts.push_back({"progress", "Training progress", "Share of the workload's FLOPs done (first replication).",
+                      {"field": "turbine_mw", "type": "quantitative", "format": ".1f", "title": "from turbines (MW)"}]}})VL").c_str()),
+                      {"power"}});
+    charts.push_back({"progress", "Training progress", "Share of the workload's FLOPs done (first replication, at the end of each week).",
                       spec((R"VL({"height": 260, "data": {"name": "series"},
         "mark": {"type": "line"},
         "encoding": {"x": )VL" + date + R"VL(,
@@ -289,20 +383,26 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"series"}});
     charts.push_back(cumulative_chart(date));
   }
-  charts.push_back({"npv", "NPV cost per option", "Mean over replications, with the P10–P90 range; discounted to the scenario start.",
-                    spec(R"VL({"height": {"step": 36}, "data": {"name": "options"},
-        "transform": [{"calculate": "datum.npv_mean / 1e9", "as": "mean"}, {"calculate": "datum.npv_p10 / 1e9", "as": "p10"},
-                      {"calculate": "datum.npv_p90 / 1e9", "as": "p90"}, {"calculate": "datum.total_mean / 1e9", "as": "total"}],
-        "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null}},
+  charts.push_back({"npv", "The two verdicts: NPV cost and time-adjusted cost per option",
+                    "Mean over replications, with the P10–P90 range. NPV: every payment discounted to the scenario "
+                    "start. Time-adjusted: the NPV plus the value of the time to train (the scenario's value per day "
+                    "× days). An option that did not finish every run is marked and never ranked.",
+                    spec(R"VL({"height": {"step": 22}, "data": {"name": "verdicts"},
+        "transform": [{"calculate": "datum.mean / 1e9", "as": "busd"}, {"calculate": "datum.p10 / 1e9", "as": "p10_busd"},
+                      {"calculate": "datum.p90 / 1e9", "as": "p90_busd"},
+                      {"calculate": "datum.finished ? datum.option : datum.option + ' (not finished)'", "as": "label"}],
+        "encoding": {"y": {"field": "label", "type": "nominal", "sort": null, "title": null},
+                     "yOffset": {"field": "verdict", "sort": ["NPV cost", "time-adjusted cost"]}},
         "layer": [
           {"mark": {"type": "bar", "opacity": 0.85}, "encoding": {
-            "x": {"field": "mean", "type": "quantitative", "title": "NPV cost, USD billions"},
-            "color": {"field": "option", "type": "nominal", "sort": null, "legend": null},
-            "tooltip": [{"field": "option"}, {"field": "kind"}, {"field": "mean", "format": "$.3f", "title": "NPV mean ($B)"},
-                        {"field": "p10", "format": "$.3f", "title": "P10 ($B)"}, {"field": "p90", "format": "$.3f", "title": "P90 ($B)"},
-                        {"field": "total", "format": "$.3f", "title": "nominal total ($B)"}]}},
-          {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"field": "p10", "type": "quantitative"}, "x2": {"field": "p90"}}}]})VL"),
-                    {"options"}});
+            "x": {"field": "busd", "type": "quantitative", "title": "USD billions (mean)"},
+            "color": {"field": "verdict", "type": "nominal", "sort": ["NPV cost", "time-adjusted cost"], "title": null,
+                      "legend": {"orient": "bottom"}},
+            "tooltip": [{"field": "option"}, {"field": "verdict"}, {"field": "busd", "format": "$.3f", "title": "mean ($B)"},
+                        {"field": "p10_busd", "format": "$.3f", "title": "P10 ($B)"}, {"field": "p90_busd", "format": "$.3f", "title": "P90 ($B)"},
+                        {"field": "finished", "title": "finished every run"}]}},
+          {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"field": "p10_busd", "type": "quantitative"}, "x2": {"field": "p90_busd"}}}]})VL"),
+                    {"verdicts"}});
   if (has("costs"))
     charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications; the residual value is negative (a credit).",
                       spec(R"VL({"height": {"step": 40}, "data": {"name": "costs"},
@@ -310,8 +410,8 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
         "mark": {"type": "bar"},
         "encoding": {"y": {"field": "option", "type": "nominal", "sort": null, "title": null},
           "x": {"field": "busd", "type": "quantitative", "title": "USD billions", "stack": "zero"},
-          "color": {"field": "category", "type": "nominal", "sort": null, "scale": {"scheme": "tableau20"}},
-          "tooltip": [{"field": "option"}, {"field": "category"}, {"field": "busd", "type": "quantitative", "format": "$.3f", "title": "USD billions"}]}})VL"),
+          "color": {"field": "label", "type": "nominal", "sort": null, "scale": {"scheme": "tableau20"}, "title": "category"},
+          "tooltip": [{"field": "option"}, {"field": "label", "title": "category"}, {"field": "busd", "type": "quantitative", "format": "$.3f", "title": "USD billions"}]}})VL"),
                       {"costs"}});
   charts.push_back({"time-to-train", "Time to train across replications", "Line: P10 to P90; tick: P50; dot: mean. Days from the scenario start.",
                     spec(R"VL({"height": {"step": 30}, "data": {"name": "time_to_train"},
@@ -362,34 +462,43 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"collectives"}});
   if (has("why")) charts.push_back(why_chart(r));
   if (has("tornado"))
-    charts.push_back(
-        {"tornado", "What moves the verdict (sensitivity tornado)",
-         escape_html(fmt::format("NPV of {} minus {} at the low and high end of each parameter's range, alone (negative: "
-                                 "{} is cheaper); the line is the base gap, {}. Largest swing first.",
-                                 r.sensitivity.second_option, r.sensitivity.first_option, r.sensitivity.second_option,
-                                 format_usd(r.sensitivity.base_npv_gap_usd))),
-         spec(R"VL({"height": {"step": 26}, "data": {"name": "tornado"},
-        "transform": [{"calculate": "datum.gap_usd / 1e9", "as": "gap"}, {"calculate": "datum.base_usd / 1e9", "as": "base"},
-                      {"calculate": "datum.swing_usd / 1e9", "as": "swing"}],
+    for (const bool adjusted : {false, true}) {
+      const char* verdict = adjusted ? "time-adjusted" : "NPV";
+      const double base = adjusted ? r.sensitivity.base_time_adjusted_gap_usd : r.sensitivity.base_npv_gap_usd;
+      charts.push_back(
+          {adjusted ? "tornado-time-adjusted" : "tornado",
+           adjusted ? "What moves the time-adjusted verdict (sensitivity tornado)"
+                    : "What moves the NPV verdict (sensitivity tornado)",
+           escape_html(fmt::format("{} cost of {} minus {} at the low and high end of each parameter's range, alone "
+                                   "(negative: {} is cheaper); the line is the base gap, {}. Largest swing first.",
+                                   adjusted ? "Time-adjusted" : "NPV", r.sensitivity.second_option,
+                                   r.sensitivity.first_option, r.sensitivity.second_option, format_usd(base))),
+           spec(fmt::format(R"VL({{"height": {{"step": 26}}, "data": {{"name": "tornado"}},
+        "transform": [{{"filter": "datum.verdict == '{0}'"}},
+                      {{"calculate": "datum.gap_usd / 1e9", "as": "gap"}}, {{"calculate": "datum.base_usd / 1e9", "as": "base"}},
+                      {{"calculate": "datum.swing_usd / 1e9", "as": "swing"}}],
         "layer": [
-          {"mark": {"type": "bar", "opacity": 0.9}, "encoding": {
-            "y": {"field": "parameter", "type": "nominal", "title": null, "sort": {"field": "order"}},
-            "x": {"field": "base", "type": "quantitative", "title": "NPV gap, USD billions (second option minus first)"}, "x2": {"field": "gap"},
-            "color": {"field": "end", "type": "nominal", "title": "parameter at", "sort": ["low", "high"], "scale": {"range": ["#4c78a8", "#e45756"]}},
-            "tooltip": [{"field": "parameter"}, {"field": "end", "title": "end"}, {"field": "range", "title": "value"},
-                        {"field": "gap", "format": "$.3f", "title": "gap ($B)"}, {"field": "swing", "format": "$.3f", "title": "swing ($B)"},
-                        {"field": "flips", "title": "flips the verdict"}]}},
-          {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"aggregate": "mean", "field": "base", "type": "quantitative"}}}]})VL"),
-         {"tornado"}});
+          {{"mark": {{"type": "bar", "opacity": 0.9}}, "encoding": {{
+            "y": {{"field": "label", "type": "nominal", "title": null, "sort": {{"field": "order"}}}},
+            "x": {{"field": "base", "type": "quantitative", "title": "{0} gap, USD billions (second option minus first)"}}, "x2": {{"field": "gap"}},
+            "color": {{"field": "end", "type": "nominal", "title": "parameter at", "sort": ["low", "high"], "scale": {{"range": ["#4c78a8", "#e45756"]}}}},
+            "tooltip": [{{"field": "label", "title": "parameter"}}, {{"field": "parameter", "title": "key"}}, {{"field": "end", "title": "end"}},
+                        {{"field": "range", "title": "value"}}, {{"field": "gap", "format": "$.3f", "title": "gap ($B)"}},
+                        {{"field": "swing", "format": "$.3f", "title": "swing ($B)"}}, {{"field": "flips", "title": "flips the verdict"}}]}}}},
+          {{"mark": {{"type": "rule", "color": "#222"}}, "encoding": {{"x": {{"aggregate": "mean", "field": "base", "type": "quantitative"}}}}}}]}})VL",
+                            verdict)),
+           {"tornado"}});
+    }
   return charts;
 }
 
 }  // namespace
 
 std::string report_html(const Results& r, const Json& doc, const ReportAssets& assets) {
-  std::vector<Dataset> data = {series_dataset(r),         options_dataset(r),     costs_dataset(r),
-                               time_to_train_dataset(r), step_time_dataset(doc), collectives_dataset(doc),
-                               tornado_dataset(r),       cumulative_dataset(r),  why_dataset(r)};
+  std::vector<Dataset> data = {series_dataset(r),         power_dataset(r),       options_dataset(r),
+                               verdicts_dataset(r),      costs_dataset(r),       time_to_train_dataset(r),
+                               step_time_dataset(doc),   collectives_dataset(doc), tornado_dataset(r),
+                               cumulative_dataset(r),    why_dataset(r)};
   const std::vector<Chart> charts = run_charts(r, data);
   auto figure = [&charts](const std::string& id) {
     for (const auto& c : charts)
@@ -403,6 +512,9 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
                       "P50 with the P10–P90 range across replications where they differ.</p>\n",
                       escape_html(r.file), format_date(r.start_day), r.seed, r.replications,
                       r.replications == 1 ? "" : "s");
+  if (!r.warnings.empty())
+    body += "<section class=\"warnings\" id=\"warnings\"><h2>Warnings</h2>\n" + markdown_section_html(md, "## Warnings") +
+            "</section>\n";
   body += "<h2>Verdict</h2>\n" + markdown_section_html(md, "## Verdict");
   if (!r.comparison.why.empty())
     body += "<h2>Why " + escape_html(r.comparison.cheapest) + " is cheapest</h2>\n" +
@@ -413,7 +525,8 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
           markdown_section_html(md, "## Where the money goes (nominal, mean over replications)");
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
   body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
-  if (!r.sensitivity.rows.empty()) body += "<h2>What moves the verdict</h2>\n" + figure("tornado");
+  if (!r.sensitivity.rows.empty())
+    body += "<h2>What moves the verdict</h2>\n" + figure("tornado") + figure("tornado-time-adjusted");
   body += "<p class=\"note\">Every figure: <code>report.md</code>; every metric with its percentiles: "
           "<code>results.json</code>; daily series: <code>series-&lt;option&gt;.csv</code>.</p>\n";
   std::erase_if(data, [](const Dataset& d) { return d.rows.empty(); });

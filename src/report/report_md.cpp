@@ -129,6 +129,14 @@ std::string report_markdown(const Results& r) {
                    "across replications where they differ.",
                    r.file, format_date(r.start_day), r.seed, r.replications, r.replications == 1 ? "" : "s"));
   line();
+  if (!r.warnings.empty()) {
+    line("## Warnings");
+    line();
+    line("The scenario loaded, but these values look unlike what was meant (docs/results.md, `warnings`):");
+    line();
+    for (const InputWarning& w : r.warnings) line("- " + format_warning(w));
+    line();
+  }
   line("## Verdict");
   line();
   md += ranking_lines(r);
@@ -397,7 +405,7 @@ std::string report_markdown(const Results& r) {
   header = "| option |";
   rule = "|---|";
   for (const auto& category : categories) {
-    header += fmt::format(" {} |", category);
+    header += fmt::format(" {} |", cause_label(category));  // a reader's name: "GPU servers"
     rule += "---|";
   }
   line(header + " total |");

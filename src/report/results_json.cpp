@@ -126,6 +126,18 @@ Json why_json(const std::vector<VerdictWhy>& why) {
 
 }  // namespace
 
+// The scenario's input warnings: key path, place (line and column 0 when the value came from
+// --set or has no place in the file), and the message.
+nlohmann::ordered_json warnings_json(const std::vector<InputWarning>& warnings) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const InputWarning& w : warnings) {
+    nlohmann::ordered_json item{{"key", w.key}, {"file", w.file}, {"line", w.line}, {"column", w.column}, {"message", w.message}};
+    if (!w.set.empty()) item["set"] = w.set;
+    list.push_back(item);
+  }
+  return list;
+}
+
 std::string results_json(const Results& results) {
   Json root;
   root["scenario"] = results.scenario;
@@ -136,6 +148,7 @@ std::string results_json(const Results& results) {
   root["horizon_days"] = results.horizon_days;
   root["value_per_day_earlier_usd"] = results.value_of_time_usd_per_day;
   root["discount_rate"] = results.discount_rate;
+  root["warnings"] = warnings_json(results.warnings);
   Json options = Json::array();
   for (const auto& o : results.options) {
     Json metrics = Json::object();

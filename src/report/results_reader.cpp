@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -193,6 +194,15 @@ Results results_from_json(const Json& doc, const std::string& file) {
   r.value_of_time_usd_per_day = root.at("value_per_day_earlier_usd").number();
   // Since cashflows.xlsx (older files lack it; bvr report then cannot write the workbook).
   if (doc.is_object() && doc.contains("discount_rate")) r.discount_rate = root.at("discount_rate").number();
+  // Since the input warnings (older files have none).
+  if (root.has("warnings")) {
+    const Node warnings = root.at("warnings");
+    for (std::size_t i = 0; i < warnings.size(); ++i) {
+      const Node w = warnings.at(i);
+      r.warnings.push_back({w.at("file").text(), w.at("line").integer(), w.at("column").integer(), w.at("key").text(),
+                            w.has("set") ? w.at("set").text() : "", w.at("message").text()});
+    }
+  }
   const Node options = root.at("options");
   if (options.size() == 0) options.fail("at least one option");
   for (std::size_t i = 0; i < options.size(); ++i) {
@@ -271,9 +281,18 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
     return InputError(fmt::format("{}:{}:{}: {}", file, cell.line, cell.column, what));
   };
   const CsvRecord& header = records.front();
-  bool same = header.size() == columns.size();
-  for (std::size_t c = 0; same && c < columns.size(); ++c) same = header[c].text == columns[c];
-  if (!same) throw fail(header.front(), fmt::format("expected the series header \"{}\"", fmt::join(columns, ",")));
+  // A series written before lease_supply_mw (column 15) has every other column: read as 0 there.
+  std::vector<std::string> older = columns;
+  older.erase(std::find(older.begin(), older.end(), "lease_supply_mw"));
+  auto is = [&header](const std::vector<std::string>& want) {
+    bool same = header.size() == want.size();
+    for (std::size_t c = 0; same && c < want.size(); ++c) same = header[c].text == want[c];
+    return same;
+  };
+  const bool with_lease_supply = is(columns);
+  if (!with_lease_supply && !is(older))
+    throw fail(header.front(), fmt::format("expected the series header \"{}\"", fmt::join(columns, ",")));
+  const std::size_t shift = with_lease_supply ? 1 : 0;
   std::vector<DailyRow> rows;
   for (std::size_t l = 1; l < records.size(); ++l) {
     const CsvRecord& cells = records[l];
@@ -303,16 +322,18 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
     number(12, r.grid_supply_mw);
     number(13, r.turbine_supply_mw);
     number(14, r.power_supply_mw);
-    number(15, r.energy_mwh);
-    number(16, r.energy_cost_usd);
+    if (with_lease_supply) number(15, r.lease_supply_mw);
+    number(15 + shift, r.energy_mwh);
+    number(16 + shift, r.energy_cost_usd);
+    const CsvCell& binding = cells[17 + shift];
     bool known = false;
     for (int i = 0; i <= static_cast<int>(CapacityLimit::ContractEnded) && !known; ++i)
-      if (capacity_limit_name(static_cast<CapacityLimit>(i)) == cells[17].text) {
+      if (capacity_limit_name(static_cast<CapacityLimit>(i)) == binding.text) {
         r.binding = static_cast<CapacityLimit>(i);
         known = true;
       }
     if (!known)
-      throw fail(cells[17], fmt::format("expected a binding constraint such as \"power\", got \"{}\"", cells[17].text));
+      throw fail(binding, fmt::format("expected a binding constraint such as \"power\", got \"{}\"", binding.text));
     rows.push_back(r);
   }
   return rows;

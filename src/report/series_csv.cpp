@@ -17,6 +17,7 @@ std::string series_csv(const std::vector<DailyRow>& series) {
                        fmt::format("{:.4f}", row.facility_power_mw), fmt::format("{:.4f}", row.grid_mw),
                        fmt::format("{:.4f}", row.turbine_mw), fmt::format("{:.4f}", row.grid_supply_mw),
                        fmt::format("{:.4f}", row.turbine_supply_mw), fmt::format("{:.4f}", row.power_supply_mw),
+                       fmt::format("{:.4f}", row.lease_supply_mw),
                        fmt::format("{:.3f}", row.energy_mwh), fmt::format("{:.2f}", row.energy_cost_usd),
                        std::string(capacity_limit_name(row.binding))});
   }
@@ -28,6 +29,7 @@ const std::vector<std::string>& series_csv_columns() {
       "date",          "gpus_delivered",   "gpus_installed",   "gpus_healthy",     "gpus_powered",
       "gpus_online",   "gpus_training",    "training_progress", "cumulative_cost_usd", "facility_power_mw",
       "grid_mw",       "turbine_mw",       "grid_supply_mw",   "turbine_supply_mw", "power_supply_mw",
+      "lease_supply_mw",
       "energy_mwh",    "energy_cost_usd",  "binding_constraint"};
   return columns;
 }

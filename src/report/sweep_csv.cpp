@@ -9,6 +9,8 @@
 
 namespace bvr {
 
+const char* const finished_columns[2] = {"finished_all_runs", "finished_share"};
+
 std::string axis_column(const std::string& key, const std::string& unit) {
   return unit.empty() ? key : fmt::format("{} [{}]", key, unit);
 }
@@ -17,6 +19,7 @@ std::string point_csv_header(const std::vector<std::string>& axis_columns, const
   std::vector<std::string> header = {"point"};
   header.insert(header.end(), axis_columns.begin(), axis_columns.end());
   header.push_back("option");
+  for (const char* column : finished_columns) header.push_back(column);
   for (const auto& m : metrics)
     for (const char* stat : {"_mean", "_p10", "_p50", "_p90"}) header.push_back(m + stat);
   return csv_record(header);
@@ -32,6 +35,8 @@ std::string point_csv(const std::vector<SweepAxis>& axes, const SweepPoint& poin
     std::vector<std::string> row = {std::to_string(point.index)};
     row.insert(row.end(), point.values.begin(), point.values.end());
     row.push_back(option.name);
+    row.push_back(option.finished_all_runs() ? "true" : "false");
+    row.push_back(fmt::format("{}", option.finished_share));
     // Shortest text that reads back as the same double: exact, and the same on every run.
     for (const auto& m : option.metrics)
       for (const double x : {m.summary.mean, m.summary.p10, m.summary.p50, m.summary.p90})
@@ -55,19 +60,24 @@ std::string point_file_problem(std::string_view text, const std::string& file,
   };
   const CsvRecord& header = records.front();
   const std::size_t option_column = 1 + axis_columns.size();
+  const std::size_t first_metric = option_column + 1 + std::size(finished_columns);
   if (!expect.header.empty()) {
     if (text.substr(0, expect.header.size()) != expect.header)
       return fmt::format("{}:1:1: expected the header this bvr writes for the sweep's scenario (its columns differ: "
                          "written by another version?)", file);
   } else {
-    if (header.size() < option_column + 1 || (header.size() - option_column - 1) % 4 != 0)
-      return fmt::format("{}:1:1: expected the columns point, {} axis column{}, option and four per metric; got {}",
+    if (header.size() < first_metric || (header.size() - first_metric) % 4 != 0)
+      return fmt::format("{}:1:1: expected the columns point, {} axis column{}, option, finished_all_runs, "
+                         "finished_share and four per metric; got {}",
                          file, axis_columns.size(), axis_columns.size() == 1 ? "" : "s", header.size());
-    for (std::size_t c = 0; c <= option_column; ++c) {
-      const std::string want = c == 0 ? "point" : c == option_column ? "option" : axis_columns[c - 1];
+    for (std::size_t c = 0; c < first_metric; ++c) {
+      const std::string want = c == 0                ? std::string("point")
+                               : c < option_column   ? axis_columns[c - 1]
+                               : c == option_column  ? std::string("option")
+                                                     : std::string(finished_columns[c - option_column - 1]);
       if (header[c].text != want) return at(header[c], fmt::format("expected the column \"{}\", got \"{}\"", want, header[c].text));
     }
-    for (std::size_t c = option_column + 1; c < header.size(); c += 4) {
+    for (std::size_t c = first_metric; c < header.size(); c += 4) {
       const std::string& mean = header[c].text;
       if (!mean.ends_with("_mean")) return at(header[c], fmt::format("expected <metric>_mean, got \"{}\"", mean));
       const std::string name = mean.substr(0, mean.size() - 5);
@@ -90,7 +100,10 @@ std::string point_file_problem(std::string_view text, const std::string& file,
         return at(row[1 + a], fmt::format("expected the point's value \"{}\", got \"{}\"", point.values[a], row[1 + a].text));
     if (!expect.options.empty() && row[option_column].text != expect.options[r - 1])
       return at(row[option_column], fmt::format("expected the option \"{}\", got \"{}\"", expect.options[r - 1], row[option_column].text));
-    for (std::size_t c = option_column + 1; c < row.size(); ++c) {
+    const CsvCell& finished = row[option_column + 1];
+    if (finished.text != "true" && finished.text != "false")
+      return at(finished, fmt::format("expected true or false (finished_all_runs), got \"{}\"", finished.text));
+    for (std::size_t c = option_column + 2; c < row.size(); ++c) {
       const std::string& cell = row[c].text;
       double x = 0;
       const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), x);

@@ -1,5 +1,7 @@
 // sweep.csv (docs/results.md): one row per point and option. Columns: `point`, one per axis
-// headed `<key> [<unit>]` holding the value as the sweep file writes it, `option`, then
+// headed `<key> [<unit>]` holding the value as the sweep file writes it, `option`,
+// `finished_all_runs` (true/false: every training run finished in every replication, as
+// results.json's) and `finished_share` (the share of replications that finished them), then
 // `<metric>_mean,<metric>_p10,<metric>_p50,<metric>_p90` for every metric of results.json.
 // Each finished point is kept as its own small CSV (header and its rows); sweep.csv joins them.
 // Written and read with the one CSV reader and writer of bvr (report/csv.h).
@@ -13,6 +15,9 @@
 #include "sim/results.h"
 
 namespace bvr {
+
+// The columns between `option` and the metrics.
+extern const char* const finished_columns[2];
 
 // An axis's column header: "<key> [<unit>]", or the key alone when the axis has no unit.
 std::string axis_column(const std::string& key, const std::string& unit);
@@ -31,8 +36,9 @@ struct PointFileExpectation {
 
 // Empty when `text` is the whole file of `point`: read strictly (report/csv.h: it ends with a line
 // break, every row has the header's columns), its header `point`, the axis columns, `option` and
-// four columns per metric (or exactly `expect.header`), one row per option (`expect.options`), each
-// with the point's index and values and a number in every metric column. Otherwise what is wrong,
+// finished_all_runs, finished_share and four columns per metric (or exactly `expect.header`), one row per
+// option (`expect.options`), each with the point's index and values, true or false in
+// finished_all_runs and a number in every other column after it. Otherwise what is wrong,
 // starting with `file` (and the line and column when there is one).
 std::string point_file_problem(std::string_view text, const std::string& file,
                                const std::vector<std::string>& axis_columns, const SweepPoint& point,

@@ -23,6 +23,7 @@ constexpr std::size_t max_distinct_values = 12;
 constexpr int bins = 8;
 constexpr std::size_t max_axes_charted = 6;
 constexpr std::size_t max_pairs = 10;
+constexpr const char* none_finished = "none finished";
 
 struct Grouping {
   std::vector<double> values;  // distinct, sorted (when not binned)
@@ -62,7 +63,8 @@ std::string text_axis(const Grouping& g) {
                      json_string(Json(g.labels).dump() + "[datum.value]"));
 }
 
-std::string axis_title(const SweepTableAxis& a) { return a.unit.empty() ? a.key : fmt::format("{} [{}]", a.key, a.unit); }
+// A reader's name for the axis: "rent: list price (USD/GPU/h)" for options.rent.list_price [USD/GPU/h].
+std::string axis_title(const SweepTableAxis& a) { return parameter_label(a.key, a.unit.empty() ? "" : "0 " + a.unit); }
 
 std::vector<std::string> headline_metrics(const SweepTable& t) {
   std::vector<std::string> out;
@@ -70,6 +72,14 @@ std::vector<std::string> headline_metrics(const SweepTable& t) {
     if (t.metric_index(name) >= 0) out.push_back(name);
   for (std::size_t m = 0; out.empty() && m < std::min<std::size_t>(2, t.metrics.size()); ++m) out.push_back(t.metrics[m]);
   return out;
+}
+
+// The headline metrics as a reader names them; others by their results.json name.
+std::string metric_label(const std::string& metric) {
+  if (metric == "npv_cost_usd") return "NPV cost";
+  if (metric == "time_to_train_days") return "time to train";
+  if (metric == "time_adjusted_cost_usd") return "time-adjusted cost";
+  return metric;
 }
 
 // Money in billions, days as they are.
@@ -113,18 +123,21 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
   // Per point: the cheapest option (lowest mean NPV) and the NPV gap of the second option minus
   // the first.
   const int npv = t.metric_index("npv_cost_usd");
+  // Only options that finished every run in every replication are ranked.
   struct PointVerdict {
     std::vector<double> axis_values;
-    std::string cheapest;
+    std::string cheapest = none_finished;
     double best = 0;
     std::map<std::string, double> npv_by_option;
   };
   std::map<long, PointVerdict> verdicts;
+  std::map<std::string, int> unfinished_count;
   if (npv >= 0)
     for (const auto& row : t.rows) {
       PointVerdict& v = verdicts[row.point];
       const double value = row.metrics[static_cast<std::size_t>(npv)].mean;
-      if (v.cheapest.empty() || value < v.best) {
+      if (!row.finished_all_runs) ++unfinished_count[row.option];
+      if (row.finished_all_runs && (v.cheapest == none_finished || value < v.best)) {
         v.cheapest = row.option;
         v.best = value;
       }
@@ -161,7 +174,9 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
       for (const auto& [cell, c] : acc) {
         std::string most;
         int most_n = 0;
-        for (const auto& o : t.options)  // ties go to the option listed first
+        std::vector<std::string> candidates = t.options;
+        candidates.emplace_back(none_finished);
+        for (const auto& o : candidates)  // ties go to the option listed first
           if (c.cheapest.count(o) && c.cheapest.at(o) > most_n) {
             most = o;
             most_n = c.cheapest.at(o);
@@ -193,11 +208,21 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
   if (t.axes.size() > axes)
     body += fmt::format("<p class=\"note\">Charts show the first {} axes.</p>\n", axes);
   if (!cheapest_count.empty()) {
-    body += "<h2>Verdict across the sweep</h2>\n<ul>\n";
-    for (const auto& o : t.options)
-      body += fmt::format("<li><strong>{}</strong> is cheapest (lowest mean NPV cost) at {} of {} points.</li>\n",
-                          escape_html(o), cheapest_count.count(o) ? cheapest_count.at(o) : 0, verdicts.size());
+    body += "<h2>Verdict across the sweep</h2>\n<p class=\"note\">Among the options that finished every training run "
+            "in every replication at a point: an option that did not is never ranked there.</p>\n<ul>\n";
+    for (const auto& o : t.options) {
+      const int unfinished = unfinished_count.count(o) ? unfinished_count.at(o) : 0;
+      body += fmt::format("<li><strong>{}</strong> is cheapest (lowest mean NPV cost) at {} of {} points{}.</li>\n",
+                          escape_html(o), cheapest_count.count(o) ? cheapest_count.at(o) : 0, verdicts.size(),
+                          unfinished ? fmt::format("; <strong>not finished</strong> at {} points", unfinished) : "");
+    }
+    if (cheapest_count.count(none_finished))
+      body += fmt::format("<li><em>No option finished</em> at {} of {} points.</li>\n", cheapest_count.at(none_finished),
+                          verdicts.size());
     body += "</ul>\n";
+    if (!t.has_finished)
+      body += "<p class=\"note\">This sweep.csv has no finished_all_runs column (written by an older bvr): every option "
+              "is ranked as if it finished.</p>\n";
   }
 
   body += "<h2>Metrics over each swept axis</h2>\n<p class=\"note\">Per option: the mean over replications, "
@@ -205,8 +230,8 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
   for (std::size_t a = 0; a < axes; ++a)
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       const std::string unit = display_unit(metrics[m]);
-      const std::string y_title = unit.empty() ? metrics[m] : fmt::format("{} ({})", metrics[m], unit);
-      Chart c{fmt::format("axis-{}-metric-{}", a, m), fmt::format("{} over {}", metrics[m], axis_title(t.axes[a])),
+      const std::string y_title = unit.empty() ? metric_label(metrics[m]) : fmt::format("{} ({})", metric_label(metrics[m]), unit);
+      Chart c{fmt::format("axis-{}-metric-{}", a, m), fmt::format("{} over {}", metric_label(metrics[m]), axis_title(t.axes[a])),
               groups[a].binned ? "Sampled axis: points grouped into equal-width bins (x at each bin's center)." : "",
               vega_lite_spec(fmt::format(R"VL({{"height": 240, "data": {{"name": "points"}},
         "transform": [{{"aggregate": [{{"op": "mean", "field": "m{1}_mean", "as": "mean"}}, {{"op": "mean", "field": "m{1}_p10", "as": "p10"}},
@@ -232,14 +257,15 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
     body += "<h2>Pairs of axes</h2>\n";
     for (std::size_t p = 0; p < pairs.size(); ++p) {
       const auto [i, j] = pairs[p];
-      const std::string pair_title = fmt::format("{} × {}", t.axes[i].key, t.axes[j].key);
+      const std::string pair_title = fmt::format("{} × {}", axis_title(t.axes[i]), axis_title(t.axes[j]));
       auto heatmap = [&](const std::string& id, const std::string& name, const std::string& caption,
                          const std::string& color) {
         Chart c{id, name + ": " + pair_title, caption,
                 vega_lite_spec(fmt::format(R"VL({{"height": {{"step": 34}}, "width": {{"step": 56}}, "data": {{"name": "cells"}},
           "transform": [{{"filter": "datum.pair == {0}"}}],
           "mark": {{"type": "rect"}},
-          "encoding": {{"x": {{"field": "x", "type": "ordinal", "title": {1}, "sort": {{"field": "xi"}}}},
+          "encoding": {{"x": {{"field": "x", "type": "ordinal", "title": {1}, "sort": {{"field": "xi"}},
+                              "axis": {{"labelAngle": -45, "labelAlign": "right", "labelOverlap": false}}}},
                         "y": {{"field": "y", "type": "ordinal", "title": {2}, "sort": {{"field": "yi", "order": "descending"}}}},
                         "color": {3},
                         "tooltip": [{{"field": "x", "title": {1}}}, {{"field": "y", "title": {2}}},
@@ -262,7 +288,11 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
       heatmap(fmt::format("pair-{}-cheapest", p), "Cheapest option",
               "The option with the lowest mean NPV cost at most of the cell's points.",
               fmt::format(R"VL({{"field": "cheapest", "type": "nominal", "title": "cheapest", "scale": {{"domain": {}}}}})VL",
-                          Json(t.options).dump()));
+                          [&t] {
+                            Json domain = t.options;
+                            domain.push_back(none_finished);
+                            return domain.dump();
+                          }()));
     }
   }
   body += "<p class=\"note\">Every point, option and metric: <code>sweep.csv</code>.</p>\n";

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -28,8 +29,11 @@ struct Row {
   int point = 0;
   std::vector<std::string> values;  // per axis
   std::string option;
+  bool finished = true;  // finished_all_runs; options that did not are never ranked
   double npv_usd = 0, days = 0;
 };
+
+constexpr const char* none_finished = "none finished";
 
 bool is_number(const std::string& text, double& x) {
   char* end = nullptr;
@@ -83,6 +87,9 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
   };
   const std::size_t npv = column("npv_cost_usd_mean"), days = column("time_to_train_days_mean");
   const std::size_t option_col = column("option");
+  const auto finished_it = std::find(header.begin(), header.end(), "finished_all_runs");
+  const bool has_finished = finished_it != header.end();
+  const auto finished_col = static_cast<std::size_t>(finished_it - header.begin());
   std::vector<Row> rows;
   std::vector<std::string> options;
   for (std::size_t l = 1; l < records.size(); ++l) {
@@ -92,19 +99,29 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
     r.point = std::stoi(f[0]);
     r.values.assign(f.begin() + 1, f.begin() + static_cast<std::ptrdiff_t>(option_col));
     r.option = f[option_col];
+    r.finished = !has_finished || f[finished_col] == "true";
     r.npv_usd = std::strtod(f[npv].c_str(), nullptr);
     r.days = std::strtod(f[days].c_str(), nullptr);
     if (std::find(options.begin(), options.end(), r.option) == options.end()) options.push_back(r.option);
     rows.push_back(std::move(r));
   }
-  // Points with the cheapest option (lowest mean NPV cost; ties keep the scenario's order).
+  // Points with the cheapest option (lowest mean NPV cost among the options that finished every
+  // run; ties keep the scenario's order); nullptr where none finished.
   std::map<int, const Row*> cheapest;
   std::vector<const Row*> first_rows;  // one per point, for its axis values
   for (const auto& r : rows) {
     const auto it = cheapest.find(r.point);
-    if (it == cheapest.end()) first_rows.push_back(&r);
-    if (it == cheapest.end() || r.npv_usd < it->second->npv_usd) cheapest[r.point] = &r;
+    if (it == cheapest.end()) {
+      first_rows.push_back(&r);
+      cheapest[r.point] = nullptr;
+    }
+    const Row*& best = cheapest[r.point];
+    if (r.finished && (!best || r.npv_usd < best->npv_usd)) best = &r;
   }
+  auto cheapest_name = [&cheapest](int point) {
+    const Row* best = cheapest.at(point);
+    return best ? best->option : std::string(none_finished);
+  };
 
   std::string md = fmt::format("# Sweep: {}\n\n", m.sweep_file);
   md += fmt::format("Base scenario `{}`, {} points ({}), {} replication{} per point, seed {}{}.\n\n", m.base_file,
@@ -122,11 +139,22 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
                                                     : fmt::format("{} distinct values", distinct.size());
     md += fmt::format("| `{}` | {} | {} |\n", m.axes[a].key, m.axes[a].unit.empty() ? "–" : m.axes[a].unit, shown);
   }
-  md += "\n## Verdict\n\nThe cheapest option (lowest mean NPV cost) at each point:\n\n| option | cheapest at | share |\n|---|---:|---:|\n";
+  md += "\n## Verdict\n\nThe cheapest option (lowest mean NPV cost) at each point, among the options that finished "
+        "every training run in every replication there (an option that did not is never ranked):\n\n"
+        "| option | cheapest at | share | not finished at |\n|---|---:|---:|---:|\n";
+  auto share = [&cheapest](std::ptrdiff_t n) {
+    return format_percent(cheapest.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(cheapest.size()));
+  };
   for (const auto& o : options) {
-    const auto n = std::count_if(cheapest.begin(), cheapest.end(), [&](const auto& c) { return c.second->option == o; });
-    md += fmt::format("| {} | {} points | {} |\n", o, n, format_percent(cheapest.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(cheapest.size())));
+    const auto n = std::count_if(cheapest.begin(), cheapest.end(), [&](const auto& c) { return c.second && c.second->option == o; });
+    const auto unfinished = std::count_if(rows.begin(), rows.end(), [&](const Row& r) { return r.option == o && !r.finished; });
+    md += fmt::format("| {} | {} points | {} | {} points |\n", o, n, share(n), unfinished);
   }
+  const auto nobody = std::count_if(cheapest.begin(), cheapest.end(), [](const auto& c) { return !c.second; });
+  if (nobody > 0) md += fmt::format("| *{}* | {} points | {} | |\n", none_finished, nobody, share(nobody));
+  if (!has_finished)
+    md += "\nThis sweep.csv has no finished_all_runs column (written by an older bvr): every option is ranked as if it "
+          "finished.\n";
   std::string flips;
   for (std::size_t a = 0; a < m.axes.size(); ++a) {
     const AxisGroups g = group_axis(rows, a);
@@ -139,29 +167,43 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
     for (std::size_t i = 0; i < options.size() * 2; ++i) md += "---:|";
     md += "---|\n";
     std::vector<std::string> winner_by_group;
+    bool marked = false;
     for (std::size_t grp = 0; grp < g.labels.size(); ++grp) {
       std::vector<double> npv_sum(options.size()), day_sum(options.size());
-      std::vector<int> n(options.size());
+      std::vector<int> n(options.size()), unfinished(options.size());
       for (const auto& r : rows) {
         if (g.group_of_point.at(r.point) != grp) continue;
         const auto o = static_cast<std::size_t>(std::find(options.begin(), options.end(), r.option) - options.begin());
         npv_sum[o] += r.npv_usd;
         day_sum[o] += r.days;
         ++n[o];
+        if (!r.finished) ++unfinished[o];
       }
       if (n.empty() || n[0] == 0) {
         winner_by_group.emplace_back();
         continue;
       }
-      std::size_t best = 0;
+      // Ranked: the options that finished at every point of the group.
+      std::optional<std::size_t> best;
       for (std::size_t o = 0; o < options.size(); ++o)
-        if (n[o] > 0 && npv_sum[o] / n[o] < npv_sum[best] / n[best]) best = o;
+        if (n[o] > 0 && unfinished[o] == 0 && (!best || npv_sum[o] / n[o] < npv_sum[*best] / n[*best])) best = o;
+      auto mark = [&](std::size_t o) {
+        if (unfinished[o] == 0) return std::string();
+        marked = true;
+        return fmt::format(" (not finished at {} of {})", unfinished[o], n[o]);
+      };
       md += fmt::format("| {} | {} |", g.labels[grp], n[0]);
-      for (std::size_t o = 0; o < options.size(); ++o) md += fmt::format(" {} |", format_usd(n[o] ? npv_sum[o] / n[o] : 0));
-      for (std::size_t o = 0; o < options.size(); ++o) md += fmt::format(" {} |", format_days(n[o] ? day_sum[o] / n[o] : 0));
-      md += fmt::format(" {} |\n", options[best]);
-      winner_by_group.push_back(options[best]);
+      for (std::size_t o = 0; o < options.size(); ++o)
+        md += fmt::format(" {}{} |", format_usd(n[o] ? npv_sum[o] / n[o] : 0), mark(o));
+      for (std::size_t o = 0; o < options.size(); ++o)
+        md += fmt::format(" {}{} |", format_days(n[o] ? day_sum[o] / n[o] : 0), mark(o));
+      const std::string winner = best ? options[*best] : std::string(none_finished);
+      md += fmt::format(" {} |\n", winner);
+      winner_by_group.push_back(winner);
     }
+    if (marked)
+      md += "\nAn option not finished at some of a row's points is not ranked in that row: its days there count "
+            "up to the horizon.\n";
     std::string last, last_label;
     for (std::size_t grp = 0; grp < winner_by_group.size(); ++grp) {
       if (winner_by_group[grp].empty()) continue;
@@ -192,9 +234,11 @@ std::string sweep_report_markdown(const SweepManifest& m, const std::string& csv
         int n = 0;
         for (const Row* p : first_rows)
           if (rows_g.group_of_point.at(p->point) == r && cols_g.group_of_point.at(p->point) == c)
-            ++votes[cheapest.at(p->point)->option], ++n;
+            ++votes[cheapest_name(p->point)], ++n;
         std::string best;
-        for (const auto& o : options)
+        std::vector<std::string> candidates = options;
+        candidates.emplace_back(none_finished);
+        for (const auto& o : candidates)
           if (votes.count(o) && (best.empty() || votes[o] > votes[best])) best = o;
         md += best.empty() ? " – |" : votes[best] == n ? fmt::format(" {} |", best) : fmt::format(" {} ({}/{}) |", best, votes[best], n);
       }

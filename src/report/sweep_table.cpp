@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "report/csv.h"
+#include "report/sweep_csv.h"
 #include "scenario/input_error.h"
 
 namespace bvr {
@@ -48,9 +49,16 @@ SweepTable parse_sweep_csv(const std::string& text, const std::string& file) {
     table.axes.push_back(axis);
   }
   if (!option_column) throw fail(header[0], "expected an \"option\" column after the swept axes");
-  const std::size_t metric_columns = header.size() - option_column - 1;
+  std::size_t first_metric = option_column + 1;
+  if (first_metric < header.size() && header[first_metric].text == finished_columns[0]) {
+    if (first_metric + 1 >= header.size() || header[first_metric + 1].text != finished_columns[1])
+      throw fail(header[first_metric], fmt::format("expected {} after {}", finished_columns[1], finished_columns[0]));
+    table.has_finished = true;
+    first_metric += 2;
+  }
+  const std::size_t metric_columns = header.size() - first_metric;
   if (metric_columns % 4 != 0) throw fail(header.back(), "expected four columns per metric (_mean, _p10, _p50, _p90)");
-  for (std::size_t c = option_column + 1; c < header.size(); c += 4) {
+  for (std::size_t c = first_metric; c < header.size(); c += 4) {
     const std::string_view h = header[c].text;
     if (!h.ends_with(stats[0])) throw fail(header[c], fmt::format("expected <metric>_mean, got \"{}\"", h));
     const std::string name(h.substr(0, h.size() - stats[0].size()));
@@ -72,8 +80,15 @@ SweepTable parse_sweep_csv(const std::string& text, const std::string& file) {
     number(cells[0], row.point);
     for (std::size_t a = 0; a < table.axes.size(); ++a) row.axis_texts.push_back(cells[1 + a].text);
     row.option = cells[option_column].text;
+    if (table.has_finished) {
+      const CsvCell& finished = cells[option_column + 1];
+      if (finished.text != "true" && finished.text != "false")
+        throw fail(finished, fmt::format("expected true or false, got \"{}\"", finished.text));
+      row.finished_all_runs = finished.text == "true";
+      number(cells[option_column + 2], row.finished_share);
+    }
     for (std::size_t m = 0; m < table.metrics.size(); ++m) {
-      const std::size_t c = option_column + 1 + 4 * m;
+      const std::size_t c = first_metric + 4 * m;
       MetricSummary s;
       number(cells[c], s.mean);
       number(cells[c + 1], s.p10);

@@ -29,11 +29,32 @@ namespace {
 constexpr int max_gpus = 10'000'000;
 constexpr double gib = 1024.0 * 1024 * 1024;  // far beyond any cluster announced; catches typos like 1e9
 
-// Dates become seconds since the scenario start: the simulation clock.
+// Dates become seconds since the scenario start: the simulation clock. A dated event at or after
+// the horizon never happens in the simulated time: a warning (scenario/input_warning.h).
 struct Clock {
   std::int64_t start_day;
-  double at(const YamlValue& v) const { return static_cast<double>(v.date() - start_day) * seconds_per_day; }
+  double horizon_s = std::numeric_limits<double>::infinity();
+  double at(const YamlValue& v) const {
+    const double t = static_cast<double>(v.date() - start_day) * seconds_per_day;
+    if (t >= horizon_s)
+      v.warn(fmt::format("{} is at or after the horizon ({}): it never happens within the simulated time", v.text(),
+                         format_date(start_day + static_cast<std::int64_t>(horizon_s / seconds_per_day))));
+    return t;
+  }
 };
+
+// Warns when `value` (in `unit_scale` units per SI unit) is more than 10x outside the range
+// [low, high] that `source` gives: a slip of a prefix (kW for MW) or a unit more likely than
+// such a value.
+void warn_outside_sourced_range(const YamlValue& v, double value, double low, double high, double unit_scale,
+                                const char* unit, const char* source) {
+  constexpr double far = 10;
+  if (value >= low / far && value <= high * far) return;
+  v.warn(fmt::format("{} is {} the {:g}–{:g} {} of {}: a unit or prefix slip?", v.text(),
+                     value < low ? fmt::format("{:.3g}x below", low / std::max(value, 1e-300))
+                                 : fmt::format("{:.3g}x above", value / high),
+                     low / unit_scale, high / unit_scale, unit, source));
+}
 
 // Fails on the key a "key: reason" problem names (models' *_problem functions), else on `v`.
 [[noreturn]] void fail_problem(const YamlValue& v, const std::string& problem) {
@@ -313,6 +334,16 @@ std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock, 
     steps.push_back(step);
   }
   require_time_order(steps, items, "from", [](const PowerStep& s) { return s.t_s; });
+  // A step 100x or more below the largest of its siblings ("150 kW" among steps of hundreds of
+  // MW) is a prefix slip far more often than a plan: warn, naming the siblings' scale.
+  double largest_w = 0;
+  for (const PowerStep& s : steps) largest_w = std::max(largest_w, s.power_w);
+  constexpr double sibling_ratio = 100;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].power_w > 0 && steps[i].power_w * sibling_ratio <= largest_w)
+      items[i].at("power").warn(fmt::format("{} is {:.0f}x below the largest step of this list ({:g} MW): {} meant?",
+                                            items[i].at("power").text(), largest_w / steps[i].power_w, largest_w / 1e6,
+                                            fmt::format("{:g} MW", steps[i].power_w / 1e3)));
   return steps;
 }
 
@@ -358,11 +389,20 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
     lease.pricing = pricing->choice({"committed", "on_demand"}) == "on_demand" ? LeasePricing::OnDemand
                                                                              : LeasePricing::Committed;
   lease.contract_start_s = clock.at(v.at("contract_start"));
+  if (lease.contract_start_s < 0)
+    v.at("contract_start").warn(fmt::format(
+        "{} is before the scenario start ({}): bvr counts nothing before day 0, so what this contract cost until "
+        "then is left out, and its term runs from {}",
+        v.at("contract_start").text(), format_date(clock.start_day), v.at("contract_start").text()));
   const YamlValue billing = v.at("billing_start");
   lease.billing_start_s = clock.at(billing);
   if (lease.billing_start_s < lease.contract_start_s) billing.fail("must not be before contract_start");
   lease.max_gpus = v.at("committed_gpus").count(1, max_gpus);
   lease.list_price_usd_per_gpu_s = v.at("list_price").positive(Dimension::PricePerGpuTime);
+  // docs/finance.md: $2.07 (IREN-Microsoft, F26) to $10 (OCI H100 list price) per GPU-hour.
+  warn_outside_sourced_range(v.at("list_price"), lease.list_price_usd_per_gpu_s, 2.07 / seconds_per_hour,
+                             10.0 / seconds_per_hour, 1 / seconds_per_hour, "USD/GPU/h",
+                             "the list prices in docs/finance.md (IREN-Microsoft to OCI's H100 list)");
   if (auto escalation = v.find("escalation")) lease.escalation_per_year = escalation->fraction(-0.5, 1.0);
   if (lease.pricing == LeasePricing::OnDemand) {
     // No term: what a commitment means has no place in an on-demand lease.
@@ -608,7 +648,12 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   b.pue = defaults.pue;
   if (auto pue = v.find_set("pue")) b.pue = pue->fraction(1.0, 3.0);
   b.facility_capex_usd_per_w = defaults.capex_usd_per_w;
-  if (auto cost = v.find_set("facility_cost")) b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
+  if (auto cost = v.find_set("facility_cost")) {
+    b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
+    // docs/finance.md: US 9.3-15.0 MUSD per MW of critical IT (Cushman & Wakefield 2025).
+    warn_outside_sourced_range(*cost, b.facility_capex_usd_per_w, 9.3, 15.0, 1.0, "MUSD/MW",
+                               "US facility costs in docs/finance.md (Cushman & Wakefield 2025)");
+  }
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
   b.supply = load_supply(v.at("power"), clock);
   return b;
@@ -723,6 +768,60 @@ void check_event_count(const YamlValue& body, const Scenario& s, const SiteConte
   body.fail(problem->message);
 }
 
+// Runs that will take long, with the estimate: the campaign's events (scenario/bounds.h) at about
+// 6 us each, over every option and replication. Below the bound of one replication, but worth a
+// word before minutes or hours of simulation: 100,000 replications of the default scenario are
+// about 3 x 107,000 x 100,000 events, ~53 CPU-hours; a planned stop every minute is 1.6 million
+// events and ~9.5 s per replication of each option.
+constexpr double seconds_per_event = 6e-6;          // bounds.h
+constexpr double long_run_cpu_s = 600;              // warn above 10 CPU-minutes in all
+constexpr double long_replication_s = 5;            // or above 5 s for one replication of one option
+
+void warn_long_run(const YamlValue& root, const Scenario& s) {
+  double events_per_replication = 0, largest = 0;
+  std::string largest_key, largest_what;
+  for (const Option& o : s.options)
+    for (const Site& site : o.sites) {
+      CampaignEventInputs in;
+      in.horizon_s = s.horizon_s;
+      in.planned_interval_s = s.reliability.planned_interval_s;
+      for (const FailureClass& c : site.failure_classes) in.failure_rates_per_node_s.push_back(c.rate_per_node_s);
+      for (const StragglerClass& c : site.fleet.stragglers) in.failure_rates_per_node_s.push_back(c.rate_per_node_s);
+      in.nodes = static_cast<double>(std::min(site.nominal_gpus(), s.workload.max_job_gpus)) /
+                 site.system.node.gpus_per_server;
+      if (const SystemPurchase* systems = site.owned_systems())
+        in.racks = std::ceil(static_cast<double>(site.nominal_gpus()) / systems->gpus_per_rack);
+      for (const EventSource& e : campaign_event_sources(in)) {
+        events_per_replication += e.count;
+        if (e.count > largest) largest = e.count, largest_key = e.key, largest_what = e.what;
+      }
+    }
+  const double replication_s = events_per_replication * seconds_per_event;
+  const double total_s = replication_s * s.replications;
+  auto duration = [](double seconds) {
+    return seconds < 120 ? fmt::format("{:.0f} s", seconds)
+           : seconds < 7200 ? fmt::format("{:.0f} min", seconds / 60)
+                            : fmt::format("{:.1f} h", seconds / 3600);
+  };
+  const std::string estimate = fmt::format(
+      "about {:.3g} simulated events per replication of all {} options ({} at ~6 us an event, scenario/bounds.h), "
+      "{} in all for {} replication{} (CPU time; -j spreads replications over cores; the breakevens and the tornado "
+      "add more)",
+      events_per_replication, s.options.size(), duration(replication_s), duration(total_s), s.replications,
+      s.replications == 1 ? "" : "s");
+  if (replication_s / static_cast<double>(std::max<std::size_t>(1, s.options.size())) > long_replication_s &&
+      !largest_key.empty()) {
+    try {
+      root.at_path(largest_key).warn(fmt::format("this run will take long: {} ({}); {}", largest_what,
+                                                 fmt::format("{:.3g} events per replication", largest), estimate));
+    } catch (const InputError&) {
+      root.at("scenario").warn(fmt::format("this run will take long: {}; {}", largest_what, estimate));
+    }
+  } else if (total_s > long_run_cpu_s) {
+    root.at("scenario").at("replications").warn(fmt::format("this run will take long: {}", estimate));
+  }
+}
+
 Site load_site(const YamlValue& body, const std::string& site_name, const std::string& where, const SiteContext& ctx) {
   const Scenario& s = ctx.s;
   const Clock& clock = ctx.clock;
@@ -834,6 +933,36 @@ std::string lease_price_key(const Option& option) {
 }
 
 // The scalar at a --set key path of the tree, or nothing.
+// "8 USD/GPU/h" -> {8, "USD/GPU/h"}; "45 %" -> {45, "%"}; "0.4" -> {0.4, ""}; a date
+// (YYYY-MM-DD) counts as a number without a unit of this kind. Nothing for text ("ecmp").
+std::optional<std::pair<double, std::string>> split_quantity(const std::string& text) {
+  const bool date = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+                    std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+  if (date) return std::pair{0.0, std::string("date")};
+  double number = 0;
+  const char* first = text.data();
+  if (!text.empty() && text.front() == '+') ++first;
+  const auto [end, ec] = std::from_chars(first, text.data() + text.size(), number);
+  if (ec != std::errc() || !std::isfinite(number)) return std::nullopt;
+  std::string unit(end, text.data() + text.size());
+  if (!unit.empty() && unit.front() != ' ') return std::nullopt;
+  unit.erase(0, unit.find_first_not_of(' '));
+  return std::pair{number, unit};
+}
+
+// The tornado's range [low, high] moved with a --set of its parameter from `was` to `now`: each
+// end times now / was. Nothing when a value is not a number, the units differ (or are dates), or
+// `was` is zero.
+std::optional<std::pair<std::string, std::string>> follow_range(const std::string& was, const std::string& now,
+                                                                const std::string& low, const std::string& high) {
+  const auto w = split_quantity(was), n = split_quantity(now), l = split_quantity(low), h = split_quantity(high);
+  if (!w || !n || !l || !h || w->second == "date" || w->first == 0) return std::nullopt;
+  if (n->second != w->second || l->second != w->second || h->second != w->second) return std::nullopt;
+  const double ratio = n->first / w->first;
+  auto text = [&](double x) { return w->second.empty() ? fmt::format("{:.6g}", x) : fmt::format("{:.6g} {}", x, w->second); };
+  return std::pair{text(l->first * ratio), text(h->first * ratio)};
+}
+
 std::optional<YamlValue> value_at(const YamlValue& root, const std::string& path) {
   YamlValue at = root;
   std::size_t begin = 0;
@@ -938,12 +1067,61 @@ Analysis load_analysis(const std::optional<YamlValue>& v, const YamlValue& root,
   if (auto sens = v->find("sensitivity")) {
     sens->allow_keys({"replications", "parameters"});
     a.sensitivity_replications = sens->at("replications").count(1, 100'000);
+    std::optional<YamlValue> as_written;  // the file without --set, read when a parameter was set
     for (const YamlValue& item : sens->at("parameters").items()) {
       item.allow_keys({"key", "low", "high"});
       SensitivityParameter p{item.at("key").text(), item.at("low").text(), item.at("high").text()};
+      // The tornado varies a number: a text key (a choice between words) is a sweep axis.
+      const auto current = value_at(root, p.key);
+      if (current && current->node().IsScalar() && !split_quantity(current->text()))
+        item.at("key").fail(fmt::format("{} is \"{}\", a text value: the tornado varies numbers (a value with its "
+                                        "unit, such as 8 USD/GPU/h); compare choices between words with bvr sweep",
+                                        p.key, current->text()));
+      for (const char* end : {"low", "high"})
+        if (!split_quantity(item.at(end).text()))
+          item.at(end).fail(fmt::format("\"{}\" is text: the tornado varies numbers (a value with its unit, such as "
+                                        "8 USD/GPU/h); compare choices between words with bvr sweep",
+                                        item.at(end).text()));
+      // A --set of the parameter moves its range with it, in the same proportion to the value as
+      // in the file: the bars stay around the value the run used.
+      const bool set_here = std::any_of(s.overrides.begin(), s.overrides.end(),
+                                        [&p](const Override& o) { return o.path == p.key; });
+      if (set_here && current && current->node().IsScalar()) {
+        if (!as_written) try {
+            as_written = load_yaml_file(s.file);
+          } catch (const InputError&) {
+          }
+        const auto before = as_written ? value_at(*as_written, p.key) : std::nullopt;
+        if (before && before->node().IsScalar() && before->text() != current->text()) {
+          const auto moved = follow_range(before->text(), current->text(), p.low, p.high);
+          auto loads = [&](const std::string& value) {
+            try {
+              load_scenario(root.with_override(parse_override(p.key + "=" + value)), {}, false);
+              return true;
+            } catch (const InputError&) {
+              return false;
+            }
+          };
+          if (moved && loads(moved->first) && loads(moved->second)) {
+            item.warn(fmt::format("the tornado's range of {} follows --set {}={}: {} to {} in the file becomes {} to "
+                                  "{} (the same proportion to the value)",
+                                  p.key, p.key, current->text(), p.low, p.high, moved->first, moved->second));
+            p.low = moved->first;
+            p.high = moved->second;
+          } else if (moved) {
+            item.warn(fmt::format("--set {}={} moves the value, but the tornado's range stays {} to {} as written: "
+                                  "moved in proportion ({} to {}) it leaves the values the key allows",
+                                  p.key, current->text(), p.low, p.high, moved->first, moved->second));
+          } else {
+            item.warn(fmt::format("--set {}={} moves the value, but the tornado's range ({} to {}) stays as written: "
+                                  "the file's value ({}) is zero or in other units",
+                                  p.key, current->text(), p.low, p.high, before->text()));
+          }
+        }
+      }
       for (const char* end : {"low", "high"}) {
         const YamlValue value = item.at(end);
-        const Override change = parse_override(p.key + "=" + value.text());
+        const Override change = parse_override(p.key + "=" + (std::string_view(end) == "low" ? p.low : p.high));
         try {
           load_scenario(root.with_override(change), {}, false);
         } catch (const InputError& e) {
@@ -973,6 +1151,7 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   root.allow_keys({"scenario", "workload", "reliability", "options", "analysis"});
 
   Scenario s;
+  WarningSink warnings(&s.warnings);
   s.file = file;
   s.overrides = overrides;
   const YamlValue head = root.at("scenario");
@@ -1003,7 +1182,8 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   const YamlValue reliability = root.at("reliability");
   s.reliability = load_reliability(reliability);
   s.options = load_options(root.at("options"), SiteContext{s, root, workload, reliability.find("failure_classes"),
-                                                            Clock{s.start_day}});
+                                                            Clock{s.start_day, s.horizon_s}});
+  warn_long_run(root, s);
   if (with_analysis) {
     auto analysis = root.find("analysis");
     if (analysis && analysis->node().IsNull()) analysis.reset();  // "analysis: ~" or --set analysis=~

@@ -10,6 +10,7 @@
 #include "models/options.h"
 #include "models/reliability.h"
 #include "models/workload.h"
+#include "scenario/input_warning.h"
 #include "scenario/overrides.h"
 
 namespace bvr {
@@ -53,6 +54,7 @@ struct Scenario {
   std::vector<Option> options;
   Analysis analysis;
   std::vector<Override> overrides;  // applied to the file, in order: a what-if reloads with more
+  std::vector<InputWarning> warnings;  // what loads but looks wrong (scenario/input_warning.h)
 };
 
 // Every failure class name of the scenario's sites, in order of first appearance: the

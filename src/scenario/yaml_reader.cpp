@@ -1,5 +1,7 @@
 #include "scenario/yaml_reader.h"
 
+#include "scenario/input_warning.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -61,6 +63,16 @@ void YamlValue::fail(const std::string& what, std::size_t column_offset) const {
   const int column = (m.is_null() ? 1 : m.column + 1) + static_cast<int>(column_offset);
   throw InputError(fmt::format("{}:{}:{}: {}: {}", source_->file, line, column, shown_path, what),
                    {source_->file, line, column, path_, "", what});
+}
+
+void YamlValue::warn(const std::string& what) const {
+  for (const auto& [key_path, assignment] : source_->overrides)
+    if (path_ == key_path || path_.starts_with(key_path + ".")) {
+      add_input_warning({source_->file, 0, 0, path_, assignment, what});
+      return;
+    }
+  const YAML::Mark m = mark();
+  add_input_warning({source_->file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, path_, "", what});
 }
 
 void YamlValue::expect_map() const {

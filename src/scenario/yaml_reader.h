@@ -53,6 +53,9 @@ class YamlValue {
   // Throws InputError "file:line:column: path: what". `column_offset` moves the column right,
   // to point inside a scalar.
   [[noreturn]] void fail(const std::string& what, std::size_t column_offset = 0) const;
+  // The same place and path as fail() would give, as a warning to the loading scenario's sink
+  // (scenario/input_warning.h): the value loads, but probably is not what was meant.
+  void warn(const std::string& what) const;
 
   // Maps. `allow_keys` rejects any other key, suggesting the closest allowed one.
   void expect_map() const;

@@ -17,6 +17,7 @@ DailyRow sample(OptionSim& s) {
   const double t = sim_now();
   row.day = s.sc.start_day + static_cast<std::int64_t>(std::llround(t / seconds_per_day));
   double power_w = 0, grid_w = 0, turbine_w = 0, supply_w = 0, grid_supply_w = 0, turbine_supply_w = 0;
+  double lease_supply_w = 0;
   for (std::size_t k = 0; k < s.sites.size(); ++k) {
     const SiteSim& site = s.sites[k];
     if (site.is_lease()) {
@@ -27,7 +28,10 @@ DailyRow sample(OptionSim& s) {
       row.gpus_healthy += online;
       row.gpus_powered += online;
       row.gpus_online += online;
-      if (!site.ended) supply_w += site.provider_power_w;
+      if (!site.ended) {
+        supply_w += site.provider_power_w;
+        lease_supply_w += site.provider_power_w;
+      }
     } else {
       row.gpus_delivered += site.delivered;
       row.gpus_installed += site.installed;
@@ -49,6 +53,7 @@ DailyRow sample(OptionSim& s) {
   row.turbine_mw = turbine_w / 1e6;
   // Supply available to the option: its own sites and, while a lease runs, the provider's cap.
   row.power_supply_mw = supply_w / 1e6;
+  row.lease_supply_mw = lease_supply_w / 1e6;
   row.grid_supply_mw = grid_supply_w / 1e6;
   row.turbine_supply_mw = turbine_supply_w / 1e6;
   row.gpus_training = s.job.gpus;

@@ -115,6 +115,7 @@ void require_finite_outputs(const Results& results) {
           {"facility_power_mw", row.facility_power_mw}, {"grid_mw", row.grid_mw},
           {"turbine_mw", row.turbine_mw},               {"grid_supply_mw", row.grid_supply_mw},
           {"turbine_supply_mw", row.turbine_supply_mw}, {"power_supply_mw", row.power_supply_mw},
+          {"lease_supply_mw", row.lease_supply_mw},
           {"energy_mwh", row.energy_mwh},               {"energy_cost_usd", row.energy_cost_usd}};
       for (const auto& [name, v] : columns)
         if (!std::isfinite(v)) fail(option, name, v, fmt::format(" in the daily series (day {})", row.day));

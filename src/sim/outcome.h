@@ -69,6 +69,7 @@ struct DailyRow {
   double grid_supply_mw = 0;     // available from our grid connection
   double turbine_supply_mw = 0;  // available from our turbines
   double power_supply_mw = 0;    // firm supply of the option's sites in use: ours, plus the provider's cap while a lease runs
+  double lease_supply_mw = 0;    // of which the providers' caps (leases running): ours is the difference
   double energy_mwh = 0;         // drawn during the day before this sample
   double energy_cost_usd = 0;    // electricity and fuel for that energy
   CapacityLimit binding = CapacityLimit::None;

@@ -131,6 +131,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   r.horizon_days = scenario.horizon_s / seconds_per_day;
   r.value_of_time_usd_per_day = scenario.value_of_time_usd_per_day;
   r.discount_rate = scenario.discount_rate;
+  r.warnings = scenario.warnings;
   const std::vector<std::string> names = metric_names(scenario);
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionResult o;

@@ -148,6 +148,7 @@ struct Results {
   std::vector<OptionResult> options;
   Comparison comparison;
   Sensitivity sensitivity;
+  std::vector<InputWarning> warnings;  // the scenario's, as it loaded (scenario/input_warning.h)
 };
 
 std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series);

@@ -1,7 +1,8 @@
 // Opens report.html files in a real headless Chromium (Debian's package, driven by
-// playwright-core; no browser is downloaded) and fails on any console error or warning, page
-// error or network request, or any chart that did not render; saves a full-page screenshot of
-// each. Usage: node check-report.js SCREENSHOT_DIR NAME=path/to/report.html ...
+// playwright-core; no browser is downloaded) at a laptop's 1280 px and fails on any console
+// error or warning, page error or network request, any chart that did not render, any charted
+// number that differs from the tables or from the results.json beside the page, any table column
+// hidden behind a scroll and any label cut short; saves a full-page screenshot of each. Usage: node check-report.js SCREENSHOT_DIR NAME=path/to/report.html ...
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -67,9 +68,122 @@ function chartsAgreeWithTables() {
   return problems;
 }
 
+// In the page: every number the charts draw against results.json (passed in): the two verdicts
+// per option (NPV and time-adjusted, mean and P10/P90), the nominal total, each cost category,
+// the cumulative chart's final values, both tornados and the why waterfall; and the comparison
+// table's P50 figures. Returns the disagreements.
+function chartsAgreeWithResults(results) {
+  const problems = [];
+  const usd = (v) => {
+    const a = Math.abs(v), s = v < 0 ? '-' : '';
+    if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
+    if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
+    if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(1)}k`;
+    return `${s}$${a.toFixed(0)}`;
+  };
+  const page = JSON.parse(document.getElementById('bvr-data').textContent);
+  const rows = (name) => {
+    const t = page.datasets[name];
+    if (!t) return [];
+    return t.rows.map((row) => Object.fromEntries(t.fields.map((f, i) => [f, row[i]])));
+  };
+  const same = (what, drawn, written) => {
+    if (drawn !== written) problems.push(`${what}: the chart draws ${drawn}, results.json has ${written}`);
+  };
+  const metric = (o, name) => o.metrics[name] || {};
+  for (const o of results.options) {
+    const option = rows('options').find((r) => r.option === o.name);
+    if (!option) { problems.push(`option ${o.name} is not in the charts' data`); continue; }
+    same(`${o.name} NPV mean`, option.npv_mean, metric(o, 'npv_cost_usd').mean);
+    same(`${o.name} total mean`, option.total_mean, metric(o, 'total_cost_usd').mean);
+    same(`${o.name} time-adjusted mean`, option.time_adjusted_mean, metric(o, 'time_adjusted_cost_usd').mean);
+    same(`${o.name} finished`, option.finished, o.finished_all_runs);
+    for (const [verdict, name] of [['NPV cost', 'npv_cost_usd'], ['time-adjusted cost', 'time_adjusted_cost_usd']]) {
+      const bar = rows('verdicts').find((r) => r.option === o.name && r.verdict === verdict);
+      if (!bar) { problems.push(`the verdicts chart has no ${verdict} of ${o.name}`); continue; }
+      for (const stat of ['mean', 'p10', 'p50', 'p90']) same(`${o.name} ${verdict} ${stat}`, bar[stat], metric(o, name)[stat]);
+    }
+    for (const c of rows('costs').filter((r) => r.option === o.name))
+      same(`${o.name} cost of ${c.category}`, c.usd, metric(o, `cost_${c.category}_usd`).mean);
+    const cumulative = rows('cumulative').filter((r) => r.option === o.name);
+    if (cumulative.length > 0) {
+      const last = (measure) => cumulative.filter((r) => r.measure === measure).sort((a, b) => a.order - b.order).pop();
+      same(`${o.name} cumulative cost at the horizon`, (last('nominal') || {}).usd, metric(o, 'total_cost_usd').mean);
+      same(`${o.name} cumulative chart's NPV`, (last('NPV') || {}).usd, metric(o, 'npv_cost_usd').mean);
+      same(`${o.name} cumulative chart's time-adjusted cost`, (last('time-adjusted') || {}).usd, metric(o, 'time_adjusted_cost_usd').mean);
+    }
+  }
+  // Both tornados, bar by bar.
+  const tornado = rows('tornado');
+  if (results.sensitivity.length > 0) {
+    for (const verdict of ['NPV', 'time-adjusted']) {
+      const key = verdict === 'NPV' ? 'npv_gap' : 'time_adjusted_gap';
+      for (const s of results.sensitivity)
+        for (const end of ['low', 'high']) {
+          const bar = tornado.find((r) => r.verdict === verdict && r.parameter === s.parameter && r.end === end);
+          if (!bar) { problems.push(`the ${verdict} tornado has no ${end} bar for ${s.parameter}`); continue; }
+          same(`${verdict} tornado ${s.parameter} at ${end}`, bar.gap_usd, s[`${key}_${end}_usd`]);
+          same(`${verdict} tornado ${s.parameter} ${end} value`, bar.range, s[end]);
+        }
+      const base = tornado.find((r) => r.verdict === verdict);
+      if (base) same(`${verdict} tornado's base gap`, base.base_usd, results.sensitivity_basis[verdict === 'NPV' ? 'npv_gap_usd' : 'time_adjusted_gap_usd']);
+    }
+    for (const id of ['chart-tornado', 'chart-tornado-time-adjusted'])
+      if (!document.getElementById(id)) problems.push(`no ${id}: both verdicts' tornados must be drawn`);
+  }
+  // The why waterfall's totals.
+  for (const w of results.comparison.why || []) {
+    const pair = `${w.other} minus ${w.winner}`;
+    const npv = rows('why').find((r) => r.pair === pair && r.cause === 'NPV difference');
+    const adjusted = rows('why').find((r) => r.pair === pair && r.cause === 'time-adjusted difference');
+    same(`why ${pair} NPV difference`, npv && npv.end_usd, w.npv_difference_usd);
+    same(`why ${pair} time-adjusted difference`, adjusted && adjusted.end_usd, w.time_adjusted_difference_usd);
+  }
+  // The comparison table: P50 figures, as report.md formats them.
+  const tables = Array.from(document.querySelectorAll('table')).map((t) =>
+    Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent.trim())));
+  const comparison = tables.find((t) => t[0].includes('NPV cost') && t[0].includes('time-adjusted cost'));
+  if (!comparison) problems.push('no comparison table with the NPV and time-adjusted costs');
+  else
+    for (const o of results.options) {
+      const row = comparison.find((r) => r[0] === o.name);
+      if (!row) { problems.push(`${o.name} is not in the comparison table`); continue; }
+      for (const [column, name] of [['NPV cost', 'npv_cost_usd'], ['total cost', 'total_cost_usd'], ['time-adjusted cost', 'time_adjusted_cost_usd']]) {
+        const cell = row[comparison[0].indexOf(column)];
+        if (!cell.startsWith(usd(metric(o, name).p50))) problems.push(`comparison table: ${o.name} ${column} "${cell}", results.json's P50 is ${usd(metric(o, name).p50)}`);
+      }
+    }
+  // The warnings, as results.json has them, near the top.
+  const warnings = document.getElementById('warnings');
+  if ((results.warnings || []).length > 0) {
+    if (!warnings) problems.push('results.json has warnings, the page shows none');
+    else if (warnings.querySelectorAll('li').length !== results.warnings.length) problems.push('the page shows another number of warnings than results.json');
+  } else if (warnings) problems.push('the page shows warnings that results.json does not have');
+  return problems;
+}
+
+// In the page (at a laptop's 1280 px): no table wider than its box (a column behind a scroll
+// bar), no cell whose text overflows it, and no chart label cut short (Vega ends it with "…").
+function nothingHidden() {
+  const problems = [];
+  for (const table of document.querySelectorAll('table')) {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      const head = Array.from(table.querySelectorAll('tr:first-child > *')).map((c) => c.textContent.trim());
+      problems.push(`a table is ${table.scrollWidth} px wide in ${table.clientWidth} px: columns hidden behind a scroll (${head.join(' | ').slice(0, 80)})`);
+    }
+    for (const cell of table.querySelectorAll('td, th'))
+      if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`cell "${cell.textContent.trim().slice(0, 40)}" overflows its column`);
+  }
+  for (const text of document.querySelectorAll('div.vega svg text')) {
+    const t = text.textContent;
+    if (t.endsWith('…') || t.endsWith('...')) problems.push(`chart label cut short: "${t}"`);
+  }
+  return problems;
+}
+
 async function check(browser, name, file, shots) {
   const problems = [];
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
@@ -97,6 +211,13 @@ async function check(browser, name, file, shots) {
   }));
   for (const e of state.errors) problems.push(`chart error: ${e}`);
   for (const p of await page.evaluate(chartsAgreeWithTables)) problems.push(p);
+  // A run's report sits beside its results.json: every charted number must be results.json's.
+  const resultsFile = path.join(path.dirname(file), 'results.json');
+  if (fs.existsSync(resultsFile)) {
+    const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    for (const p of await page.evaluate(chartsAgreeWithResults, results)) problems.push(p);
+  }
+  for (const p of await page.evaluate(nothingHidden)) problems.push(p);
   if (state.expected !== state.charts.length) problems.push(`${state.charts.length} chart containers, ${state.expected} specs`);
   if (state.rendered !== state.expected) problems.push(`${state.rendered} of ${state.expected} charts rendered`);
   for (const c of state.charts) {
