@@ -67,12 +67,12 @@ TEST_CASE("loader: lease contract keys") {
 
   // On demand: no term, no discount; the keys of a commitment are errors, not silently ignored.
   const std::string on_demand_error = error_of({"options.lease-oracle.pricing=on_demand"});
-  CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed pricing only"));
+  CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed or indexed pricing only"));
   // The hybrid's site like it has a term of its own: an error there too, until it goes.
   CHECK(contains(error_of({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
                            "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
                            "options.lease-oracle.unavailable_credit=~"}),
-                 "options.hybrid.sites.oracle.term: applies to committed pricing only"));
+                 "options.hybrid.sites.oracle.term: applies to committed or indexed pricing only"));
   const Scenario on_demand = with({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
                                    "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
                                    "options.lease-oracle.unavailable_credit=~", "options.hybrid.sites.oracle.term=~"});
@@ -83,7 +83,7 @@ TEST_CASE("loader: lease contract keys") {
   CHECK(contains(error_of({"options.lease-oracle.storage.price=20 USD/TB"}),
                  "options.lease-oracle.storage.price: expected a price per amount of data stored per time"));
   CHECK(contains(error_of({"options.lease-oracle.egress.volume=200 TB"}), "options.lease-oracle.egress.volume: expected a bandwidth"));
-  CHECK(contains(error_of({"options.lease-oracle.pricing=spot"}), "expected one of committed, on_demand"));
+  CHECK(contains(error_of({"options.lease-oracle.pricing=auction"}), "expected one of committed, on_demand, indexed, spot"));
   CHECK(contains(error_of({"options.lease-oracle.escalation=80 %/yr", "options.lease-oracle.escalation=-60 %/yr"}),
                  "options.lease-oracle.escalation: expected a fraction between -0.5 and 1"));
 }
