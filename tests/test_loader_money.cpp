@@ -96,7 +96,7 @@ TEST_CASE("loader: build TCO keys and financing") {
   CHECK(b.opex.insurance_property_per_year == doctest::Approx(0.01));
   CHECK(b.opex.staff_usd_per_s == doctest::Approx(25e6 / (365.25 * 86400)));
   CHECK(b.opex.network_storage_usd_per_s == doctest::Approx(0.5e6 / (30.4375 * 86400)));
-  CHECK(b.residual.method == ResidualMethod::StraightLine);
+  CHECK(b.residual.method == ResidualMethod::Index);  // at the used-H100 index (docs/market.md)
   CHECK(!s.financing);
 
   const SystemPurchase resale = with({"options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, "
@@ -180,7 +180,7 @@ TEST_CASE("loader: the analysis section") {
                                      parse_override("options.hybrid.sites.oracle.term=~")});
     FAIL("expected an InputError");
   } catch (const InputError& e) {
-    CHECK(contains(e.what(), "analysis.sensitivity.parameters.1.low: this value of options.lease-oracle.commitment_discount "
+    CHECK(contains(e.what(), "analysis.sensitivity.parameters.3.low: this value of options.lease-oracle.commitment_discount "
                              "does not load (fix it, or run with --no-analysis)"));
   }
 }
