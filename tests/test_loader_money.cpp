@@ -67,12 +67,12 @@ TEST_CASE("loader: lease contract keys") {
 
   // On demand: no term, no discount; the keys of a commitment are errors, not silently ignored.
   const std::string on_demand_error = error_of({"options.lease-oracle.pricing=on_demand"});
-  CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed pricing only"));
+  CHECK(contains(on_demand_error, "options.lease-oracle.term: applies to committed or indexed pricing only"));
   // The hybrid's site like it has a term of its own: an error there too, until it goes.
   CHECK(contains(error_of({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
                            "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
                            "options.lease-oracle.unavailable_credit=~"}),
-                 "options.hybrid.sites.oracle.term: applies to committed pricing only"));
+                 "options.hybrid.sites.oracle.term: applies to committed or indexed pricing only"));
   const Scenario on_demand = with({"options.lease-oracle.pricing=on_demand", "options.lease-oracle.term=~",
                                    "options.lease-oracle.commitment_discount=~", "options.lease-oracle.renewal_price=~",
                                    "options.lease-oracle.unavailable_credit=~", "options.hybrid.sites.oracle.term=~"});
@@ -83,7 +83,7 @@ TEST_CASE("loader: lease contract keys") {
   CHECK(contains(error_of({"options.lease-oracle.storage.price=20 USD/TB"}),
                  "options.lease-oracle.storage.price: expected a price per amount of data stored per time"));
   CHECK(contains(error_of({"options.lease-oracle.egress.volume=200 TB"}), "options.lease-oracle.egress.volume: expected a bandwidth"));
-  CHECK(contains(error_of({"options.lease-oracle.pricing=spot"}), "expected one of committed, on_demand"));
+  CHECK(contains(error_of({"options.lease-oracle.pricing=auction"}), "expected one of committed, on_demand, indexed, spot"));
   CHECK(contains(error_of({"options.lease-oracle.escalation=80 %/yr", "options.lease-oracle.escalation=-60 %/yr"}),
                  "options.lease-oracle.escalation: expected a fraction between -0.5 and 1"));
 }
@@ -96,7 +96,7 @@ TEST_CASE("loader: build TCO keys and financing") {
   CHECK(b.opex.insurance_property_per_year == doctest::Approx(0.01));
   CHECK(b.opex.staff_usd_per_s == doctest::Approx(25e6 / (365.25 * 86400)));
   CHECK(b.opex.network_storage_usd_per_s == doctest::Approx(0.5e6 / (30.4375 * 86400)));
-  CHECK(b.residual.method == ResidualMethod::StraightLine);
+  CHECK(b.residual.method == ResidualMethod::Index);  // at the used-H100 index (docs/market.md)
   CHECK(!s.financing);
 
   const SystemPurchase resale = with({"options.build-colossus.residual_value={method: resale, curve: [{age: 1 year, "
@@ -180,7 +180,7 @@ TEST_CASE("loader: the analysis section") {
                                      parse_override("options.hybrid.sites.oracle.term=~")});
     FAIL("expected an InputError");
   } catch (const InputError& e) {
-    CHECK(contains(e.what(), "analysis.sensitivity.parameters.1.low: this value of options.lease-oracle.commitment_discount "
+    CHECK(contains(e.what(), "analysis.sensitivity.parameters.3.low: this value of options.lease-oracle.commitment_discount "
                              "does not load (fix it, or run with --no-analysis)"));
   }
 }

@@ -132,6 +132,26 @@ cases = {
     # deeply nested junk
     "nested-junk": ('options.lease-oracle.system.a: unknown key "a"', variant("    system: h100-hgx\n", "    system: {a: {b: {c: {d: [1, [2, [3, {e: f}]]]}}}}\n")),
     "list-for-scalar": ("workload.recompute: expected a single value", variant("recompute: selective", "recompute: [selective, full]")),
+    # market price paths (docs/market.md)
+    "market-dates-unsorted": ("market.h100-rental.points.2.date: dates must increase",
+                              variant("      - {date: 2025-10-01, price: 1.70 USD/GPU/h}", "      - {date: 2024-09-01, price: 1.70 USD/GPU/h}")),
+    "market-negative-price": ("market.h100-rental.points.1.price: a price cannot be negative",
+                              variant("price: 2.00 USD/GPU/h}", "price: -2.00 USD/GPU/h}")),
+    "market-missing-unit": ("market.h100-rental.points.0.price: expected a price with its unit",
+                            variant("price: 8.00 USD/GPU/h}", "price: 8.00}")),
+    "market-mixed-units": ("market.used-h100.points.1.price: expected a hardware price per GPU",
+                           variant("price: 23500 USD}", "price: 2.35 USD/GPU/h}")),
+    "market-path-undefined": ('demand.value_index: no price path named "h100-rentals" in market (did you mean "h100-rental"?)',
+                              variant("  value_index: h100-rental", "  value_index: h100-rentals")),
+    "market-path-wrong-kind": ('options.build-colossus.residual_value.index: price path "h100-rental" prices gpu_rental',
+                               variant("{method: index, index: used-h100}", "{method: index, index: h100-rental}")),
+    "market-no-points": ("market.used-h100.points: expected a list of at least 1 item",
+                         replace_block("    points:\n      # New in Feb 2024", "    # ASSUMPTION: used prices keep falling", "    points: []\n")),
+    "market-sublet-on-lease": ("options.lease-oracle.sublet: a leased site cannot be sublet",
+                               variant("    pue: 1.3                    # AI-oriented", "    sublet: {index: h100-rental, fee: 0.3 USD/GPU/h, utilization: 50 %}\n    pue: 1.3                    # AI-oriented")),
+    "market-indexed-without-index": ("options.lease-oracle: pricing: indexed needs index",
+                                     variant("    commitment_discount: 45 %\n", "    pricing: indexed\n")),
+
 }
 
 out.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ enum class ResidualMethod {
   StraightLine,  // book value over the depreciation life
   Resale,        // a used-equipment price curve by age
   Rental,        // what renting the GPUs out for the rest of their life would earn
+  Index,         // sold at the horizon at a used-hardware market path's price per GPU (docs/market.md)
 };
 
 // Share of the purchase price that used equipment fetches at an age.
@@ -43,6 +44,7 @@ struct ResidualPolicy {
   ResidualMethod method = ResidualMethod::StraightLine;
   std::vector<ResalePoint> resale;  // by increasing age; (0, 100 %) is implied before the first point
   RentalMarket rental;
+  std::size_t index_path = 0;  // Index: into Scenario::market (a hardware path, USD per GPU)
 };
 
 // Resale value: linear between the curve's points, starting from the full price at age 0, and

@@ -43,6 +43,8 @@ std::string_view cost_category_name(CostCategory category) {
     case CostCategory::Staff: return "staff";
     case CostCategory::NetworkStorageOpex: return "network_storage_opex";
     case CostCategory::Colocation: return "colocation";
+    case CostCategory::ValueBeyondRuns: return "value_beyond_runs";
+    case CostCategory::SubletIncome: return "sublet_income";
   }
   return "unknown";
 }
@@ -60,9 +62,14 @@ void CashLedger::flow(double t0_s, double t1_s, double usd_per_s, CostCategory c
   usd_seconds_[index(category)] += usd_per_s * (t1_s - t0_s) * (0.5 * (t0_s + t1_s));
 }
 
-double CashLedger::nominal_usd() const { return std::accumulate(nominal_.begin(), nominal_.end(), 0.0); }
+double CashLedger::nominal_usd() const {
+  return std::accumulate(nominal_.begin(), nominal_.begin() + gross_cost_category_count, 0.0);
+}
 double CashLedger::present_value_usd() const {
-  return std::accumulate(present_.begin(), present_.end(), 0.0);
+  return std::accumulate(present_.begin(), present_.begin() + gross_cost_category_count, 0.0);
+}
+double CashLedger::net_present_value_usd() const {
+  return std::accumulate(present_.begin() + gross_cost_category_count, present_.end(), present_value_usd());
 }
 
 }  // namespace bvr

@@ -33,9 +33,18 @@ enum class CostCategory {
   Staff,
   NetworkStorageOpex,
   Colocation,  // a host's fee for power and space (per kW-month of contracted power)
+  // Credits beyond the runs (docs/market.md), negative: not in the gross cost (npv_cost_usd),
+  // only in the net (net_npv_cost_usd).
+  ValueBeyondRuns,  // the GPU-hour demand served by capacity the runs no longer need
+  SubletIncome,     // idle owned capacity rented out at the index less a fee
 };
-constexpr std::size_t cost_category_count = 16;
+constexpr std::size_t cost_category_count = 18;
+// The categories of the gross cost: every one before the credits beyond the runs.
+constexpr std::size_t gross_cost_category_count = 16;
 std::string_view cost_category_name(CostCategory category);
+inline bool is_credit_beyond_runs(CostCategory c) {
+  return c == CostCategory::ValueBeyondRuns || c == CostCategory::SubletIncome;
+}
 
 // Every dollar an option spends, nominal and discounted, by category.
 class CashLedger {
@@ -44,8 +53,11 @@ class CashLedger {
   void lump(double t_s, double usd, CostCategory category);
   void flow(double t0_s, double t1_s, double usd_per_s, CostCategory category);
 
+  // The gross cost: every category but the credits beyond the runs.
   double nominal_usd() const;
   double present_value_usd() const;
+  // The net cost: the gross with the credits beyond the runs.
+  double net_present_value_usd() const;
   double nominal_usd(CostCategory category) const { return nominal_[index(category)]; }
   double present_value_usd(CostCategory category) const { return present_[index(category)]; }
   const std::array<double, cost_category_count>& nominal_by_category() const { return nominal_; }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/build_tco.h"
+#include "models/capacity_value.h"
 #include "models/hardware.h"
 #include "models/reliability.h"
 #include "models/fabric.h"
@@ -22,6 +23,16 @@ struct DeliveryTranche {
 enum class LeasePricing {
   Committed,  // a term and a committed GPU count at a discount, take-or-pay
   OnDemand,   // list price for what is available, no term, stop when the work is done
+  Indexed,    // a committed term repriced at each contract year at a market index (docs/market.md)
+  Spot,       // the index's price for what is available, repriced monthly; capacity not guaranteed
+};
+
+// A price that follows a market path (models/market.h): the path's value times (1 + spread),
+// within the floor and the cap when given.
+struct IndexTerms {
+  std::size_t path = 0;  // index into Scenario::market
+  double spread = 0;     // over (+) or under (-) the index
+  std::optional<double> floor_usd_per_gpu_s, cap_usd_per_gpu_s;
 };
 
 // Capacity rented from a cloud provider.
@@ -35,6 +46,10 @@ struct LeaseOffer {
   double price_usd_per_gpu_s = 0;          // committed price in the first contract year
   double escalation_per_year = 0;          // prices change by this share at each contract anniversary
   double renewal_price_usd_per_gpu_s = 0;  // after the term, while the work is not done
+  // Indexed and Spot: the index; with renewal_at_index, also the price of each renewal year.
+  std::optional<IndexTerms> index;
+  bool renewal_at_index = false;           // after the term: the index at each renewal year's start
+  double spot_availability = 1;            // Spot: share of the delivered GPUs the provider lets us have
   // Take-or-pay bills the committed count; this share of the price is credited back for each
   // committed GPU the provider cannot make available (not shipped, not powered; servers in
   // repair are billed).
@@ -112,6 +127,7 @@ struct HostTerms {
   double usd_per_w_s = 0;                  // per W of contracted power per second (quoted per kW-month)
   double energy_usd_per_j = 0;             // energy passed through, on the facility power drawn
   double pue = 1;                          // the host's facility power / IT power
+  int energy_price_path = -1;              // an energy market path the energy price follows instead, or -1
 };
 
 // Owned systems hosted at a colocation provider: bought (new or used), shipped, installed at
@@ -133,6 +149,7 @@ struct Site {
   std::vector<FailureClass> failure_classes;  // resolved: servers_out concrete for this site
   FleetPolicy fleet;                          // resolved: the scenario's, bad nodes from the system unless given
   int spare_nodes = -1;                       // hot spares held out of the job here; -1: reliability.spare_servers
+  std::optional<Sublet> sublet;               // owned: idle capacity rented out after the runs
   int nominal_gpus() const;                // what the site is meant to reach: committed, or ordered
   bool owned() const { return contract != ContractKind::Lease; }
   const SystemPurchase* owned_systems() const { return build ? &build->systems : hosted ? &hosted->systems : nullptr; }

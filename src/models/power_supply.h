@@ -15,6 +15,7 @@ struct PowerStep {
 struct GridConnection {
   std::vector<PowerStep> steps;  // sorted by time
   double price_usd_per_j = 0;
+  int price_path = -1;  // an energy market path the price follows instead (docs/market.md), or -1
 };
 
 struct TurbineFleet {
@@ -24,6 +25,7 @@ struct TurbineFleet {
   double availability = 1;  // share of nameplate available on average
   double fuel_usd_per_j = 0;
   double capex_usd_per_w = 0;
+  int fuel_path = -1;  // an energy market path the fuel cost follows instead, or -1
 };
 
 struct BatteryFleet {

@@ -276,8 +276,12 @@ void write_summary(lxw_worksheet* ws, const Formats& f, const Results& results, 
   number(ws, 4, 1, results.discount_rate, f.rate);
   text(ws, 4, 2, "results.json's figures are at this rate", nullptr);
   const int header = 6, first = 7, n = static_cast<int>(results.options.size()), last = first + n - 1;
+  // With credits beyond the runs (docs/market.md) the sheets' totals are net of them: compare
+  // with the net cost the run ranked by.
+  const std::string ranked = results.comparison.ranked_by;
+  const std::string npv_header = fmt::format("results.json {} (USD, run's rate)", ranked);
   const char* headers[] = {"option", "kind", "total nominal (USD)", "NPV (USD)", "NPV minus the cheapest (USD)",
-                           "results.json npv_cost_usd (USD, run's rate)", "results.json total_cost_usd (USD)"};
+                           npv_header.c_str(), "results.json total_cost_usd (USD)"};
   for (int c = 0; c < 7; ++c) text(ws, header, c, headers[c], f.bold);
   const std::string npvs = fmt::format("{}:{}", abs_cell(first, 3), abs_cell(last, 3));
   // INDEX/MATCH gives the first option with the lowest NPV.
@@ -293,7 +297,7 @@ void write_summary(lxw_worksheet* ws, const Formats& f, const Results& results, 
     formula(ws, r, 3, ("=" + cells[i].npv_usd), f.usd, cells[i].npv_value_usd);
     formula(ws, r, 4, fmt::format("={}-MIN({})", cell(r, 3), npvs), f.usd,
             n > 0 ? cells[i].npv_value_usd - cells[cheapest].npv_value_usd : 0);
-    number(ws, r, 5, o.metric("npv_cost_usd").mean, f.usd);
+    number(ws, r, 5, o.metric(ranked).mean, f.usd);
     number(ws, r, 6, o.metric("total_cost_usd").mean, f.usd);
   }
   text(ws, last + 2, 0, "cheapest at this discount rate", f.bold);

@@ -102,6 +102,8 @@ std::string cause_label(const std::string& cause) {
       {"staff", "staff"},
       {"network_storage_opex", "WAN and storage opex"},
       {"colocation", "colocation fees"},
+      {"value_beyond_runs", "value beyond the runs (credit)"},
+      {"sublet_income", "sublet income (credit)"},
       {"time_value_of_delay", "time value of delay"}};
   const auto it = labels.find(cause);
   return it == labels.end() ? cause : it->second;

@@ -523,6 +523,10 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   body += "<h2>Capacity over time</h2>\n" + figure("gpus") + figure("power") + figure("progress");
   body += "<h2>Money</h2>\n" + figure("cumulative-cost") + figure("npv") + figure("cost-breakdown") +
           markdown_section_html(md, "## Where the money goes (nominal, mean over replications)");
+  // The price paths and the net cost beside the gross (docs/market.md), as report.md has them.
+  const std::string market_heading = "## The market and the value of capacity beyond the runs";
+  if (md.find(market_heading) != std::string::npos)
+    body += "<h2>The market and the value of capacity beyond the runs</h2>\n" + markdown_section_html(md, market_heading);
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
   body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
   if (!r.sensitivity.rows.empty())

@@ -9,6 +9,7 @@
 #include "models/finance.h"
 #include "sim/outcome.h"
 #include "report/format.h"
+#include "report/market_md.h"
 #include "scenario/units.h"
 
 namespace bvr {
@@ -39,8 +40,13 @@ std::string ranking_lines(const Results& r) {
     md += fmt::format("- **Cheapest** (lowest NPV cost): {}.\n", none);
   } else {
     const auto& cheapest = named(r, r.comparison.cheapest);
-    md += fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.\n", cheapest.name,
-                      format_usd(cheapest.metric("npv_cost_usd").mean));
+    if (r.comparison.ranked_by == "npv_cost_usd")
+      md += fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.\n", cheapest.name,
+                        format_usd(cheapest.metric("npv_cost_usd").mean));
+    else  // net of the value of capacity beyond the runs (docs/market.md)
+      md += fmt::format("- **Cheapest** (lowest net NPV cost, `{}`): **{}** at {} net, {} gross.\n", r.comparison.ranked_by,
+                        cheapest.name, format_usd(cheapest.metric(r.comparison.ranked_by).mean),
+                        format_usd(cheapest.metric("npv_cost_usd").mean));
   }
   if (r.comparison.fastest.empty()) {
     md += fmt::format("- **Fastest** to a trained workload: {}.\n", none);
@@ -397,7 +403,7 @@ std::string report_markdown(const Results& r) {
   for (std::size_t c = 0; c < cost_category_count; ++c) {
     const std::string category(cost_category_name(static_cast<CostCategory>(c)));
     for (const auto& o : r.options)
-      if (o.metric(fmt::format("cost_{}_usd", category)).mean != 0) {
+      if (const MetricSummary* m = o.find_metric(fmt::format("cost_{}_usd", category)); m && m->mean != 0) {
         categories.push_back(category);
         break;
       }
@@ -417,6 +423,7 @@ std::string report_markdown(const Results& r) {
     line(fmt::format("{} {} |", row, format_usd(o.metric("total_cost_usd").mean)));
   }
   line();
+  md += market_section_md(r);  // nothing without a market or a value beyond the runs
   line("Daily series per option: `series-<option>.csv`. Every metric with mean and percentiles: `results.json`.");
   line("Models, equations and sources: `docs/` in the bvr repository.");
   return md;

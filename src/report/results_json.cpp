@@ -124,6 +124,29 @@ Json why_json(const std::vector<VerdictWhy>& why) {
   return list;
 }
 
+Json market_json(const std::vector<MarketPathResult>& market) {
+  Json list = Json::array();
+  for (const MarketPathResult& m : market) {
+    Json points = Json::array();
+    for (const auto& [day, value] : m.points)
+      points.push_back(Json{{"date", format_date(day)}, {"value", finite(value, "market." + m.name)}});
+    Json monthly = Json::array();
+    for (const MarketMonth& month : m.monthly)
+      monthly.push_back(Json{{"date", format_date(month.day)},
+                             {"mean", finite(month.value.mean, "market." + m.name)},
+                             {"p10", finite(month.value.p10, "market." + m.name)},
+                             {"p50", finite(month.value.p50, "market." + m.name)},
+                             {"p90", finite(month.value.p90, "market." + m.name)}});
+    list.push_back(Json{{"name", m.name},
+                        {"kind", m.kind},
+                        {"unit", m.unit},
+                        {"uncertain", m.uncertain},
+                        {"points", points},
+                        {"monthly", monthly}});
+  }
+  return list;
+}
+
 }  // namespace
 
 // The scenario's input warnings: key path, place (line and column 0 when the value came from
@@ -194,6 +217,8 @@ std::string results_json(const Results& results) {
                            {"monthly_power", months}});
   }
   root["options"] = options;
+  // Every price path the run used (docs/market.md): only when the scenario has a market.
+  if (!results.market.empty()) root["market"] = market_json(results.market);
   const Comparison& c = results.comparison;
   root["comparison"] = Json{{"cheapest", name_or_null(c.cheapest)},
                             {"fastest", name_or_null(c.fastest)},
@@ -201,6 +226,9 @@ std::string results_json(const Results& results) {
                             {"why", why_json(c.why)},
                             {"breakeven", breakeven_json(c.breakeven, "breakeven")},
                             {"breakeven_horizon", breakeven_json(c.breakeven_horizon, "breakeven_horizon")}};
+  // Ranked by the net cost when the scenario values capacity beyond the runs (said only then: a
+  // file of a scenario without it reads as before, ranked by npv_cost_usd).
+  if (c.ranked_by != "npv_cost_usd") root["comparison"]["ranked_by"] = c.ranked_by;
   // Without a breakeven, the note says why, and which options were compared.
   for (const auto& [key, b] : {std::pair<std::string, const Breakeven&>{"breakeven", c.breakeven},
                                std::pair<std::string, const Breakeven&>{"breakeven_horizon", c.breakeven_horizon}})
@@ -222,7 +250,7 @@ std::string results_json(const Results& results) {
                         {"flips_verdict", row.flips}});
   root["sensitivity"] = rows;
   if (sens.computed)
-    root["sensitivity_basis"] = Json{{"metric", "npv_cost_usd of the second option minus that of the first"},
+    root["sensitivity_basis"] = Json{{"metric", c.ranked_by + " of the second option minus that of the first"},
                                      {"first_option", sens.first_option},
                                      {"second_option", sens.second_option},
                                      {"replications", sens.replications},

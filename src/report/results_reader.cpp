@@ -160,6 +160,24 @@ Breakeven breakeven_from(const Node& comparison, const std::string& key) {
   return b;
 }
 
+std::vector<MarketPathResult> market_from(const Node& list) {
+  std::vector<MarketPathResult> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Node m = list.at(i);
+    MarketPathResult path{m.at("name").text(), m.at("kind").text(), m.at("unit").text(), m.at("uncertain").boolean(), {}, {}};
+    const Node points = m.at("points");
+    for (std::size_t k = 0; k < points.size(); ++k)
+      path.points.emplace_back(points.at(k).at("date").date(), points.at(k).at("value").number());
+    const Node monthly = m.at("monthly");
+    for (std::size_t k = 0; k < monthly.size(); ++k) {
+      const Node month = monthly.at(k);
+      path.monthly.push_back({month.at("date").date(), month.summary()});
+    }
+    out.push_back(std::move(path));
+  }
+  return out;
+}
+
 }  // namespace
 
 Json parse_json_file_text(const std::string& text, const std::string& file) {
@@ -245,7 +263,9 @@ Results results_from_json(const Json& doc, const std::string& file) {
       if (!metrics.has(needed)) metrics.at(needed);  // names the missing metric
     r.options.push_back(std::move(option));
   }
+  if (root.has("market")) r.market = market_from(root.at("market"));
   const Node comparison = root.at("comparison");
+  if (comparison.has("ranked_by")) r.comparison.ranked_by = comparison.at("ranked_by").text();
   r.comparison.cheapest = comparison.at("cheapest").name_or_null();
   r.comparison.fastest = comparison.at("fastest").name_or_null();
   r.comparison.best_time_adjusted = comparison.at("best_time_adjusted").name_or_null();

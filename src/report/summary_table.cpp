@@ -46,6 +46,15 @@ std::string summary_table(const Results& r) {
                        format_percent(o.metric("effective_training_time_ratio").mean));
   }
   out += unfinished_lines(r);
+  // Net of the value of capacity beyond the runs (docs/market.md): what the comparison ranks by.
+  if (r.comparison.ranked_by != "npv_cost_usd") {
+    out += fmt::format("net of the value beyond the runs ({}, ranked by it):\n", r.comparison.ranked_by);
+    for (const auto& o : r.options)
+      out += fmt::format("  {:<{}} net NPV {:>11}  (gross {}, value beyond the runs {}, sublet {})\n", o.name, name_width,
+                         format_usd(o.metric("net_npv_cost_usd").mean), format_usd(o.metric("npv_cost_usd").mean),
+                         format_usd(o.metric("npv_cost_value_beyond_runs_usd").mean),
+                         format_usd(o.metric("npv_cost_sublet_income_usd").mean));
+  }
   out += fmt::format("\ncheapest: {}   fastest: {}   best with time valued at {}/day: {}\n", ranked(r.comparison.cheapest),
                      ranked(r.comparison.fastest), format_usd(r.value_of_time_usd_per_day),
                      ranked(r.comparison.best_time_adjusted));

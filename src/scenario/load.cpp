@@ -17,6 +17,7 @@
 #include "scenario/bounds.h"
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
+#include "scenario/load_market.h"
 #include "scenario/plain_name.h"
 #include "scenario/load_system.h"
 #include "scenario/suggest.h"
@@ -378,16 +379,21 @@ void load_lease_charges(const YamlValue& v, LeaseOffer& lease) {
 }
 
 // Keys every site may have, whatever its contract.
-#define BVR_SITE_KEYS "contract", "system", "fabric", "failure_classes", "failure_rate_scale", "spare_servers", "like"
+#define BVR_SITE_KEYS "contract", "system", "fabric", "failure_classes", "failure_rate_scale", "spare_servers", "like", "sublet"
 
-LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
+LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<PricePath>& market) {
   v.allow_keys({BVR_SITE_KEYS, "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
                 "commitment_discount", "escalation", "renewal_price", "unavailable_credit", "early_termination_fee",
-                "storage", "egress", "pue", "deliveries", "site_power"});
+                "storage", "egress", "pue", "deliveries", "site_power", "index", "spot_availability"});
   LeaseOffer lease;
-  if (auto pricing = v.find("pricing"))
-    lease.pricing = pricing->choice({"committed", "on_demand"}) == "on_demand" ? LeasePricing::OnDemand
-                                                                             : LeasePricing::Committed;
+  if (auto pricing = v.find("pricing")) {
+    const std::string p = pricing->choice({"committed", "on_demand", "indexed", "spot"});
+    lease.pricing = p == "on_demand" ? LeasePricing::OnDemand
+                    : p == "indexed" ? LeasePricing::Indexed
+                    : p == "spot"    ? LeasePricing::Spot
+                                     : LeasePricing::Committed;
+  }
+  const bool follows_index = lease.pricing == LeasePricing::Indexed || lease.pricing == LeasePricing::Spot;
   lease.contract_start_s = clock.at(v.at("contract_start"));
   if (lease.contract_start_s < 0)
     v.at("contract_start").warn(fmt::format(
@@ -398,24 +404,51 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   lease.billing_start_s = clock.at(billing);
   if (lease.billing_start_s < lease.contract_start_s) billing.fail("must not be before contract_start");
   lease.max_gpus = v.at("committed_gpus").count(1, max_gpus);
-  lease.list_price_usd_per_gpu_s = v.at("list_price").positive(Dimension::PricePerGpuTime);
-  // docs/finance.md: $2.07 (IREN-Microsoft, F26) to $10 (OCI H100 list price) per GPU-hour.
-  warn_outside_sourced_range(v.at("list_price"), lease.list_price_usd_per_gpu_s, 2.07 / seconds_per_hour,
-                             10.0 / seconds_per_hour, 1 / seconds_per_hour, "USD/GPU/h",
-                             "the list prices in docs/finance.md (IREN-Microsoft to OCI's H100 list)");
-  if (auto escalation = v.find("escalation")) lease.escalation_per_year = escalation->fraction(-0.5, 1.0);
-  if (lease.pricing == LeasePricing::OnDemand) {
-    // No term: what a commitment means has no place in an on-demand lease.
+  // An index-linked lease is priced by its index; a list price, if given, is only for reference.
+  if (auto list = follows_index ? v.find_set("list_price") : std::optional<YamlValue>(v.at("list_price"))) {
+    lease.list_price_usd_per_gpu_s = list->positive(Dimension::PricePerGpuTime);
+    // docs/finance.md: $2.07 (IREN-Microsoft, F26) to $10 (OCI H100 list price) per GPU-hour.
+    warn_outside_sourced_range(*list, lease.list_price_usd_per_gpu_s, 2.07 / seconds_per_hour,
+                               10.0 / seconds_per_hour, 1 / seconds_per_hour, "USD/GPU/h",
+                               "the list prices in docs/finance.md (IREN-Microsoft to OCI's H100 list)");
+  }
+  if (auto index = v.find_set("index")) lease.index = load_index_terms(*index, market);
+  if (follows_index && !lease.index)
+    v.fail(fmt::format("pricing: {} needs index: {{path: <a GPU rental price path of market>}}",
+                       lease.pricing == LeasePricing::Spot ? "spot" : "indexed"));
+  if (auto escalation = v.find("escalation")) {
+    lease.escalation_per_year = escalation->fraction(-0.5, 1.0);
+    if (follows_index && lease.escalation_per_year != 0)
+      escalation->fail("an index-linked lease follows its index; escalation applies to fixed prices");
+  }
+  if (auto availability = v.find_set("spot_availability")) {
+    if (lease.pricing != LeasePricing::Spot) availability->fail("applies to pricing: spot only");
+    lease.spot_availability = availability->fraction(0.0, 1.0);
+  }
+  if (lease.pricing == LeasePricing::OnDemand || lease.pricing == LeasePricing::Spot) {
+    // No term: what a commitment means has no place in an on-demand or spot lease.
     for (const char* key : {"term", "commitment_discount", "renewal_price", "unavailable_credit", "early_termination_fee"})
       if (auto extra = v.find(key); extra && !extra->node().IsNull())  // "~" clears a key from --set
-        extra->fail("applies to committed pricing only; this lease has pricing: on_demand");
+        extra->fail(fmt::format("applies to committed or indexed pricing only; this lease has pricing: {}",
+                                lease.pricing == LeasePricing::Spot ? "spot" : "on_demand"));
     lease.price_usd_per_gpu_s = lease.list_price_usd_per_gpu_s;
     lease.renewal_price_usd_per_gpu_s = lease.list_price_usd_per_gpu_s;
   } else {
     lease.term_s = v.at("term").positive(Dimension::Duration);
-    lease.price_usd_per_gpu_s =
-        lease.list_price_usd_per_gpu_s * (1.0 - load_commitment_discount(v.at("commitment_discount"), lease.term_s));
-    lease.renewal_price_usd_per_gpu_s = v.at("renewal_price").positive(Dimension::PricePerGpuTime);
+    if (lease.pricing == LeasePricing::Committed) {
+      lease.price_usd_per_gpu_s =
+          lease.list_price_usd_per_gpu_s * (1.0 - load_commitment_discount(v.at("commitment_discount"), lease.term_s));
+    } else if (auto discount = v.find_set("commitment_discount")) {
+      discount->fail("an indexed lease is priced at its index (with its spread); a commitment discount applies to list prices");
+    }
+    // The renewal: a price, or "index" (each renewal year at the index, with the lease's index terms).
+    const YamlValue renewal = v.at("renewal_price");
+    if (renewal.node().IsScalar() && renewal.text() == "index") {
+      if (!lease.index) renewal.fail("renewal_price: index needs the lease's index: {path: ...}");
+      lease.renewal_at_index = true;
+    } else {
+      lease.renewal_price_usd_per_gpu_s = renewal.positive(Dimension::PricePerGpuTime);
+    }
     if (auto credit = v.find("unavailable_credit")) lease.unavailable_credit = credit->fraction(0.0, 1.0);
     if (auto fee = v.find("early_termination_fee")) lease.early_termination_fee_share = fee->fraction(0.0, 1.0);
   }
@@ -431,7 +464,7 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock) {
   return lease;
 }
 
-PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
+PowerSupply load_supply(const YamlValue& v, const Clock& clock, const std::vector<PricePath>& market) {
   v.allow_keys({"grid", "turbines", "batteries", "load_swings"});
   PowerSupply supply;
   if (auto swings = v.find("load_swings")) {
@@ -444,17 +477,27 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock) {
     supply.swings.replica_gpus = swings->at("replica_gpus").count(1, max_gpus);
   }
   const YamlValue grid = v.at("grid");
-  grid.allow_keys({"price", "steps"});
-  supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);
+  grid.allow_keys({"price", "price_index", "steps"});
+  // A price as written, or an energy price path of the market it follows (docs/market.md).
+  if (auto index = grid.find_set("price_index")) {
+    if (auto price = grid.find_set("price")) price->fail("give either price or price_index, not both");
+    supply.grid.price_path = static_cast<int>(market_path_ref(*index, market, PriceKind::Energy));
+  } else {
+    supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);
+  }
   supply.grid.steps = load_power_steps(grid.at("steps"), clock, true);
   if (auto turbines = v.find("turbines")) {
     for (const YamlValue& item : turbines->items()) {
-      item.allow_keys({"from", "units", "unit_power", "availability", "fuel_cost", "capex"});
+      item.allow_keys({"from", "units", "unit_power", "availability", "fuel_cost", "fuel_cost_index", "capex"});
+      const auto fuel_index = item.find_set("fuel_cost_index");
+      if (fuel_index)
+        if (auto fuel = item.find_set("fuel_cost")) fuel->fail("give either fuel_cost or fuel_cost_index, not both");
       supply.turbines.push_back(TurbineFleet{clock.at(item.at("from")), item.at("units").count(1, 10'000),
                                              item.at("unit_power").positive(Dimension::Power),
                                              item.at("availability").fraction(0.0, 1.0),
-                                             item.at("fuel_cost").non_negative(Dimension::PricePerEnergy),
+                                             fuel_index ? 0.0 : item.at("fuel_cost").non_negative(Dimension::PricePerEnergy),
                                              item.at("capex").non_negative(Dimension::PricePerPower)});
+      if (fuel_index) supply.turbines.back().fuel_path = static_cast<int>(market_path_ref(*fuel_index, market, PriceKind::Energy));
     }
   }
   if (auto batteries = v.find("batteries")) {
@@ -490,11 +533,16 @@ BuildOpex load_opex(const YamlValue& v) {
   return opex;
 }
 
-ResidualPolicy load_residual(const YamlValue& v) {
+ResidualPolicy load_residual(const YamlValue& v, const std::vector<PricePath>& market) {
   ResidualPolicy r;
-  const std::string method = v.at("method").choice({"straight_line", "resale", "rental"});
+  const std::string method = v.at("method").choice({"straight_line", "resale", "rental", "index"});
   if (method == "straight_line") {
     v.allow_keys({"method"});
+  } else if (method == "index") {
+    // Sold at the horizon at a used-hardware price path's value per GPU (docs/market.md).
+    v.allow_keys({"method", "index"});
+    r.method = ResidualMethod::Index;
+    r.index_path = market_path_ref(v.at("index"), market, PriceKind::Hardware);
   } else if (method == "resale") {
     v.allow_keys({"method", "curve"});
     r.method = ResidualMethod::Resale;
@@ -522,7 +570,7 @@ ResidualPolicy load_residual(const YamlValue& v) {
 // Owned systems of `system`: what is ordered at what price, shipped, racked and brought up, and
 // what their network, spares and upkeep cost. `fabric`: the site's, for network_prices.
 SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const SystemSpec& system,
-                             const std::optional<FabricSpec>& fabric) {
+                             const std::optional<FabricSpec>& fabric, const std::vector<PricePath>& market) {
   SystemPurchase b;
   const int node_gpus = system.node.gpus_per_server;
   b.first_rack_to_training_s = v.at("first_rack_to_training").non_negative(Dimension::Duration);
@@ -557,7 +605,7 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
   if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
   if (auto opex = v.find("opex")) b.opex = load_opex(*opex);
-  if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual);
+  if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual, market);
   if (auto cap = v.find("gpu_supply_cap"))
     b.gpu_supply_per_s = cap->positive(Dimension::RatePerTime) * gpus_per_counted(*cap, system, b.gpus_per_rack);
   const auto items = v.at("gpu_orders").items(1);
@@ -594,11 +642,11 @@ void check_rack_cooling(const YamlValue& v, const SystemSpec& system, int gpus_p
 }
 
 BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& system,
-                     const std::optional<FabricSpec>& fabric) {
+                     const std::optional<FabricSpec>& fabric, const std::vector<PricePath>& market) {
   v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "construction_start", "construction", "long_lead_equipment", "cooling",
                 "pue", "facility_cost", "facility_life", "power"});
   BuildPlan b;
-  b.systems = load_purchase(v, clock, system, fabric);
+  b.systems = load_purchase(v, clock, system, fabric, market);
   b.construction_start_s = clock.at(v.at("construction_start"));
   std::vector<std::string> item_names;
   if (auto items = v.find("long_lead_equipment")) {
@@ -655,22 +703,27 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
                                "US facility costs in docs/finance.md (Cushman & Wakefield 2025)");
   }
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
-  b.supply = load_supply(v.at("power"), clock);
+  b.supply = load_supply(v.at("power"), clock, market);
   return b;
 }
 
 // Owned systems at a colocation host (new) or bought used and hosted there.
 HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemSpec& system,
-                           const std::optional<FabricSpec>& fabric) {
+                           const std::optional<FabricSpec>& fabric, const std::vector<PricePath>& market) {
   v.allow_keys({BVR_SITE_KEYS, BVR_PURCHASE_KEYS, "host"});
   HostedPurchase h;
-  h.systems = load_purchase(v, clock, system, fabric);
+  h.systems = load_purchase(v, clock, system, fabric, market);
   const YamlValue host = v.at("host");
-  host.allow_keys({"ready", "power", "price", "energy_price", "pue"});
+  host.allow_keys({"ready", "power", "price", "energy_price", "energy_price_index", "pue"});
   h.host.ready_s = clock.at(host.at("ready"));
   h.host.contracted_power = load_power_steps(host.at("power"), clock, false);
   h.host.usd_per_w_s = host.at("price").non_negative(Dimension::PricePerPowerTime);
-  h.host.energy_usd_per_j = host.at("energy_price").non_negative(Dimension::PricePerEnergy);
+  if (auto index = host.find_set("energy_price_index")) {
+    if (auto price = host.find_set("energy_price")) price->fail("give either energy_price or energy_price_index, not both");
+    h.host.energy_price_path = static_cast<int>(market_path_ref(*index, market, PriceKind::Energy));
+  } else {
+    h.host.energy_usd_per_j = host.at("energy_price").non_negative(Dimension::PricePerEnergy);
+  }
   check_rack_cooling(v, system, h.systems.gpus_per_rack, system.cooling);
   // Without its own PUE, the host's halls at the default of the system's cooling.
   h.host.pue = facility_defaults(system.cooling).pue;
@@ -839,10 +892,15 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
   site.system = load_system_ref(body.at("system"), s.file);
   if (auto fabric = body.find_set("fabric")) site.fabric = load_fabric(*fabric, &site.system);
   switch (site.contract) {
-    case ContractKind::Lease: site.lease = load_lease(body, clock); break;
-    case ContractKind::Build: site.build = load_build(body, clock, site.system, site.fabric); break;
+    case ContractKind::Lease: site.lease = load_lease(body, clock, s.market); break;
+    case ContractKind::Build: site.build = load_build(body, clock, site.system, site.fabric, s.market); break;
     case ContractKind::Colocation:
-    case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric); break;
+    case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric, s.market); break;
+  }
+  // Owned capacity the runs no longer need can be rented out (docs/market.md).
+  if (auto sublet = body.find_set("sublet")) {
+    if (site.lease) sublet->fail("a leased site cannot be sublet here; sublet applies to capacity we own");
+    site.sublet = load_sublet(*sublet, s.market);
   }
   site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
   check_event_count(body, s, ctx, site);
@@ -1148,7 +1206,7 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   if (auto hardware = root.find("hardware"))
     hardware->fail("the scenario-wide hardware section is gone: each option (or site) names its system, e.g. "
                    "system: h100-hgx (bvr systems lists them; docs/hardware.md)");
-  root.allow_keys({"scenario", "workload", "reliability", "options", "analysis"});
+  root.allow_keys({"scenario", "workload", "reliability", "options", "analysis", "market", "demand"});
 
   Scenario s;
   WarningSink warnings(&s.warnings);
@@ -1177,6 +1235,9 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   }
   s.value_of_time_usd_per_day = head.at("value_per_day_earlier").non_negative(Dimension::Money);
 
+  // The market first: contracts, sublets and energy prices refer to its paths by name.
+  if (auto market = root.find_set("market")) s.market = load_market(*market, s.start_day);
+  if (auto demand = root.find_set("demand")) s.demand = load_demand(*demand, s.start_day, s.market);
   const YamlValue workload = root.at("workload");
   s.workload = load_workload(workload);
   const YamlValue reliability = root.at("reliability");

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "models/build_tco.h"
+#include "models/capacity_value.h"
+#include "models/market.h"
 #include "models/options.h"
 #include "models/reliability.h"
 #include "models/workload.h"
@@ -46,6 +48,21 @@ struct Scenario {
   double discount_rate = 0;         // annual: the scenario's, or the WACC of its financing
   std::optional<Financing> financing;
   double value_of_time_usd_per_day = 0;
+
+  // Market price paths (docs/market.md), by name in file order: what index-linked contracts,
+  // sublets, resale and energy prices refer to (by index). Empty: prices as written.
+  std::vector<PricePath> market;
+  // Demand for GPU-hours beyond the training runs, valued at a price or an index.
+  std::optional<GpuHourDemand> demand;
+  // Whether the scenario values capacity beyond the runs (a demand, or a site that sublets):
+  // results.json then has net_npv_cost_usd and the comparison ranks by it.
+  bool has_credits_beyond_runs() const {
+    if (demand) return true;
+    for (const Option& o : options)
+      for (const Site& site : o.sites)
+        if (site.sublet) return true;
+    return false;
+  }
 
   Workload workload;
   // Restarts, maintenance, spares and checkpoints for every site; its failure classes are the

@@ -124,6 +124,8 @@ ReplicationOutcome simulate_replication(const Scenario& scenario, int replicatio
     }
     sg4::Actor::create(prefix + "training-job", host, training_job, std::ref(s));
     sg4::Actor::create(prefix + "repairs", host, repairs, std::ref(s));
+    if (!scenario.market.empty() || scenario.demand)
+      sg4::Actor::create(prefix + "market-clock", host, market_clock, std::ref(s));
     sg4::Actor::create(prefix + "daily-meter", host, daily_meter, std::ref(s),
                        keep_series ? &outcome.options[i].series : nullptr);
   }

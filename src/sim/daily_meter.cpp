@@ -90,6 +90,9 @@ void credit_residual_value(OptionSim& s) {
         case ResidualMethod::Rental:
           residual += rental_residual_usd(p.gpus, age_s, systems->it_life_s, systems->residual.rental, s.sc.discount_rate);
           break;
+        case ResidualMethod::Index:  // sold at the horizon at the used-hardware index, per GPU
+          residual += p.gpus * s.market[systems->residual.index_path].at(end);
+          break;
       }
     }
     if (const BuildPlan* build = site.site.build ? &*site.site.build : nullptr) {

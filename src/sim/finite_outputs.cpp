@@ -28,18 +28,19 @@ const std::vector<std::string> money = {
     "options.<o>.storage",     "options.<o>.egress",              "options.<o>.gpu_orders",
     "options.<o>.facility_cost", "options.<o>.network_cost_share", "options.<o>.network_prices",
     "options.<o>.opex",        "options.<o>.residual_value",      "options.<o>.host",
-    "scenario.horizon"};
+    "options.<o>.index",       "options.<o>.sublet",              "market",
+    "demand",                  "scenario.horizon"};
 
 // Keys that only one kind of site has (a hybrid has them all).
 bool lease_only(std::string_view key) {
   for (std::string_view k : {".deliveries", ".site_power", ".list_price", ".commitment_discount", ".renewal_price",
-                             ".escalation", ".unavailable_credit", ".term", ".storage", ".egress"})
+                             ".escalation", ".unavailable_credit", ".term", ".storage", ".egress", ".index"})
     if (key.ends_with(k)) return true;
   return false;
 }
 bool owned_only(std::string_view key) {
   for (std::string_view k : {".gpu_orders", ".gpu_supply_cap", ".installation_rate", ".network_cost_share",
-                             ".network_prices", ".opex", ".residual_value"})
+                             ".network_prices", ".opex", ".residual_value", ".sublet"})
     if (key.ends_with(k)) return true;
   return false;
 }

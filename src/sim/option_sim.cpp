@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/capacity_value.h"
 #include "models/fleet.h"
 #include "models/lease_contract.h"
 
@@ -32,7 +33,9 @@ OptionSim::OptionSim(const Scenario& scenario, const Option& option, std::uint64
       meters(scenario.discount_rate),
       rng(seed),
       fleet_rng(derived_seed(seed, 1)),
-      straggler_rng(derived_seed(seed, 2)) {
+      straggler_rng(derived_seed(seed, 2)),
+      market(realize_market(scenario.market, scenario.horizon_s, seed)),
+      values_idle_(scenario.has_credits_beyond_runs()) {
   const std::vector<std::string> names = failure_class_names(scenario), steps = repair_step_names(scenario);
   job.interruptions_by_class.assign(names.size(), 0.0);
   job.repairs_by_step.assign(steps.size(), 0.0);
@@ -124,10 +127,10 @@ void OptionSim::integrate(double t) {
       flow(s.charges_usd_per_s, CostCategory::LeaseStorageEgress);
     } else {
       if (s.site.build) {
-        flow(s.grid_w * s.site.build->supply.grid.price_usd_per_j, CostCategory::Electricity);
+        flow(s.grid_w * grid_price_usd_per_j(s), CostCategory::Electricity);
         flow(s.turbine_w * turbine_fuel_usd_per_j(s), CostCategory::Fuel);
       } else {
-        flow(s.power_w * s.site.hosted->host.energy_usd_per_j, CostCategory::Electricity);
+        flow(s.power_w * host_energy_usd_per_j(s), CostCategory::Electricity);
         flow(s.host_fee_usd_per_s, CostCategory::Colocation);
       }
       flow(s.opex.maintenance_usd_per_s, CostCategory::Maintenance);
@@ -135,6 +138,8 @@ void OptionSim::integrate(double t) {
       flow(s.opex.staff_usd_per_s, CostCategory::Staff);
       flow(s.opex.network_storage_usd_per_s, CostCategory::NetworkStorageOpex);
     }
+    flow(-s.demand_value_usd_per_s, CostCategory::ValueBeyondRuns);
+    flow(-s.sublet_usd_per_s, CostCategory::SubletIncome);
     power_w += s.power_w;
     grid_w += s.grid_w;
     turbine_w += s.turbine_w;
@@ -164,9 +169,58 @@ double OptionSim::turbine_fuel_usd_per_j(const SiteSim& s) const {
     if (fleet.t_s > meters.t) continue;
     const double w = fleet.units * fleet.unit_power_w * fleet.availability;
     watts += w;
-    usd_per_s += w * fleet.fuel_usd_per_j;
+    usd_per_s += w * (fleet.fuel_path >= 0 ? market[static_cast<std::size_t>(fleet.fuel_path)].stepped(meters.t)
+                                           : fleet.fuel_usd_per_j);
   }
   return watts > 0 ? usd_per_s / watts : 0;
+}
+
+// An energy price as written, or its market path's value for the month (docs/market.md).
+double OptionSim::grid_price_usd_per_j(const SiteSim& s) const {
+  const GridConnection& grid = s.site.build->supply.grid;
+  return grid.price_path >= 0 ? market[static_cast<std::size_t>(grid.price_path)].stepped(meters.t) : grid.price_usd_per_j;
+}
+
+double OptionSim::host_energy_usd_per_j(const SiteSim& s) const {
+  const HostTerms& host = s.site.hosted->host;
+  return host.energy_price_path >= 0 ? market[static_cast<std::size_t>(host.energy_price_path)].stepped(meters.t)
+                                     : host.energy_usd_per_j;
+}
+
+// Capacity the training runs do not use serves the GPU-hour demand, site by site in order,
+// valued at the demand's price or index; what owned sites have left is sublet at their index less
+// the fee (docs/market.md). Idle: all a site delivers where the job is not (before it arrives,
+// after it has moved on or finished); on the job's site while it trains, what lies beyond the
+// job's largest size and the hot spares (fixed, so the credit does not flicker with failures).
+// A lease's capacity counts while it is billed; it is not sublet.
+void OptionSim::value_idle_capacity(double t) {
+  if (!values_idle_) return;
+  std::vector<double> idle(sites.size(), 0.0);
+  std::vector<bool> may_sublet(sites.size(), false);
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    const SiteSim& s = sites[k];
+    if (s.site.lease && (!s.billing || s.ended)) continue;
+    const int delivered = site_delivered(k);
+    if (!job.workload_done && k == job.site) {
+      const int spares = s.site.spare_nodes >= 0 ? s.site.spare_nodes : sc.reliability.spare_servers;
+      idle[k] = std::max(0, delivered - sc.workload.max_job_gpus - spares * s.node.gpus_per_server);
+    } else {
+      idle[k] = delivered;
+    }
+    may_sublet[k] = s.site.sublet.has_value();
+  }
+  const double wanted = sc.demand ? demand_gpus_at(*sc.demand, t) : 0;
+  const IdleUse use = split_idle(idle, may_sublet, wanted);
+  double value_usd_per_gpu_s = 0;
+  if (sc.demand)
+    value_usd_per_gpu_s = sc.demand->value_path >= 0 ? market[static_cast<std::size_t>(sc.demand->value_path)].stepped(t)
+                                                     : sc.demand->value_usd_per_gpu_s;
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    SiteSim& s = sites[k];
+    s.demand_value_usd_per_s = use.serves_demand[k] * value_usd_per_gpu_s;
+    s.sublet_usd_per_s =
+        s.site.sublet ? sublet_income_usd_per_s(use.sublet[k], market[s.site.sublet->path].stepped(t), *s.site.sublet) : 0;
+  }
 }
 
 // Nominal comparison at the current rates: the fee against billing and charges to the term's end.
@@ -175,9 +229,9 @@ bool OptionSim::ending_early_is_cheaper(const SiteSim& s, double t) const {
   const double end = lease.contract_start_s + lease.term_s;
   const std::size_t k = static_cast<std::size_t>(&s - sites.data());
   const double billed_share = billed_gpus(lease, false, site_delivered(k)) / lease.max_gpus;
-  const double keep_usd = billed_share * remaining_commitment_usd(lease, t) +
+  const double keep_usd = billed_share * remaining_commitment_usd(lease, t, &market) +
                           (lease.storage_usd_per_s + lease.egress_usd_per_s) * std::max(0.0, end - std::max(t, lease.billing_start_s));
-  return early_termination_fee_usd(lease, t) < keep_usd;
+  return early_termination_fee_usd(lease, t, &market) < keep_usd;
 }
 
 void OptionSim::recompute() {
@@ -209,13 +263,13 @@ void OptionSim::recompute() {
         if (s.term_over) {
           s.ended = true;
         } else if (lease.early_termination_fee_share && ending_early_is_cheaper(s, t)) {
-          lump(k, t, early_termination_fee_usd(lease, t), CostCategory::LeaseTermination);
+          lump(k, t, early_termination_fee_usd(lease, t, &market), CostCategory::LeaseTermination);
           s.ended = true;
         }
       }
       const bool runs = s.billing && !s.ended;
       s.billed_usd_per_s =
-          runs ? billed_gpus(lease, s.term_over, site_delivered(k)) * lease_price_usd_per_gpu_s(lease, t, s.term_over) : 0;
+          runs ? billed_gpus(lease, s.term_over, site_delivered(k)) * lease_price_usd_per_gpu_s(lease, t, s.term_over, &market) : 0;
       s.charges_usd_per_s = runs ? lease.storage_usd_per_s + lease.egress_usd_per_s : 0;
     } else {
       double capex_usd = 0;
@@ -228,6 +282,7 @@ void OptionSim::recompute() {
     }
   }
   compute_power(t);
+  value_idle_capacity(t);
   capacity_available = !job.workload_done && available_gpus() > 0;
   if (job.full_capacity_s == never && nominal_capacity() > 0) {
     if (std::min(site_delivered(job.site), sc.workload.max_job_gpus) >= nominal_capacity()) job.full_capacity_s = t;

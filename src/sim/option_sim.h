@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/finance.h"
+#include "models/market.h"
 #include "models/reliability.h"
 #include "scenario/scenario.h"
 #include "sim/outcome.h"
@@ -84,6 +85,9 @@ class OptionSim {
   std::mt19937_64 rng;            // failure times: the common random numbers of every option
   std::mt19937_64 fleet_rng;      // which node, bad or not, which rung of the repair ladder
   std::mt19937_64 straggler_rng;  // straggler onsets
+  // This replication's draw of the scenario's price paths (models/market.h), from streams of
+  // their own: the same for every option (common random numbers), no failure time moved.
+  std::vector<RealizedPath> market;
   simgrid::s4u::MutexPtr mutex = simgrid::s4u::Mutex::create();
   simgrid::s4u::ConditionVariablePtr changed = simgrid::s4u::ConditionVariable::create();
   simgrid::s4u::ConditionVariablePtr repair_added = simgrid::s4u::ConditionVariable::create();  // the repairs actor only
@@ -142,6 +146,10 @@ class OptionSim {
   void compute_power(double t);
   double training_power_per_gpu_w() const;
   double turbine_fuel_usd_per_j(const SiteSim& s) const;
+  double grid_price_usd_per_j(const SiteSim& s) const;
+  double host_energy_usd_per_j(const SiteSim& s) const;
+  void value_idle_capacity(double t);
+  bool values_idle_ = false;  // the scenario has a demand beyond the runs or a sublet
   bool ending_early_is_cheaper(const SiteSim& s, double t) const;
   std::map<std::tuple<std::size_t, std::size_t, int>, double> flop_rate_cache_;
   std::vector<std::vector<std::size_t>> class_slot_;  // per site: failure class -> JobState slot
@@ -163,5 +171,8 @@ void host_power(OptionSim& s, std::size_t site);
 void repairs(OptionSim& s);
 void training_job(OptionSim& s);
 void daily_meter(OptionSim& s, std::vector<DailyRow>* series);
+// Reprices what follows the market at each month of its grid and each step of the demand
+// (sim/market_clock.cpp); created only when the scenario has a market or a demand.
+void market_clock(OptionSim& s);
 
 }  // namespace bvr

@@ -99,6 +99,18 @@ struct OptionOutcome {
   double operator[](Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
 };
 
+// The net cost (docs/market.md): the gross NPV with the credits beyond the runs (the value of
+// the demand served and the sublet income, both negative). The same number as the gross when
+// the scenario values nothing beyond the runs.
+inline double net_npv_cost_usd(const OptionOutcome& o) {
+  return o[Metric::NpvCostUsd] + o.npv_usd[static_cast<std::size_t>(CostCategory::ValueBeyondRuns)] +
+         o.npv_usd[static_cast<std::size_t>(CostCategory::SubletIncome)];
+}
+inline double net_time_adjusted_cost_usd(const OptionOutcome& o) {
+  return o[Metric::TimeAdjustedCostUsd] + o.npv_usd[static_cast<std::size_t>(CostCategory::ValueBeyondRuns)] +
+         o.npv_usd[static_cast<std::size_t>(CostCategory::SubletIncome)];
+}
+
 struct ReplicationOutcome {
   std::vector<OptionOutcome> options;  // in scenario order
 };

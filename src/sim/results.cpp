@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sim/campaign.h"
 #include "sim/finite_outputs.h"
 #include "sim/job_speed.h"
 #include "sim/verdict.h"
@@ -33,6 +34,12 @@ MetricSummary summarize(const std::vector<double>& values) {
   s.p50 = percentile(values, 0.50);
   s.p90 = percentile(values, 0.90);
   return s;
+}
+
+const MetricSummary* OptionResult::find_metric(std::string_view wanted) const {
+  for (const auto& m : metrics)
+    if (m.name == wanted) return &m.summary;
+  return nullptr;
 }
 
 const MetricSummary& OptionResult::metric(std::string_view wanted) const {
@@ -107,12 +114,22 @@ std::vector<DayCash> mean_cash_by_day(const std::vector<ReplicationOutcome>& out
 
 }  // namespace
 
+// The cost categories results.json lists: the credits beyond the runs only when the scenario
+// values capacity beyond them (a file without them reads as before).
+std::size_t listed_categories(const Scenario& scenario) {
+  return scenario.has_credits_beyond_runs() ? cost_category_count : gross_cost_category_count;
+}
+
 std::vector<std::string> metric_names(const Scenario& scenario) {
   std::vector<std::string> out;
   for (std::size_t m = 0; m < metric_count; ++m) out.emplace_back(metric_name(static_cast<Metric>(m)));
-  for (std::size_t c = 0; c < cost_category_count; ++c)
+  if (scenario.has_credits_beyond_runs()) {
+    out.emplace_back("net_npv_cost_usd");
+    out.emplace_back("net_time_adjusted_cost_usd");
+  }
+  for (std::size_t c = 0; c < listed_categories(scenario); ++c)
     out.push_back(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
-  for (std::size_t c = 0; c < cost_category_count; ++c)
+  for (std::size_t c = 0; c < listed_categories(scenario); ++c)
     out.push_back(fmt::format("npv_cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
   for (std::size_t c = 0; c < lost_cause_count; ++c)
     out.push_back(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))));
@@ -148,9 +165,13 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     std::size_t n = 0;
     for (std::size_t m = 0; m < metric_count; ++m)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.metrics[m]; })});
-    for (std::size_t c = 0; c < cost_category_count; ++c)
+    if (scenario.has_credits_beyond_runs()) {
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return net_npv_cost_usd(x); })});
+      o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return net_time_adjusted_cost_usd(x); })});
+    }
+    for (std::size_t c = 0; c < listed_categories(scenario); ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
-    for (std::size_t c = 0; c < cost_category_count; ++c)
+    for (std::size_t c = 0; c < listed_categories(scenario); ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.npv_usd[c]; })});
     // Spending by day and category, the mean over replications (every replication has the same days).
     o.cash_by_day = mean_cash_by_day(outcomes, i);
@@ -176,10 +197,37 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     }
     r.options.push_back(std::move(o));
   }
+  r.market = market_results(scenario, r.replications);
   rank_finished_options(r);
   r.comparison.why = explain_verdict(r);
   require_finite_outputs(r);
   return r;
+}
+
+std::vector<MarketPathResult> market_results(const Scenario& scenario, int replications) {
+  std::vector<MarketPathResult> out;
+  if (scenario.market.empty()) return out;
+  std::vector<std::vector<RealizedPath>> draws;
+  for (int rep = 0; rep < std::max(1, replications); ++rep)
+    draws.push_back(realize_market(scenario.market, scenario.horizon_s, replication_seed(scenario.seed, rep)));
+  for (std::size_t i = 0; i < scenario.market.size(); ++i) {
+    const PricePath& path = scenario.market[i];
+    MarketPathResult m{path.name, to_string(path.kind), display_unit(path.kind), path.uncertainty.has_value(), {}, {}};
+    const double f = display_factor(path.kind);
+    for (const PricePoint& p : path.points)
+      m.points.emplace_back(scenario.start_day + static_cast<std::int64_t>(std::llround(p.t_s / seconds_per_day)),
+                            path.scale * p.value * f);
+    const std::size_t months = draws.front()[i].grid.size();
+    for (std::size_t k = 0; k < months; ++k) {
+      const double t = static_cast<double>(k) * market_step_s;
+      if (t > scenario.horizon_s) break;
+      std::vector<double> values;
+      for (const auto& draw : draws) values.push_back(draw[i].grid[k] * f);
+      m.monthly.push_back({scenario.start_day + static_cast<std::int64_t>(std::floor(t / seconds_per_day)), summarize(values)});
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace bvr

@@ -75,6 +75,7 @@ struct OptionResult {
   double finished_share = 0;
   bool finished_all_runs() const { return finished_share >= 1; }
   const MetricSummary& metric(std::string_view name) const;
+  const MetricSummary* find_metric(std::string_view name) const;  // null when results.json lacks it
 };
 
 // A value of one parameter at which the two compared options' NPV costs are equal
@@ -111,6 +112,9 @@ struct VerdictWhy {
 
 // Only options that finished every run in every replication are ranked; "" when none did.
 struct Comparison {
+  // The cost the options are ranked by: npv_cost_usd, or net_npv_cost_usd when the scenario values
+  // capacity beyond the runs (docs/market.md); time-adjusted alike.
+  std::string ranked_by = "npv_cost_usd";
   std::string cheapest;            // lowest mean NPV cost
   std::string fastest;             // lowest mean time to train
   std::string best_time_adjusted;  // lowest mean NPV cost + value of time
@@ -136,6 +140,21 @@ struct Sensitivity {
   std::vector<SensitivityRow> rows;  // largest swing first
 };
 
+// One market path as the run used it (docs/market.md): the dated points as given (scaled), and
+// its value at each month of the market's grid over the replications.
+struct MarketMonth {
+  std::int64_t day = 0;
+  MetricSummary value;  // in `unit`
+};
+struct MarketPathResult {
+  std::string name;
+  std::string kind;  // gpu_rental, hardware, energy
+  std::string unit;  // USD/GPU/h, USD/GPU, USD/MWh
+  bool uncertain = false;
+  std::vector<std::pair<std::int64_t, double>> points;  // day, value in `unit`
+  std::vector<MarketMonth> monthly;
+};
+
 struct Results {
   std::string scenario;
   std::string file;
@@ -146,6 +165,7 @@ struct Results {
   double value_of_time_usd_per_day = 0;
   double discount_rate = 0;  // per year: the scenario's, or its WACC
   std::vector<OptionResult> options;
+  std::vector<MarketPathResult> market;  // empty without a market section
   Comparison comparison;
   Sensitivity sensitivity;
   std::vector<InputWarning> warnings;  // the scenario's, as it loaded (scenario/input_warning.h)
@@ -155,6 +175,9 @@ std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series
 std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series);
 
 Results make_results(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes);
+
+// Every path of the scenario's market as drawn in each of `replications` replications.
+std::vector<MarketPathResult> market_results(const Scenario& scenario, int replications);
 
 // The names of every option's metrics, in OptionResult::metrics order, for this scenario: what a
 // sweep's point file must have as columns.

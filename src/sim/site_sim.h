@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "models/capacity.h"
@@ -65,6 +66,8 @@ struct SiteSim {
   // Rates in force since the option's meter time (set by OptionSim::recompute()).
   OpexRates opex;
   double billed_usd_per_s = 0, charges_usd_per_s = 0, host_fee_usd_per_s = 0;
+  // Beyond the runs (docs/market.md): the demand this site serves and what it sublets, per second.
+  double demand_value_usd_per_s = 0, sublet_usd_per_s = 0;
   double power_w = 0;            // facility power drawn here
   double grid_w = 0, turbine_w = 0;  // our build: drawn from each source
 
@@ -88,7 +91,7 @@ struct SiteSim {
       if (ended) return {0, CapacityLimit::ContractEnded};
       CapacityStages stages;
       stages.nominal = nominal;
-      stages.delivered = std::min(ramp_gpus, site.lease->max_gpus);
+      stages.delivered = lease_gpus();
       if (count_repair) stages.healthy = std::max(0, stages.delivered - in_repair);
       stages.powerable = powerable_gpus(provider_power_w, node, site.lease->pue);
       return capacity_state(stages);
@@ -130,7 +133,13 @@ struct SiteSim {
   // Installed, healthy nodes the supply can run: powered on, idle unless training.
   int powered() const { return site.lease ? 0 : std::min(healthy(), powerable()); }
   // The GPUs the job can hold here before spares: all delivered (a lease) or installed.
-  int fleet() const { return site.lease ? (ended ? 0 : std::min(ramp_gpus, site.lease->max_gpus)) : installed; }
+  int fleet() const { return site.lease ? (ended ? 0 : lease_gpus()) : installed; }
+  // A lease's GPUs shipped within the contract; on spot, the share the provider lets us have.
+  int lease_gpus() const {
+    const int shipped = std::min(ramp_gpus, site.lease->max_gpus);
+    if (site.lease->pricing != LeasePricing::Spot) return shipped;
+    return whole_nodes(static_cast<int>(std::floor(site.lease->spot_availability * shipped)));
+  }
 };
 
 }  // namespace bvr

@@ -24,14 +24,25 @@ const OptionResult* find(const Results& r, const std::string& name) {
   return nullptr;
 }
 
+// The net cost when the results carry it (the scenario values capacity beyond the runs), else the gross.
+bool ranks_net(const Results& r) {
+  return !r.options.empty() && r.options.front().find_metric("net_npv_cost_usd") != nullptr;
+}
+const char* npv_metric(const Results& r) { return ranks_net(r) ? "net_npv_cost_usd" : "npv_cost_usd"; }
+const char* time_adjusted_metric(const Results& r) {
+  return ranks_net(r) ? "net_time_adjusted_cost_usd" : "time_adjusted_cost_usd";
+}
+
 VerdictWhy why_pair(const Results& r, const OptionResult& winner, const OptionResult& other) {
   VerdictWhy w{winner.name, other.name, other.finished_all_runs(), 0, 0, {}};
   auto diff = [&](const std::string& metric) { return other.metric(metric).mean - winner.metric(metric).mean; };
-  w.npv_difference_usd = diff("npv_cost_usd");
-  w.time_adjusted_difference_usd = diff("time_adjusted_cost_usd");
+  w.npv_difference_usd = diff(npv_metric(r));
+  w.time_adjusted_difference_usd = diff(time_adjusted_metric(r));
   for (std::size_t c = 0; c < cost_category_count; ++c) {
     const std::string category(cost_category_name(static_cast<CostCategory>(c)));
-    const double usd = diff(fmt::format("npv_cost_{}_usd", category));
+    const std::string metric = fmt::format("npv_cost_{}_usd", category);
+    if (!winner.find_metric(metric) || !other.find_metric(metric)) continue;  // credits only when valued
+    const double usd = diff(metric);
     if (usd != 0) w.causes.push_back({category, usd});
   }
   w.causes.push_back({"time_value_of_delay", r.value_of_time_usd_per_day * diff("time_to_train_days")});
@@ -45,10 +56,11 @@ double as_written(double value, int decimals) { return std::stod(fmt::format("{:
 
 void rank_finished_options(Results& r) {
   Comparison& c = r.comparison;
-  c.cheapest = best_finished(r.options, [](const OptionResult& o) { return o.metric("npv_cost_usd").mean; });
+  const std::string npv = npv_metric(r), adjusted = time_adjusted_metric(r);
+  c.ranked_by = npv;
+  c.cheapest = best_finished(r.options, [&](const OptionResult& o) { return o.metric(npv).mean; });
   c.fastest = best_finished(r.options, [](const OptionResult& o) { return o.metric("time_to_train_days").mean; });
-  c.best_time_adjusted =
-      best_finished(r.options, [](const OptionResult& o) { return o.metric("time_adjusted_cost_usd").mean; });
+  c.best_time_adjusted = best_finished(r.options, [&](const OptionResult& o) { return o.metric(adjusted).mean; });
 }
 
 std::vector<VerdictWhy> explain_verdict(const Results& r) {

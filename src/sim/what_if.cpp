@@ -14,8 +14,9 @@ std::map<std::string, OptionMeans> option_means(const Scenario& scenario,
   for (std::size_t i = 0; i < scenario.options.size(); ++i) {
     OptionMeans m;
     for (std::size_t r = 0; r < n; ++r) {
-      m.npv_cost_usd += outcomes[r].options[i][Metric::NpvCostUsd];
-      m.time_adjusted_cost_usd += outcomes[r].options[i][Metric::TimeAdjustedCostUsd];
+      // Net of the credits beyond the runs: the cost the comparison ranks by (the gross without them).
+      m.npv_cost_usd += net_npv_cost_usd(outcomes[r].options[i]);
+      m.time_adjusted_cost_usd += net_time_adjusted_cost_usd(outcomes[r].options[i]);
     }
     if (n > 0) {
       m.npv_cost_usd /= static_cast<double>(n);

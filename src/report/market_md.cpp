@@ -1,0 +1,82 @@
+#include "report/market_md.h"
+
+#include <fmt/format.h>
+
+#include "report/format.h"
+#include "scenario/units.h"
+
+namespace bvr {
+
+namespace {
+
+double mean_or_zero(const OptionResult& o, const std::string& name) {
+  const MetricSummary* m = o.find_metric(name);
+  return m ? m->mean : 0.0;
+}
+
+}  // namespace
+
+std::string market_section_md(const Results& r) {
+  std::string md;
+  auto line = [&md](const std::string& text = "") { md += text + "\n"; };
+  const bool net = !r.options.empty() && r.options.front().find_metric("net_npv_cost_usd");
+  if (r.market.empty() && !net) return md;
+  line("## The market and the value of capacity beyond the runs");
+  line();
+  if (!r.market.empty()) {
+    line("Price paths as the run used them (docs/market.md): each January and the horizon's month; mean over the "
+         "replications, with P10-P90 where the path is uncertain.");
+    line();
+    line("| path | unit | given points |");
+    line("|---|---|---|");
+    for (const auto& m : r.market) {
+      std::string points;
+      for (const auto& [day, value] : m.points)
+        points += fmt::format("{}{} {:.4g}", points.empty() ? "" : ", ", format_date(day), value);
+      line(fmt::format("| {} | {} | {} |", m.name, m.unit, points));
+    }
+    line();
+    std::string header = "| month |", rule = "|---|";
+    for (const auto& m : r.market) {
+      header += fmt::format(" {} ({}) |", m.name, m.unit);
+      rule += "---|";
+    }
+    line(header);
+    line(rule);
+    const std::size_t months = r.market.front().monthly.size();
+    for (std::size_t k = 0; k < months; ++k) {
+      const std::string date = format_date(r.market.front().monthly[k].day);
+      if (k != 0 && k + 1 != months && date.substr(5, 2) != "01") continue;
+      std::string row = "| " + date.substr(0, 7) + " |";
+      for (const auto& m : r.market) {
+        if (k >= m.monthly.size()) {
+          row += " |";
+          continue;
+        }
+        const MetricSummary& v = m.monthly[k].value;
+        row += m.uncertain ? fmt::format(" {:.4g} ({:.4g}-{:.4g}) |", v.mean, v.p10, v.p90) : fmt::format(" {:.4g} |", v.mean);
+      }
+      line(row);
+    }
+    line();
+  }
+  if (net) {
+    line(fmt::format("The comparison ranks by **{}**: the NPV cost less the value of the demand served beyond the "
+                     "runs and the sublet income (the resale is in both, as residual_value).",
+                     r.comparison.ranked_by));
+    line();
+    line("| option | NPV cost (gross) | resale / residual (NPV) | value beyond the runs (NPV) | sublet income (NPV) | "
+         "net NPV cost |");
+    line("|---|---|---|---|---|---|");
+    for (const auto& o : r.options)
+      line(fmt::format("| {} | {} | {} | {} | {} | {} |", o.name, format_usd(mean_or_zero(o, "npv_cost_usd")),
+                       format_usd(mean_or_zero(o, "npv_cost_residual_value_usd")),
+                       format_usd(mean_or_zero(o, "npv_cost_value_beyond_runs_usd")),
+                       format_usd(mean_or_zero(o, "npv_cost_sublet_income_usd")),
+                       format_usd(mean_or_zero(o, "net_npv_cost_usd"))));
+    line();
+  }
+  return md;
+}
+
+}  // namespace bvr
