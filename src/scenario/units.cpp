@@ -69,7 +69,8 @@ std::vector<Unit> build_units() {
   add(D::Fraction, 0.01, {"%", "%/yr", "%/year", "% per year"});
   // Count needs no unit; these nouns are accepted so "8 GPUs" reads naturally.
   const std::vector<std::string> count_nouns = {"GPUs",    "GPU",    "racks", "rack",  "servers",
-                                                "server",  "units",  "unit",  "nodes", "node"};
+                                                "server",  "units",  "unit",  "nodes", "node",
+                                                "tokens",  "token",  "requests", "request"};
   for (const auto& noun : count_nouns) add(D::Count, 1, {noun});
 
   add(D::Power, 1, {"W"});
