@@ -50,3 +50,35 @@ TEST_CASE("cli: serve refuses a scenario without serving, an unknown option, and
   CHECK(has(target.err, "workload.serving.target"));
   CHECK(nlohmann::json::parse(target.out)["ok"] == false);
 }
+
+TEST_CASE("cli: validate takes serving cases and refuses a serving case with a wrong quantity, located") {
+  const fs::path dir = scratch_dir("serve-validate");
+  fs::create_directories(dir);
+  const std::string item = R"(cases:
+  - name: llama
+    serving:
+      system: h100-hgx
+      model: {layers: 80, hidden: 8192, ffn: 28672, heads: 64, kv_heads: 8, vocab: 32000, gated_ffn: yes}
+      precision: fp8
+      input_tokens: 300
+      output_tokens: 300
+    quantity: QUANTITY
+    unit: tokens/s/GPU
+    published: 2675
+    tolerance: 15 %
+    source: test
+)";
+  auto write = [&](const std::string& name, const std::string& quantity) {
+    std::string text = item;
+    text.replace(text.find("QUANTITY"), 8, quantity);
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const Ran ok = run("validate " + write("ok.yaml", "tokens_per_s_per_gpu"));
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(has(ok.out, "llama"));
+  const Ran bad = run("validate " + write("bad.yaml", "mfu"));
+  CHECK(bad.exit_code == 2);
+  CHECK(has(bad.err, "bad.yaml:9:15: cases.0.quantity"));
+}
