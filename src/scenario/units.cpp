@@ -69,8 +69,7 @@ std::vector<Unit> build_units() {
   add(D::Fraction, 0.01, {"%", "%/yr", "%/year", "% per year"});
   // Count needs no unit; these nouns are accepted so "8 GPUs" reads naturally.
   const std::vector<std::string> count_nouns = {"GPUs",    "GPU",    "racks", "rack",  "servers",
-                                                "server",  "units",  "unit",  "nodes", "node",
-                                                "tokens",  "token",  "requests", "request"};
+                                                "server",  "units",  "unit",  "nodes", "node"};
   for (const auto& noun : count_nouns) add(D::Count, 1, {noun});
 
   add(D::Power, 1, {"W"});
@@ -110,6 +109,8 @@ std::vector<Unit> build_units() {
       add(D::RatePerTime, 1 / t.seconds, {"/" + s, "per " + s});
       for (const auto& noun : count_nouns) add(D::RatePerTime, 1 / t.seconds, {noun + "/" + s});
     }
+  // Serving (docs/serving.md): output tokens, or requests, per second.
+  for (const char* noun : {"tokens", "token", "requests", "request"}) add(D::RatePerTime, 1, {std::string(noun) + "/s"});
   for (const auto& t : times) {
     if (t.seconds < seconds_per_hour) continue;  // nobody counts failures per node-second
     add(D::RatePerNodeTime, 1 / t.seconds, {"per node-" + t.name});
