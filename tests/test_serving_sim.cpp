@@ -58,7 +58,7 @@ TEST_CASE("serving demand: met and unmet add up to the demand, step by step and 
     CHECK(s.utilization <= 1);
     // The peak's GPUs in whole racks of 72.
     CHECK(s.racks_for_peak == (s.gpus_for_peak + 71) / 72);
-    CHECK(s.gpus_for_peak * s.best->tokens_per_s_per_gpu >= s.peak_demand_tokens_per_s);
+    CHECK(static_cast<double>(s.gpus_for_peak) * s.best->tokens_per_s_per_gpu >= s.peak_demand_tokens_per_s);
   }
 }
 
@@ -80,4 +80,22 @@ TEST_CASE("serving demand: serving energy appears in the power and the cost") {
   const SiteServing lease = serve(sc, "lease-neocloud");
   CHECK(lease.cost_usd == doctest::Approx(lease.gpu_hour.usd_per_gpu_hour * lease.site_gpus *
                                           (lease.served.back().to_s - lease.served.front().from_s) / 3600));
+}
+
+TEST_CASE("serving demand: a power-limited site serves fewer tokens, at the same tokens per MW") {
+  const Scenario sc = load_scenario(serving_file, {}, false);
+  // 3 MW of the provider's power: 3e6 / (135 kW / 72 x PUE 1.2 = 2,250 W per GPU) = 1,333 GPUs,
+  // 1,332 in whole 4-GPU trays, of the 2,304 leased.
+  const Scenario limited =
+      load_scenario(serving_file, {parse_override("options.lease-neocloud.site_power=[{from: 2026-10-01, power: 3 MW}]")}, false);
+  const SiteServing full = serve(sc, "lease-neocloud"), cut = serve(limited, "lease-neocloud");
+  CHECK(full.powered_gpus == 2304);
+  CHECK(cut.powered_gpus == 1332);
+  CHECK(cut.capacity_tokens_per_s < 0.6 * full.capacity_tokens_per_s);
+  CHECK(cut.tokens_per_s_per_mw == doctest::Approx(full.tokens_per_s_per_mw));
+  CHECK(cut.tokens_unmet > 0);
+  CHECK(cut.tokens_unmet > full.tokens_unmet);
+  // The lease is paid in full all the same: each token served costs more.
+  CHECK(cut.cost_usd == doctest::Approx(full.cost_usd));
+  CHECK(cut.cost_per_million_served_usd > full.cost_per_million_served_usd);
 }

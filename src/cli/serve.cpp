@@ -67,6 +67,7 @@ nlohmann::ordered_json site_json(const SiteServing& s) {
           {"site", s.site},
           {"system", s.system},
           {"site_gpus", s.site_gpus},
+          {"powered_gpus", s.powered_gpus},
           {"target_tokens_per_s_per_user", s.target_tokens_per_s_per_user},
           {"frontier", frontier},
           {"best", s.best ? point_json(*s.best) : nlohmann::ordered_json(nullptr)},
@@ -119,7 +120,9 @@ void print_site(const SiteServing& s, const ServingWorkload& w) {
                s.all_to_all->fabric_gpus);
   fmt::print("  {:.2f} USD per GPU-hour -> {:.3f} USD per million output tokens; {:.3g} tokens/s per MW of facility power\n",
              s.gpu_hour.usd_per_gpu_hour, s.cost_per_million_tokens_usd, s.tokens_per_s_per_mw);
-  fmt::print("  site capacity: {:.3g} output tokens/s\n", s.capacity_tokens_per_s);
+  fmt::print("  site capacity: {:.3g} output tokens/s{}\n", s.capacity_tokens_per_s,
+             s.powered_gpus < s.site_gpus ? fmt::format(" (its power runs {} of its {} GPUs)", s.powered_gpus, s.site_gpus)
+                                          : std::string());
   if (s.peak_demand_tokens_per_s > 0) {
     fmt::print("  demand peak {:.3g} tokens/s needs {} GPUs = {} racks of {} ({:.1f} MW facility)\n",
                s.peak_demand_tokens_per_s, s.gpus_for_peak, s.racks_for_peak, s.rack_gpus, s.facility_mw_for_peak);

@@ -12,6 +12,14 @@ namespace bvr {
 
 namespace {
 
+// Facility power the site has at `t_s` (0: not described). A host's contracted power is IT load.
+double site_power_at_w(const Site& site, double t_s) {
+  if (site.lease) return step_level_w(site.lease->site_power, t_s);
+  if (site.build) return firm_power_w(site.build->supply, t_s);
+  if (site.hosted) return step_level_w(site.hosted->host.contracted_power, t_s) * site.hosted->host.pue;
+  return 0;
+}
+
 using LayoutKey = std::tuple<int, int, int>;
 LayoutKey key(const ServingLayout& l) { return {l.tp, l.ep, l.pp}; }
 
@@ -90,7 +98,12 @@ SiteServing serve_on_site(const Scenario& sc, const Option& option, const Site& 
   out.tokens_per_s_per_mw = per_gpu / out.facility_w_per_gpu * 1e6;
   // Whole instances (a disaggregated one with its share of the prefill pool).
   const double instance_gpus = b.layout.gpus() + b.prefill_gpus;
-  const double instances = std::floor(out.site_gpus / instance_gpus);
+  // The GPUs the site's power runs at full load, at its level at the horizon: a power-limited
+  // site serves fewer tokens (its tokens per MW stay those of a GPU).
+  out.powered_gpus = out.site_gpus;
+  if (const double power_w = site_power_at_w(site, sc.horizon_s); power_w > 0)
+    out.powered_gpus = std::min(out.site_gpus, powerable_gpus(power_w, site.system.node, site_pue(site)));
+  const double instances = std::floor(out.powered_gpus / instance_gpus);
   out.capacity_tokens_per_s = instances * instance_gpus * per_gpu;
 
   out.peak_demand_tokens_per_s = w.peak_demand_tokens_per_s();
@@ -110,7 +123,7 @@ SiteServing serve_on_site(const Scenario& sc, const Option& option, const Site& 
     s.served_tokens_per_s = std::min(s.demand_tokens_per_s, out.capacity_tokens_per_s);
     s.unmet_tokens_per_s = s.demand_tokens_per_s - s.served_tokens_per_s;
     const double busy = s.served_tokens_per_s / per_gpu;
-    s.power_w = busy * out.facility_w_per_gpu + (out.site_gpus - busy) * out.idle_facility_w_per_gpu;
+    s.power_w = busy * out.facility_w_per_gpu + (out.powered_gpus - busy) * out.idle_facility_w_per_gpu;
     const double dt = s.to_s - s.from_s;
     out.tokens_demanded += s.demand_tokens_per_s * dt;
     out.tokens_served += s.served_tokens_per_s * dt;

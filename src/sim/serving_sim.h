@@ -31,7 +31,8 @@ struct ServedStep {
 
 struct SiteServing {
   std::string option, site, system;
-  int site_gpus = 0;  // what the site is meant to reach
+  int site_gpus = 0;     // what the site is meant to reach
+  int powered_gpus = 0;  // of them, what the site's power at the horizon runs at full load
   int rack_gpus = 0;
   double target_tokens_per_s_per_user = 0;
   std::vector<ServingPoint> frontier;
@@ -41,7 +42,7 @@ struct SiteServing {
   double facility_w_per_gpu = 0, idle_facility_w_per_gpu = 0;
   double cost_per_million_tokens_usd = 0;  // every GPU busy at the best point
   double tokens_per_s_per_mw = 0;          // of facility power
-  double capacity_tokens_per_s = 0;        // the site's whole instances at the best point
+  double capacity_tokens_per_s = 0;        // the powered GPUs' whole instances at the best point
   // The demand (none: all zero): at its peak, what it needs; over the horizon, what the site
   // serves of it at full size.
   double peak_demand_tokens_per_s = 0;
