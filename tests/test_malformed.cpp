@@ -83,3 +83,8 @@ TEST_CASE("malformed systems: every broken system file is refused by bvr systems
                "run " + std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml --set options.build.system={}",
                20);
 }
+
+TEST_CASE("malformed serving: every broken serving workload is refused by bvr serve with a located error") {
+  // Lengths of zero, a model that does not fit, an impossible target, ... (docs/serving.md).
+  check_corpus("malformed-serving", "serve", 12, false);
+}

@@ -113,6 +113,10 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                                       "detection: 1 h, repair_time: 1 day}]"),
                        parse_override("reliability.failure_classes.0.repair_time=ladder")});
   load_scenario(file, {parse_override("reliability.bad_nodes={count: 3, rate_multiple: 5}")});
+  // Serving (docs/serving.md): the shipped serving scenario, with a fixed layout and a GQA model.
+  const std::string serving = source_dir + "/scenarios/serving-gb300-2026.yaml";
+  const Scenario v = load_scenario(serving, {parse_override("workload.serving.layout={tp: 1, ep: 8, pp: 1}"),
+                                             parse_override("workload.serving.max_batch=64")});
   load_scenario(file, {parse_override("options.build-colossus.construction=[{phase: a, duration: 1 day, cost_share: 100 %, "
                                       "opens: 100 %}]")});
   // A system's own bad nodes, by share and by count.
@@ -170,7 +174,7 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
 
   // Name the sites by contract and the options of several sites by "sites", as the document does.
   std::map<std::string, std::string> kind_of;
-  for (const Scenario* scenario : {&s, &h})
+  for (const Scenario* scenario : {&s, &h, &v})
     for (const auto& o : scenario->options) {
       if (o.sites.size() == 1) {
         kind_of["options." + o.name] = std::string("options.{") + to_string(o.sites[0].contract) + "}";

@@ -18,6 +18,7 @@
 #include "cli/plan.h"
 #include "cli/progress_line.h"
 #include "cli/report_cmd.h"
+#include "cli/serve.h"
 #include "cli/sweep.h"
 #include "cli/systems.h"
 #include "cli/topo.h"
@@ -60,6 +61,8 @@ Commands:
                --collectives adds simulated collective times and bandwidths (nccl-tests style)
   validate     the validation suite: public cases, predicted against published
   plan FILE    the fastest parallel layouts of each training run: step time, memory, MFU
+  serve FILE   serving the scenario's model: tokens/s per GPU against tokens/s per user, cost per
+               million tokens, tokens/s per MW, GPUs and racks for the demand (--json)
   systems      the shipped system library (GPU peaks, NVLink domain, power, price), or checks
                system files: bvr systems [FILE...] [--json]
   sweep FILE   run every point of a sweep file (grid, random, Latin hypercube) in parallel,
@@ -320,6 +323,7 @@ int main(int argc, char** argv) {
     if (command == "topo") return bvr::command_topo(rest);
     if (command == "validate") return bvr::command_validate(rest);
     if (command == "plan") return bvr::command_plan(rest);
+    if (command == "serve") return bvr::command_serve(rest);
     if (command == "systems") return bvr::command_systems(rest);
     if (command == "sweep") return bvr::command_sweep(rest);
     if (command == "merge") return bvr::command_merge(rest);

@@ -7,6 +7,7 @@
 
 #include "models/hardware.h"
 #include "models/parallel_plan.h"
+#include "models/serving.h"
 #include "models/transformer.h"
 
 namespace bvr {
@@ -33,6 +34,9 @@ struct Workload {
   // Test seam for hand-checkable campaign tests: runs without a model train at this MFU of the
   // BF16 peak. The loader never sets it (a scenario always describes its models).
   double fixed_mfu = 0;
+  // Serving beside the training runs (docs/serving.md): `bvr serve` prices it; the campaign does
+  // not simulate it yet.
+  std::optional<ServingWorkload> serving;
 
   double total_compute_flop() const {
     double total = 0;

@@ -18,6 +18,7 @@
 #include "scenario/input_error.h"
 #include "scenario/load_fabric.h"
 #include "scenario/load_market.h"
+#include "scenario/load_serving.h"
 #include "scenario/plain_name.h"
 #include "scenario/load_system.h"
 #include "scenario/suggest.h"
@@ -173,7 +174,7 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
 }
 
 Workload load_workload(const YamlValue& v) {
-  v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
+  v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs", "serving"});
   Workload w;
   w.parallelism = load_parallelism(v.at("parallelism"));
   if (w.parallelism) w.sharding = w.parallelism->sharding;
@@ -1243,8 +1244,15 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
   const YamlValue reliability = root.at("reliability");
   s.reliability = load_reliability(reliability);
   s.options = load_options(root.at("options"), SiteContext{s, root, workload, reliability.find("failure_classes"),
-                                                            Clock{s.start_day, s.horizon_s}});
+                                                           Clock{s.start_day, s.horizon_s}});
   warn_long_run(root, s);
+  // Serving (docs/serving.md): the model must fit, and reach the target, on every site.
+  if (auto serving = workload.find_set("serving")) {
+    s.workload.serving = load_serving(*serving, s.start_day);
+    for (const Option& o : s.options)
+      for (const Site& site : o.sites)
+        check_serving_on_site(*serving, *s.workload.serving, site, site.name.empty() ? o.name : o.name + "/" + site.name);
+  }
   if (with_analysis) {
     auto analysis = root.find("analysis");
     if (analysis && analysis->node().IsNull()) analysis.reset();  // "analysis: ~" or --set analysis=~

@@ -109,6 +109,8 @@ std::vector<Unit> build_units() {
       add(D::RatePerTime, 1 / t.seconds, {"/" + s, "per " + s});
       for (const auto& noun : count_nouns) add(D::RatePerTime, 1 / t.seconds, {noun + "/" + s});
     }
+  // Serving (docs/serving.md): output tokens, or requests, per second.
+  for (const char* noun : {"tokens", "token", "requests", "request"}) add(D::RatePerTime, 1, {std::string(noun) + "/s"});
   for (const auto& t : times) {
     if (t.seconds < seconds_per_hour) continue;  // nobody counts failures per node-second
     add(D::RatePerNodeTime, 1 / t.seconds, {"per node-" + t.name});

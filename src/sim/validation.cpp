@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "models/public_runs.h"
+#include "scenario/load_serving.h"
 #include "scenario/input_error.h"
 #include "scenario/load.h"
 #include "scenario/load_system.h"
@@ -102,6 +103,18 @@ double public_run_quantity(const ValidationCase& c) {
   return calibration::predicted_tflops_per_gpu(run);
 }
 
+// The serving model alone (closed-form collectives) at the case's target, or its best anywhere.
+double serving_quantity(const ValidationCase& c) {
+  const ServingCase& sc = *c.serving;
+  const ServingWorkload& w = sc.workload;
+  const GpuSpec& gpu = sc.system.gpu;
+  const ServingSystem sys{SystemModel{gpu, plain_network(gpu, sc.system.domain_gpus, sc.system.nic_bytes_per_s)}, {}};
+  const auto best = best_layout_at(w, sys, serving_layouts(w, sc.system.domain_gpus), w.target_tokens_per_s_per_user);
+  if (!best) return 0;
+  if (c.quantity == "decode_tokens_per_s_per_gpu") return best->batch / best->step_s / best->layout.gpus();
+  return best->tokens_per_s_per_gpu;
+}
+
 ValidationResult compare(const ValidationCase& c, double predicted) {
   ValidationResult r{c};
   r.predicted = predicted;
@@ -135,7 +148,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
   std::vector<ValidationCase> cases;
   for (const YamlValue& item : root.at("cases").items(1)) {
-    item.allow_keys({"name", "scenario", "option", "public_run", "quantity", "unit", "published", "tolerance",
+    item.allow_keys({"name", "scenario", "option", "public_run", "serving", "quantity", "unit", "published", "tolerance",
                      "asserted", "role", "source", "note"});
     ValidationCase c;
     c.name = item.at("name").text();
@@ -150,11 +163,23 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
       if (c.quantity != "tflops_per_gpu" && c.quantity != "model_tflops_per_gpu" && c.quantity != "mfu")
         item.at("quantity").fail("a public run's quantity is tflops_per_gpu (as the run counts them), "
                                  "model_tflops_per_gpu or mfu");
+    } else if (auto serving = item.find("serving")) {
+      // The workload's keys (workload.serving) and the system it ran on.
+      ServingCase sc{load_serving(*serving, 0, true), load_system_ref(serving->at("system"), file)};
+      c.serving = sc;
+      if (c.quantity != "tokens_per_s_per_gpu" && c.quantity != "decode_tokens_per_s_per_gpu")
+        item.at("quantity").fail("a serving case's quantity is tokens_per_s_per_gpu (every GPU, a prefill pool too) or "
+                                 "decode_tokens_per_s_per_gpu (the decode GPUs alone)");
+      if (!best_layout_at(sc.workload,
+                          ServingSystem{SystemModel{sc.system.gpu, plain_network(sc.system.gpu, sc.system.domain_gpus,
+                                                                                  sc.system.nic_bytes_per_s)}, {}},
+                          serving_layouts(sc.workload, sc.system.domain_gpus), sc.workload.target_tokens_per_s_per_user))
+        serving->fail(fmt::format("the model does not fit, or no layout reaches the target, on {}", sc.system.name));
     } else {
       c.scenario_file = (folder / item.at("scenario").text()).lexically_normal().string();
       c.option = item.at("option").text();
     }
-    if (c.public_run.empty() && !known_quantity(c.quantity))
+    if (c.public_run.empty() && !c.serving && !known_quantity(c.quantity))
       item.at("quantity").fail(fmt::format("unknown quantity \"{}\"; expected a results.json metric ({}, cost_<category>_usd, "
                                            "lost_gpu_hours_<cause>, interruptions_<class>) or one of: {}",
                                            c.quantity, fmt::join(metric_names(), ", "), fmt::join(timeline_quantities(), ", ")));
@@ -177,11 +202,11 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
   std::map<std::string, Results> runs;
   std::map<std::string, Scenario> scenarios;
   for (const auto& c : cases) {
-    if (!c.public_run.empty() || runs.count(c.scenario_file)) continue;
+    if (!c.public_run.empty() || c.serving || runs.count(c.scenario_file)) continue;
     Scenario s = load_scenario(c.scenario_file, {}, false);
     std::vector<std::string> wanted;
     for (const auto& other : cases)
-      if (other.public_run.empty() && other.scenario_file == c.scenario_file) wanted.push_back(other.option);
+      if (other.public_run.empty() && !other.serving && other.scenario_file == c.scenario_file) wanted.push_back(other.option);
     for (const auto& name : wanted)
       if (std::none_of(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == name; }))
         throw InputError(fmt::format("{}: validation case \"{}\" names option \"{}\", which the scenario does not have",
@@ -196,6 +221,10 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
   for (const auto& c : cases) {
     if (!c.public_run.empty()) {
       out.push_back(compare(c, public_run_quantity(c)));
+      continue;
+    }
+    if (c.serving) {
+      out.push_back(compare(c, serving_quantity(c)));
       continue;
     }
     const Results& results = runs.at(c.scenario_file);

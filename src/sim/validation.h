@@ -2,19 +2,32 @@
 // it) run through the same simulation as `bvr run`, predicted against published. The cases live
 // in a YAML file (scenarios/validation/cases.yaml) so adding one needs no code.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "models/hardware.h"
+#include "models/serving.h"
 
 namespace bvr {
 
 // A case compares either an option of a scenario (simulated as `bvr run` does) or one of the
 // public training runs of models/public_runs.h (the step-time model alone: tflops_per_gpu,
 // model_tflops_per_gpu, mfu).
+// A serving measurement (docs/serving.md): the workload as served, on a system of the library,
+// non-blocking network at the system's NIC speed (the published runs name no fabric).
+struct ServingCase {
+  ServingWorkload workload;
+  SystemSpec system;
+};
+
 struct ValidationCase {
   std::string name;           // "colossus-build-days"
   std::string scenario_file;  // resolved against the cases file's folder; empty for a public run
   std::string option;         // the option whose result is compared
   std::string public_run;     // "BLOOM-176B": a run of models/public_runs.h instead of a scenario
+  std::optional<ServingCase> serving;  // a serving measurement instead of a scenario (tokens_per_s_per_gpu,
+                                       // decode_tokens_per_s_per_gpu, at the workload's target or at any)
   std::string quantity;       // a results.json metric name, or a timeline quantity (validation.cpp)
   std::string unit;           // for display only: quantities are plain numbers
   double published = 0;
