@@ -116,7 +116,7 @@ TEST_CASE("sweep report: verdict counts, means by axis value and the flip") {
 }
 
 // Issue 18: the sweep report counted an option that had not finished as the cheapest.
-TEST_CASE("sweep report: only options that finished every run are ranked; unfinished ones are marked") {
+TEST_CASE("sweep report: only options that finished every run are ranked, unfinished ones are marked") {
   SweepManifest m;
   m.sweep_file = "s.yaml";
   m.base_file = "base.yaml";
