@@ -176,7 +176,7 @@ TEST_CASE("cli: run writes the results.json contract, the report and daily serie
   REQUIRE(results["comparison"]["breakeven_horizon"].is_object());
   CHECK(results["comparison"]["breakeven_horizon"]["parameter"] == "scenario.horizon");
   CHECK(results["comparison"]["breakeven_horizon"]["unit"] == "days");
-  CHECK(results["sensitivity"].size() == 11);
+  CHECK(results["sensitivity"].size() == 13);
   CHECK(results["sensitivity_basis"]["replications"] == 2);
   for (const auto& option : results["options"])
     for (const char* name : {"trained_models", "npv_cost_per_trained_model_usd", "useful_gpu_hours",
