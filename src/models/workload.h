@@ -24,7 +24,7 @@ struct Workload {
   // The layout: explicit (DP recomputed for the job's GPU count), or none = search the fastest
   // valid layout at max_job_gpus, within `search`'s fixed choices.
   std::optional<ParallelPlan> parallelism;
-  Recompute recompute = Recompute::Selective;
+  std::optional<Recompute> recompute = Recompute::Selective;  // none = searched ("search")
   Precision precision = Precision::Bf16;
   std::optional<Sharding> sharding;  // none = searched (with parallelism: search)
   int max_job_gpus = 0;           // the job never uses more GPUs than this
