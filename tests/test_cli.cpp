@@ -516,7 +516,7 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(run("plan /nonexistent.yaml").exit_code == 2);
 }
 
-TEST_CASE("cli: plan --layout evaluates a given layout; a scenario's fixed layout is evaluated, not searched") {
+TEST_CASE("cli: plan --layout evaluates a given layout, and a scenario's fixed layout is evaluated, not searched") {
   // Grok-1's shape on 24,000 H100: the layout as workload.parallelism spells it.
   const Ran given = run(fmt::format("plan {} --run grok-2 --gpus 24000 --option build-colossus "
                                     "--layout tp=8,pp=8,ep=8,microbatch=1,schedule=interleaved,virtual_stages=2",
