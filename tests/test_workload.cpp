@@ -282,6 +282,15 @@ TEST_CASE("plan search: valid, fitting layouts, fastest first, and resize keeps 
   hand.tp = 8, hand.pp = 8, hand.ep = 8, hand.dp = 256, hand.recompute = Recompute::Selective;
   CHECK(r.best.front().tokens_per_s >= step_time(grok1, batch, hand, sys).tokens_per_s);
 
+  // Overlap switched off (workload.ep_overlap: no): the expert all-to-all is fully exposed, so
+  // every layout is slower and EP communication shows in full.
+  SearchSpace exposed{Recompute::Selective, Precision::Bf16, {}};
+  exposed.ep_overlap = false;
+  const SearchResult slow = search_plans(grok1, batch, 16384, sys, exposed, 1);
+  REQUIRE(!slow.best.empty());
+  CHECK(!slow.best.front().plan.ep_comm_overlap);
+  CHECK(slow.best.front().tokens_per_s < r.best.front().tokens_per_s);
+
   ParallelPlan p;
   p.tp = 8, p.pp = 4, p.cp = 2, p.ep = 8;
   CHECK(resize_plan(p, 1000)->dp == 12);  // floor(1000 / 64) = 15, dp x cp a multiple of 8: 12

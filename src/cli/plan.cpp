@@ -191,11 +191,11 @@ int command_plan(const std::vector<std::string>& args) {
     if (!layout_text.empty()) layout = parse_layout(layout_text, "--layout");
     const Scenario sc = load_scenario(file, overrides, false);
     // A given layout: --layout, or the workload's own unless --search.
-    if (!layout && !force_search && sc.workload.parallelism) {
-      layout = *sc.workload.parallelism;
+    if (!layout && !force_search && sc.workload.parallelism) layout = *sc.workload.parallelism;
+    if (layout) {
       layout->precision = sc.workload.precision;
+      layout->tp_comm_overlap = sc.workload.tp_overlap, layout->ep_comm_overlap = sc.workload.ep_overlap;
     }
-    if (layout && !layout_text.empty()) layout->precision = sc.workload.precision;
     // Where to plan: each site (of --option), or the --system given.
     struct Target {
       std::string label;

@@ -88,6 +88,7 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
                     ParallelPlan p;
                     p.tp = tp, p.pp = pp, p.cp = cp, p.ep = ep, p.microbatch = mb;
                     p.schedule = s.kind, p.virtual_stages = s.v, p.sharding = sh, p.recompute = rc, p.precision = pr;
+                    p.tp_comm_overlap = space.tp_overlap, p.ep_comm_overlap = space.ep_overlap;
                     if (p.model_parallel_gpus() > gpus) continue;
                     const auto sized = resize_plan(p, gpus, sys.network.nvlink_domain_gpus);
                     if (!sized || plan_problem(m, b, *sized)) continue;
@@ -102,7 +103,9 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
   return result;
 }
 
-SearchSpace search_space(const Workload& w) { return SearchSpace{w.recompute, w.precision, w.sharding}; }
+SearchSpace search_space(const Workload& w) {
+  return SearchSpace{w.recompute, w.precision, w.sharding, w.tp_overlap, w.ep_overlap};
+}
 
 std::optional<StepTime> evaluate_layout(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& layout,
                                         int gpus, const SystemModel& sys, std::optional<Recompute> recompute) {
@@ -134,6 +137,7 @@ std::optional<ParallelPlan> chosen_plan(const Workload& w, const TrainingRun& ru
   }
   ParallelPlan p = *w.parallelism;
   p.precision = w.precision;
+  p.tp_comm_overlap = w.tp_overlap, p.ep_comm_overlap = w.ep_overlap;
   if (!w.recompute) {
     const auto st = evaluate_layout(*run.model, run.batch, p, w.max_job_gpus, sys, std::nullopt);
     if (st) return st->plan;

@@ -17,6 +17,7 @@ struct SearchSpace {
   std::optional<Recompute> recompute;  // fixed, or searched
   std::optional<Precision> precision;  // fixed (default BF16), or searched when the GPU has FP8
   std::optional<Sharding> sharding;    // fixed, or searched
+  bool tp_overlap = true, ep_overlap = true;  // the layouts' overlap switches (not searched)
 };
 
 struct SearchResult {

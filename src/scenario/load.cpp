@@ -134,6 +134,7 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
   ParallelPlan p = *w.parallelism;
   p.recompute = w.recompute.value_or(Recompute::Full);  // searched: the mode that needs the least
   p.precision = w.precision;
+  p.tp_comm_overlap = w.tp_overlap, p.ep_comm_overlap = w.ep_overlap;
   if (static_cast<long>(p.model_parallel_gpus()) * p.ep / std::gcd(p.ep, p.cp) > w.min_job_gpus)
     workload.at("min_job_gpus").fail(fmt::format(
         "{} GPUs cannot hold one replica of the layout (tp {} x pp {} x cp {}, with ep {} carved out of dp x cp)",
@@ -157,11 +158,14 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
 }
 
 Workload load_workload(const YamlValue& v) {
-  v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs"});
+  v.allow_keys({"parallelism", "recompute", "precision", "tp_overlap", "ep_overlap", "max_job_gpus", "min_job_gpus",
+                "resize_step", "runs"});
   Workload w;
   w.parallelism = load_parallelism(v.at("parallelism"));
   if (w.parallelism) w.sharding = w.parallelism->sharding;
   w.recompute = load_recompute(v.at("recompute"));
+  if (auto o = v.find("tp_overlap")) w.tp_overlap = load_flag(*o);
+  if (auto o = v.find("ep_overlap")) w.ep_overlap = load_flag(*o);
   const std::string precision = v.at("precision").choice({"bf16", "fp8", "fp4"});
   w.precision = precision == "fp4" ? Precision::Fp4 : precision == "fp8" ? Precision::Fp8 : Precision::Bf16;
   w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
