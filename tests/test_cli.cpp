@@ -516,6 +516,40 @@ TEST_CASE("cli: plan prints the fastest layouts, bad input exits 2") {
   CHECK(run("plan /nonexistent.yaml").exit_code == 2);
 }
 
+TEST_CASE("cli: plan --layout evaluates a given layout, and a scenario's fixed layout is evaluated, not searched") {
+  // Grok-1's shape on 24,000 H100: the layout as workload.parallelism spells it.
+  const Ran given = run(fmt::format("plan {} --run grok-2 --gpus 24000 --option build-colossus "
+                                    "--layout tp=8,pp=8,ep=8,microbatch=1,schedule=interleaved,virtual_stages=2",
+                                    default_scenario));
+  REQUIRE_MESSAGE(given.exit_code == 0, given.err);
+  CHECK(contains(given.out, "the layout tp=8,pp=8,ep=8,microbatch=1,schedule=interleaved,virtual_stages=2, evaluated"));
+  // DP = what 24,000 GPUs hold: 24,000 / 64 = 375, a multiple of EP 8 below: 368.
+  CHECK(contains(given.out, " 1. TP8 PP8 DP368 CP1 EP8 mb1 interleavedx2 zero1 selective bf16: 23552 GPUs"));
+  CHECK(!contains(given.out, " 2. TP"));
+  CHECK(contains(given.out, "memory "));
+  // Keys and values are checked as in the scenario: bad input exits 2 naming --layout.
+  const Ran typo = run(fmt::format("plan {} --layout tp=8,pipes=8,microbatch=1", default_scenario));
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "--layout"));
+  CHECK(contains(typo.err, "pipes"));
+  const Ran invalid = run(fmt::format("plan {} --run grok-2 --layout tp=5,pp=8,microbatch=1", default_scenario));
+  CHECK(invalid.exit_code == 2);
+  CHECK(contains(invalid.err, "tp: 5 must divide the 48 attention heads"));
+  CHECK(run(fmt::format("plan {} --layout tp=8", default_scenario)).exit_code == 2);  // microbatch is required
+  CHECK(run(fmt::format("plan {} --layout tp", default_scenario)).exit_code == 2);
+  CHECK(run(fmt::format("plan {} --layout tp=8,pp=1,microbatch=1 --search", default_scenario)).exit_code == 2);
+  // The scenario's own layout: evaluated as written (and --search searches anyway).
+  const std::string fixed = "--set \"workload.parallelism={tp: 8, pp: 8, ep: 8, microbatch: 1}\"";
+  const Ran own = run(fmt::format("plan {} --run grok-2 --gpus 24000 --option build-colossus {}", default_scenario, fixed));
+  REQUIRE_MESSAGE(own.exit_code == 0, own.err);
+  CHECK(contains(own.out, "the layout of workload.parallelism (--search searches instead), evaluated"));
+  CHECK(contains(own.out, " 1. TP8 PP8 DP368 CP1 EP8 mb1 1f1b zero1 selective bf16"));
+  const Ran searched =
+      run(fmt::format("plan {} --run grok-2 --gpus 24000 --option build-colossus --search --top 1 {}", default_scenario, fixed));
+  REQUIRE_MESSAGE(searched.exit_code == 0, searched.err);
+  CHECK(contains(searched.out, "valid layouts that fit, searched in"));
+}
+
 TEST_CASE("cli: bvr report writes report.md and report.html again, byte-identical to the run's") {
   setenv("BVR_ASSETS_DIR", fake_assets_dir().c_str(), 1);
   const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";

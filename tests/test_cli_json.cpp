@@ -173,6 +173,7 @@ TEST_CASE("cli: validate --json gives each case's predicted, published, error, t
     unit: TFLOP/s/GPU
     published: {}
     tolerance: 10 %
+    role: calibration
     source: test
 {})";
   write_text(dir / "cases.yaml", "cases:\n" + fmt::format(fmt::runtime(bloom), "bloom", "156", "") +
@@ -187,12 +188,26 @@ TEST_CASE("cli: validate --json gives each case's predicted, published, error, t
   CHECK(c["published"] == 156.0);
   CHECK(c["tolerance"].get<double>() == doctest::Approx(0.10));
   CHECK(c["asserted"] == true);
-  CHECK((c["role"] == "fitted" || c["role"] == "held-out"));
+  CHECK(c["role"] == "calibration");
+  CHECK(c["status"] == "ok");
   CHECK(c["pass"] == true);
   CHECK(c["error"].get<double>() ==
         doctest::Approx((c["predicted"].get<double>() - 156.0) / 156.0));
   CHECK(json["cases"][1]["asserted"] == false);
   CHECK(json["cases"][1]["pass"] == false);
+  CHECK(json["cases"][1]["status"] == "reported");
+  // The calibration set's mean and largest error: bloom's (asserted) and, with the reported
+  // case, far-off's (~84 %) too.
+  const auto& sum = json["summary"][0];
+  CHECK(sum["role"] == "calibration");
+  CHECK(sum["kind"] == "all");
+  CHECK(sum["cases"] == 1);
+  CHECK(sum["reported_cases"] == 1);
+  const double e0 = std::abs(c["error"].get<double>()), e1 = std::abs(json["cases"][1]["error"].get<double>());
+  CHECK(sum["mean_abs_error"].get<double>() == doctest::Approx(e0));
+  CHECK(sum["max_abs_error"].get<double>() == doctest::Approx(e0));
+  CHECK(sum["mean_abs_error_with_reported"].get<double>() == doctest::Approx((e0 + e1) / 2));
+  CHECK(sum["max_abs_error_with_reported"].get<double>() == doctest::Approx(std::max(e0, e1)));
   CHECK(run("validate --json --markdown " + (dir / "cases.yaml").string()).exit_code == 2);
 }
 

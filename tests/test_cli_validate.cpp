@@ -11,7 +11,8 @@ void write_text(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
-std::string colossus_case(const std::string& name, const std::string& published, const std::string& extra = "") {
+std::string colossus_case(const std::string& name, const std::string& published, const std::string& extra = "",
+                          const std::string& role = "calibration") {
   return fmt::format(R"(  - name: {}
     scenario: {}
     option: build-colossus
@@ -20,8 +21,9 @@ std::string colossus_case(const std::string& name, const std::string& published,
     published: {}
     tolerance: 5 %
     source: NVIDIA press release, 28 Oct 2024
+    role: {}
 {})",
-                     name, default_scenario, published, extra);
+                     name, default_scenario, published, role, extra);
 }
 
 }  // namespace
@@ -39,9 +41,13 @@ TEST_CASE("cli: validate runs the public cases and prints predicted against publ
   // The fleet cases (docs/validation.md, "Fleets"): small and large jobs on one base rate, and
   // the one nothing was fitted to.
   CHECK(contains(markdown.out, "| opt-175b-mtbi | held-out | job_mtbi_hours (h) |"));
-  CHECK(contains(markdown.out, "| rsc1-1024gpu-mtbi | fitted | job_mtbi_hours (h) |"));
-  CHECK(contains(markdown.out, "| llama3-54day-interruptions | fitted | interruptions (count) |"));
+  CHECK(contains(markdown.out, "| rsc1-1024gpu-mtbi | calibration | job_mtbi_hours (h) |"));
+  CHECK(contains(markdown.out, "| llama3-54day-interruptions | calibration | interruptions (count) |"));
   CHECK(contains(markdown.out, "| llama3-405b-mfu | held-out |"));
+  // Each set's mean and largest error.
+  CHECK(contains(markdown.out, "| role | kind | cases | mean abs. error | max abs. error | reported cases |"));
+  CHECK(contains(markdown.out, "| held-out | step time |"));
+  CHECK(contains(markdown.out, "| calibration | all |"));
 }
 
 TEST_CASE("cli: validate's fleet cases: without bad nodes the 1,024-GPU job's MTBI is ~3.7x too long") {
@@ -61,6 +67,7 @@ TEST_CASE("cli: validate's fleet cases: without bad nodes the 1,024-GPU job's MT
     unit: h
     published: 7.8
     tolerance: 15 %
+    role: held-out
     source: test
 )");
   const Ran ran = run("validate -j 2 " + (dir / "cases.yaml").string());
@@ -88,7 +95,7 @@ TEST_CASE("cli: a malformed validation file is bad input naming file, line, colu
   write_text(dir / "typo.yaml", "cases:\n" + colossus_case("typo", "19", "    tolerence: 5 %\n"));
   const Ran typo = run("validate " + (dir / "typo.yaml").string());
   CHECK(typo.exit_code == 2);
-  CHECK(contains(typo.err, "typo.yaml:10:5"));
+  CHECK(contains(typo.err, "typo.yaml:11:5"));
   CHECK(contains(typo.err, "cases.0.tolerence"));
   write_text(dir / "quantity.yaml", "cases:\n" + colossus_case("q", "19"));
   std::string text = read_file(dir / "quantity.yaml");
@@ -99,13 +106,21 @@ TEST_CASE("cli: a malformed validation file is bad input naming file, line, colu
   CHECK(contains(quantity.err, "quantity.yaml:5:15: cases.0.quantity: unknown quantity \"days_to_nowhere\""));
 }
 
-TEST_CASE("cli: a validation case's role is fitted or held-out") {
+TEST_CASE("cli: a validation case's role is calibration or held-out, and every case gives it") {
   const fs::path dir = scratch_dir("validate-role");
-  write_text(dir / "role.yaml", "cases:\n" + colossus_case("r", "19", "    role: guessed\n"));
+  write_text(dir / "role.yaml", "cases:\n" + colossus_case("r", "19", "", "guessed"));
   const Ran ran = run("validate " + (dir / "role.yaml").string());
   CHECK(ran.exit_code == 2);
-  CHECK(contains(ran.err, "role.yaml:10:11: cases.0.role"));
-  write_text(dir / "held.yaml", "cases:\n" + colossus_case("h", "19", "    role: held-out\n"));
+  CHECK(contains(ran.err, "role.yaml:10:11: cases.0.role: expected one of calibration, held-out"));
+  write_text(dir / "fitted.yaml", "cases:\n" + colossus_case("f", "19", "", "fitted"));
+  CHECK(run("validate " + (dir / "fitted.yaml").string()).exit_code == 2);
+  std::string missing = colossus_case("m", "19");
+  missing.erase(missing.find("    role:"), std::string("    role: calibration\n").size());
+  write_text(dir / "missing.yaml", "cases:\n" + missing);
+  const Ran no_role = run("validate " + (dir / "missing.yaml").string());
+  CHECK(no_role.exit_code == 2);
+  CHECK(contains(no_role.err, "role"));
+  write_text(dir / "held.yaml", "cases:\n" + colossus_case("h", "19", "", "held-out"));
   const Ran held = run("validate " + (dir / "held.yaml").string());
   CHECK(held.exit_code == 0);
   CHECK(contains(held.out, "held-out"));
@@ -120,6 +135,7 @@ TEST_CASE("cli: validate refuses an unknown public run, naming the ones it knows
     unit: fraction
     published: 0.35
     tolerance: 10 %
+    role: held-out
     source: rumour
 )");
   const Ran ran = run("validate " + (dir / "run.yaml").string());

@@ -12,7 +12,7 @@ int main() {
   const Scenario sc = load_scenario(std::string(BVR_SOURCE_DIR) + "/scenarios/xai-oracle-2024.yaml", {}, false);
   // The build's system: HGX H100 (systems/h100-hgx.yaml), on a non-blocking network.
   const SystemSpec& system = sc.options[1].sites[0].system;
-  const SystemModel sys{system.gpu, plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s)};
+  const SystemModel sys{system.gpu, system_network(system)};
   std::printf("%-16s %8s %10s %10s %8s\n", "run", "GPUs", "layouts", "search ms", "MFU");
   for (const TrainingRun& run : sc.workload.runs)
     for (int gpus : {1024, 8192, 24576, 100000}) {

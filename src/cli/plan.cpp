@@ -22,12 +22,13 @@ namespace {
 
 constexpr const char* usage =
     "Usage: bvr plan FILE [--gpus N] [--top K] [--run NAME] [--option NAME] [--system NAME|PATH]\n"
-    "                [--json] [--set key.path=value]...\n"
+    "                [--layout tp=8,pp=16,...] [--search] [--json] [--set key.path=value]...\n"
     "\n"
     "Searches the parallel layouts (TP and EP inside the NVLink domain, PP, CP, micro-batch,\n"
-    "schedule, sharding; recompute and precision as the scenario's workload fixes them) of each\n"
-    "training run and prints the K fastest (default 5) with their step-time breakdown, memory per\n"
-    "GPU and MFU. It plans on every site of every option (--option: that option's sites): the\n"
+    "schedule, sharding, recompute; recompute and precision where the scenario's workload fixes\n"
+    "them) of each training run and prints the K best (default 5: by step time, then memory\n"
+    "headroom) with their step-time breakdown, memory per GPU and MFU. When the workload fixes\n"
+    "its layout (workload.parallelism), or --layout gives one, that layout is evaluated instead. It plans on every site of every option (--option: that option's sites): the\n"
     "site's system and fabric (without a fabric, a non-blocking network at the system's NIC speed),\n"
     "on N GPUs (default: the site's job size, workload.max_job_gpus or a lease's commitment).\n"
     "--system plans on a system of the library (bvr systems) or a system file instead.\n"
@@ -40,13 +41,18 @@ constexpr const char* usage =
     "  --run NAME           only this training run\n"
     "  --option NAME        only this option's sites\n"
     "  --system NAME|PATH   plan on a system of the library or a system file instead of the sites\n"
+    "  --layout L           evaluate this layout: key=value pairs as in workload.parallelism\n"
+    "                       (tp, pp, cp, ep, microbatch, schedule, virtual_stages, sharding);\n"
+    "                       DP is what the GPUs leave\n"
+    "  --search             search even when the workload fixes its layout\n"
     "  --json               print the plans as JSON (per run and site: each layout's parallelism,\n"
     "                       schedule, step time and its breakdown, tokens/s, MFU, memory per GPU)\n"
     "  --set key.path=value override a scenario value (repeatable)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Example:\n"
-    "  bvr plan scenarios/xai-oracle-2024.yaml --top 3\n";
+    "  bvr plan scenarios/xai-oracle-2024.yaml --top 3\n"
+    "  bvr plan scenarios/xai-oracle-2024.yaml --layout tp=8,pp=8,ep=8,microbatch=1\n";
 
 constexpr double gib = 1024.0 * 1024 * 1024;
 
@@ -78,9 +84,11 @@ void print_step(int rank, const StepTime& st) {
   std::printf("    %.3g tokens/s, %.0f TFLOP/s per GPU (model FLOPs), MFU %.1f %%\n", st.tokens_per_s,
               st.model_flop_per_s_per_gpu / 1e12, 100 * st.mfu);
   const MemoryPerGpu& m = st.memory;
-  std::printf("    memory %.1f of %.0f GiB: weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f\n",
-              m.total_bytes() / gib, st.hbm_bytes / gib, m.weights_bytes / gib, m.gradients_bytes / gib,
-              m.optimizer_bytes / gib, m.activations_bytes / gib);
+  std::printf("    memory %.1f of %.0f GiB%s: weights %.1f, gradients %.1f, optimizer %.1f, activations %.1f, "
+              "context/buffers/fragmentation %.1f (pipeline stage %d)\n",
+              m.total_bytes() / gib, st.hbm_bytes / gib, m.total_bytes() > st.hbm_bytes ? " (DOES NOT FIT)" : "",
+              m.weights_bytes / gib, m.gradients_bytes / gib, m.optimizer_bytes / gib, m.activations_bytes / gib,
+              m.overhead_bytes / gib, m.stage);
 }
 
 nlohmann::ordered_json step_json(int rank, const StepTime& st) {
@@ -118,14 +126,18 @@ nlohmann::ordered_json step_json(int rank, const StepTime& st) {
             {"gradients", m.gradients_bytes},
             {"optimizer", m.optimizer_bytes},
             {"activations", m.activations_bytes},
-            {"hbm", st.hbm_bytes}}}};
+            {"overhead", m.overhead_bytes},
+            {"hbm", st.hbm_bytes}}},
+          {"pipeline_stage", m.stage},
+          {"fits", m.total_bytes() <= st.hbm_bytes}};
 }
 
 }  // namespace
 
 int command_plan(const std::vector<std::string>& args) {
-  std::string file, run_name, option_name, system_name;
+  std::string file, run_name, option_name, system_name, layout_text;
   std::optional<int> gpus;
+  bool force_search = false;
   int top = 5;
   bool json = false;
   std::vector<Override> overrides;
@@ -149,6 +161,12 @@ int command_plan(const std::vector<std::string>& args) {
       const auto v = value();
       if (!v) return bad_usage(a + " needs a name");
       (a == "--run" ? run_name : a == "--option" ? option_name : system_name) = *v;
+    } else if (a == "--layout") {
+      const auto v = value();
+      if (!v) return bad_usage("--layout needs key=value pairs, e.g. tp=8,pp=16,microbatch=1");
+      layout_text = *v;
+    } else if (a == "--search") {
+      force_search = true;
     } else if (a == "--json") {
       json = true;
     } else if (a == "--set") {
@@ -167,9 +185,18 @@ int command_plan(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) return bad_usage("missing FILE");
+  if (force_search && !layout_text.empty()) return bad_usage("--layout and --search exclude each other");
   try {
+    std::optional<ParallelPlan> layout;
+    if (!layout_text.empty()) layout = parse_layout(layout_text, "--layout");
     const Scenario sc = load_scenario(file, overrides, false);
     for (const auto& w : sc.warnings) std::fprintf(stderr, "%s\n", format_warning(w).c_str());
+    // A given layout: --layout, or the workload's own unless --search.
+    if (!layout && !force_search && sc.workload.parallelism) layout = *sc.workload.parallelism;
+    if (layout) {
+      layout->precision = sc.workload.precision;
+      layout->tp_comm_overlap = sc.workload.tp_overlap, layout->ep_comm_overlap = sc.workload.ep_overlap;
+    }
     // Where to plan: each site (of --option), or the --system given.
     struct Target {
       std::string label;
@@ -182,7 +209,7 @@ int command_plan(const std::vector<std::string>& args) {
       const SystemSpec system = load_system_ref(ref, file);
       targets.push_back({fmt::format("system {}, non-blocking {:.0f} Gb/s per GPU", system.name,
                                      system.nic_bytes_per_s * 8 / 1e9),
-                         SystemModel{system.gpu, plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s)},
+                         SystemModel{system.gpu, system_network(system)},
                          sc.workload.max_job_gpus});
     } else {
       bool found_option = option_name.empty();
@@ -192,11 +219,10 @@ int command_plan(const std::vector<std::string>& args) {
         for (const Site& site : o.sites) {
           const std::string where = site.name.empty() ? o.name : o.name + "/" + site.name;
           int site_gpus = std::min(site.lease ? site.lease->max_gpus : sc.workload.max_job_gpus, sc.workload.max_job_gpus);
-          SystemModel sys{site.system.gpu,
-                          plain_network(site.system.gpu, site.system.domain_gpus, site.system.nic_bytes_per_s)};
+          SystemModel sys{site.system.gpu, system_network(site.system)};
           std::string network = fmt::format("non-blocking {:.0f} Gb/s per GPU", site.system.nic_bytes_per_s * 8 / 1e9);
           if (site.fabric) {
-            sys.network = network_from_fabric(*site.fabric, site.system.gpu);
+            sys.network = system_network(site.system, *site.fabric);
             network = fmt::format("fabric {}", site.fabric->name);
             site_gpus = std::min(site_gpus, site.fabric->gpus);
           }
@@ -213,7 +239,25 @@ int command_plan(const std::vector<std::string>& args) {
         if (!run_name.empty() && run.name != run_name) continue;
         found_run = true;
         const auto start = std::chrono::steady_clock::now();
-        const SearchResult r = search_plans(*run.model, run.batch, n, target.system, search_space(sc.workload), top);
+        SearchResult r;
+        if (layout) {
+          const auto st = evaluate_layout(*run.model, run.batch, *layout, n, target.system, sc.workload.recompute);
+          if (!st) {
+            ParallelPlan p = *layout;
+            const auto sized = resize_plan(p, n, target.system.network.nvlink_domain_gpus);
+            const std::string why = !sized ? fmt::format("{} GPUs cannot hold one replica", n)
+                                           : plan_problem(*run.model, run.batch, *sized).value_or("invalid");
+            const std::string what = fmt::format("run \"{}\": the layout {} cannot run on {} GPUs of {}: {}", run.name,
+                                                 layout_text.empty() ? "of workload.parallelism" : layout_text, n,
+                                                 target.label, why);
+            throw InputError(fmt::format("{}: {}", layout_text.empty() ? file : "--layout", what),
+                             {layout_text.empty() ? file : "--layout", 0, 0, "", "", what});
+          }
+          r.best.push_back(*st);
+          r.evaluated = r.valid = 1;
+        } else {
+          r = search_plans(*run.model, run.batch, n, target.system, search_space(sc.workload), top);
+        }
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         if (r.best.empty()) {
           const std::string what = fmt::format("run \"{}\": no parallel layout fits in {:.0f} GiB of HBM on {} GPUs of {}",
@@ -231,6 +275,7 @@ int command_plan(const std::vector<std::string>& args) {
                            {"seq_len", run.batch.seq_len},
                            {"gpus", n},
                            {"valid_layouts", r.valid},
+                           {"given_layout", layout.has_value()},
                            {"layouts", layouts}});
           continue;
         }
@@ -238,7 +283,11 @@ int command_plan(const std::vector<std::string>& args) {
                     run.model->total_params(), run.model->active_params(),
                     fmt::format("{} x {} tokens per step", run.batch.global_batch_seqs, run.batch.seq_len).c_str(), n,
                     target.label.c_str());
-        std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
+        if (layout)
+          std::printf("  the layout %s, evaluated\n",
+                      layout_text.empty() ? "of workload.parallelism (--search searches instead)" : layout_text.c_str());
+        else
+          std::printf("  %ld valid layouts that fit, searched in %.0f ms\n", r.valid, ms);
         for (std::size_t i = 0; i < r.best.size(); ++i) print_step(static_cast<int>(i + 1), r.best[i]);
       }
     }

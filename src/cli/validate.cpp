@@ -23,14 +23,16 @@ Runs the validation suite: each case is a published figure (a public training ru
 build) and a scenario that should reproduce it. Prints predicted against published, the error
 and whether it is within the case's tolerance. Cases marked "reported" are known weaknesses,
 shown but not held to their tolerance (docs/validation.md). Each case's role says whether
-a parameter was fitted to it ("fitted") or nothing was ("held-out").
+a constant was set from it ("calibration") or nothing was ("held-out"); the mean and largest
+error of each set (and of each kind of case in it) follow the table.
 
   CASES        cases file (default: scenarios/validation/cases.yaml of this source tree)
   -j N         replications simulated in parallel (default: the number of cores)
   --markdown   print the table as Markdown (for docs/validation.md)
-  --json       print the cases as JSON: name, quantity, unit, predicted, published, error,
-               tolerance, role (fitted or held-out), asserted (false for
-               "reported" cases), pass, source, note; and "ok"
+  --json       print the cases as JSON: name, quantity, unit, published, predicted, error,
+               tolerance, role (calibration or held-out), status (ok, OUTSIDE or
+               reported), asserted (false for "reported" cases), pass, source, note;
+               "summary" (per role and kind: cases, mean and max absolute error); "ok"
   -h, --help   show this help
 
 Exit code: 0 when every asserted case is within tolerance, 1 when one is not, 2 for bad input.
@@ -51,14 +53,70 @@ std::string status(const ValidationResult& r) {
   return r.c.asserted ? "OUTSIDE" : "reported";
 }
 
+// The kind of a case, for the summaries: the step-time model, the memory model, or a simulation.
+std::string kind(const ValidationResult& r) {
+  const std::string& q = r.c.quantity;
+  if (q == "activations_gib" || q == "weights_gradients_optimizer_gib" || q == "loads") return "memory";
+  if (!r.c.public_run.empty()) return "step time";
+  if (r.c.collective) return "collective";
+  return "simulated";
+}
+
+// Over the asserted cases (those held to a tolerance); the reported ones (known weaknesses) are
+// counted apart, with all cases' mean and max beside.
+struct ErrorSummary {
+  std::string role, kind;  // kind "" = every kind
+  int cases = 0, reported = 0;
+  double mean_abs = 0, max_abs = 0;
+  double mean_abs_all = 0, max_abs_all = 0;  // the reported cases included
+};
+
+// Mean and largest absolute error per role, and per role and kind.
+std::vector<ErrorSummary> summarize(const std::vector<ValidationResult>& results) {
+  std::vector<ErrorSummary> out;
+  for (const std::string role : {"calibration", "held-out"})
+    for (const std::string k : {"", "step time", "memory", "collective", "simulated"}) {
+      ErrorSummary e{role, k};
+      for (const auto& r : results) {
+        if (r.c.role != role || (!k.empty() && kind(r) != k) || !std::isfinite(r.error)) continue;
+        const double err = std::abs(r.error);
+        e.mean_abs_all += err;
+        e.max_abs_all = std::max(e.max_abs_all, err);
+        if (!r.c.asserted) {
+          ++e.reported;
+          continue;
+        }
+        ++e.cases;
+        e.mean_abs += err;
+        e.max_abs = std::max(e.max_abs, err);
+      }
+      if (e.cases + e.reported == 0) continue;
+      if (e.cases > 0) e.mean_abs /= e.cases;
+      e.mean_abs_all /= e.cases + e.reported;
+      out.push_back(e);
+    }
+  return out;
+}
+
+void print_summary(const std::vector<ValidationResult>& results) {
+  fmt::print("\n{:<12} {:<10} {:>5}  {:>10}  {:>9}   {:>8}  {:>10}  {:>9}\n", "role", "kind", "cases", "mean |err|",
+             "max |err|", "reported", "with them", "max");
+  for (const auto& e : summarize(results))
+    fmt::print("{:<12} {:<10} {:>5}  {:>9.1f}%  {:>8.1f}%   {:>8}  {:>9.1f}%  {:>8.1f}%\n", e.role,
+               e.kind.empty() ? "all" : e.kind, e.cases, 100 * e.mean_abs, 100 * e.max_abs, e.reported,
+               100 * e.mean_abs_all, 100 * e.max_abs_all);
+}
+
 void print_text(const std::vector<ValidationResult>& results) {
   std::size_t name_w = 4;
   for (const auto& r : results) name_w = std::max(name_w, r.c.name.size());
-  fmt::print("{:<{}}  {:<8}  {:>10}  {:>10}  {:<12} {:>8}  {:>6}  {}\n", "case", name_w, "role", "published", "predicted",
+  fmt::print("{:<{}}  {:<11}  {:>10}  {:>10}  {:<12} {:>8}  {:>6}  {}\n", "case", name_w, "role", "published", "predicted",
              "unit", "error", "tol.", "status");
   for (const auto& r : results)
-    fmt::print("{:<{}}  {:<8}  {:>10}  {:>10}  {:<12} {:>+7.1f}%  {:>5.0f}%  {}\n", r.c.name, name_w, r.c.role,
+    fmt::print("{:<{}}  {:<11}  {:>10}  {:>10}  {:<12} {:>+7.1f}%  {:>5.0f}%  {}\n", r.c.name, name_w, r.c.role,
                number(r.c.published), number(r.predicted), r.c.unit, 100 * r.error, 100 * r.c.tolerance, status(r));
+  print_summary(results);
+  fmt::print("\n");
   for (const auto& r : results) fmt::print("  {}: {}{}\n", r.c.name, r.c.source, r.c.note.empty() ? "" : " — " + r.c.note);
 }
 
@@ -69,6 +127,12 @@ void print_markdown(const std::vector<ValidationResult>& results) {
     fmt::print("| {} | {} | {} ({}) | {} | {} | {:+.1f} % | {:.0f} % | {} | {} |\n", r.c.name, r.c.role, r.c.quantity,
                r.c.unit, number(r.c.published), number(r.predicted), 100 * r.error, 100 * r.c.tolerance, status(r),
                r.c.source);
+  fmt::print("\n| role | kind | cases | mean abs. error | max abs. error | reported cases | mean, max with them |\n"
+             "|---|---|---|---|---|---|---|\n");
+  for (const auto& e : summarize(results))
+    fmt::print("| {} | {} | {} | {:.1f} % | {:.1f} % | {} | {:.1f} %, {:.1f} % |\n", e.role,
+               e.kind.empty() ? "all" : e.kind, e.cases, 100 * e.mean_abs, 100 * e.max_abs, e.reported,
+               100 * e.mean_abs_all, 100 * e.max_abs_all);
 }
 
 // `ok`: no asserted case outside its tolerance.
@@ -79,16 +143,28 @@ void print_json(const std::vector<ValidationResult>& results, bool ok) {
     cases.push_back({{"name", r.c.name},
                      {"quantity", r.c.quantity},
                      {"unit", r.c.unit},
-                     {"predicted", finite(r.predicted)},
                      {"published", finite(r.c.published)},
+                     {"predicted", finite(r.predicted)},
                      {"error", finite(r.error)},
                      {"tolerance", r.c.tolerance},
                      {"role", r.c.role},
+                     {"status", status(r)},
+                     {"kind", kind(r)},
                      {"asserted", r.c.asserted},
                      {"pass", r.within},
                      {"source", r.c.source},
                      {"note", r.c.note}});
-  const nlohmann::ordered_json out = {{"ok", ok}, {"cases", cases}};
+  nlohmann::ordered_json summary = nlohmann::ordered_json::array();
+  for (const auto& e : summarize(results))
+    summary.push_back({{"role", e.role},
+                       {"kind", e.kind.empty() ? "all" : e.kind},
+                       {"cases", e.cases},
+                       {"mean_abs_error", e.mean_abs},
+                       {"max_abs_error", e.max_abs},
+                       {"reported_cases", e.reported},
+                       {"mean_abs_error_with_reported", e.mean_abs_all},
+                       {"max_abs_error_with_reported", e.max_abs_all}});
+  const nlohmann::ordered_json out = {{"ok", ok}, {"cases", cases}, {"summary", summary}};
   fmt::print("{}\n", out.dump(2));
 }
 

@@ -21,6 +21,9 @@ struct GpuSpec {
   double hbm_bytes_per_s = 0;
   double nvlink_bytes_per_s = 0;    // per GPU, each direction (half the quoted bidirectional figure)
   double peak_fp4_flop_per_s = 0;   // dense; 0 = no FP4 tensor cores
+  // The best share of the dense peak a large GEMM reaches at each precision (the "maximum
+  // achievable matmul FLOPS" of the system file; 0 = not measured: step_time.cpp's defaults).
+  double matmul_share_bf16 = 0, matmul_share_fp8 = 0, matmul_share_fp4 = 0;
 };
 
 // The node: what failure rates count ("per 1000 node-days"), what a job allocates whole, what a

@@ -19,6 +19,7 @@ const char* to_string(Sharding s) {
   switch (s) {
     case Sharding::None: return "none";
     case Sharding::Zero1: return "zero1";
+    case Sharding::Zero2: return "zero2";
     case Sharding::Fsdp: return "fsdp";
   }
   return "?";

@@ -1,6 +1,8 @@
 // The fastest valid parallel layout for a model on a GPU count: every combination of TP (inside
-// the NVLink domain), PP, CP, EP, micro-batch, schedule and sharding that is valid and fits in
-// HBM, ranked by tokens per second. Pure arithmetic: thousands of layouts per millisecond.
+// the NVLink domain), PP, CP, EP, micro-batch, schedule (1F1B, interleaved by 2 or 4), sharding
+// (ZeRO-1, ZeRO-2, FSDP) and recompute (none, selective, full) that is valid and fits in HBM,
+// ranked by step time (in steps of 0.5 %) and then by memory headroom. Pure arithmetic:
+// thousands of layouts per millisecond.
 #pragma once
 #include <optional>
 #include <vector>
@@ -15,6 +17,7 @@ struct SearchSpace {
   std::optional<Recompute> recompute;  // fixed, or searched
   std::optional<Precision> precision;  // fixed (default BF16), or searched when the GPU has FP8
   std::optional<Sharding> sharding;    // fixed, or searched
+  bool tp_overlap = true, ep_overlap = true;  // the layouts' overlap switches (not searched)
 };
 
 struct SearchResult {
@@ -39,6 +42,12 @@ std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus, int 
 
 // The scenario's fixed choices (recompute, precision, sharding) as a search space.
 SearchSpace search_space(const Workload& w);
+
+// `layout` (its DP ignored) on `gpus` GPUs of `sys`, with `recompute` or, when not given, the
+// fastest mode that fits (when none fits, full recomputation). Nothing when the layout is invalid
+// there (plan_problem) or not one replica fits.
+std::optional<StepTime> evaluate_layout(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& layout,
+                                        int gpus, const SystemModel& sys, std::optional<Recompute> recompute);
 
 // The layout a run trains with at max_job_gpus on `sys`: the workload's explicit layout (with
 // its recompute and precision), or the fastest one found. Nothing when none is valid and fits.

@@ -18,6 +18,7 @@ namespace bvr {
 // alpha-beta costs. Oversubscription slows groups whose span crosses a leaf group or a pod.
 struct NetworkModel {
   int nvlink_domain_gpus = 8;
+  bool nvls = false;              // the NVLink switches reduce (NVLink SHARP): in-domain all-reduce
   double nvlink_bytes_per_s = 0;  // per GPU, each direction
   double nic_bytes_per_s = 0;     // per GPU, each direction
   double nvlink_latency_s = 0;    // per collective step
@@ -44,6 +45,10 @@ inline constexpr double default_nic_bytes_per_s = 400e9 / 8;
 NetworkModel plain_network(const GpuSpec& gpu, int nvlink_domain_gpus, double nic_bytes_per_s);
 // The network a FabricSpec describes (NVLink from the fabric when it gives one, else the GPU's).
 NetworkModel network_from_fabric(const FabricSpec& fabric, const GpuSpec& gpu);
+// A system's own: a non-blocking network at its NIC speed, or the fabric's; NVLS where its
+// NVLink switches reduce (scale_up.in_network_reduction).
+NetworkModel system_network(const SystemSpec& system);
+NetworkModel system_network(const SystemSpec& system, const FabricSpec& fabric);
 
 // Collective times in closed form (ring algorithms, hierarchical across NVLink and network).
 // `bytes` as nccl-tests counts them (all-reduce buffer, reduce-scatter input, all-gather output,
@@ -81,13 +86,20 @@ struct StepTime {
 // Dense peak at the plan's precision (0 when the GPU lacks it).
 double peak_flop_per_s(const GpuSpec& gpu, Precision p);
 
-// The share of its own dense peak a GEMM reaches at `p`, relative to BF16's: 1 for BF16, 0.886 for
-// FP8, 0.812 for FP4 (measured GEMMs, step_time.cpp; docs/workload.md, "Precision").
+// The share of its own dense peak a GEMM reaches at `p`, relative to BF16's, when the GPU gives no
+// measurement: 1 for BF16, 0.886 for FP8, 0.812 for FP4 (measured GEMMs, step_time.cpp;
+// docs/workload.md, "Precision").
 double precision_gemm_factor(Precision p);
 
-// GEMM efficiency (share of dense peak) of an (m x k) x (k x n) product: the best large GEMM
-// reaches 80 % of peak on H100 (facts.md, MAMF), smaller dimensions lose tiles:
-// e = 0.80 x prod over dims of d / (d + d_half).
+// The best share of the dense peak at `p` a large GEMM reaches on `gpu`: the system file's
+// matmul_efficiency, or 80 % (H100 BF16, facts.md: MAMF) times precision_gemm_factor.
+double matmul_share(const GpuSpec& gpu, Precision p);
+
+// The share of that best a GEMM of (m x k) x (k x n) keeps: smaller dimensions lose tiles,
+// prod over dims of d / (d + d_half), d_half ~ 140 (docs/workload.md, "GEMM efficiency").
+double gemm_shape_factor(double m, double n, double k);
+
+// GEMM efficiency (share of dense peak) on an H100 in BF16: 0.80 x gemm_shape_factor.
 double gemm_efficiency(double m, double n, double k);
 
 StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& p, const SystemModel& sys,

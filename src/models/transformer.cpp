@@ -39,11 +39,16 @@ std::optional<std::string> model_problem(const TransformerModel& m) {
   return std::nullopt;
 }
 
-double model_flop_per_token(const TransformerModel& m, int seq_len) {
+double attention_flop_per_token(const TransformerModel& m, int seq_len, AttentionCounting c) {
+  const double full = 12.0 * m.layers * m.hidden * seq_len;
+  return c == AttentionCounting::Full ? full : full / 2;
+}
+
+double model_flop_per_token(const TransformerModel& m, int seq_len, AttentionCounting c) {
   const double matmul_params = m.layers * (m.attention_params() + m.router_params() +
                                            m.experts_per_token * m.expert_params()) +
                                static_cast<double>(m.vocab) * m.hidden;
-  return 6 * matmul_params + 12.0 * m.layers * m.hidden * seq_len;
+  return 6 * matmul_params + attention_flop_per_token(m, seq_len, c);
 }
 
 }  // namespace bvr

@@ -18,6 +18,9 @@ struct TransformerModel {
   int experts_per_token = 1;  // top-k routing
   bool gated_ffn = false;     // SwiGLU/GeGLU: three matrices per FFN instead of two
   bool tied_embeddings = false;  // the output layer reuses the input embedding
+  // Dropout after attention and the FFN (GPT-3-era models: one mask byte per element kept for the
+  // backward pass). Llama and DeepSeek train without it.
+  bool dropout = false;
 
   bool moe() const { return experts > 1; }
   int head_dim() const { return hidden / heads; }
@@ -33,9 +36,23 @@ struct TransformerModel {
 // The first problem with a model's shape as "key: reason", or nothing.
 std::optional<std::string> model_problem(const TransformerModel& m);
 
+// How the attention scores (QK^T and the product with V) are counted in model FLOPs.
+// Causal: a token attends to the tokens before it, on average half the sequence, and fused
+// (flash) kernels skip the masked tiles, so the work done is half the full matrix. Full: every
+// query against the whole sequence, as PaLM's definition (Chowdhery et al. 2022, appendix B)
+// and Megatron-LM's formula (Narayanan et al. 2021, eq. 3) count it.
+enum class AttentionCounting { Causal, Full };
+
+// Attention-score FLOPs per token trained (forward + backward): 12 x layers x hidden x sequence
+// counted in full, half that causal.
+double attention_flop_per_token(const TransformerModel& m, int seq_len, AttentionCounting c);
+
 // Model FLOPs per token trained (forward + backward, no recomputation): 6 x the active matmul
-// parameters (the output layer included, the input lookup not) + 12 x layers x hidden x sequence
-// for the attention scores (PaLM's MFU definition, Chowdhery et al. 2022, appendix B).
-double model_flop_per_token(const TransformerModel& m, int seq_len);
+// parameters (the output layer included, the input lookup not) + the attention scores. bvr counts
+// them causal (the work the step-time model charges time for, so that MFU and time agree at
+// every context length); published figures that count the full matrix are compared with
+// AttentionCounting::Full (docs/workload.md, "Model FLOPs").
+double model_flop_per_token(const TransformerModel& m, int seq_len,
+                            AttentionCounting c = AttentionCounting::Causal);
 
 }  // namespace bvr

@@ -25,9 +25,12 @@ struct Workload {
   // The layout: explicit (DP recomputed for the job's GPU count), or none = search the fastest
   // valid layout at max_job_gpus, within `search`'s fixed choices.
   std::optional<ParallelPlan> parallelism;
-  Recompute recompute = Recompute::Selective;
+  std::optional<Recompute> recompute = Recompute::Selective;  // none = searched ("search")
   Precision precision = Precision::Bf16;
   std::optional<Sharding> sharding;  // none = searched (with parallelism: search)
+  // Communication overlapped with compute (docs/workload.md, "Communication"): tensor-parallel
+  // collectives behind their GEMMs, the expert all-to-all behind another micro-batch.
+  bool tp_overlap = true, ep_overlap = true;
   int max_job_gpus = 0;           // the job never uses more GPUs than this
   int min_job_gpus = 0;           // below this the job waits instead of training
   double resize_step = 0;         // grow (restart larger) only by at least this share

@@ -80,6 +80,7 @@ Json step_time_json(const std::optional<StepTime>& st, const std::string& where)
                                   {"gradients", m.gradients_bytes / gib},
                                   {"optimizer", m.optimizer_bytes / gib},
                                   {"activations", m.activations_bytes / gib},
+                                  {"overhead", m.overhead_bytes / gib},
                                   {"total", m.total_bytes() / gib},
                                   {"capacity", st->hbm_bytes / gib}}}};
 }

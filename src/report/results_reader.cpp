@@ -1,5 +1,6 @@
 #include "report/results_reader.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -114,6 +115,9 @@ StepTime step_time_from(const Node& node) {
   const Node m = node.at("memory_gib");
   st.memory = {m.at("weights").number() * gib, m.at("gradients").number() * gib, m.at("optimizer").number() * gib,
                m.at("activations").number() * gib};
+  // Written since issue 20 (context, buffers, fragmentation); older files: the total's remainder.
+  if (m.has("overhead")) st.memory.overhead_bytes = m.at("overhead").number() * gib;
+  else if (m.has("total")) st.memory.overhead_bytes = std::max(0.0, m.at("total").number() * gib - st.memory.total_bytes());
   st.hbm_bytes = m.at("capacity").number() * gib;
   return st;
 }

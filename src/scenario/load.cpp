@@ -74,7 +74,7 @@ bool load_flag(const YamlValue& v) {
 
 TransformerModel load_model(const YamlValue& v) {
   v.allow_keys({"layers", "hidden", "ffn", "heads", "kv_heads", "vocab", "experts", "experts_per_token", "gated_ffn",
-                "tied_embeddings"});
+                "tied_embeddings", "dropout"});
   TransformerModel m;
   m.layers = v.at("layers").count(1, 10'000);
   m.hidden = v.at("hidden").count(1, 1'000'000);
@@ -86,18 +86,24 @@ TransformerModel load_model(const YamlValue& v) {
   if (auto k = v.find("experts_per_token")) m.experts_per_token = k->count(1, 100'000);
   if (auto g = v.find("gated_ffn")) m.gated_ffn = load_flag(*g);
   if (auto t = v.find("tied_embeddings")) m.tied_embeddings = load_flag(*t);
+  if (auto d = v.find("dropout")) m.dropout = load_flag(*d);
   if (auto problem = model_problem(m)) fail_problem(v, *problem);
   return m;
 }
 
-Recompute load_recompute(const YamlValue& v) {
-  const std::string r = v.choice({"none", "selective", "full"});
+// A recompute mode, or "search" (nothing: the plan search tries all three).
+std::optional<Recompute> load_recompute(const YamlValue& v) {
+  const std::string r = v.choice({"none", "selective", "full", "search"});
+  if (r == "search") return std::nullopt;
   return r == "none" ? Recompute::None : r == "full" ? Recompute::Full : Recompute::Selective;
 }
 
 Sharding load_sharding(const YamlValue& v) {
-  const std::string r = v.choice({"none", "zero1", "fsdp"});
-  return r == "none" ? Sharding::None : r == "fsdp" ? Sharding::Fsdp : Sharding::Zero1;
+  const std::string r = v.choice({"none", "zero1", "zero2", "fsdp"});
+  return r == "none"    ? Sharding::None
+         : r == "fsdp"  ? Sharding::Fsdp
+         : r == "zero2" ? Sharding::Zero2
+                        : Sharding::Zero1;
 }
 
 // "search", or an explicit layout without DP (DP is what the job's GPU count leaves).
@@ -131,7 +137,7 @@ std::optional<ParallelPlan> load_parallelism(const YamlValue& v) {
 void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Workload& w, const TrainingRun& run,
                     const SystemSpec& system, const YamlValue& site_v, const std::string& where) {
   const GpuSpec& gpu = system.gpu;
-  const SystemModel sys{gpu, plain_network(gpu, system.domain_gpus, system.nic_bytes_per_s)};
+  const SystemModel sys{gpu, system_network(system)};
   if (peak_flop_per_s(gpu, w.precision) <= 0) {
     std::string precision = to_string(w.precision);
     std::transform(precision.begin(), precision.end(), precision.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -144,13 +150,14 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
     if (r.best.empty())
       run_v.at("model").fail(fmt::format(
           "no parallel layout of this model fits in {:.0f} GiB of HBM on {} {} (max_job_gpus) with recompute {}",
-          gpu.hbm_bytes / gib, w.max_job_gpus, on, to_string(w.recompute)));
+          gpu.hbm_bytes / gib, w.max_job_gpus, on, w.recompute ? to_string(*w.recompute) : "searched"));
     return;
   }
   const YamlValue par = workload.at("parallelism");
   ParallelPlan p = *w.parallelism;
-  p.recompute = w.recompute;
+  p.recompute = w.recompute.value_or(Recompute::Full);  // searched: the mode that needs the least
   p.precision = w.precision;
+  p.tp_comm_overlap = w.tp_overlap, p.ep_comm_overlap = w.ep_overlap;
   if (static_cast<long>(p.model_parallel_gpus()) * p.ep / std::gcd(p.ep, p.cp) > w.min_job_gpus)
     workload.at("min_job_gpus").fail(fmt::format(
         "{} GPUs cannot hold one replica of the layout (tp {} x pp {} x cp {}, with ep {} carved out of dp x cp)",
@@ -164,21 +171,24 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
     fail_problem(par, fmt::format("{} (run \"{}\")", *problem, run.name));
   const MemoryPerGpu mem = memory_per_gpu(*run.model, run.batch, *sized);
   if (!fits_in_hbm(mem, gpu))
-    par.fail(fmt::format("run \"{}\" needs {:.1f} GiB per GPU (weights {:.1f}, gradients {:.1f}, optimizer {:.1f}, "
-                         "activations {:.1f}) but {} have {:.1f} GiB usable ({:.0f} % of {:.0f} GiB); shard more, "
-                         "recompute more or use more pipeline/tensor parallelism",
-                         run.name, mem.total_bytes() / gib, mem.weights_bytes / gib, mem.gradients_bytes / gib,
-                         mem.optimizer_bytes / gib, mem.activations_bytes / gib, on,
-                         usable_hbm_share * gpu.hbm_bytes / gib, 100 * usable_hbm_share, gpu.hbm_bytes / gib));
+    par.fail(fmt::format("run \"{}\" needs {:.1f} GiB per GPU on pipeline stage {} (weights {:.1f}, gradients {:.1f}, "
+                         "optimizer {:.1f}, activations {:.1f}, context, buffers and fragmentation {:.1f}) but {} have "
+                         "{:.0f} GiB; shard more, recompute more or use more pipeline/tensor parallelism",
+                         run.name, mem.total_bytes() / gib, mem.stage, mem.weights_bytes / gib, mem.gradients_bytes / gib,
+                         mem.optimizer_bytes / gib, mem.activations_bytes / gib, mem.overhead_bytes / gib, on,
+                         gpu.hbm_bytes / gib));
   (void)site_v;
 }
 
 Workload load_workload(const YamlValue& v) {
-  v.allow_keys({"parallelism", "recompute", "precision", "max_job_gpus", "min_job_gpus", "resize_step", "runs", "serving"});
+  v.allow_keys({"parallelism", "recompute", "precision", "tp_overlap", "ep_overlap", "max_job_gpus", "min_job_gpus",
+                "resize_step", "runs", "serving"});
   Workload w;
   w.parallelism = load_parallelism(v.at("parallelism"));
   if (w.parallelism) w.sharding = w.parallelism->sharding;
   w.recompute = load_recompute(v.at("recompute"));
+  if (auto o = v.find("tp_overlap")) w.tp_overlap = load_flag(*o);
+  if (auto o = v.find("ep_overlap")) w.ep_overlap = load_flag(*o);
   const std::string precision = v.at("precision").choice({"bf16", "fp8", "fp4"});
   w.precision = precision == "fp4" ? Precision::Fp4 : precision == "fp8" ? Precision::Fp8 : Precision::Bf16;
   w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
@@ -1259,6 +1269,27 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
     s.analysis = load_analysis(analysis, root, s);
   }
   return s;
+}
+
+ParallelPlan parse_layout(const std::string& text, const std::string& where) {
+  // "tp=8,pp=16,schedule=interleaved" as the YAML map {tp: 8, pp: 16, schedule: interleaved}.
+  std::string yaml = "{";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const std::size_t eq = item.find('=');
+    if (item.empty() || eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw InputError(fmt::format("{}: expected key=value pairs separated by commas (keys as in workload.parallelism: "
+                                   "tp, pp, cp, ep, microbatch, schedule, virtual_stages, sharding), got \"{}\"",
+                                   where, item));
+    yaml += (yaml.size() > 1 ? ", " : "") + item.substr(0, eq) + ": " + item.substr(eq + 1);
+    start = comma + 1;
+  }
+  yaml += "}";
+  const YamlValue v = parse_yaml(yaml, where);
+  if (!v.node().IsMap()) v.fail("expected key=value pairs");
+  return *load_parallelism(v);
 }
 
 }  // namespace bvr

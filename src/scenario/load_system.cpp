@@ -131,13 +131,19 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
   s.name = v.at("name").text();
 
   const YamlValue gpu = v.at("gpu");
-  gpu.allow_keys({"model", "peak_dense", "hbm", "hbm_bandwidth", "power"});
+  gpu.allow_keys({"model", "peak_dense", "matmul_efficiency", "hbm", "hbm_bandwidth", "power"});
   s.gpu.name = gpu.at("model").text();
   const YamlValue peaks = gpu.at("peak_dense");
   peaks.allow_keys({"bf16", "fp8", "fp4"});
   s.gpu.peak_bf16_flop_per_s = peaks.at("bf16").positive(Dimension::ComputeRate);
   if (auto fp8 = peaks.find("fp8")) s.gpu.peak_fp8_flop_per_s = fp8->positive(Dimension::ComputeRate);
   if (auto fp4 = peaks.find("fp4")) s.gpu.peak_fp4_flop_per_s = fp4->positive(Dimension::ComputeRate);
+  if (auto mamf = gpu.find("matmul_efficiency")) {
+    mamf->allow_keys({"bf16", "fp8", "fp4"});
+    if (auto e = mamf->find("bf16")) s.gpu.matmul_share_bf16 = e->fraction(0.01, 1.0);
+    if (auto e = mamf->find("fp8")) s.gpu.matmul_share_fp8 = e->fraction(0.01, 1.0);
+    if (auto e = mamf->find("fp4")) s.gpu.matmul_share_fp4 = e->fraction(0.01, 1.0);
+  }
   s.gpu.hbm_bytes = gpu.at("hbm").positive(Dimension::Data);
   s.gpu.hbm_bytes_per_s = gpu.at("hbm_bandwidth").positive(Dimension::Bandwidth) / bits_per_byte;
   s.gpu.tdp_w = gpu.at("power").positive(Dimension::Power);

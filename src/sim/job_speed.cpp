@@ -43,8 +43,7 @@ SiteSpeed site_speed(const Scenario& sc, const Site& where, int full_gpus, bool 
   site.full_gpus = std::min(full_gpus, sc.workload.max_job_gpus);
   if (fabric) site.full_gpus = std::min(site.full_gpus, fabric->gpus);
   site.system.gpu = system.gpu;
-  site.system.network = fabric ? network_from_fabric(*fabric, system.gpu)
-                               : plain_network(system.gpu, system.domain_gpus, system.nic_bytes_per_s);
+  site.system.network = fabric ? system_network(system, *fabric) : system_network(system);
   Workload w = sc.workload;
   w.max_job_gpus = site.full_gpus;
   for (const TrainingRun& run : sc.workload.runs) {

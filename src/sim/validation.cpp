@@ -94,12 +94,19 @@ std::optional<calibration::PublicRun> find_public_run(const std::string& name) {
   return std::nullopt;
 }
 
-// The step-time model alone, on the run's published shape, batch, layout and network.
+// The step-time and memory models alone, on the run's published shape, batch, layout and network.
 double public_run_quantity(const ValidationCase& c) {
   const calibration::PublicRun run = *find_public_run(c.public_run);
   const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
-  if (c.quantity == "mfu") return st.mfu;
+  constexpr double gib = 1024.0 * 1024 * 1024;
+  if (c.quantity == "mfu") return calibration::predicted_mfu(run);
   if (c.quantity == "model_tflops_per_gpu") return st.model_flop_per_s_per_gpu / 1e12;
+  if (c.quantity == "step_time_s") return st.step_s;
+  if (c.quantity == "activations_gib") return st.memory.activations_bytes / gib;
+  if (c.quantity == "weights_gradients_optimizer_gib")
+    return (st.memory.weights_bytes + st.memory.gradients_bytes + st.memory.optimizer_bytes) / gib;
+  if (c.quantity == "loads") return fits_in_hbm(st.memory, run.system.gpu) ? 1 : 0;
+  if (c.quantity == "gpu_hours_per_trillion_tokens") return run.plan.gpus() * st.step_s / run.batch.tokens() * 1e12 / 3600;
   return calibration::predicted_tflops_per_gpu(run);
 }
 
@@ -113,6 +120,25 @@ double serving_quantity(const ValidationCase& c) {
   if (!best) return 0;
   if (c.quantity == "decode_tokens_per_s_per_gpu") return best->batch / best->step_s / best->layout.gpus();
   return best->tokens_per_s_per_gpu;
+}
+
+// What a public-run case may compare.
+const std::vector<std::string>& public_run_quantities() {
+  static const std::vector<std::string> names{"tflops_per_gpu", "model_tflops_per_gpu", "mfu", "step_time_s",
+                                              "activations_gib", "weights_gradients_optimizer_gib", "loads",
+                                              "gpu_hours_per_trillion_tokens"};
+  return names;
+}
+
+// nccl-tests' bus bandwidth of the closed-form collective, GB/s.
+double collective_busbw(const CollectiveCase& c) {
+  const NetworkModel net = system_network(c.system);
+  const double t = collective_time_s(net, c.kind, c.bytes, c.gpus, 1);
+  const double n = c.gpus;
+  const double factor = c.kind == CommKind::AllReduce                                      ? 2 * (n - 1) / n
+                        : c.kind == CommKind::SendRecv                                     ? 1
+                                                                                           : (n - 1) / n;
+  return t > 0 ? factor * c.bytes / t / 1e9 : 0;
 }
 
 ValidationResult compare(const ValidationCase& c, double predicted) {
@@ -148,21 +174,41 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
   std::vector<ValidationCase> cases;
   for (const YamlValue& item : root.at("cases").items(1)) {
-    item.allow_keys({"name", "scenario", "option", "public_run", "serving", "quantity", "unit", "published", "tolerance",
-                     "asserted", "role", "source", "note"});
+    item.allow_keys({"name", "scenario", "option", "public_run", "serving", "collective", "quantity", "unit", "published",
+                     "tolerance", "asserted", "role", "source", "note"});
     ValidationCase c;
     c.name = item.at("name").text();
     c.quantity = item.at("quantity").text();
-    if (auto run = item.find("public_run")) {
+    if (auto coll = item.find("collective")) {
+      coll->allow_keys({"system", "kind", "gpus", "bytes"});
+      CollectiveCase cc;
+      const YamlValue sys = coll->at("system");
+      const std::string path = systems_dir() + "/" + sys.text() + ".yaml";
+      if (!std::filesystem::exists(path)) sys.fail(fmt::format("no system \"{}\" in {}", sys.text(), systems_dir()));
+      cc.system = load_system_file(path);
+      const std::string kind =
+          coll->at("kind").choice({"all-reduce", "reduce-scatter", "all-gather", "all-to-all", "send-recv"});
+      cc.kind = kind == "all-reduce"       ? CommKind::AllReduce
+                : kind == "reduce-scatter" ? CommKind::ReduceScatter
+                : kind == "all-gather"     ? CommKind::AllGather
+                : kind == "all-to-all"     ? CommKind::AllToAll
+                                           : CommKind::SendRecv;
+      cc.gpus = coll->at("gpus").count(2, 10'000'000);
+      cc.bytes = coll->at("bytes").positive(Dimension::Data);
+      c.collective = cc;
+      if (c.quantity != "busbw_gb_per_s") item.at("quantity").fail("a collective's quantity is busbw_gb_per_s");
+    } else if (auto run = item.find("public_run")) {
       c.public_run = run->text();
       if (!find_public_run(c.public_run)) {
         std::vector<std::string> names;
         for (const auto& r : calibration::public_runs(run_gpus())) names.emplace_back(r.name);
         run->fail(fmt::format("unknown public run \"{}\"; expected one of: {}", c.public_run, fmt::join(names, ", ")));
       }
-      if (c.quantity != "tflops_per_gpu" && c.quantity != "model_tflops_per_gpu" && c.quantity != "mfu")
-        item.at("quantity").fail("a public run's quantity is tflops_per_gpu (as the run counts them), "
-                                 "model_tflops_per_gpu or mfu");
+      const auto& allowed = public_run_quantities();
+      if (std::find(allowed.begin(), allowed.end(), c.quantity) == allowed.end())
+        item.at("quantity").fail(fmt::format("a public run's quantity is one of: {} (tflops_per_gpu and mfu counted "
+                                             "as the run's paper counts them)",
+                                             fmt::join(allowed, ", ")));
     } else if (auto serving = item.find("serving")) {
       // The workload's keys (workload.serving) and the system it ran on.
       ServingCase sc{load_serving(*serving, 0, true), load_system_ref(serving->at("system"), file)};
@@ -179,7 +225,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
       c.scenario_file = (folder / item.at("scenario").text()).lexically_normal().string();
       c.option = item.at("option").text();
     }
-    if (c.public_run.empty() && !c.serving && !known_quantity(c.quantity))
+    if (c.public_run.empty() && !c.serving && !c.collective && !known_quantity(c.quantity))
       item.at("quantity").fail(fmt::format("unknown quantity \"{}\"; expected a results.json metric ({}, cost_<category>_usd, "
                                            "lost_gpu_hours_<cause>, interruptions_<class>) or one of: {}",
                                            c.quantity, fmt::join(metric_names(), ", "), fmt::join(timeline_quantities(), ", ")));
@@ -187,7 +233,7 @@ std::vector<ValidationCase> load_validation_cases(const std::string& file) {
     c.published = item.at("published").positive(Dimension::Count);
     c.tolerance = item.at("tolerance").fraction(0.0, 1.0);
     if (auto a = item.find("asserted")) c.asserted = a->choice({"true", "false"}) == "true";
-    if (auto role = item.find("role")) c.role = role->choice({"fitted", "held-out"});
+    c.role = item.at("role").choice({"calibration", "held-out"});
     c.source = item.at("source").text();
     if (auto n = item.find("note")) c.note = n->text();
     for (const auto& earlier : cases)
@@ -202,11 +248,12 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
   std::map<std::string, Results> runs;
   std::map<std::string, Scenario> scenarios;
   for (const auto& c : cases) {
-    if (!c.public_run.empty() || c.serving || runs.count(c.scenario_file)) continue;
+    if (!c.public_run.empty() || c.serving || c.collective || runs.count(c.scenario_file)) continue;
     Scenario s = load_scenario(c.scenario_file, {}, false);
     std::vector<std::string> wanted;
     for (const auto& other : cases)
-      if (other.public_run.empty() && !other.serving && other.scenario_file == c.scenario_file) wanted.push_back(other.option);
+      if (other.public_run.empty() && !other.serving && !other.collective && other.scenario_file == c.scenario_file)
+        wanted.push_back(other.option);
     for (const auto& name : wanted)
       if (std::none_of(s.options.begin(), s.options.end(), [&](const Option& o) { return o.name == name; }))
         throw InputError(fmt::format("{}: validation case \"{}\" names option \"{}\", which the scenario does not have",
@@ -225,6 +272,10 @@ std::vector<ValidationResult> run_validation(const std::vector<ValidationCase>& 
     }
     if (c.serving) {
       out.push_back(compare(c, serving_quantity(c)));
+      continue;
+    }
+    if (c.collective) {
+      out.push_back(compare(c, collective_busbw(*c.collective)));
       continue;
     }
     const Results& results = runs.at(c.scenario_file);

@@ -8,12 +8,24 @@
 
 #include "models/hardware.h"
 #include "models/serving.h"
+#include "models/step_time.h"
 
 namespace bvr {
 
 // A case compares either an option of a scenario (simulated as `bvr run` does) or one of the
-// public training runs of models/public_runs.h (the step-time model alone: tflops_per_gpu,
-// model_tflops_per_gpu, mfu).
+// public training runs of models/public_runs.h (the step-time and memory models alone:
+// tflops_per_gpu, model_tflops_per_gpu, mfu, step_time_s, activations_gib,
+// weights_gradients_optimizer_gib, loads).
+// A collective as nccl-tests runs it on a system's own network (no fabric: the system's NICs at
+// line rate, NVLink inside its domain, NVLS where its switches reduce): the closed form of
+// models/step_time.h. Quantity busbw_gb_per_s, nccl-tests' bus bandwidth.
+struct CollectiveCase {
+  SystemSpec system;
+  CommKind kind = CommKind::AllReduce;
+  int gpus = 0;
+  double bytes = 0;  // nccl-tests "size"
+};
+
 // A serving measurement (docs/serving.md): the workload as served, on a system of the library,
 // non-blocking network at the system's NIC speed (the published runs name no fabric).
 struct ServingCase {
@@ -28,14 +40,16 @@ struct ValidationCase {
   std::string public_run;     // "BLOOM-176B": a run of models/public_runs.h instead of a scenario
   std::optional<ServingCase> serving;  // a serving measurement instead of a scenario (tokens_per_s_per_gpu,
                                        // decode_tokens_per_s_per_gpu, at the workload's target or at any)
+  std::optional<CollectiveCase> collective;  // or a collective (quantity busbw_gb_per_s)
   std::string quantity;       // a results.json metric name, or a timeline quantity (validation.cpp)
   std::string unit;           // for display only: quantities are plain numbers
   double published = 0;
   double tolerance = 0;       // relative, e.g. 0.10
   bool asserted = true;       // false: reported only (a known weakness, said in `note`)
-  // "fitted": a parameter of the model or scenario was set from this figure, so agreement is
-  // partly by construction; "held-out": nothing was set from it, a genuine check.
-  std::string role = "fitted";
+  // "calibration": a constant of the model or a value of the scenario was set from this figure,
+  // so agreement is partly by construction; "held-out": nothing was set from it, a genuine
+  // check (docs/validation.md says which case set which constant). Every case states its role.
+  std::string role = "calibration";
   std::string source;
   std::string note;
 };
