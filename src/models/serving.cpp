@@ -71,7 +71,7 @@ ServingMemory serving_memory(const ServingWorkload& w, const ServingLayout& l, c
   const int expert_ways = m.shape.moe() ? std::max(1, l.ep) : l.tp;
   out.weight_bytes_per_gpu = m.dense_params() / (static_cast<double>(l.tp) * l.pp) * db +
                              m.routed_expert_params() / (static_cast<double>(expert_ways) * l.pp) * wb;
-  out.kv_room_bytes_per_gpu = usable_hbm_share * gpu.hbm_bytes - out.weight_bytes_per_gpu;
+  out.kv_room_bytes_per_gpu = serving_hbm_share * gpu.hbm_bytes - out.weight_bytes_per_gpu;
   // GQA splits the KV heads over TP (copies when TP exceeds them); MLA's latent is held whole by
   // every rank of the attention group.
   const double kv_split = m.attention == Attention::Mla ? 1.0 : std::min<double>(l.tp, m.shape.kv_heads);

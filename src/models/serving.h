@@ -134,6 +134,11 @@ struct ServingPoint {
   bool memory_bound = false;          // the decode iteration's HBM reads outweigh its FLOPs
 };
 
+// The share of HBM a serving engine takes for weights and KV cache: vLLM's default
+// gpu_memory_utilization (0.9; SGLang's mem_fraction_static is of the same order); the rest is the
+// CUDA context, activations of a step and the allocator's slack.
+inline constexpr double serving_hbm_share = 0.9;
+
 // Memory of an instance: bytes per GPU of weights, the KV cache room left, and how many
 // sequences of input + output tokens it holds (0: does not fit).
 struct ServingMemory {

@@ -166,7 +166,7 @@ void check_serving_on_site(const YamlValue& v, const ServingWorkload& w, const S
         "the model does not fit on {}: with tp {} ep {} pp {} ({} GPUs) the weights take {:.1f} GiB per GPU of the "
         "{:.1f} GiB usable ({:.0f} % of {:.0f} GiB), leaving {:.1f} GiB for a KV cache that needs {:.2f} GiB per "
         "sequence of {} + {} tokens{}", on, best_layout.tp, best_layout.ep, best_layout.pp, best_layout.gpus(),
-        best.weight_bytes_per_gpu / gib, usable_hbm_share * gpu.hbm_bytes / gib, 100 * usable_hbm_share,
+        best.weight_bytes_per_gpu / gib, serving_hbm_share * gpu.hbm_bytes / gib, 100 * serving_hbm_share,
         gpu.hbm_bytes / gib, std::max(0.0, best.kv_room_bytes_per_gpu) / gib,
         best.kv_bytes_per_sequence_per_gpu / gib, w.input_tokens, w.output_tokens,
         w.layout ? " (layout fixed by workload.serving.layout)" : ""));
