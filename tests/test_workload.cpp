@@ -291,6 +291,15 @@ TEST_CASE("plan search: valid, fitting layouts, fastest first, and resize keeps 
   CHECK(!slow.best.front().plan.ep_comm_overlap);
   CHECK(slow.best.front().tokens_per_s < r.best.front().tokens_per_s);
 
+  // The loader's existence check agrees with the search: a layout fits on 16,384 H100, none on
+  // 64 GPUs of 8 GiB each.
+  CHECK(any_layout_fits(grok1, batch, 16384, sys, SearchSpace{Recompute::Selective, Precision::Bf16, {}}));
+  GpuSpec small = h100;
+  small.hbm_bytes = 8.0 * 1024 * 1024 * 1024;
+  const SystemModel small_sys{small, plain_network(small, 8, 50e9)};
+  CHECK(search_plans(grok1, batch, 64, small_sys, SearchSpace{}, 1).best.empty());
+  CHECK(!any_layout_fits(grok1, batch, 64, small_sys, SearchSpace{}));
+
   ParallelPlan p;
   p.tp = 8, p.pp = 4, p.cp = 2, p.ep = 8;
   CHECK(resize_plan(p, 1000)->dp == 12);  // floor(1000 / 64) = 15, dp x cp a multiple of 8: 12

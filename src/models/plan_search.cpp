@@ -29,34 +29,87 @@ std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus, int 
   return p;
 }
 
-SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
-                          const SearchSpace& space, int top) {
-  SearchResult result;
-  const std::vector<Recompute> recomputes =
-      space.recompute ? std::vector<Recompute>{*space.recompute}
-                      : std::vector<Recompute>{Recompute::None, Recompute::Selective, Recompute::Full};
-  const std::vector<Sharding> shardings =
-      space.sharding ? std::vector<Sharding>{*space.sharding}
-                     : std::vector<Sharding>{Sharding::Zero1, Sharding::Zero2, Sharding::Fsdp};
-  std::vector<Precision> precisions{space.precision.value_or(Precision::Bf16)};
-  if (!space.precision && sys.gpu.peak_fp8_flop_per_s > 0) precisions.push_back(Precision::Fp8);
+namespace {
 
+struct Schedule {
+  PipelineSchedule kind;
+  int v;
+};
+
+// Every value of each choice the search varies (those the space leaves open).
+struct SearchAxes {
   std::vector<int> tps, pps, cps, eps;
-  for (int tp = 1; tp <= sys.network.nvlink_domain_gpus && tp <= m.heads; tp *= 2) tps.push_back(tp);
+  std::vector<int> microbatches{1, 2, 4, 8};
+  std::vector<Schedule> schedules{{PipelineSchedule::OneFOneB, 1}, {PipelineSchedule::Interleaved, 2},
+                                  {PipelineSchedule::Interleaved, 4}};
+  std::vector<Sharding> shardings;
+  std::vector<Recompute> recomputes;
+  std::vector<Precision> precisions;
+};
+
+SearchAxes search_axes(const TransformerModel& m, const SystemModel& sys, const SearchSpace& space) {
+  SearchAxes a;
+  a.recomputes = space.recompute ? std::vector<Recompute>{*space.recompute}
+                                 : std::vector<Recompute>{Recompute::None, Recompute::Selective, Recompute::Full};
+  a.shardings = space.sharding ? std::vector<Sharding>{*space.sharding}
+                               : std::vector<Sharding>{Sharding::Zero1, Sharding::Zero2, Sharding::Fsdp};
+  a.precisions = {space.precision.value_or(Precision::Bf16)};
+  if (!space.precision && sys.gpu.peak_fp8_flop_per_s > 0) a.precisions.push_back(Precision::Fp8);
+  for (int tp = 1; tp <= sys.network.nvlink_domain_gpus && tp <= m.heads; tp *= 2) a.tps.push_back(tp);
   // Stages that divide the layers, or the layers and two more (the first and the last stage one
   // fewer: Llama 3 405B's 126 layers on 16 stages), or one more.
   for (int pp = 1; pp <= std::min(m.layers, 128); ++pp)
-    if (m.layers % pp == 0 || (m.layers + 1) % pp == 0 || (m.layers + 2) % pp == 0 || pp <= 2) pps.push_back(pp);
-  for (int cp = 1; cp <= 16; cp *= 2) cps.push_back(cp);
+    if (m.layers % pp == 0 || (m.layers + 1) % pp == 0 || (m.layers + 2) % pp == 0 || pp <= 2) a.pps.push_back(pp);
+  for (int cp = 1; cp <= 16; cp *= 2) a.cps.push_back(cp);
   for (int ep = 1; ep <= m.experts; ++ep)
-    if (m.experts % ep == 0) eps.push_back(ep);
-  struct Schedule {
-    PipelineSchedule kind;
-    int v;
-  };
-  const Schedule schedules[] = {{PipelineSchedule::OneFOneB, 1}, {PipelineSchedule::Interleaved, 2},
-                                {PipelineSchedule::Interleaved, 4}};
+    if (m.experts % ep == 0) a.eps.push_back(ep);
+  return a;
+}
 
+// Calls `visit(plan)` for every layout of the axes, each axis in its order (from its end when
+// `reversed`), until it returns true.
+template <typename Visit>
+void for_each_layout(const SearchAxes& a, const SearchSpace& space, bool reversed, Visit visit) {
+  const auto at = [reversed](const auto& values, std::size_t i) -> const auto& {
+    return values[reversed ? values.size() - 1 - i : i];
+  };
+  for (std::size_t i_tp = 0; i_tp < a.tps.size(); ++i_tp)
+    for (std::size_t i_pp = 0; i_pp < a.pps.size(); ++i_pp)
+      for (std::size_t i_cp = 0; i_cp < a.cps.size(); ++i_cp)
+        for (std::size_t i_ep = 0; i_ep < a.eps.size(); ++i_ep)
+          for (std::size_t i_mb = 0; i_mb < a.microbatches.size(); ++i_mb)
+            for (std::size_t i_s = 0; i_s < a.schedules.size(); ++i_s)
+              for (std::size_t i_sh = 0; i_sh < a.shardings.size(); ++i_sh)
+                for (std::size_t i_rc = 0; i_rc < a.recomputes.size(); ++i_rc)
+                  for (std::size_t i_pr = 0; i_pr < a.precisions.size(); ++i_pr) {
+                    ParallelPlan p;
+                    p.tp = at(a.tps, i_tp), p.pp = at(a.pps, i_pp), p.cp = at(a.cps, i_cp), p.ep = at(a.eps, i_ep);
+                    p.microbatch = at(a.microbatches, i_mb);
+                    p.schedule = at(a.schedules, i_s).kind, p.virtual_stages = at(a.schedules, i_s).v;
+                    p.sharding = at(a.shardings, i_sh), p.recompute = at(a.recomputes, i_rc);
+                    p.precision = at(a.precisions, i_pr);
+                    p.tp_comm_overlap = space.tp_overlap, p.ep_comm_overlap = space.ep_overlap;
+                    if (visit(p)) return;
+                  }
+}
+
+// `p` sized to `gpus` when it is valid there and fits in HBM.
+std::optional<ParallelPlan> sized_if_fits(const TransformerModel& m, const TrainingBatch& b, int gpus,
+                                          const SystemModel& sys, const ParallelPlan& p) {
+  if (p.model_parallel_gpus() > gpus) return std::nullopt;
+  const auto sized = resize_plan(p, gpus, sys.network.nvlink_domain_gpus);
+  if (!sized || plan_problem(m, b, *sized)) return std::nullopt;
+  // Interleaving needs whole chunks; uneven splits are for explicit layouts.
+  if (p.schedule == PipelineSchedule::Interleaved && m.layers % (p.pp * p.virtual_stages) != 0) return std::nullopt;
+  if (!fits_in_hbm(memory_per_gpu(m, b, *sized), sys.gpu)) return std::nullopt;
+  return sized;
+}
+
+}  // namespace
+
+SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
+                          const SearchSpace& space, int top) {
+  SearchResult result;
   // The `top` best so far, best first: by step time in steps of 0.5 %, then by memory headroom
   // (a layout with room to spare beats one a hair faster that barely loads); ties: the layout
   // found first stays ahead.
@@ -76,31 +129,28 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
     best.insert(best.begin() + i, std::move(st));
     if (best.size() > keep) best.pop_back(), keys.pop_back();
   };
-  for (int tp : tps)
-    for (int pp : pps)
-      for (int cp : cps)
-        for (int ep : eps)
-          for (int mb : {1, 2, 4, 8})
-            for (const Schedule& s : schedules)
-              for (Sharding sh : shardings)
-                for (Recompute rc : recomputes)
-                  for (Precision pr : precisions) {
-                    ParallelPlan p;
-                    p.tp = tp, p.pp = pp, p.cp = cp, p.ep = ep, p.microbatch = mb;
-                    p.schedule = s.kind, p.virtual_stages = s.v, p.sharding = sh, p.recompute = rc, p.precision = pr;
-                    p.tp_comm_overlap = space.tp_overlap, p.ep_comm_overlap = space.ep_overlap;
-                    if (p.model_parallel_gpus() > gpus) continue;
-                    const auto sized = resize_plan(p, gpus, sys.network.nvlink_domain_gpus);
-                    if (!sized || plan_problem(m, b, *sized)) continue;
-                    // Interleaving needs whole chunks; uneven splits are for explicit layouts.
-                    if (s.kind == PipelineSchedule::Interleaved && m.layers % (pp * s.v) != 0) continue;
-                    if (!fits_in_hbm(memory_per_gpu(m, b, *sized), sys.gpu)) continue;
-                    ++result.evaluated;
-                    keep_if_fast(step_time(m, b, *sized, sys));
-                  }
+  for_each_layout(search_axes(m, sys, space), space, false, [&](const ParallelPlan& p) {
+    if (const auto sized = sized_if_fits(m, b, gpus, sys, p)) {
+      ++result.evaluated;
+      keep_if_fast(step_time(m, b, *sized, sys));
+    }
+    return false;
+  });
   result.valid = result.evaluated;
   result.best = std::move(best);
   return result;
+}
+
+bool any_layout_fits(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
+                     const SearchSpace& space) {
+  bool found = false;
+  // The leanest choices first (the widest model parallelism, full recomputation, FSDP): when a
+  // layout fits, one of these usually does, and the walk stops there.
+  for_each_layout(search_axes(m, sys, space), space, true, [&](const ParallelPlan& p) {
+    found = sized_if_fits(m, b, gpus, sys, p).has_value();
+    return found;
+  });
+  return found;
 }
 
 SearchSpace search_space(const Workload& w) {

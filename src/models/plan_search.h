@@ -30,6 +30,11 @@ struct SearchResult {
 SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
                           const SearchSpace& space, int top);
 
+// Whether search_plans would find any layout (the same space), stopping at the first that fits:
+// what loading a scenario checks, without ranking thousands of layouts.
+bool any_layout_fits(const TransformerModel& m, const TrainingBatch& b, int gpus, const SystemModel& sys,
+                     const SearchSpace& space);
+
 // The GPUs of `gpus` that `plan` can use when its NVLink domains hold `domain_gpus` each (0: no
 // constraint): each tensor-parallel group, and each block of TP x CP x EP GPUs that an expert
 // all-to-all spans when it fits in a domain, must sit inside one domain, so a domain of 72 GPUs

@@ -146,8 +146,7 @@ void check_run_fits(const YamlValue& workload, const YamlValue& run_v, const Wor
   }
   const std::string on = fmt::format("{} GPUs ({}) of {}", system.name, gpu.name, where);
   if (!w.parallelism) {
-    const SearchResult r = search_plans(*run.model, run.batch, w.max_job_gpus, sys, search_space(w), 1);
-    if (r.best.empty())
+    if (!any_layout_fits(*run.model, run.batch, w.max_job_gpus, sys, search_space(w)))
       run_v.at("model").fail(fmt::format(
           "no parallel layout of this model fits in {:.0f} GiB of HBM on {} {} (max_job_gpus) with recompute {}",
           gpu.hbm_bytes / gib, w.max_job_gpus, on, w.recompute ? to_string(*w.recompute) : "searched"));
