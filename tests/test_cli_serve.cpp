@@ -66,6 +66,7 @@ TEST_CASE("cli: validate takes serving cases and refuses a serving case with a w
     unit: tokens/s/GPU
     published: 2675
     tolerance: 15 %
+    role: held-out
     source: test
 )";
   auto write = [&](const std::string& name, const std::string& quantity) {

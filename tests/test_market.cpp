@@ -63,7 +63,7 @@ TEST_CASE("market: a path is linear between its points, flat before, compounding
   CHECK(base_price(p, 50 * day) == doctest::Approx(2.5 * per_hour));
 }
 
-TEST_CASE("market: without uncertainty a replication's path is the base path; monthly repricing holds the month's start") {
+TEST_CASE("market: without uncertainty a replication's path is the base path, monthly repricing holds the month's start") {
   const PricePath p = rental();
   const RealizedPath r = realize_path(p, 400 * day, 123);
   for (double t : {0.0, 10 * day, 50 * day, 99.5 * day, 250 * day, 399 * day})
@@ -194,7 +194,7 @@ TEST_CASE("spot and renewal at the index") {
   CHECK(lease_price_usd_per_gpu_s(renew, year + 10 * day, true, &market) == doctest::Approx(2 * per_hour));
 }
 
-TEST_CASE("sublet income: idle GPUs x (index - fee) x utilization; the demand takes idle capacity first") {
+TEST_CASE("sublet income: idle GPUs x (index - fee) x utilization, the demand takes idle capacity first") {
   const Sublet s{0, 0.3 * per_hour, 0.7};
   // 1,000 idle GPUs at 2.10 less 0.30, 70 % rented: 1,000 x 1.80 x 0.7 = 1,260 USD an hour.
   CHECK(sublet_income_usd_per_s(1000, 2.1 * per_hour, s) * seconds_per_hour == doctest::Approx(1260));

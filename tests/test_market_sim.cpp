@@ -118,7 +118,7 @@ TEST_CASE("market sim: owned systems resell at the used-hardware index on the ho
   CHECK(cost(out, CostCategory::ResidualValue) == doctest::Approx(-(8'000 * at_horizon + facility)));
 }
 
-TEST_CASE("market sim: sublet income = idle GPU-hours x (index - fee) x utilization; the demand is served first") {
+TEST_CASE("market sim: sublet income = idle GPU-hours x (index - fee) x utilization, the demand is served first") {
   Scenario s = owned_scenario();
   s.market = {path("rental", {{0, 2.1 * per_hour}})};
   Site& site = s.options[0].sites[0];

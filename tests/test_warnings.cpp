@@ -140,8 +140,11 @@ TEST_CASE("warnings: a sensitivity parameter that is text is an error, at its pl
     load_scenario(path);
     FAIL("a text tornado parameter loaded");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("analysis.sensitivity.parameters.7.key: workload.recompute is \"selective\", a "
-                                     "text value: the tornado varies numbers") != std::string::npos);
+    // The parameter's place in the list (the shipped tornado's order) is part of the key path.
+    const std::string what = e.what();
+    CHECK(what.find("analysis.sensitivity.parameters.") != std::string::npos);
+    CHECK(what.find(".key: workload.recompute is \"selective\", a text value: the tornado varies numbers") !=
+          std::string::npos);
     CHECK(e.where.line == line_of(path, "key: workload.recompute"));
   }
 }
@@ -167,7 +170,10 @@ TEST_CASE("warnings: the tornado's range follows --set of its parameter, in prop
   const Scenario discount = load_scenario(default_scenario, {parse_override("options.lease-oracle.commitment_discount=90 %")});
   for (const auto& q : discount.analysis.sensitivity)
     if (q.key == "options.lease-oracle.commitment_discount") CHECK(q.high == "64 %");
-  const InputWarning* stays = warning_at(discount, "analysis.sensitivity.parameters.1");
+  const InputWarning* stays = nullptr;
+  for (const auto& w : discount.warnings)
+    if (w.key.starts_with("analysis.sensitivity.parameters.") && w.message.find("commitment_discount") != std::string::npos)
+      stays = &w;
   REQUIRE_MESSAGE(stays != nullptr, all(discount));
   CHECK(stays->message.find("stays 25 % to 64 % as written: moved in proportion (50 % to 128 %)") != std::string::npos);
 }
