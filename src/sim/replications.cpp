@@ -43,6 +43,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
     put_vector(out, option.repairs_by_step);
     put_vector(out, option.run_finish_days);
     put_vector(out, option.series);
+    put_vector(out, option.site_series);
   }
   return out;
 }
@@ -83,6 +84,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     option.repairs_by_step = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
     option.series = in.get_vector<DailyRow>();
+    option.site_series = in.get_vector<SitePowerDay>();
     outcome.options.push_back(std::move(option));
   }
   return outcome;
