@@ -140,11 +140,13 @@ Dataset verdicts_dataset(const Results& r) {
   return d;
 }
 
-// Every cost category results.json has, without those no option spends on.
+// Every cost category results.json has, without those no option spends on, and without the
+// credits beyond the runs: the bars add up to total_cost_usd, the table's total.
 Dataset costs_dataset(const Results& r) {
   Dataset d{"costs", {"option", "category", "label", "usd"}, {}};
   for (const auto& m : r.options.front().metrics) {
     if (!m.name.starts_with("cost_") || !m.name.ends_with("_usd")) continue;
+    if (is_credit_beyond_runs(m.name.substr(5, m.name.size() - 9))) continue;
     bool spent = false;
     for (const auto& o : r.options) spent = spent || o.metric(m.name).mean != 0;
     if (!spent) continue;
@@ -421,7 +423,9 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
           {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"field": "p10_busd", "type": "quantitative"}, "x2": {"field": "p90_busd"}}}]})VL"),
                     {"verdicts"}});
   if (has("costs"))
-    charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications; the residual value is negative (a credit).",
+    charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications, adding up to the total; the residual value is "
+                      "negative (a credit). The credits beyond the runs (value of demand served, sublet income) are not "
+                      "in the total: they are in the table below and in the net cost.",
                       spec(R"VL({"height": {"step": 40}, "data": {"name": "costs"},
         "transform": [{"calculate": "datum.usd / 1e9", "as": "busd"}],
         "mark": {"type": "bar"},

@@ -43,13 +43,15 @@ function chartsAgreeWithTables() {
   const { usd, rows } = window.bvrCheck;
   const problems = [];
   const tables = window.bvrCheck.tables();
-  const money = tables.find((t) => t[0][0] === 'option' && t[0][t[0].length - 1] === 'total');
+  // The table of costs: a row per category, a column per option, and a total row.
+  const money = tables.find((t) => t[0][0] === 'category' && t.some((r) => r[0] === 'total'));
   const cumulative = rows('cumulative');
   if (cumulative.length > 0) {
-    if (!money) return ['cumulative cost chart without the table of costs (total column) to agree with'];
+    if (!money) return ['cumulative cost chart without the table of costs (total row) to agree with'];
     const options = rows('options');
-    for (const row of money.slice(1)) {
-      const name = row[0], total = row[row.length - 1];
+    const totals = money.find((r) => r[0] === 'total');
+    for (let column = 1; column < money[0].length; ++column) {
+      const name = money[0][column], total = totals[column];
       const mine = cumulative.filter((r) => r.option === name);
       const nominal = mine.filter((r) => r.measure === 'nominal').sort((a, b) => a.order - b.order).pop();
       const npv = mine.find((r) => r.measure === 'NPV');
@@ -114,6 +116,14 @@ function chartsAgreeWithResults(results) {
       same(`${o.name} cumulative chart's NPV`, (last('NPV') || {}).usd, metric(o, 'npv_cost_usd').mean);
       same(`${o.name} cumulative chart's time-adjusted cost`, (last('time-adjusted') || {}).usd, metric(o, 'time_adjusted_cost_usd').mean);
     }
+  }
+  // The table's categories add up to its total: every cost_*_usd but the credits beyond the runs.
+  for (const o of results.options) {
+    const sum = Object.entries(o.metrics)
+      .filter(([name]) => /^cost_.*_usd$/.test(name) && !['cost_value_beyond_runs_usd', 'cost_sublet_income_usd'].includes(name))
+      .reduce((total, [, m]) => total + m.mean, 0);
+    const total = metric(o, 'total_cost_usd').mean;
+    if (Math.abs(sum - total) > 1e-6 * Math.abs(total) + 1) problems.push(`${o.name}: the cost categories add up to ${sum}, total_cost_usd is ${total}`);
   }
   // Both tornados, bar by bar.
   const tornado = rows('tornado');
@@ -269,13 +279,16 @@ function tablesAgreeWithResults(results) {
   })(results);
   // Every way a table writes a value, at up to 4 decimals.
   const shown = new Set();
-  const addForms = (v) => {
-    shown.add(usd(v));
-    for (let d = 0; d <= 4; ++d) {
-      shown.add(v.toFixed(d));
-      shown.add((v * 100).toFixed(d));
-      shown.add(Math.abs(v).toFixed(d));
-    }
+  // A value on a tie (5214.5) rounds to even in C++'s format and away from zero in JS: both.
+  const ties = (v) => [v, v * (1 - 1e-12) - 1e-12, v * (1 + 1e-12) + 1e-12];
+  const addForms = (value) => {
+    shown.add(usd(value));
+    for (const v of ties(value))
+      for (let d = 0; d <= 4; ++d) {
+        shown.add(v.toFixed(d));
+        shown.add((v * 100).toFixed(d));
+        shown.add(Math.abs(v).toFixed(d));
+      }
   };
   numbers.forEach(addForms);
   // Small USD with cents ("$32.81" per GPU-hour), and figures in %.3g ("5.19e+06" GPU-hours).
@@ -284,7 +297,8 @@ function tablesAgreeWithResults(results) {
     for (let p = 1; p <= 4; ++p) shown.add(String(Number(v.toPrecision(p))));
   }
   const day = 86400000;
-  const start = Date.parse(results.start || (results.scenario && results.scenario.start) || '');
+  const start = Date.parse(results.start_date);
+  const end = start + results.horizon_days * day;
   let compared = 0;
   const tables = Array.from(document.querySelectorAll('table'));
   for (const table of tables) {
@@ -297,6 +311,13 @@ function tablesAgreeWithResults(results) {
         const days = (Date.parse(date) - start) / day;
         const known = texts.has(date) || numbers.some((v) => Math.round(v) === days || Math.floor(v) === days || Math.ceil(v) === days);
         if (!known) problems.push(`table (${head.join(' | ').slice(0, 60)}): the date ${date} is not in results.json`);
+        return ' ';
+      });
+      // Months (a price path's table): within the simulated time.
+      text = text.replace(/\b(\d{4})-(\d{2})\b/g, (month) => {
+        ++compared;
+        const first = Date.parse(`${month}-01`);
+        if (!(first + 31 * day > start && first <= end)) problems.push(`table (${head.join(' | ').slice(0, 60)}): the month ${month} is outside the simulated time`);
         return ' ';
       });
       // Key paths and names with digits in them ("runs.0", "h100-hgx") are not figures.
