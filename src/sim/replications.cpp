@@ -26,6 +26,7 @@ void put(std::string& out, const T& value) {
 
 template <typename T>
 void put_vector(std::string& out, const std::vector<T>& values) {
+  static_assert(std::is_trivially_copyable_v<T>);  // DailyRow, SitePowerDay, DayCash: plain numbers only
   put(out, values.size());
   if (!values.empty())  // an empty vector's data() may be null, which append() must not see
     out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
@@ -61,6 +62,7 @@ struct Cursor {
   }
   template <typename T>
   std::vector<T> get_vector() {
+    static_assert(std::is_trivially_copyable_v<T>);
     const auto n = get<std::size_t>();
     if (at + n * sizeof(T) > data.size()) throw std::runtime_error("replication result is truncated");
     std::vector<T> values(n);
