@@ -319,6 +319,35 @@ TEST_CASE("series CSV read back: the same CSV, and errors with line and column")
                        InputError);
 }
 
+// An option of two own sites: each site's draw and supply as columns of its series CSV, read
+// back; and the power chart draws each site's weekly mean as a line of its own (issue 18).
+TEST_CASE("series CSV of an option of two own sites: per-site columns, read back, and a power line each") {
+  Results r = fake_results();
+  OptionResult& o = r.options[0];
+  o.sites = {{"north", "build", "h100-hgx", "HGX H100", 8}, {"south", "colocation", "h100-hgx", "HGX H100", 8}};
+  o.site_series.clear();
+  for (std::size_t day = 0; day < o.series.size(); ++day) {
+    o.site_series.push_back({.power_mw = 1.0 + static_cast<double>(day), .supply_mw = 10});
+    o.site_series.push_back({.power_mw = 0.5, .supply_mw = 20});
+  }
+  const std::string csv = series_csv(o.series, o.site_series, own_site_names(o.sites));
+  CHECK(csv.substr(0, csv.find('\n')).ends_with(
+      ",binding_constraint,site_power_mw.north,site_supply_mw.north,site_power_mw.south,site_supply_mw.south"));
+  std::vector<SitePowerDay> back;
+  const auto rows = series_from_csv(csv, "s.csv", &back);
+  REQUIRE(back.size() == 2 * rows.size());
+  CHECK(back[2 * 3].power_mw == 4.0);
+  CHECK(back[2 * 3 + 1].supply_mw == 20.0);
+  CHECK(series_csv(rows, back, own_site_names(o.sites)) == csv);
+  // The first week's mean draw of north: days 0-6 draw 1..7 MW, mean 4.
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  CHECK(contains(html, R"(,"2024-03-01","drawn, site north",4,null,null,null])"));
+  CHECK(contains(html, R"(,"2024-03-01","supply, site south",20,null,null,null])"));
+  // A one-site option's CSV has no per-site columns (and reads as before).
+  CHECK(series_csv(r.options[1].series, r.options[1].site_series, own_site_names(r.options[1].sites)) ==
+        series_csv(r.options[1].series));
+}
+
 TEST_CASE("sweep.csv: axes from the header, metrics, options, and the page has its charts") {
   const std::string path = std::string(BVR_SOURCE_DIR) + "/tests/data/sweep/sweep.csv";
   const SweepTable t = parse_sweep_csv(read_file(path), path);

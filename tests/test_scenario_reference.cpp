@@ -15,6 +15,7 @@
 
 #include "scenario/load.h"
 #include "scenario/load_system.h"
+#include "scenario/sourced_ranges.h"
 #include "scenario/yaml_reader.h"
 
 using namespace bvr;
@@ -208,4 +209,15 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
     INFO("documented in docs/scenario-reference.md, not accepted by the loader: ", key);
     CHECK(accepted.count(key) == 1);
   }
+}
+
+// The table of sourced ranges in docs/scenario-reference.md, "Warnings", is the one the warnings
+// use (scenario/sourced_ranges.h), row for row; and every key it names is a documented key.
+TEST_CASE("scenario reference: the sourced ranges' table is the warnings' table") {
+  const std::string doc = read_text(source_dir + "/docs/scenario-reference.md");
+  const std::string table = sourced_ranges_markdown();
+  INFO("docs/scenario-reference.md should hold, under ## Warnings:\n" << table);
+  CHECK(doc.find(table) != std::string::npos);
+  const std::set<std::string> keys = documented_keys();
+  for (const SourcedRange& r : sourced_ranges()) CHECK_MESSAGE(keys.count(std::string(r.key)) == 1, r.key);
 }

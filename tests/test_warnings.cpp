@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
 #include "scenario/input_error.h"
 #include "scenario/load.h"
+#include "scenario/sourced_ranges.h"
 
 using namespace bvr;
 
@@ -86,12 +89,33 @@ TEST_CASE("warnings: a power step 100x or more below the largest of its list, wi
   CHECK(s.warnings.size() == 1);  // the hybrid's site like build-colossus reads the same value: one warning
 }
 
-TEST_CASE("warnings: values 10x outside the ranges docs/finance.md sources (a facility cost in USD/MW)") {
+// A lone step has no sibling to be below: "20 kW" for a site of 8,000 GPUs is warned against
+// their load instead.
+TEST_CASE("warnings: a site whose largest supply runs under 1 % of its GPUs, at its power key") {
+  const std::string small = std::string(BVR_SOURCE_DIR) + "/tests/data/rent-or-build-small.yaml";
+  const Scenario s = load_scenario(small, {parse_override("options.build.power.grid.steps=[{from: 2024-01-01, power: 20 kW}]"),
+                                           parse_override("options.rent.site_power=[{from: 2024-01-01, power: 20 kW}]")},
+                                   false);
+  INFO(all(s));
+  // 8,000 GPUs x 10.2 kW / 8 x 1.2 = 12.24 MW at the build; x 1.3 = 13.26 MW at the provider.
+  const InputWarning* build = warning_at(s, "options.build.power");
+  REQUIRE(build != nullptr);
+  CHECK(build->message == "the largest firm supply, 0.02 MW, runs 0.16 % of the site's 8000 GPUs at full load (12.24 MW, "
+                          "IT x PUE): kW where MW was meant?");
+  const InputWarning* rent = warning_at(s, "options.rent.site_power");
+  REQUIRE(rent != nullptr);
+  CHECK(rent->message.starts_with("the largest firm supply, 0.02 MW, runs 0.15 % of the site's 8000 GPUs at full load (13.26 MW"));
+  // 2 MW, 16 % of the build's load, is short but not a slip: no warning.
+  const Scenario short_supply = load_scenario(small, {parse_override("options.build.power.grid.steps=[{from: 2024-01-01, power: 2 MW}]")}, false);
+  CHECK(warning_at(short_supply, "options.build.power") == nullptr);
+}
+
+TEST_CASE("warnings: values 10x outside the ranges the docs source (a facility cost in USD/MW)") {
   const std::string path = variant("usd-per-mw", "facility_cost: 11700000 USD/MW", "facility_cost: 11.7 USD/MW");
   const Scenario s = load_scenario(path, {}, false);
   const InputWarning* w = warning_at(s, "options.build-colossus.facility_cost");
   REQUIRE_MESSAGE(w != nullptr, all(s));
-  CHECK(w->message.starts_with("11.7 USD/MW is 7.95e+05x below the 9.3–15 MUSD/MW of US facility costs"));
+  CHECK(w->message.starts_with("11.7 USD/MW is 7.95e+05x below the 9.3 MUSD/MW to 15.0 MUSD/MW of US construction cost"));
   // From --set: blamed on the assignment.
   const Scenario set = load_scenario(default_scenario, {parse_override("options.lease-oracle.list_price=0.01 USD/GPU/h")}, false);
   const InputWarning* price = warning_at(set, "options.lease-oracle.list_price");
@@ -176,4 +200,111 @@ TEST_CASE("warnings: the tornado's range follows --set of its parameter, in prop
       stays = &w;
   REQUIRE_MESSAGE(stays != nullptr, all(discount));
   CHECK(stays->message.find("stays 25 % to 64 % as written: moved in proportion (50 % to 128 %)") != std::string::npos);
+}
+
+// Every range of scenario/sourced_ranges.h warns, each for a value just over `far` times outside
+// it, at the key that holds the value; and a value inside says nothing (the shipped scenarios,
+// above). Each case names the range it covers: a range without a case fails the last check.
+TEST_CASE("warnings: every sourced range warns beyond it, at the value's key") {
+  struct Case {
+    std::string range;     // the key of sourced_ranges()
+    std::string scenario;  // scenarios/<file>, or tests/data/<file>
+    std::vector<std::string> sets;
+    std::string key;       // where the warning is
+    std::string message;   // how it starts
+  };
+  const std::string ship = std::string(BVR_SOURCE_DIR) + "/scenarios/", data = std::string(BVR_SOURCE_DIR) + "/tests/data/";
+  const std::vector<Case> cases = {
+      {"scenario.discount_rate", ship + "xai-oracle-2024.yaml", {"scenario.discount_rate=0.5 %/yr"},
+       "scenario.discount_rate", "0.5 %/yr is 16x below the 8 %/yr to 20 %/yr of the tornado's range"},
+      // 3.79 per 1000 node-days, the gpu class 1.664 of it raised to 100: 102 in all, 15.7x above 6.50.
+      {"reliability.failure_classes", ship + "xai-oracle-2024.yaml",
+       {"reliability.failure_classes.0.rate=100 per 1000 node-days"}, "reliability.failure_classes",
+       "102 per 1000 node-days in all is 15.7x above the 2.34 per 1000 node-days to 6.50 per 1000 node-days"},
+      {"reliability.restart_time", ship + "xai-oracle-2024.yaml", {"reliability.restart_time=10 h"},
+       "reliability.restart_time", "10 h is 30x above the 5 min to 20 min of restart overhead"},
+      {"options.{lease}.list_price", ship + "xai-oracle-2024.yaml", {"options.lease-oracle.list_price=0.10 USD/GPU/h"},
+       "options.lease-oracle.list_price", "0.10 USD/GPU/h is 17x below the 1.70 USD/GPU/h to 12.29 USD/GPU/h"},
+      {"options.{lease}.renewal_price", ship + "xai-oracle-2024.yaml",
+       {"options.lease-oracle.renewal_price=150 USD/GPU/h"}, "options.lease-oracle.renewal_price",
+       "150 USD/GPU/h is 12.2x above the 1.70 USD/GPU/h to 12.29 USD/GPU/h"},
+      {"options.{lease}.commitment_discount", ship + "xai-oracle-2024.yaml",
+       {"options.lease-oracle.commitment_discount=0.45 %"}, "options.lease-oracle.commitment_discount",
+       "0.45 % is 55.6x below the 25 % to 64 % of committed-use discounts"},
+      {"options.{lease}.pue", ship + "xai-oracle-2024.yaml", {"options.build-colossus.pue=2.6"},
+       "options.build-colossus.pue", "2.6 is 1.67x above the 1.1 to 1.56 of AI-oriented designs"},
+      {"options.{build}.facility_cost", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.facility_cost=11.7 kUSD/MW"}, "options.build-colossus.facility_cost",
+       "11.7 kUSD/MW is 795x below the 9.3 MUSD/MW to 15.0 MUSD/MW"},
+      {"options.{build}.it_life", ship + "xai-oracle-2024.yaml", {"options.build-colossus.it_life=6 weeks"},
+       "options.build-colossus.it_life", "6 weeks is 43.5x below the 5 years to 6 years of server depreciation lives"},
+      {"options.{build}.construction", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.construction.0.duration=30 min", "options.build-colossus.construction.1.duration=30 min"},
+       "options.build-colossus.construction", "0.04167 days of phases is 2.93e+03x below the 122 days to 16 months"},
+      {"options.{build}.long_lead_equipment.N.lead_time", ship + "lab-blackwell-2026.yaml",
+       {"options.build-campus.long_lead_equipment.0.lead_time=48 h"},
+       "options.build-campus.long_lead_equipment.0.lead_time", "48 h is 105x below the 30 weeks to 110 weeks of switchgear"},
+      {"options.{build}.gpu_orders.N.server_price", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.gpu_orders.0.server_price=270480 kUSD"}, "options.build-colossus.gpu_orders.0.server_price",
+       "270480 kUSD (33,810,000 USD per GPU) is 604x above the 22000 USD to 56000 USD of used H100"},
+      {"options.{build}.power.grid.price", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.power.grid.price=62.3 USD/kWh"}, "options.build-colossus.power.grid.price",
+       "62.3 USD/kWh is 751x above the 62.3 USD/MWh to 83 USD/MWh of US industrial electricity"},
+      {"options.{build}.power.turbines.N.fuel_cost", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.power.turbines.0.fuel_cost=25 USD/kWh"}, "options.build-colossus.power.turbines.0.fuel_cost",
+       "25 USD/kWh is 581x above the 25 USD/MWh to 43 USD/MWh of Henry Hub gas"},
+      {"options.{build}.power.turbines.N.capex", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.power.turbines.0.capex=1000 USD/MW"}, "options.build-colossus.power.turbines.0.capex",
+       "1000 USD/MW is 1e+03x below the 1000 USD/kW to 2157 USD/kW of peaking turbines"},
+      {"options.{build}.power.batteries.N.unit_price", ship + "xai-oracle-2024.yaml",
+       {"options.build-colossus.power.batteries.0.unit_price=2080 USD"}, "options.build-colossus.power.batteries.0.unit_price",
+       "2080 USD (533 USD per MWh of unit_energy) is 615x below the 328000 USD to 533000 USD of Tesla Megapack"},
+  };
+  std::set<std::string> covered;
+  for (const Case& c : cases) {
+    std::vector<Override> sets;
+    for (const auto& text : c.sets) sets.push_back(parse_override(text));
+    const Scenario s = load_scenario(c.scenario, sets, false);
+    INFO(c.range << "\n" << all(s));
+    const InputWarning* w = warning_at(s, c.key);
+    REQUIRE(w != nullptr);
+    CHECK(w->message.starts_with(c.message));
+    CHECK(w->message.ends_with(": a unit or prefix slip?"));
+    covered.insert(c.range);
+  }
+  // A colocation host's energy price and PUE read the grid price's and the PUE's ranges.
+  const Scenario colo = load_scenario(data + "colocation-small.yaml",
+                                      {parse_override("options.colo.host.energy_price=70 USD/kWh"),
+                                       parse_override("options.colo.host.pue=2.5")},
+                                      false);
+  INFO(all(colo));
+  CHECK(warning_at(colo, "options.colo.host.energy_price") != nullptr);
+  CHECK(warning_at(colo, "options.colo.host.pue") != nullptr);
+  // A system file's GPU power, power per GPU and price (a copy of h100-hgx with slips in it).
+  std::string system = read_text(std::string(BVR_SOURCE_DIR) + "/systems/h100-hgx.yaml");
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"power: 700 W", "power: 30 W"},
+                                 {"power: 10.2 kW", "power: 200 kW"}, {"cooling: air ", "cooling: liquid "},
+                                 {"node: 270480 USD", "node: 270.48 USD"}}) {
+    const auto at = system.find(from);
+    REQUIRE(at != std::string::npos);
+    system.replace(at, from.size(), to);
+  }
+  const std::string system_file =
+      (std::filesystem::temp_directory_path() / fmt::format("bvr-warning-tests-{}", getpid()) / "system-with-slips.yaml").string();
+  std::filesystem::create_directories(std::filesystem::path(system_file).parent_path());
+  std::ofstream(system_file) << system;
+  const Scenario slipped = load_scenario(variant("slipped-system", "system: h100-hgx", "system: " + system_file), {}, false);
+  const std::string text = all(slipped);
+  INFO(text);
+  CHECK(text.find("gpu.power: 30 W is 13.3x below the 400 W to 1400 W of maximum board power") != std::string::npos);
+  CHECK(text.find("node.power: 200 kW (25,000 W per GPU) is 13.3x above the 812 W to 1875 W") != std::string::npos);
+  CHECK(text.find("price.node: 270.48 USD (33.8 USD per GPU) is 651x below the 22000 USD to 56000 USD") != std::string::npos);
+  covered.insert({"system.gpu.power", "system.node.power"});
+  // Zero is a choice, never a slip: no discount, no restart time.
+  const Scenario zero = load_scenario(default_scenario, {parse_override("options.lease-oracle.commitment_discount=0 %"),
+                                                         parse_override("reliability.restart_time=0 s")},
+                                      false);
+  CHECK(warning_at(zero, "options.lease-oracle.commitment_discount") == nullptr);
+  CHECK(warning_at(zero, "reliability.restart_time") == nullptr);
+  for (const SourcedRange& r : sourced_ranges()) CHECK_MESSAGE(covered.count(std::string(r.key)) == 1, r.key);
 }

@@ -144,7 +144,7 @@ int command_report(const std::vector<std::string>& args) {
       if (!is_plain_name(option.name))
         throw InputError(fmt::format("{}: options: option name \"{}\" {}", json_path.string(), option.name, plain_name_rule()));
       const fs::path csv = in / fmt::format("series-{}.csv", option.name);
-      option.series = series_from_csv(read_file(csv), csv.string());
+      option.series = series_from_csv(read_file(csv), csv.string(), &option.site_series);
     }
     write_file_atomically(out + "/report.md", report_markdown(results));
     output.keep();

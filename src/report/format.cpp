@@ -109,4 +109,10 @@ std::string cause_label(const std::string& cause) {
   return it == labels.end() ? cause : it->second;
 }
 
+bool is_credit_beyond_runs(std::string_view category) {
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    if (cost_category_name(static_cast<CostCategory>(c)) == category) return is_credit_beyond_runs(static_cast<CostCategory>(c));
+  return false;
+}
+
 }  // namespace bvr

@@ -1,6 +1,7 @@
 // Numbers as people read them in a report: $1.23B, 41.2 days, 87.5 %.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "sim/results.h"
 
@@ -27,6 +28,9 @@ std::string unfinished_text(const Results& results, const OptionResult& option);
 // "reliability.gpu_rate" -> "reliability: gpu rate".
 std::string parameter_label(const std::string& key, const std::string& value_text);
 std::string cause_label(const std::string& cause);
+// A credit beyond the runs (docs/market.md) by its results.json name ("value_beyond_runs"): not
+// in total_cost_usd, in the net cost.
+bool is_credit_beyond_runs(std::string_view category);
 // "P50 (P10-P90)" with the given formatter.
 template <typename Format>
 std::string format_spread(const MetricSummary& s, Format format) {

@@ -9,6 +9,7 @@
 #include "report/format.h"
 #include "report/html_page.h"
 #include "report/report_md.h"
+#include "report/series_csv.h"
 #include "scenario/units.h"
 
 namespace bvr {
@@ -93,6 +94,20 @@ Dataset power_dataset(const Results& r) {
         d.rows.push_back(fmt::format(
             "[{},\"supply, provider's cap\",{},null,null,null]", at,
             json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.lease_supply_mw; }), 4)));
+      // An option of several own sites: each site's draw and supply, beside the totals above.
+      const std::vector<std::string> names = own_site_names(o.sites);
+      const std::size_t sites = o.site_series.size() == o.series.size() * names.size() ? names.size() : 0;
+      for (std::size_t k = 0; k < sites; ++k)
+        for (const bool supply : {false, true}) {
+          double sum = 0;
+          for (std::size_t i = week.first; i < week.second; ++i) {
+            const SitePowerDay& day = o.site_series[i * sites + k];
+            sum += as_in_csv(supply ? day.supply_mw : day.power_mw);
+          }
+          d.rows.push_back(fmt::format("[{},{},{},null,null,null]", at,
+                                       json_string((supply ? "supply, site " : "drawn, site ") + names[k]),
+                                       json_number(sum / static_cast<double>(week.second - week.first), 4)));
+        }
     }
   }
   return d;
@@ -125,11 +140,13 @@ Dataset verdicts_dataset(const Results& r) {
   return d;
 }
 
-// Every cost category results.json has, without those no option spends on.
+// Every cost category results.json has, without those no option spends on, and without the
+// credits beyond the runs: the bars add up to total_cost_usd, the table's total.
 Dataset costs_dataset(const Results& r) {
   Dataset d{"costs", {"option", "category", "label", "usd"}, {}};
   for (const auto& m : r.options.front().metrics) {
     if (!m.name.starts_with("cost_") || !m.name.ends_with("_usd")) continue;
+    if (is_credit_beyond_runs(m.name.substr(5, m.name.size() - 9))) continue;
     bool spent = false;
     for (const auto& o : r.options) spent = spent || o.metric(m.name).mean != 0;
     if (!spent) continue;
@@ -357,14 +374,16 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"series"}});
     charts.push_back({"power", "Power drawn against supply",
                       "Facility power (IT × PUE) drawn, and the firm supply: of the option's own sites (built, "
-                      "colocated) and, apart, a provider's cap while a lease runs; first replication, weekly means "
-                      "(the tooltip gives the week's peak drawn).",
+                      "colocated) and, apart, a provider's cap while a lease runs; an option of several own sites "
+                      "also has each site's draw and supply as its own line; first replication, weekly means (the "
+                      "tooltip gives the week's peak drawn).",
                       spec((R"VL({"height": 300, "data": {"name": "power"},
         "mark": {"type": "line", "interpolate": "step-after"},
         "encoding": {"x": )VL" + date + R"VL(,
           "y": {"field": "mw", "type": "quantitative", "title": "MW"},
           "color": {"field": "option", "type": "nominal", "sort": null},
-          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["drawn", "supply, own sites", "supply, provider's cap"]},
+          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["drawn", "supply, own sites", "supply, provider's cap"],
+                         "scale": {"range": [[1, 0], [6, 3], [2, 2], [10, 3, 2, 3], [1, 4], [14, 4], [5, 2, 1, 2, 1, 2], [3, 7]]}},
           "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal", "title": "week from"}, {"field": "measure"},
                       {"field": "mw", "type": "quantitative", "format": ".1f", "title": "MW (week's mean)"},
                       {"field": "peak_mw", "type": "quantitative", "format": ".1f", "title": "peak drawn (MW)"},
@@ -404,7 +423,9 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
           {"mark": {"type": "rule", "color": "#222"}, "encoding": {"x": {"field": "p10_busd", "type": "quantitative"}, "x2": {"field": "p90_busd"}}}]})VL"),
                     {"verdicts"}});
   if (has("costs"))
-    charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications; the residual value is negative (a credit).",
+    charts.push_back({"cost-breakdown", "Where the money goes", "Nominal cost by category, mean over replications, adding up to the total; the residual value is "
+                      "negative (a credit). The credits beyond the runs (value of demand served, sublet income) are not "
+                      "in the total: they are in the table below and in the net cost.",
                       spec(R"VL({"height": {"step": 40}, "data": {"name": "costs"},
         "transform": [{"calculate": "datum.usd / 1e9", "as": "busd"}],
         "mark": {"type": "bar"},

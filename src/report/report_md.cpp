@@ -408,20 +408,30 @@ std::string report_markdown(const Results& r) {
         break;
       }
   }
-  header = "| option |";
+  // One row per category, one column per option: as narrow as the options are few, however many
+  // categories there are. The rows above the total add up to it; the credits beyond the runs
+  // (docs/market.md) come after it, apart: the total does not include them, the net cost does.
+  header = "| category |";
   rule = "|---|";
-  for (const auto& category : categories) {
-    header += fmt::format(" {} |", cause_label(category));  // a reader's name: "GPU servers"
-    rule += "---|";
-  }
-  line(header + " total |");
-  line(rule + "---|");
   for (const auto& o : r.options) {
-    std::string row = "| " + o.name + " |";
-    for (const auto& category : categories)
-      row += fmt::format(" {} |", format_usd(o.metric(fmt::format("cost_{}_usd", category)).mean));
-    line(fmt::format("{} {} |", row, format_usd(o.metric("total_cost_usd").mean)));
+    header += fmt::format(" {} |", o.name);
+    rule += "---:|";
   }
+  line(header);
+  line(rule);
+  auto category_row = [&](const std::string& label, const std::string& metric) {
+    std::string row = "| " + label + " |";
+    for (const auto& o : r.options) row += fmt::format(" {} |", format_usd(o.metric(metric).mean));
+    line(row);
+  };
+  std::vector<std::string> beyond;
+  for (const auto& category : categories) {
+    if (is_credit_beyond_runs(category)) beyond.push_back(category);
+    else category_row(cause_label(category), fmt::format("cost_{}_usd", category));  // "GPU servers"
+  }
+  category_row("**total**", "total_cost_usd");
+  for (const auto& category : beyond)
+    category_row(cause_label(category) + ", not in the total", fmt::format("cost_{}_usd", category));
   line();
   md += market_section_md(r);  // nothing without a market or a value beyond the runs
   line("Daily series per option: `series-<option>.csv`. Every metric with mean and percentiles: `results.json`.");

@@ -298,7 +298,8 @@ Results results_from_json(const Json& doc, const std::string& file) {
   return r;
 }
 
-std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file) {
+std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file,
+                                      std::vector<SitePowerDay>* site_series) {
   const std::vector<CsvRecord> records = read_csv(text, file);  // whole, or the place it breaks
   const auto& columns = series_csv_columns();
   auto fail = [&file](const CsvCell& cell, const std::string& what) {
@@ -308,15 +309,21 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
   // A series written before lease_supply_mw (column 15) has every other column: read as 0 there.
   std::vector<std::string> older = columns;
   older.erase(std::find(older.begin(), older.end(), "lease_supply_mw"));
+  // The fixed columns, then per own site of an option of several a pair (series_csv.h).
   auto is = [&header](const std::vector<std::string>& want) {
-    bool same = header.size() == want.size();
+    bool same = header.size() >= want.size() && (header.size() - want.size()) % 2 == 0;
     for (std::size_t c = 0; same && c < want.size(); ++c) same = header[c].text == want[c];
+    for (std::size_t c = want.size(); same && c < header.size(); c += 2) {
+      const std::string power = "site_power_mw.", supply = "site_supply_mw.";
+      same = header[c].text.starts_with(power) && header[c + 1].text == supply + header[c].text.substr(power.size());
+    }
     return same;
   };
   const bool with_lease_supply = is(columns);
   if (!with_lease_supply && !is(older))
     throw fail(header.front(), fmt::format("expected the series header \"{}\"", fmt::join(columns, ",")));
   const std::size_t shift = with_lease_supply ? 1 : 0;
+  const std::size_t fixed = columns.size() - 1 + shift;
   std::vector<DailyRow> rows;
   for (std::size_t l = 1; l < records.size(); ++l) {
     const CsvRecord& cells = records[l];
@@ -358,6 +365,12 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
       }
     if (!known)
       throw fail(binding, fmt::format("expected a binding constraint such as \"power\", got \"{}\"", binding.text));
+    for (std::size_t c = fixed; c + 1 < header.size(); c += 2) {
+      SitePowerDay site;
+      number(c, site.power_mw);
+      number(c + 1, site.supply_mw);
+      if (site_series) site_series->push_back(site);
+    }
     rows.push_back(r);
   }
   return rows;

@@ -19,6 +19,8 @@ Results results_from_json(const nlohmann::ordered_json& doc, const std::string& 
 
 // series-<option>.csv back into rows (at the CSV's precision). Throws InputError naming
 // file:line:column.
-std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file);
+// A series-<option>.csv; with `site_series`, also its per-site columns (days x own sites), if any.
+std::vector<DailyRow> series_from_csv(const std::string& text, const std::string& file,
+                                      std::vector<SitePowerDay>* site_series = nullptr);
 
 }  // namespace bvr

@@ -20,6 +20,7 @@
 #include "scenario/load_market.h"
 #include "scenario/load_serving.h"
 #include "scenario/plain_name.h"
+#include "scenario/sourced_ranges.h"
 #include "scenario/load_system.h"
 #include "scenario/suggest.h"
 #include "scenario/yaml_reader.h"
@@ -44,19 +45,6 @@ struct Clock {
     return t;
   }
 };
-
-// Warns when `value` (in `unit_scale` units per SI unit) is more than 10x outside the range
-// [low, high] that `source` gives: a slip of a prefix (kW for MW) or a unit more likely than
-// such a value.
-void warn_outside_sourced_range(const YamlValue& v, double value, double low, double high, double unit_scale,
-                                const char* unit, const char* source) {
-  constexpr double far = 10;
-  if (value >= low / far && value <= high * far) return;
-  v.warn(fmt::format("{} is {} the {:g}–{:g} {} of {}: a unit or prefix slip?", v.text(),
-                     value < low ? fmt::format("{:.3g}x below", low / std::max(value, 1e-300))
-                                 : fmt::format("{:.3g}x above", value / high),
-                     low / unit_scale, high / unit_scale, unit, source));
-}
 
 // Fails on the key a "key: reason" problem names (models' *_problem functions), else on `v`.
 [[noreturn]] void fail_problem(const YamlValue& v, const std::string& problem) {
@@ -309,6 +297,7 @@ ReliabilityPolicy load_reliability(const YamlValue& v) {
   // Optional: without it, each site runs with its system's classes (or its own).
   if (auto classes = v.find("failure_classes")) r.classes = load_failure_classes(*classes);
   r.restart_s = v.at("restart_time").non_negative(Dimension::Duration);
+  warn_outside_sourced_range(v.at("restart_time"), r.restart_s, "reliability.restart_time");
   if (auto planned = v.find("planned_maintenance")) {
     planned->allow_keys({"interval", "downtime"});
     r.planned_interval_s = planned->at("interval").positive(Dimension::Duration);
@@ -361,12 +350,17 @@ std::vector<PowerStep> load_power_steps(const YamlValue& v, const Clock& clock, 
 // A single discount ("45 %") or one by term ([{term: 1 year, discount: 37 %}, ...]), read for
 // a contract of `term_s`.
 double load_commitment_discount(const YamlValue& v, double term_s) {
-  if (!v.node().IsSequence()) return v.fraction(0.0, 0.99);
+  auto discount = [](const YamlValue& d) {
+    const double fraction = d.fraction(0.0, 0.99);
+    warn_outside_sourced_range(d, fraction, "options.{lease}.commitment_discount");
+    return fraction;
+  };
+  if (!v.node().IsSequence()) return discount(v);
   std::vector<TermDiscount> schedule;
   const auto items = v.items(1);
   for (const YamlValue& item : items) {
     item.allow_keys({"term", "discount"});
-    schedule.push_back(TermDiscount{item.at("term").positive(Dimension::Duration), item.at("discount").fraction(0.0, 0.99)});
+    schedule.push_back(TermDiscount{item.at("term").positive(Dimension::Duration), discount(item.at("discount"))});
   }
   require_time_order(schedule, items, "term", [](const TermDiscount& d) { return d.term_s; });
   return discount_for_term(schedule, term_s);
@@ -417,10 +411,7 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<
   // An index-linked lease is priced by its index; a list price, if given, is only for reference.
   if (auto list = follows_index ? v.find_set("list_price") : std::optional<YamlValue>(v.at("list_price"))) {
     lease.list_price_usd_per_gpu_s = list->positive(Dimension::PricePerGpuTime);
-    // docs/finance.md: $2.07 (IREN-Microsoft, F26) to $10 (OCI H100 list price) per GPU-hour.
-    warn_outside_sourced_range(*list, lease.list_price_usd_per_gpu_s, 2.07 / seconds_per_hour,
-                               10.0 / seconds_per_hour, 1 / seconds_per_hour, "USD/GPU/h",
-                               "the list prices in docs/finance.md (IREN-Microsoft to OCI's H100 list)");
+    warn_outside_sourced_range(*list, lease.list_price_usd_per_gpu_s, "options.{lease}.list_price");
   }
   if (auto index = v.find_set("index")) lease.index = load_index_terms(*index, market);
   if (follows_index && !lease.index)
@@ -458,12 +449,14 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<
       lease.renewal_at_index = true;
     } else {
       lease.renewal_price_usd_per_gpu_s = renewal.positive(Dimension::PricePerGpuTime);
+      warn_outside_sourced_range(renewal, lease.renewal_price_usd_per_gpu_s, "options.{lease}.renewal_price");
     }
     if (auto credit = v.find("unavailable_credit")) lease.unavailable_credit = credit->fraction(0.0, 1.0);
     if (auto fee = v.find("early_termination_fee")) lease.early_termination_fee_share = fee->fraction(0.0, 1.0);
   }
   load_lease_charges(v, lease);
   lease.pue = v.at("pue").fraction(1.0, 3.0);
+  warn_outside_sourced_range(v.at("pue"), lease.pue, "options.{lease}.pue");
   const auto items = v.at("deliveries").items(1);
   for (const YamlValue& item : items) {
     item.allow_keys({"date", "gpus"});
@@ -494,6 +487,7 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock, const std::vecto
     supply.grid.price_path = static_cast<int>(market_path_ref(*index, market, PriceKind::Energy));
   } else {
     supply.grid.price_usd_per_j = grid.at("price").non_negative(Dimension::PricePerEnergy);
+    warn_outside_sourced_range(grid.at("price"), supply.grid.price_usd_per_j, "options.{build}.power.grid.price");
   }
   supply.grid.steps = load_power_steps(grid.at("steps"), clock, true);
   if (auto turbines = v.find("turbines")) {
@@ -508,6 +502,8 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock, const std::vecto
                                              fuel_index ? 0.0 : item.at("fuel_cost").non_negative(Dimension::PricePerEnergy),
                                              item.at("capex").non_negative(Dimension::PricePerPower)});
       if (fuel_index) supply.turbines.back().fuel_path = static_cast<int>(market_path_ref(*fuel_index, market, PriceKind::Energy));
+      else warn_outside_sourced_range(item.at("fuel_cost"), supply.turbines.back().fuel_usd_per_j, "options.{build}.power.turbines.N.fuel_cost");
+      warn_outside_sourced_range(item.at("capex"), supply.turbines.back().capex_usd_per_w, "options.{build}.power.turbines.N.capex");
     }
   }
   if (auto batteries = v.find("batteries")) {
@@ -517,6 +513,9 @@ PowerSupply load_supply(const YamlValue& v, const Clock& clock, const std::vecto
                                               item.at("unit_power").positive(Dimension::Power),
                                               item.at("unit_energy").positive(Dimension::Energy),
                                               item.at("unit_price").non_negative(Dimension::Money)});
+      const BatteryFleet& fleet = supply.batteries.back();
+      warn_outside_sourced_range(item.at("unit_price"), fleet.unit_price_usd / (fleet.unit_energy_j / joules_per_mwh),
+                                 "options.{build}.power.batteries.N.unit_price");
     }
   }
   return supply;
@@ -614,6 +613,7 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
   }
   if (auto spares = v.find("spares_share")) b.spares_share = spares->fraction(0.0, 1.0);
   b.it_life_s = v.at("it_life").positive(Dimension::Duration);
+  warn_outside_sourced_range(v.at("it_life"), b.it_life_s, "options.{build}.it_life");
   if (auto opex = v.find("opex")) b.opex = load_opex(*opex);
   if (auto residual = v.find("residual_value")) b.residual = load_residual(*residual, market);
   if (auto cap = v.find("gpu_supply_cap"))
@@ -629,6 +629,9 @@ SystemPurchase load_purchase(const YamlValue& v, const Clock& clock, const Syste
     if (server_price && gpu_price) gpu_price->fail("give server_price or gpu_price, not both");
     if (server_price) order.server_price_usd = server_price->non_negative(Dimension::Money);
     if (gpu_price) order.server_price_usd = gpu_price->non_negative(Dimension::Money) * node_gpus;
+    if (server_price || gpu_price)
+      warn_outside_sourced_range(server_price ? *server_price : *gpu_price, order.server_price_usd / node_gpus,
+                                 "options.{build}.gpu_orders.N.server_price");
     if (order.gpus % node_gpus != 0)
       gpus.fail(fmt::format("must be a whole number of nodes ({} GPUs each in {})", node_gpus, system.name));
     b.orders.push_back(order);
@@ -662,8 +665,9 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   if (auto items = v.find("long_lead_equipment")) {
     for (const YamlValue& item : items->items()) {
       item.allow_keys({"item", "ordered", "lead_time"});
-      b.long_lead.push_back(LongLeadItem{item.at("item").text(), clock.at(item.at("ordered")) +
-                                                                     item.at("lead_time").non_negative(Dimension::Duration)});
+      const double lead_s = item.at("lead_time").non_negative(Dimension::Duration);
+      warn_outside_sourced_range(item.at("lead_time"), lead_s, "options.{build}.long_lead_equipment.N.lead_time");
+      b.long_lead.push_back(LongLeadItem{item.at("item").text(), clock.at(item.at("ordered")) + lead_s});
       item_names.push_back(b.long_lead.back().name);
     }
   }
@@ -694,6 +698,10 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   }
   if (std::fabs(shares - 1.0) > 1e-9)
     phases.fail(fmt::format("the phases' cost_share must add up to 100 %, got {:.4g} %", shares * 100));
+  double construction_s = 0;
+  for (const ConstructionPhase& phase : b.phases) construction_s += phase.duration_s;
+  warn_outside_sourced_range(phases, construction_s, "options.{build}.construction",
+                             fmt::format("{:.4g} days of phases", construction_s / seconds_per_day));
   // Halls that open one by one, or the whole site when the last phase is done.
   if (any_opens && std::fabs(opened - 1.0) > 1e-9)
     phases.fail(fmt::format("the halls the phases open must add up to 100 % of the site, got {:.4g} %", opened * 100));
@@ -704,13 +712,14 @@ BuildPlan load_build(const YamlValue& v, const Clock& clock, const SystemSpec& s
   check_rack_cooling(v, system, b.systems.gpus_per_rack, b.cooling);
   const FacilityDefaults defaults = facility_defaults(b.cooling);
   b.pue = defaults.pue;
-  if (auto pue = v.find_set("pue")) b.pue = pue->fraction(1.0, 3.0);
+  if (auto pue = v.find_set("pue")) {
+    b.pue = pue->fraction(1.0, 3.0);
+    warn_outside_sourced_range(*pue, b.pue, "options.{lease}.pue");
+  }
   b.facility_capex_usd_per_w = defaults.capex_usd_per_w;
   if (auto cost = v.find_set("facility_cost")) {
     b.facility_capex_usd_per_w = cost->non_negative(Dimension::PricePerPower);
-    // docs/finance.md: US 9.3-15.0 MUSD per MW of critical IT (Cushman & Wakefield 2025).
-    warn_outside_sourced_range(*cost, b.facility_capex_usd_per_w, 9.3, 15.0, 1.0, "MUSD/MW",
-                               "US facility costs in docs/finance.md (Cushman & Wakefield 2025)");
+    warn_outside_sourced_range(*cost, b.facility_capex_usd_per_w, "options.{build}.facility_cost");
   }
   b.facility_life_s = v.at("facility_life").positive(Dimension::Duration);
   b.supply = load_supply(v.at("power"), clock, market);
@@ -733,11 +742,15 @@ HostedPurchase load_hosted(const YamlValue& v, const Clock& clock, const SystemS
     h.host.energy_price_path = static_cast<int>(market_path_ref(*index, market, PriceKind::Energy));
   } else {
     h.host.energy_usd_per_j = host.at("energy_price").non_negative(Dimension::PricePerEnergy);
+    warn_outside_sourced_range(host.at("energy_price"), h.host.energy_usd_per_j, "options.{build}.power.grid.price");
   }
   check_rack_cooling(v, system, h.systems.gpus_per_rack, system.cooling);
   // Without its own PUE, the host's halls at the default of the system's cooling.
   h.host.pue = facility_defaults(system.cooling).pue;
-  if (auto pue = host.find_set("pue")) h.host.pue = pue->fraction(1.0, 3.0);
+  if (auto pue = host.find_set("pue")) {
+    h.host.pue = pue->fraction(1.0, 3.0);
+    warn_outside_sourced_range(*pue, h.host.pue, "options.{lease}.pue");
+  }
   return h;
 }
 
@@ -814,6 +827,41 @@ struct SiteContext {
 
 // The campaign stays bounded (scenario/bounds.h): the events this site's job could make in one
 // replication, blamed on the key that makes the most of them.
+// "150 kW" where MW was meant, also on a lone step (a step far below its siblings is warned
+// where the steps are read): a site whose largest firm supply runs under 1 % of its GPUs at full
+// load is warned about at its power key. Against facility power (IT x PUE) for a build's grid and
+// turbines and a provider's site_power; against IT power for a host's contracted power.
+void warn_supply_far_below_load(const YamlValue& body, const Site& site) {
+  const std::vector<PowerStep>* steps = nullptr;
+  double pue = 1, turbines_w = 0;
+  std::string key;
+  if (site.lease) {
+    steps = &site.lease->site_power;
+    pue = site.lease->pue;
+    key = "site_power";
+  } else if (site.build) {
+    steps = &site.build->supply.grid.steps;
+    pue = site.build->pue;
+    for (const TurbineFleet& t : site.build->supply.turbines) turbines_w += t.units * t.unit_power_w * t.availability;
+    key = "power";
+  } else if (site.hosted) {
+    steps = &site.hosted->host.contracted_power;
+    key = "host.power";
+  } else {
+    return;
+  }
+  double supply_w = turbines_w, largest_step_w = 0;
+  for (const PowerStep& step : *steps) largest_step_w = std::max(largest_step_w, step.power_w);
+  supply_w += largest_step_w;
+  const double load_w = site.nominal_gpus() * site.system.node.it_power_w / site.system.node.gpus_per_server * pue;
+  constexpr double far_below = 100;
+  if (supply_w <= 0 || supply_w * far_below >= load_w) return;
+  body.at_path(key).warn(fmt::format(
+      "the largest firm supply, {:.4g} MW, runs {:.2g} % of the site's {} GPUs at full load ({:.4g} MW{}): kW where MW "
+      "was meant?",
+      supply_w / 1e6, 100 * supply_w / load_w, site.nominal_gpus(), load_w / 1e6, site.hosted ? " of IT" : ", IT x PUE"));
+}
+
 void check_event_count(const YamlValue& body, const Scenario& s, const SiteContext& ctx, const Site& site) {
   CampaignEventInputs in;
   in.horizon_s = s.horizon_s;
@@ -913,6 +961,7 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
     site.sublet = load_sublet(*sublet, s.market);
   }
   site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
+  warn_supply_far_below_load(body, site);
   check_event_count(body, s, ctx, site);
   // The fleet's rules are the scenario's; its bad nodes the scenario's when given, else the system's.
   site.fleet = s.reliability.fleet;
@@ -1242,6 +1291,7 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
     s.discount_rate = weighted_average_cost_of_capital(*s.financing);
   } else {
     s.discount_rate = head.at("discount_rate").fraction(0.0, 1.0);
+    warn_outside_sourced_range(head.at("discount_rate"), s.discount_rate, "scenario.discount_rate");
   }
   s.value_of_time_usd_per_day = head.at("value_per_day_earlier").non_negative(Dimension::Money);
 

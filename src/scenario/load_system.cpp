@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "models/facility.h"
+#include "models/time.h"
 #include "scenario/input_error.h"
+#include "scenario/sourced_ranges.h"
 #include "scenario/suggest.h"
 
 #ifndef BVR_SYSTEMS_DIR_DEFAULT
@@ -46,6 +48,7 @@ void load_power(const YamlValue& system, const YamlValue& node, const std::optio
   const int gpus = node_power ? s.node.gpus_per_server : s.rack_gpus;
   const double share = static_cast<double>(s.node.gpus_per_server) / gpus;  // of the rack's power per node
   s.node.it_power_w = power.positive(Dimension::Power) * share;
+  warn_outside_sourced_range(power, s.node.it_power_w / s.node.gpus_per_server, "system.node.power");
   const YamlValue idle = where.at("idle_power");
   s.node.idle_power_w = idle.non_negative(Dimension::Power) * share;
   const double gpus_w = gpus * s.gpu.tdp_w;
@@ -107,6 +110,10 @@ std::vector<FailureClass> load_failure_classes(const YamlValue& list) {
     if (auto delay = item.find("detection_delay")) c.detection_delay_s = delay->non_negative(Dimension::Duration);
     classes.push_back(c);
   }
+  double rate_per_node_s = 0;
+  for (const FailureClass& c : classes) rate_per_node_s += c.rate_per_node_s;
+  warn_outside_sourced_range(list, rate_per_node_s, "reliability.failure_classes",
+                             fmt::format("{:.3g} per 1000 node-days in all", rate_per_node_s * 1000 * seconds_per_day));
   return classes;
 }
 
@@ -147,6 +154,7 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
   s.gpu.hbm_bytes = gpu.at("hbm").positive(Dimension::Data);
   s.gpu.hbm_bytes_per_s = gpu.at("hbm_bandwidth").positive(Dimension::Bandwidth) / bits_per_byte;
   s.gpu.tdp_w = gpu.at("power").positive(Dimension::Power);
+  warn_outside_sourced_range(gpu.at("power"), s.gpu.tdp_w, "system.gpu.power");
 
   const YamlValue up = v.at("scale_up");
   up.allow_keys({"domain_gpus", "bandwidth", "in_network_reduction"});
@@ -192,6 +200,7 @@ SystemSpec load_system(const YamlValue& v, const std::string& id, const std::str
   const auto& [per, amount] = entries.front();
   const int gpus = per == "gpu" ? 1 : per == "node" ? s.node.gpus_per_server : s.rack_gpus;
   s.price_usd_per_gpu = amount.non_negative(Dimension::Money) / gpus;
+  warn_outside_sourced_range(amount, s.price_usd_per_gpu, "options.{build}.gpu_orders.N.server_price");
 
   if (auto classes = v.find("failure_classes")) s.failure_classes = load_failure_classes(*classes);
   if (auto bad = v.find_set("bad_nodes")) s.bad_nodes = load_bad_nodes(*bad);

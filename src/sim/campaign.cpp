@@ -127,13 +127,16 @@ ReplicationOutcome simulate_replication(const Scenario& scenario, int replicatio
     if (!scenario.market.empty() || scenario.demand)
       sg4::Actor::create(prefix + "market-clock", host, market_clock, std::ref(s));
     sg4::Actor::create(prefix + "daily-meter", host, daily_meter, std::ref(s),
-                       keep_series ? &outcome.options[i].series : nullptr);
+                       keep_series ? &outcome.options[i].series : nullptr,
+                       keep_series ? &outcome.options[i].site_series : nullptr);
   }
   engine.run();
   for (std::size_t i = 0; i < sims.size(); ++i) {
     auto series = std::move(outcome.options[i].series);
+    auto site_series = std::move(outcome.options[i].site_series);
     outcome.options[i] = collect(*sims[i]);
     outcome.options[i].series = std::move(series);
+    outcome.options[i].site_series = std::move(site_series);
   }
   return outcome;
 }

@@ -12,12 +12,14 @@ namespace bvr {
 
 namespace {
 
-DailyRow sample(OptionSim& s) {
+DailyRow sample(OptionSim& s, std::vector<SitePowerDay>* site_series) {
   DailyRow row;
   const double t = sim_now();
   row.day = s.sc.start_day + static_cast<std::int64_t>(std::llround(t / seconds_per_day));
   double power_w = 0, grid_w = 0, turbine_w = 0, supply_w = 0, grid_supply_w = 0, turbine_supply_w = 0;
   double lease_supply_w = 0;
+  std::size_t own_sites = 0;
+  for (const SiteSim& site : s.sites) own_sites += site.is_lease() ? 0 : 1;
   for (std::size_t k = 0; k < s.sites.size(); ++k) {
     const SiteSim& site = s.sites[k];
     if (site.is_lease()) {
@@ -39,6 +41,7 @@ DailyRow sample(OptionSim& s) {
       row.gpus_powered += site.powered();
       row.gpus_online += s.site_online(k);
       supply_w += site.supply_w;
+      if (own_sites > 1 && site_series) site_series->push_back({.power_mw = site.power_w / 1e6, .supply_mw = site.supply_w / 1e6});
       if (site.site.build) {
         grid_supply_w += grid_power_w(site.site.build->supply, t);
         turbine_supply_w += turbine_power_w(site.site.build->supply, t);
@@ -121,13 +124,13 @@ DayCash cumulative_cash(const CashLedger& ledger) {
 
 }  // namespace
 
-void daily_meter(OptionSim& s, std::vector<DailyRow>* series) {
+void daily_meter(OptionSim& s, std::vector<DailyRow>* series, std::vector<SitePowerDay>* site_series) {
   for (std::int64_t day = 0; static_cast<double>(day) * seconds_per_day <= s.horizon(); ++day) {
     sg4::this_actor::sleep_until(static_cast<double>(day) * seconds_per_day);
     std::unique_lock lock(*s.mutex);
     s.advance(sim_now());
     if (day > 0) s.meters.cumulative_by_day.push_back(cumulative_cash(s.meters.ledger));
-    if (series) series->push_back(sample(s));
+    if (series) series->push_back(sample(s, site_series));
   }
   sg4::this_actor::sleep_until(s.horizon());
   std::unique_lock lock(*s.mutex);

@@ -170,7 +170,7 @@ void power_supply(OptionSim& s, std::size_t site);
 void host_power(OptionSim& s, std::size_t site);
 void repairs(OptionSim& s);
 void training_job(OptionSim& s);
-void daily_meter(OptionSim& s, std::vector<DailyRow>* series);
+void daily_meter(OptionSim& s, std::vector<DailyRow>* series, std::vector<SitePowerDay>* site_series);
 // Reprices what follows the market at each month of its grid and each step of the demand
 // (sim/market_clock.cpp); created only when the scenario has a market or a demand.
 void market_clock(OptionSim& s);

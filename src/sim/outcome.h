@@ -75,6 +75,12 @@ struct DailyRow {
   CapacityLimit binding = CapacityLimit::None;
 };
 
+// One own (built, colocated, used) site's facility power drawn and firm supply at a daily sample.
+struct SitePowerDay {
+  double power_mw = 0;
+  double supply_mw = 0;
+};
+
 // Nominal spending by category over some days, and when it was paid: usd_days sums each amount
 // times its time of payment in days since the start (a flow's integral of usd(t) * t dt), so
 // usd_days / usd is the amount-weighted mean day of payment (CashLedger::usd_seconds_by_category).
@@ -95,6 +101,9 @@ struct OptionOutcome {
   std::vector<double> repairs_by_step;                  // repairs finished at each rung of the ladder (repair_step_names)
   std::vector<double> run_finish_days;                  // per training run; the horizon if unfinished
   std::vector<DailyRow> series;                         // kept for the first replication only
+  // With series, for an option of two or more own sites: each day's own sites in the option's
+  // order (days x sites); empty otherwise (the series' totals are then the one site's).
+  std::vector<SitePowerDay> site_series;
   double& operator[](Metric m) { return metrics[static_cast<std::size_t>(m)]; }
   double operator[](Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
 };

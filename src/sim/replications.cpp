@@ -26,6 +26,7 @@ void put(std::string& out, const T& value) {
 
 template <typename T>
 void put_vector(std::string& out, const std::vector<T>& values) {
+  static_assert(std::is_trivially_copyable_v<T>);  // DailyRow, SitePowerDay, DayCash: plain numbers only
   put(out, values.size());
   if (!values.empty())  // an empty vector's data() may be null, which append() must not see
     out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
@@ -43,6 +44,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
     put_vector(out, option.repairs_by_step);
     put_vector(out, option.run_finish_days);
     put_vector(out, option.series);
+    put_vector(out, option.site_series);
   }
   return out;
 }
@@ -60,6 +62,7 @@ struct Cursor {
   }
   template <typename T>
   std::vector<T> get_vector() {
+    static_assert(std::is_trivially_copyable_v<T>);
     const auto n = get<std::size_t>();
     if (at + n * sizeof(T) > data.size()) throw std::runtime_error("replication result is truncated");
     std::vector<T> values(n);
@@ -83,6 +86,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     option.repairs_by_step = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
     option.series = in.get_vector<DailyRow>();
+    option.site_series = in.get_vector<SitePowerDay>();
     outcome.options.push_back(std::move(option));
   }
   return outcome;

@@ -186,6 +186,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
           {scenario.workload.runs[run].name, column([&](const OptionOutcome& x) { return x.run_finish_days[run]; })});
     o.finished_share = finished_share(outcomes, i, scenario.workload.runs.size());
     if (!outcomes.empty()) o.series = outcomes.front().options[i].series;
+    if (!outcomes.empty()) o.site_series = outcomes.front().options[i].site_series;
     o.capacity_periods = capacity_periods(o.series);
     o.monthly_power = monthly_power(o.series);
     if (!scenario.workload.runs.empty()) {

@@ -62,6 +62,7 @@ struct OptionResult {
   std::vector<NamedSummary> metrics;
   std::vector<NamedSummary> run_finish_days;  // per training run
   std::vector<DailyRow> series;
+  std::vector<SitePowerDay> site_series;  // days x own sites, for an option of several (OptionOutcome)
   std::vector<CapacityPeriod> capacity_periods;
   std::vector<MonthlyPower> monthly_power;  // until the month after the workload finished
   // The step of the run with the most compute at full size on the option's final site

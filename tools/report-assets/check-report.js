@@ -1,8 +1,10 @@
 // Opens report.html files in a real headless Chromium (Debian's package, driven by
 // playwright-core; no browser is downloaded) at a laptop's 1280 px and fails on any console
 // error or warning, page error or network request, any chart that did not render, any charted
-// number that differs from the tables or from the results.json beside the page, any table column
-// hidden behind a scroll and any label cut short; saves a full-page screenshot of each. Usage: node check-report.js SCREENSHOT_DIR NAME=path/to/report.html ...
+// number that differs from the tables or from the results.json and series CSVs beside the page,
+// any number in the tables that results.json does not hold, two axis labels that overlap, any
+// table column hidden behind a scroll and any label cut short; saves a full-page screenshot of
+// each. Usage: node check-report.js SCREENSHOT_DIR NAME=path/to/report.html ...
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -10,32 +12,46 @@ const { chromium } = require('playwright-core');
 
 const executablePath = process.env.BVR_CHROMIUM || '/usr/bin/chromium';
 
+// In the page, once before the checks: what every check needs (page.evaluate sends each function's
+// source alone, so the checks cannot share this file's closures): USD as report.md writes it, a
+// dataset of the page as objects, and the page's tables as rows of cell texts.
+function installHelpers() {
+  const data = JSON.parse(document.getElementById('bvr-data').textContent);
+  window.bvrCheck = {
+    usd(v) {
+      const a = Math.abs(v), s = v < 0 ? '-' : '';
+      if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
+      if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
+      if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(1)}k`;
+      return `${s}$${a.toFixed(0)}`;
+    },
+    rows(name) {
+      const t = data.datasets[name];
+      if (!t) return [];
+      return t.rows.map((row) => Object.fromEntries(t.fields.map((f, i) => [f, row[i]])));
+    },
+    tables() {
+      return Array.from(document.querySelectorAll('table')).map((t) =>
+        Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent.trim())));
+    },
+  };
+}
+
 // In the page: each money chart's final values, from the data it draws, against the tables the
 // page shows (formatted as report.md formats USD). Returns the disagreements.
 function chartsAgreeWithTables() {
+  const { usd, rows } = window.bvrCheck;
   const problems = [];
-  const usd = (v) => {
-    const a = Math.abs(v), s = v < 0 ? '-' : '';
-    if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
-    if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
-    if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(1)}k`;
-    return `${s}$${a.toFixed(0)}`;
-  };
-  const page = JSON.parse(document.getElementById('bvr-data').textContent);
-  const rows = (name) => {
-    const t = page.datasets[name];
-    if (!t) return [];
-    return t.rows.map((row) => Object.fromEntries(t.fields.map((f, i) => [f, row[i]])));
-  };
-  const tables = Array.from(document.querySelectorAll('table')).map((t) =>
-    Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent.trim())));
-  const money = tables.find((t) => t[0][0] === 'option' && t[0][t[0].length - 1] === 'total');
+  const tables = window.bvrCheck.tables();
+  // The table of costs: a row per category, a column per option, and a total row.
+  const money = tables.find((t) => t[0][0] === 'category' && t.some((r) => r[0] === 'total'));
   const cumulative = rows('cumulative');
   if (cumulative.length > 0) {
-    if (!money) return ['cumulative cost chart without the table of costs (total column) to agree with'];
+    if (!money) return ['cumulative cost chart without the table of costs (total row) to agree with'];
     const options = rows('options');
-    for (const row of money.slice(1)) {
-      const name = row[0], total = row[row.length - 1];
+    const totals = money.find((r) => r[0] === 'total');
+    for (let column = 1; column < money[0].length; ++column) {
+      const name = money[0][column], total = totals[column];
       const mine = cumulative.filter((r) => r.option === name);
       const nominal = mine.filter((r) => r.measure === 'nominal').sort((a, b) => a.order - b.order).pop();
       const npv = mine.find((r) => r.measure === 'NPV');
@@ -73,20 +89,8 @@ function chartsAgreeWithTables() {
 // the cumulative chart's final values, both tornados and the why waterfall; and the comparison
 // table's P50 figures. Returns the disagreements.
 function chartsAgreeWithResults(results) {
+  const { usd, rows } = window.bvrCheck;
   const problems = [];
-  const usd = (v) => {
-    const a = Math.abs(v), s = v < 0 ? '-' : '';
-    if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
-    if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
-    if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(1)}k`;
-    return `${s}$${a.toFixed(0)}`;
-  };
-  const page = JSON.parse(document.getElementById('bvr-data').textContent);
-  const rows = (name) => {
-    const t = page.datasets[name];
-    if (!t) return [];
-    return t.rows.map((row) => Object.fromEntries(t.fields.map((f, i) => [f, row[i]])));
-  };
   const same = (what, drawn, written) => {
     if (drawn !== written) problems.push(`${what}: the chart draws ${drawn}, results.json has ${written}`);
   };
@@ -112,6 +116,14 @@ function chartsAgreeWithResults(results) {
       same(`${o.name} cumulative chart's NPV`, (last('NPV') || {}).usd, metric(o, 'npv_cost_usd').mean);
       same(`${o.name} cumulative chart's time-adjusted cost`, (last('time-adjusted') || {}).usd, metric(o, 'time_adjusted_cost_usd').mean);
     }
+  }
+  // The table's categories add up to its total: every cost_*_usd but the credits beyond the runs.
+  for (const o of results.options) {
+    const sum = Object.entries(o.metrics)
+      .filter(([name]) => /^cost_.*_usd$/.test(name) && !['cost_value_beyond_runs_usd', 'cost_sublet_income_usd'].includes(name))
+      .reduce((total, [, m]) => total + m.mean, 0);
+    const total = metric(o, 'total_cost_usd').mean;
+    if (Math.abs(sum - total) > 1e-6 * Math.abs(total) + 1) problems.push(`${o.name}: the cost categories add up to ${sum}, total_cost_usd is ${total}`);
   }
   // Both tornados, bar by bar.
   const tornado = rows('tornado');
@@ -140,9 +152,7 @@ function chartsAgreeWithResults(results) {
     same(`why ${pair} time-adjusted difference`, adjusted && adjusted.end_usd, w.time_adjusted_difference_usd);
   }
   // The comparison table: P50 figures, as report.md formats them.
-  const tables = Array.from(document.querySelectorAll('table')).map((t) =>
-    Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent.trim())));
-  const comparison = tables.find((t) => t[0].includes('NPV cost') && t[0].includes('time-adjusted cost'));
+  const comparison = window.bvrCheck.tables().find((t) => t[0].includes('NPV cost') && t[0].includes('time-adjusted cost'));
   if (!comparison) problems.push('no comparison table with the NPV and time-adjusted costs');
   else
     for (const o of results.options) {
@@ -160,6 +170,203 @@ function chartsAgreeWithResults(results) {
     else if (warnings.querySelectorAll('li').length !== results.warnings.length) problems.push('the page shows another number of warnings than results.json');
   } else if (warnings) problems.push('the page shows warnings that results.json does not have');
   return problems;
+}
+
+// In the page: the capacity charts (GPUs, power, progress) and the cumulative cost's weekly line,
+// point by point, against the series-<option>.csv files beside the page (passed in, parsed): the
+// page draws one point a week, the mean of the week's days as the CSV has them (rounded to the
+// decimals the page keeps), dated at the week's first day, and the last day alone where the line
+// ends (report_html.cpp, weeks_of). Every point is compared, the final ones included; then the
+// final values against results.json: the progress reaches 1 exactly when the option finished.
+function chartsAgreeWithSeries({ series, results }) {
+  const { rows } = window.bvrCheck;
+  const problems = [];
+  // Equal at the page's precision: rounding a mean to `decimals` may tie differently in C++ and JS.
+  const near = (drawn, want, decimals) => typeof drawn === 'number' && Math.abs(drawn - want) <= 0.5 * 10 ** -decimals + 1e-9 * Math.abs(want);
+  const weeks = (days) => {
+    const out = [];
+    for (let i = 0; i + 1 < days; i += 7) out.push([i, Math.min(i + 7, days - 1)]);
+    if (days > 0) out.push([days - 1, days]);
+    return out;
+  };
+  const mean = (csv, [a, b], f) => { let sum = 0; for (let i = a; i < b; ++i) sum += f(csv[i]); return sum / (b - a); };
+  const max = (csv, [a, b], f) => { let m = 0; for (let i = a; i < b; ++i) m = Math.max(m, f(csv[i])); return m; };
+  let compared = 0;
+  for (const [option, csv] of Object.entries(series)) {
+    const o = results && results.options.find((x) => x.name === option);
+    const ws = weeks(csv.length);
+    const check = (what, drawn, want, decimals) => {
+      ++compared;
+      if (!near(drawn, want, decimals)) problems.push(`${what} of ${option}: the chart draws ${drawn}, series-${option}.csv gives ${want.toFixed(decimals)}`);
+    };
+    // GPUs online and training, progress and the binding constraint ("series").
+    const drawnSeries = rows('series').filter((r) => r.option === option);
+    if (drawnSeries.length !== ws.length) problems.push(`GPU chart of ${option}: ${drawnSeries.length} points, ${ws.length} weeks in the CSV`);
+    ws.forEach((w, k) => {
+      const p = drawnSeries[k];
+      if (!p) return;
+      const at = `week of ${csv[w[0]].date}`;
+      if (p.date !== csv[w[0]].date) problems.push(`GPU chart of ${option}: point ${k} dated ${p.date}, the CSV's week starts ${csv[w[0]].date}`);
+      check(`GPUs online, ${at},`, p.gpus_online, mean(csv, w, (r) => r.gpus_online), 1);
+      check(`GPUs training, ${at},`, p.gpus_training, mean(csv, w, (r) => r.gpus_training), 1);
+      check(`progress, ${at},`, p.training_progress, csv[w[1] - 1].training_progress, 6);
+      if (p.binding !== csv[w[1] - 1].binding_constraint) problems.push(`GPU chart of ${option}: binding ${p.binding} ${at}, the CSV says ${csv[w[1] - 1].binding_constraint}`);
+    });
+    // Power drawn, the supply of the option's own sites (each site's and their sum) and the
+    // provider's cap ("power"), by measure.
+    const power = rows('power').filter((r) => r.option === option);
+    const byMeasure = (m) => power.filter((r) => r.measure === m);
+    const lines = [['drawn', (r) => r.facility_power_mw]];
+    const own = (r) => r.power_supply_mw - r.lease_supply_mw;
+    if (csv.some((r) => own(r) > 1e-9)) lines.push(['supply, own sites', own]);
+    if (csv.some((r) => r.lease_supply_mw > 0)) lines.push(["supply, provider's cap", (r) => r.lease_supply_mw]);
+    for (const column of Object.keys(csv[0] || {})) {
+      const site = /^site_(power|supply)_mw\.(.+)$/.exec(column);
+      if (site) lines.push([`${site[1] === 'power' ? 'drawn' : 'supply'}, site ${site[2]}`, (r) => r[column]]);
+    }
+    const measures = new Set(power.map((r) => r.measure));
+    for (const m of measures)
+      if (!lines.some(([name]) => name === m)) problems.push(`power chart of ${option}: a line "${m}" the CSV has no column for`);
+    for (const [measure, f] of lines) {
+      const drawn = byMeasure(measure);
+      if (drawn.length !== ws.length) { problems.push(`power chart of ${option}: ${drawn.length} points of "${measure}", ${ws.length} weeks in the CSV`); continue; }
+      ws.forEach((w, k) => {
+        const at = `week of ${csv[w[0]].date}`;
+        if (drawn[k].date !== csv[w[0]].date) problems.push(`power chart of ${option}: "${measure}" point ${k} dated ${drawn[k].date}, the week starts ${csv[w[0]].date}`);
+        check(`power "${measure}", ${at},`, drawn[k].mw, mean(csv, w, f), 4);
+        if (measure === 'drawn') {
+          check(`power from the grid, ${at},`, drawn[k].grid_mw, mean(csv, w, (r) => r.grid_mw), 4);
+          check(`power from turbines, ${at},`, drawn[k].turbine_mw, mean(csv, w, (r) => r.turbine_mw), 4);
+          check(`peak power drawn, ${at},`, drawn[k].peak_mw, max(csv, w, (r) => r.facility_power_mw), 4);
+        }
+      });
+    }
+    // The cumulative cost's weekly line: spending to date at each week's first day, as the CSV has it.
+    const nominal = rows('cumulative').filter((r) => r.option === option && r.measure === 'nominal').sort((a, b) => a.order - b.order);
+    if (nominal.length !== ws.length + 1) problems.push(`cumulative cost of ${option}: ${nominal.length} points, ${ws.length} weeks and the total expected`);
+    else ws.forEach((w, k) => check(`cumulative cost on ${csv[w[0]].date}`, nominal[k].usd, csv[w[0]].cumulative_cost_usd, 2));
+    // The final values against results.json: a finished option's progress ends at 1 (the series
+    // is the first replication; it finished if every replication did), one that never finished
+    // ends below.
+    const last = drawnSeries[drawnSeries.length - 1];
+    // No more GPUs online than the option's sites have (results.json `sites`, committed or ordered).
+    const siteGpus = o && (o.sites || []).reduce((sum, site) => sum + site.gpus, 0);
+    if (siteGpus && drawnSeries.some((p) => p.gpus_online > siteGpus)) problems.push(`GPU chart of ${option}: more GPUs online than its sites' ${siteGpus} in results.json`);
+    if (o && last) {
+      if (o.finished_all_runs && last.training_progress !== 1) problems.push(`progress of ${option} ends at ${last.training_progress}, results.json says every run finished`);
+      if (o.finished_share === 0 && !(last.training_progress < 1)) problems.push(`progress of ${option} ends at ${last.training_progress}, results.json says no replication finished`);
+    }
+  }
+  if (Object.keys(series).length > 0 && compared === 0) problems.push('series CSVs given, no charted point compared with them');
+  return { problems, compared };
+}
+
+// In the page: every number in the page's tables (the sections report.md shares with the page)
+// against results.json (passed in): each must be some value of results.json as the tables write
+// it (USD as report.md does, a fraction as a percentage, days and counts at the decimals shown,
+// 3 significant digits). Dates must be results.json's or its start plus some number of days it
+// holds. A membership test, not a cell-to-key map: a number that is some other value of
+// results.json passes (the charts' checks above map theirs). Returns the numbers no value of
+// results.json explains, and how many were compared.
+function tablesAgreeWithResults(results) {
+  const { usd } = window.bvrCheck;
+  const problems = [];
+  const numbers = [], texts = new Set();
+  (function walk(v) {
+    if (typeof v === 'number') numbers.push(v);
+    else if (typeof v === 'string') texts.add(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  })(results);
+  // Every way a table writes a value, at up to 4 decimals.
+  const shown = new Set();
+  // A value on a tie (5214.5) rounds to even in C++'s format and away from zero in JS: both.
+  const ties = (v) => [v, v * (1 - 1e-12) - 1e-12, v * (1 + 1e-12) + 1e-12];
+  const addForms = (value) => {
+    shown.add(usd(value));
+    for (const v of ties(value))
+      for (let d = 0; d <= 4; ++d) {
+        shown.add(v.toFixed(d));
+        shown.add((v * 100).toFixed(d));
+        shown.add(Math.abs(v).toFixed(d));
+      }
+  };
+  numbers.forEach(addForms);
+  // Small USD with cents ("$32.81" per GPU-hour), and figures in %.3g ("5.19e+06" GPU-hours).
+  for (const v of numbers) {
+    shown.add(`$${v.toFixed(2)}`);
+    for (let p = 1; p <= 4; ++p) shown.add(String(Number(v.toPrecision(p))));
+  }
+  const day = 86400000;
+  const start = Date.parse(results.start_date);
+  const end = start + results.horizon_days * day;
+  let compared = 0;
+  const tables = Array.from(document.querySelectorAll('table'));
+  for (const table of tables) {
+    const head = Array.from(table.querySelectorAll('tr:first-child > *')).map((c) => c.textContent.trim());
+    for (const cell of table.querySelectorAll('td')) {
+      let text = cell.textContent;
+      // Dates: results.json's, or its start plus a whole number of days it holds.
+      text = text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (date) => {
+        ++compared;
+        const days = (Date.parse(date) - start) / day;
+        const known = texts.has(date) || numbers.some((v) => Math.round(v) === days || Math.floor(v) === days || Math.ceil(v) === days);
+        if (!known) problems.push(`table (${head.join(' | ').slice(0, 60)}): the date ${date} is not in results.json`);
+        return ' ';
+      });
+      // Months (a price path's table): within the simulated time.
+      text = text.replace(/\b(\d{4})-(\d{2})\b/g, (month) => {
+        ++compared;
+        const first = Date.parse(`${month}-01`);
+        if (!(first + 31 * day > start && first <= end)) problems.push(`table (${head.join(' | ').slice(0, 60)}): the month ${month} is outside the simulated time`);
+        return ' ';
+      });
+      // Key paths and names with digits in them ("runs.0", "h100-hgx") are not figures.
+      text = text.replace(/[A-Za-z_][\w.-]*\d[\w.-]*/g, ' ');
+      for (const m of text.matchAll(/(-?)(\$?)(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)([kMB](?![A-Za-z]))?/g)) {
+        const [token, sign, dollar, digits] = m;
+        ++compared;
+        const plain = digits.replace(/,/g, '');
+        const ok = dollar ? shown.has(token)
+                 : plain.includes('e') ? shown.has(String(Number(sign + plain))) || shown.has(String(Number(plain)))
+                 : shown.has(sign + plain) || shown.has(plain);
+        if (!ok) problems.push(`table (${head.join(' | ').slice(0, 60)}): "${cell.textContent.trim().slice(0, 60)}" shows ${token}, which no value of results.json is`);
+      }
+    }
+  }
+  return { problems, compared };
+}
+
+// In the page: no two labels of one axis overlap (each label's box, rotated as drawn, tested
+// against its neighbours' by separating axes). Returns the overlaps.
+function axisLabelsApart() {
+  const problems = [];
+  const corners = (text) => {
+    const b = text.getBBox(), m = text.getScreenCTM();
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]].map(([x, y]) =>
+      [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+  };
+  const overlap = (p, q) => {
+    for (const poly of [p, q])
+      for (let i = 0; i < 4; ++i) {
+        const [x1, y1] = poly[i], [x2, y2] = poly[(i + 1) % 4];
+        const nx = y2 - y1, ny = x1 - x2;
+        const project = (r) => r.map(([x, y]) => x * nx + y * ny);
+        const a = project(p), b = project(q);
+        if (Math.max(...a) <= Math.min(...b) + 0.5 || Math.max(...b) <= Math.min(...a) + 0.5) return false;
+      }
+    return true;
+  };
+  let measured = 0;
+  for (const chart of document.querySelectorAll('div.vega'))
+    for (const axis of chart.querySelectorAll('g.role-axis')) {
+      const labels = Array.from(axis.querySelectorAll('g.role-axis-label text')).filter((t) => t.textContent.trim() !== '' && t.getAttribute('opacity') !== '0');
+      const boxes = labels.map(corners);
+      measured += labels.length;
+      for (let i = 0; i < labels.length; ++i)
+        for (let j = i + 1; j < labels.length; ++j)
+          if (overlap(boxes[i], boxes[j])) problems.push(`${chart.id}: axis labels "${labels[i].textContent}" and "${labels[j].textContent}" overlap`);
+    }
+  return { problems, measured };
 }
 
 // In the page (at a laptop's 1280 px): no table wider than its box (a column behind a scroll
@@ -181,8 +388,33 @@ function nothingHidden() {
   return problems;
 }
 
+// A CSV file as bvr writes it (RFC 4180: quoted fields may hold commas, quotes and line breaks),
+// as objects by the header's names; cells that are numbers become numbers.
+function readCsv(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const records = [];
+  let record = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; ++i; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { record.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') ++i;
+      record.push(cell); records.push(record); record = []; cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || record.length) { record.push(cell); records.push(record); }
+  const [head, ...rest] = records;
+  return rest.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] !== '' && !isNaN(Number(r[i])) ? Number(r[i]) : r[i]])));
+}
+
 async function check(browser, name, file, shots) {
   const problems = [];
+  const counts = [];
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
@@ -210,13 +442,31 @@ async function check(browser, name, file, shots) {
     }),
   }));
   for (const e of state.errors) problems.push(`chart error: ${e}`);
+  await page.evaluate(installHelpers);
   for (const p of await page.evaluate(chartsAgreeWithTables)) problems.push(p);
-  // A run's report sits beside its results.json: every charted number must be results.json's.
-  const resultsFile = path.join(path.dirname(file), 'results.json');
-  if (fs.existsSync(resultsFile)) {
-    const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  // A run's report sits beside its results.json and series CSVs: every charted number must be
+  // theirs.
+  const dir = path.dirname(file);
+  const resultsFile = path.join(dir, 'results.json');
+  const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
+  if (results) {
     for (const p of await page.evaluate(chartsAgreeWithResults, results)) problems.push(p);
+    const tables = await page.evaluate(tablesAgreeWithResults, results);
+    problems.push(...tables.problems);
+    counts.push(`${tables.compared} table numbers`);
   }
+  const series = {};
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^series-(.+)\.csv$/.exec(name);
+    if (m) series[m[1]] = readCsv(path.join(dir, name));
+  }
+  const seriesCheck = await page.evaluate(chartsAgreeWithSeries, { series, results });
+  problems.push(...seriesCheck.problems);
+  if (Object.keys(series).length) counts.push(`${seriesCheck.compared} series points`);
+  if (results && results.options.some((o) => !(o.name in series))) problems.push('an option of results.json has no series CSV beside the page');
+  const labels = await page.evaluate(axisLabelsApart);
+  problems.push(...labels.problems);
+  counts.push(`${labels.measured} axis labels apart`);
   for (const p of await page.evaluate(nothingHidden)) problems.push(p);
   if (state.expected !== state.charts.length) problems.push(`${state.charts.length} chart containers, ${state.expected} specs`);
   if (state.rendered !== state.expected) problems.push(`${state.rendered} of ${state.expected} charts rendered`);
@@ -243,7 +493,7 @@ async function check(browser, name, file, shots) {
   await page.close();
   const size = fs.statSync(file).size;
   console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name}: ${state.rendered}/${state.expected} charts, ` +
-              `${(size / 1024).toFixed(0)} KiB, tooltip "${tooltip}", screenshot ${shot}`);
+              `${(size / 1024).toFixed(0)} KiB, ${counts.join(', ')}, tooltip "${tooltip}", screenshot ${shot}`);
   for (const p of problems) console.log(`     ${p}`);
   return problems.length === 0;
 }
