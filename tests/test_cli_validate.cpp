@@ -48,6 +48,12 @@ TEST_CASE("cli: validate runs the public cases and prints predicted against publ
   CHECK(contains(markdown.out, "| role | kind | cases | mean abs. error | max abs. error | reported cases |"));
   CHECK(contains(markdown.out, "| held-out | step time |"));
   CHECK(contains(markdown.out, "| calibration | all |"));
+  // The search against published layouts, and training runs' GPU-hours, each summarised apart
+  // (so that neither enters the step-time errors).
+  CHECK(contains(markdown.out, "| nemo-llama31-405b-search | held-out | step_time_vs_search_best (ratio) |"));
+  CHECK(contains(markdown.out, "| held-out | search |"));
+  CHECK(contains(markdown.out, "| llama3-405b-training-gpu-hours | held-out | gpu_hours (H100 GPU-h) |"));
+  CHECK(contains(markdown.out, "| held-out | economics |"));
 }
 
 TEST_CASE("cli: validate's fleet cases: without bad nodes the 1,024-GPU job's MTBI is ~3.7x too long") {

@@ -305,3 +305,59 @@ TEST_CASE("plan search: valid, fitting layouts, fastest first, and resize keeps 
   CHECK(resize_plan(p, 1000)->dp == 12);  // floor(1000 / 64) = 15, dp x cp a multiple of 8: 12
   CHECK(!resize_plan(p, 63));
 }
+
+TEST_CASE("plan search: finds the layouts practitioners ran (docs/validation.md, \"The search\")") {
+  // Llama 3 405B at 8K on 16,384 H100 with Meta's batch: Meta ran TP8 PP16 interleaved (Dubey et
+  // al. 2024, table 4). The search can represent it (126 layers on 16 stages x 4 chunks, the
+  // first and the last chunk one layer fewer) and keeps Meta's TP and PP; it adds CP (as NVIDIA's
+  // NeMo recipe does at 8K), which shortens the bubble.
+  calibration::PublicRun llama = calibration::llama3_405b(run_gpus());
+  llama.plan.tp_comm_overlap = true;
+  SearchSpace space = calibration::published_search_space(llama);
+  const SearchResult r = search_plans(llama.model, llama.batch, 16384, llama.system, space, 1);
+  REQUIRE(!r.best.empty());
+  const ParallelPlan& best = r.best.front().plan;
+  CHECK(best.tp == 8);
+  CHECK(best.pp == 16);
+  CHECK(best.schedule == PipelineSchedule::Interleaved);
+  CHECK(r.evaluated <= r.valid);
+  const double meta = step_time(llama.model, llama.batch, llama.plan, llama.system).step_s;
+  CHECK(meta / r.best.front().step_s == doctest::Approx(calibration::published_vs_search_best(llama)));
+  CHECK(meta / r.best.front().step_s < 1.10);
+  CHECK(meta >= r.best.front().step_s);
+  // Before, interleaving needed PP x v to divide the layers exactly, so the search could not
+  // build Meta's layout and went to 63 stages of 2 layers (TP8 PP63 CP4).
+  CHECK(126 % (16 * 4) != 0);
+
+  // NVIDIA's NeMo recipe for the same model (576 GPUs, batch 512: TP8 PP9 v2 CP4): the search
+  // keeps TP8 PP9 interleaved and is within 5 % of it.
+  const calibration::PublicRun nemo = calibration::nemo_llama31_405b(run_gpus());
+  const SearchResult rn = search_plans(nemo.model, nemo.batch, 576, nemo.system, calibration::published_search_space(nemo), 1);
+  REQUIRE(!rn.best.empty());
+  CHECK(rn.best.front().plan.tp == 8);
+  CHECK(rn.best.front().plan.pp == 9);
+  CHECK(calibration::published_vs_search_best(nemo) < 1.05);
+}
+
+TEST_CASE("step time: node-limited routing bounds the expert all-to-all's network traffic (DeepSeek-V3)") {
+  GpuSpec gpu = h100_gpu();
+  gpu.nvlink_bytes_per_s = 200e9;  // H800: 400 GB/s both ways
+  const NetworkModel net = plain_network(gpu, 8, 50e9);
+  TransformerModel m = calibration::deepseek_v3(run_gpus()).model;
+  REQUIRE(m.experts_per_token == 9);
+  REQUIRE(m.max_nodes_per_token == 4);
+  // EP64 over 8 nodes, 9 copies of 1 MB per token-buffer: the network carries min(9 x 56/64,
+  // 4 x 7/8) = 3.5 copies at 0.9 x 50 GB/s; NVLink the in-node 9 x 7/64 and the forwarded 7.875 at
+  // 0.8 x 200 GB/s; 7 NVLink steps of 2 us and 7 network steps of 5 us.
+  const double bytes = 9e6;
+  const double via_net = 3.5e6 / 45e9, via_nvlink = (9.0 * 7 / 64 + 9.0 * 56 / 64) * 1e6 / 160e9;
+  CHECK(expert_all_to_all_s(net, m, bytes, 64, 1) == doctest::Approx(std::max(via_net, via_nvlink) + 7 * 2e-6 + 7 * 5e-6));
+  // Without the limit: the plain pairwise exchange, 56/64 of the buffer over the network and one
+  // step per remote rank.
+  m.max_nodes_per_token = 0;
+  CHECK(expert_all_to_all_s(net, m, bytes, 64, 1) == doctest::Approx(56.0 / 64 * bytes / 45e9 + 7 * 2e-6 + 56 * 5e-6));
+  CHECK(expert_all_to_all_s(net, m, bytes, 64, 1) == collective_time_s(net, CommKind::AllToAll, bytes, 64, 1));
+  // Inside one node the limit changes nothing.
+  m.max_nodes_per_token = 4;
+  CHECK(expert_all_to_all_s(net, m, bytes, 8, 1) == collective_time_s(net, CommKind::AllToAll, bytes, 8, 1));
+}

@@ -53,10 +53,16 @@ std::string status(const ValidationResult& r) {
   return r.c.asserted ? "OUTSIDE" : "reported";
 }
 
-// The kind of a case, for the summaries: the step-time model, the memory model, or a simulation.
+// The kind of a case, for the summaries: the step-time model, the memory model, the layout search,
+// a collective, the GPU-hours, time or cost of a simulated training run (economics), or another
+// simulation.
 std::string kind(const ValidationResult& r) {
   const std::string& q = r.c.quantity;
   if (q == "activations_gib" || q == "weights_gradients_optimizer_gib" || q == "loads") return "memory";
+  if (q == "step_time_vs_search_best") return "search";
+  if (!r.c.scenario_file.empty() &&
+      (q == "gpu_hours" || q == "time_to_train_days" || q == "total_cost_usd" || q.starts_with("cost_")))
+    return "economics";
   if (!r.c.public_run.empty()) return "step time";
   if (r.c.collective) return "collective";
   return "simulated";
@@ -75,7 +81,7 @@ struct ErrorSummary {
 std::vector<ErrorSummary> summarize(const std::vector<ValidationResult>& results) {
   std::vector<ErrorSummary> out;
   for (const std::string role : {"calibration", "held-out"})
-    for (const std::string k : {"", "step time", "memory", "collective", "simulated"}) {
+    for (const std::string k : {"", "step time", "memory", "search", "collective", "economics", "simulated"}) {
       ErrorSummary e{role, k};
       for (const auto& r : results) {
         if (r.c.role != role || (!k.empty() && kind(r) != k) || !std::isfinite(r.error)) continue;

@@ -31,6 +31,12 @@ std::optional<ParallelPlan> resize_plan(const ParallelPlan& plan, int gpus, int 
 
 namespace {
 
+// Whether `parts` stages (or chunks) hold `layers` in whole layers, the first and the last one
+// layer fewer at most.
+bool whole_chunks(int layers, int parts) {
+  return layers % parts == 0 || (layers + 1) % parts == 0 || (layers + 2) % parts == 0;
+}
+
 struct Schedule {
   PipelineSchedule kind;
   int v;
@@ -59,7 +65,7 @@ SearchAxes search_axes(const TransformerModel& m, const SystemModel& sys, const 
   // Stages that divide the layers, or the layers and two more (the first and the last stage one
   // fewer: Llama 3 405B's 126 layers on 16 stages), or one more.
   for (int pp = 1; pp <= std::min(m.layers, 128); ++pp)
-    if (m.layers % pp == 0 || (m.layers + 1) % pp == 0 || (m.layers + 2) % pp == 0 || pp <= 2) a.pps.push_back(pp);
+    if (whole_chunks(m.layers, pp) || pp <= 2) a.pps.push_back(pp);
   for (int cp = 1; cp <= 16; cp *= 2) a.cps.push_back(cp);
   for (int ep = 1; ep <= m.experts; ++ep)
     if (m.experts % ep == 0) a.eps.push_back(ep);
@@ -89,20 +95,31 @@ void for_each_layout(const SearchAxes& a, const SearchSpace& space, bool reverse
                     p.sharding = at(a.shardings, i_sh), p.recompute = at(a.recomputes, i_rc);
                     p.precision = at(a.precisions, i_pr);
                     p.tp_comm_overlap = space.tp_overlap, p.ep_comm_overlap = space.ep_overlap;
+                    p.attention = space.attention;
                     if (visit(p)) return;
                   }
 }
 
+// A layout sized to the GPUs, with its memory per GPU.
+struct SizedPlan {
+  ParallelPlan plan;
+  MemoryPerGpu memory;
+};
+
 // `p` sized to `gpus` when it is valid there and fits in HBM.
-std::optional<ParallelPlan> sized_if_fits(const TransformerModel& m, const TrainingBatch& b, int gpus,
-                                          const SystemModel& sys, const ParallelPlan& p) {
+std::optional<SizedPlan> sized_if_fits(const TransformerModel& m, const TrainingBatch& b, int gpus,
+                                       const SystemModel& sys, const ParallelPlan& p) {
   if (p.model_parallel_gpus() > gpus) return std::nullopt;
+  // Interleaving needs chunks of whole layers: PP x v chunks that divide the layers, or the layers
+  // and one or two more (the first and the last chunk one layer fewer, as Llama 3 405B ran 126
+  // layers on 16 stages x 4 chunks: Dubey et al. 2024, section 3.3.2), as the stages do.
+  if (p.schedule == PipelineSchedule::Interleaved && !whole_chunks(m.layers, p.pp * p.virtual_stages))
+    return std::nullopt;
   const auto sized = resize_plan(p, gpus, sys.network.nvlink_domain_gpus);
   if (!sized || plan_problem(m, b, *sized)) return std::nullopt;
-  // Interleaving needs whole chunks; uneven splits are for explicit layouts.
-  if (p.schedule == PipelineSchedule::Interleaved && m.layers % (p.pp * p.virtual_stages) != 0) return std::nullopt;
-  if (!fits_in_hbm(memory_per_gpu(m, b, *sized), sys.gpu)) return std::nullopt;
-  return sized;
+  SizedPlan out{*sized, memory_per_gpu(m, b, *sized)};
+  if (!fits_in_hbm(out.memory, sys.gpu)) return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -129,14 +146,29 @@ SearchResult search_plans(const TransformerModel& m, const TrainingBatch& b, int
     best.insert(best.begin() + i, std::move(st));
     if (best.size() > keep) best.pop_back(), keys.pop_back();
   };
+  // Full recomputation runs the forward pass again (a quarter more compute or so): never within
+  // the ranking's 0.5 % of the same layout with a lighter mode. Where a lighter one fits, its
+  // step time is not computed (the layout still counts as valid).
+  std::optional<ParallelPlan> lighter_fits[3];  // per precision: the last layout whose none or selective mode fitted
+  auto same_but_recompute = [](const ParallelPlan& a, const ParallelPlan& c) {
+    return a.tp == c.tp && a.pp == c.pp && a.cp == c.cp && a.ep == c.ep && a.microbatch == c.microbatch &&
+           a.schedule == c.schedule && a.virtual_stages == c.virtual_stages && a.sharding == c.sharding &&
+           a.precision == c.precision;
+  };
   for_each_layout(search_axes(m, sys, space), space, false, [&](const ParallelPlan& p) {
-    if (const auto sized = sized_if_fits(m, b, gpus, sys, p)) {
-      ++result.evaluated;
-      keep_if_fast(step_time(m, b, *sized, sys));
+    const auto sized = sized_if_fits(m, b, gpus, sys, p);
+    if (!sized) return false;
+    ++result.valid;
+    auto& lighter = lighter_fits[static_cast<int>(p.precision)];
+    if (p.recompute != Recompute::Full) {
+      lighter = p;
+    } else if (lighter && same_but_recompute(*lighter, p)) {
+      return false;
     }
+    ++result.evaluated;
+    keep_if_fast(step_time(m, b, sized->plan, sys, {}, &sized->memory));
     return false;
   });
-  result.valid = result.evaluated;
   result.best = std::move(best);
   return result;
 }

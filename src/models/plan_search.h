@@ -18,12 +18,14 @@ struct SearchSpace {
   std::optional<Precision> precision;  // fixed (default BF16), or searched when the GPU has FP8
   std::optional<Sharding> sharding;    // fixed, or searched
   bool tp_overlap = true, ep_overlap = true;  // the layouts' overlap switches (not searched)
+  AttentionKernel attention = AttentionKernel::Fused;  // the layouts' attention kernel (not searched)
 };
 
 struct SearchResult {
   std::vector<StepTime> best;  // fastest first, at most `top`
-  long evaluated = 0;          // layouts whose step time was computed: valid and fitting
-  long valid = 0;              // the same count (kept for readers of bvr plan's output)
+  long evaluated = 0;          // layouts whose step time was computed
+  long valid = 0;              // layouts that are valid and fit (full recomputation beside a lighter
+                               // mode that fits is counted here, not timed: never the faster)
 };
 
 // DP = floor(gpus / (TP x PP x CP)), rounded down to a multiple of EP; GPUs left over idle.

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/plan_search.h"
 #include "models/step_time.h"
 
 namespace bvr::calibration {
@@ -137,6 +138,23 @@ inline PublicRun llama3_405b(const RunGpus& gpus, int gpus_used = 16384, int seq
   return run;
 }
 
+// NVIDIA NeMo's pre-training recipe for Llama 3.1 405B (NVIDIA/NeMo,
+// nemo/collections/llm/recipes/llama31_405b.py, 2024-25): 8K context, global batch 512, micro-batch
+// 1, TP8 PP9 (virtual 2) CP4 with sequence parallelism on 72 nodes of 8 H100, BF16, the
+// distributed optimizer, TP communication overlapped (userbuffers). A layout chosen by the framework's
+// authors, published without a throughput: `bvr validate` compares its step time with the
+// search's best (docs/validation.md, "The search"). ASSUMPTIONS: selective recomputation, the
+// Llama 3 network (400 Gb/s per GPU, NVLink SHARP).
+inline PublicRun nemo_llama31_405b(const RunGpus& gpus) {
+  PublicRun run = llama3_405b(gpus);
+  run.name = "NeMo Llama 3.1 405B recipe";
+  run.batch = TrainingBatch{8192, 512};
+  run.plan.tp = 8, run.plan.pp = 9, run.plan.virtual_stages = 2, run.plan.cp = 4, run.plan.dp = 2;
+  run.plan.tp_comm_overlap = true;
+  run.published = 0;
+  return run;
+}
+
 // Korthikanti et al. 2022 (arXiv 2205.05198), table 5: iteration time of GPT models on A100 80GB
 // (Selene: DGX A100, 8x 200 Gb/s HDR per server), sequence 2048, vocabulary 51200, TP8, one
 // replica; with full recomputation and with sequence parallelism + selective recomputation
@@ -172,7 +190,8 @@ inline PublicRun korthikanti(const RunGpus& gpus, const char* name, bool full) {
 // 256 routed experts of FFN 2048 (8 per token) and 1 shared, vocabulary 129280, 4K context, 15,360
 // sequences per step, FP8 GEMMs, on 2,048 H800 (NVLink 400 GB/s both ways, 8x 400 Gb/s IB per
 // node): PP16, EP64 across 8 nodes, ZeRO-1 DP, no TP, DualPipe (all-to-all overlapped); 180K H800
-// GPU-hours per trillion tokens (table 1). bvr approximates: the shared expert as a ninth routed
+// GPU-hours per trillion tokens (table 1). Each token reaches experts on at most 4 nodes (node-
+// limited routing), dispatched in FP8. bvr approximates: the shared expert as a ninth routed
 // one (same FLOPs, more all-to-all), MLA as multi-head attention of the same width, the first 3
 // dense layers as MoE ones, no multi-token prediction; the interleaved schedule (v = 2) stands for
 // DualPipe's bubble; one sequence per micro-batch (ASSUMPTION).
@@ -184,8 +203,10 @@ inline PublicRun deepseek_v3(const RunGpus& gpus) {
   p.tp = 1, p.pp = 16, p.dp = 128, p.ep = 64, p.microbatch = 1;
   p.schedule = PipelineSchedule::Interleaved, p.virtual_stages = 2;
   p.sharding = Sharding::Zero1, p.recompute = Recompute::Selective, p.precision = Precision::Fp8;
+  TransformerModel model{61, 7168, 2048, 128, 128, 129280, 256, 9, true, false};
+  model.max_nodes_per_token = 4;  // node-limited routing, M = 4 (section 3.2.2)
   return {"DeepSeek-V3",
-          TransformerModel{61, 7168, 2048, 128, 128, 129280, 256, 9, true, false},
+          model,
           TrainingBatch{4096, 15360},
           p,
           {h800, h100_network(h800)},
@@ -197,7 +218,7 @@ inline PublicRun deepseek_v3(const RunGpus& gpus) {
 inline std::vector<PublicRun> public_runs(const RunGpus& gpus) {
   std::vector<PublicRun> runs{megatron_1t(gpus),           bloom_176b(gpus), opt_175b(gpus), llama3_405b(gpus),
                               llama3_405b(gpus, 8192, 8192), llama3_405b(gpus, 16384, 131072),
-                              deepseek_v3(gpus)};
+                              deepseek_v3(gpus), nemo_llama31_405b(gpus)};
   static const char* names[][2] = {{"Korthikanti 22B full", "Korthikanti 22B selective"},
                                    {"Korthikanti 175B full", "Korthikanti 175B selective"},
                                    {"Korthikanti 530B full", "Korthikanti 530B selective"},
@@ -233,6 +254,29 @@ inline double predicted_mfu(const PublicRun& run) {
   const StepTime st = step_time(run.model, run.batch, run.plan, run.system);
   const double peak = peak_flop_per_s(run.system.gpu, run.plan.precision);
   return published_flop_per_token(run) * run.batch.tokens() / st.step_s / run.plan.gpus() / peak;
+}
+
+// The search space a run's layout was chosen in: its precision, attention kernel and overlap as
+// published (what the framework of the day offered), everything else searched, except on the
+// A100 runs of 2021-22 (Megatron-LM, BLOOM, OPT, Korthikanti et al.) where the recomputation
+// and the sharding are fixed as published too (Megatron-LM then had full recomputation or none,
+// and no distributed optimizer beside DeepSpeed's ZeRO).
+inline SearchSpace published_search_space(const PublicRun& run) {
+  SearchSpace space;
+  space.precision = run.plan.precision;
+  space.tp_overlap = run.plan.tp_comm_overlap, space.ep_overlap = run.plan.ep_comm_overlap;
+  space.attention = run.plan.attention;
+  if (run.plan.attention == AttentionKernel::Unfused) space.recompute = run.plan.recompute, space.sharding = run.plan.sharding;
+  return space;
+}
+
+// The published layout's step time over the best the search finds on the same GPUs, batch and
+// network (1: the search finds the practitioners' layout or one as fast; above 1: the model
+// thinks the practitioners left time on the table; below 1: the search's space lacks it).
+inline double published_vs_search_best(const PublicRun& run) {
+  const SearchResult r = search_plans(run.model, run.batch, run.plan.gpus(), run.system, published_search_space(run), 1);
+  if (r.best.empty()) return 0;
+  return step_time(run.model, run.batch, run.plan, run.system).step_s / r.best.front().step_s;
 }
 
 }  // namespace bvr::calibration

@@ -50,6 +50,9 @@ constexpr double nccl_chunk_bytes = 4.0 * 1024 * 1024;
 constexpr double overlap_contention = 0.20;
 
 constexpr double bf16 = 2;  // bytes per element of activations and their gradients
+// An FP8 element and its share of a 4-byte scale per 128 (DeepSeek-V3's 1 x 128 tile-wise
+// activation quantisation, arXiv 2412.19437, section 3.3.2).
+constexpr double fp8_dispatch_bytes = 1 + 4.0 / 128;
 
 // The unfused attention core's element-wise traffic per score element (BF16): Megatron-LM's
 // fused scale-mask-softmax reads and writes the scores (4 bytes), dropout reads them, writes
@@ -146,6 +149,31 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
   return kind == CommKind::AllReduce ? 2 * half : half;
 }
 
+double expert_all_to_all_s(const NetworkModel& net, const TransformerModel& m, double bytes, int n, int stride) {
+  const double plain = collective_time_s(net, CommKind::AllToAll, bytes, n, stride);
+  if (m.max_nodes_per_token <= 0 || bytes <= 0 || n <= 1) return plain;
+  // Ranks of the group per NVLink domain, domains it spans (as collective_time_s lays them out).
+  const int local = stride >= net.nvlink_domain_gpus ? 1 : std::min(n, std::max(1, net.nvlink_domain_gpus / stride));
+  const double domains = std::ceil(static_cast<double>(n) / local);
+  if (domains <= 1) return plain;
+  // A token's top-k copies cross the network to (n - local)/n x k ranks at random, but with
+  // node-limited routing only once per node and to at most M nodes, (D - 1)/D of them remote:
+  // the network carries min(k (n - l)/n, M (D - 1)/D) copies per token instead of k (n - l)/n.
+  // The copies then reach their experts over NVLink (forwarded inside the node: DeepSeek-V3,
+  // section 3.2.2, "IB ... then forwarded via NVLink"), which NVLink carries beside its own share.
+  const double k = m.experts_per_token;
+  const double remote_copies = k * (n - local) / n;
+  const double net_copies = std::min(remote_copies, m.max_nodes_per_token * (domains - 1) / domains);
+  const double per_copy = bytes / k;
+  const double net_bw = net.nic_bytes_per_s * nic_share / oversubscription_factor(net, static_cast<double>(n) * stride);
+  const double via_net = net_copies * per_copy / net_bw;
+  const double via_nvlink = k * (local - 1.0) / n * per_copy / (net.nvlink_bytes_per_s * nvlink_share) +
+                            remote_copies * per_copy / (net.nvlink_bytes_per_s * nvlink_share);
+  // One step latency per node reached instead of per remote rank.
+  const double latency = (local - 1) * net.nvlink_latency_s + (domains - 1) * net.net_latency_s;
+  return std::min(plain, std::max(via_net, via_nvlink) + latency);
+}
+
 double peak_flop_per_s(const GpuSpec& gpu, Precision p) {
   switch (p) {
     case Precision::Bf16: return gpu.peak_bf16_flop_per_s;
@@ -182,7 +210,7 @@ double gemm_shape_factor(double m, double n, double k) {
 double gemm_efficiency(double m, double n, double k) { return gemm_best_share * gemm_shape_factor(m, n, k); }
 
 StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& p, const SystemModel& sys,
-                   const CommRefinement& refine) {
+                   const CommRefinement& refine, const MemoryPerGpu* memory) {
   const GpuSpec& gpu = sys.gpu;
   const NetworkModel& net = sys.network;
   const double peak = peak_flop_per_s(gpu, p.precision);
@@ -265,8 +293,12 @@ StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const Para
   // 3.2.1: "nearly zero all-to-all communication overhead"; Megatron-Core's EP A2A overlap).
   double ep_layer = 0, ep_closed = 0;
   if (p.ep > 1) {
-    const double a2a = collective_time_s(net, CommKind::AllToAll, bf16 * tokens / t * topk * h, p.ep, p.tp * p.cp);
-    ep_closed = (2.0 * fwd_passes + 2) * a2a;
+    // The dispatch of each forward pass in FP8 when the GEMMs are (DeepSeek-V3 quantises the
+    // activations before the dispatch and combines in BF16: arXiv 2412.19437, section 3.3.2);
+    // the combines and the backward pass's all-to-alls in BF16.
+    const double dispatch_bytes = p.precision == Precision::Bf16 ? bf16 : fp8_dispatch_bytes;
+    ep_closed = fwd_passes * expert_all_to_all_s(net, m, dispatch_bytes * tokens / t * topk * h, p.ep, p.tp * p.cp) +
+                (fwd_passes + 2) * expert_all_to_all_s(net, m, bf16 * tokens / t * topk * h, p.ep, p.tp * p.cp);
     ep_layer = p.ep_comm_overlap ? behind(ep_closed * refine.ep, layer_compute) : ep_closed * refine.ep;
   }
 
@@ -344,7 +376,7 @@ StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const Para
   br.compute_s += 32 * shard / hbm_bw;
 
   out.step_s = br.total_s();
-  out.memory = memory_per_gpu(m, b, p);
+  out.memory = memory ? *memory : memory_per_gpu(m, b, p);
   out.hbm_bytes = gpu.hbm_bytes;
   const double step_tokens = b.tokens();
   out.model_flop_per_step = model_flop_per_token(m, b.seq_len) * step_tokens;

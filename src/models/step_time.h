@@ -56,6 +56,11 @@ NetworkModel system_network(const SystemSpec& system, const FabricSpec& fabric);
 enum class CommKind { AllReduce, ReduceScatter, AllGather, AllToAll, SendRecv };
 double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, int n, int stride);
 
+// The expert all-to-all of `bytes` per rank (top-k copies of each token) over `n` ranks `stride`
+// apart: collective_time_s's pairwise exchange, or, when the model limits a token to M nodes
+// (TransformerModel::max_nodes_per_token), that many network crossings per token at most.
+double expert_all_to_all_s(const NetworkModel& net, const TransformerModel& m, double bytes, int n, int stride);
+
 // Scale-out collectives simulated on the option's fabric, divided by the closed form of the
 // same collective (1 = no refinement). Set by sim/ for the campaign's layout.
 struct CommRefinement {
@@ -102,7 +107,8 @@ double gemm_shape_factor(double m, double n, double k);
 // GEMM efficiency (share of dense peak) on an H100 in BF16: 0.80 x gemm_shape_factor.
 double gemm_efficiency(double m, double n, double k);
 
+// `memory`: memory_per_gpu(m, b, p) when the caller has it already (the search), else computed.
 StepTime step_time(const TransformerModel& m, const TrainingBatch& b, const ParallelPlan& p, const SystemModel& sys,
-                   const CommRefinement& refine = {});
+                   const CommRefinement& refine = {}, const MemoryPerGpu* memory = nullptr);
 
 }  // namespace bvr

@@ -21,6 +21,10 @@ struct TransformerModel {
   // Dropout after attention and the FFN (GPT-3-era models: one mask byte per element kept for the
   // backward pass). Llama and DeepSeek train without it.
   bool dropout = false;
+  // Node-limited routing: each token goes to experts on at most this many NVLink domains (nodes),
+  // crossing the network once per node and reaching its experts there over NVLink (DeepSeek-V3:
+  // 4 nodes, arXiv 2412.19437, section 3.2.2). 0 = no limit (top-k anywhere).
+  int max_nodes_per_token = 0;
 
   bool moe() const { return experts > 1; }
   int head_dim() const { return hidden / heads; }

@@ -62,7 +62,7 @@ bool load_flag(const YamlValue& v) {
 
 TransformerModel load_model(const YamlValue& v) {
   v.allow_keys({"layers", "hidden", "ffn", "heads", "kv_heads", "vocab", "experts", "experts_per_token", "gated_ffn",
-                "tied_embeddings", "dropout"});
+                "tied_embeddings", "dropout", "max_nodes_per_token"});
   TransformerModel m;
   m.layers = v.at("layers").count(1, 10'000);
   m.hidden = v.at("hidden").count(1, 1'000'000);
@@ -75,6 +75,7 @@ TransformerModel load_model(const YamlValue& v) {
   if (auto g = v.find("gated_ffn")) m.gated_ffn = load_flag(*g);
   if (auto t = v.find("tied_embeddings")) m.tied_embeddings = load_flag(*t);
   if (auto d = v.find("dropout")) m.dropout = load_flag(*d);
+  if (auto n = v.find("max_nodes_per_token")) m.max_nodes_per_token = n->count(1, 100'000);
   if (auto problem = model_problem(m)) fail_problem(v, *problem);
   return m;
 }

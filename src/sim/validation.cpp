@@ -106,6 +106,7 @@ double public_run_quantity(const ValidationCase& c) {
   if (c.quantity == "weights_gradients_optimizer_gib")
     return (st.memory.weights_bytes + st.memory.gradients_bytes + st.memory.optimizer_bytes) / gib;
   if (c.quantity == "loads") return fits_in_hbm(st.memory, run.system.gpu) ? 1 : 0;
+  if (c.quantity == "step_time_vs_search_best") return calibration::published_vs_search_best(run);
   if (c.quantity == "gpu_hours_per_trillion_tokens") return run.plan.gpus() * st.step_s / run.batch.tokens() * 1e12 / 3600;
   return calibration::predicted_tflops_per_gpu(run);
 }
@@ -126,7 +127,7 @@ double serving_quantity(const ValidationCase& c) {
 const std::vector<std::string>& public_run_quantities() {
   static const std::vector<std::string> names{"tflops_per_gpu", "model_tflops_per_gpu", "mfu", "step_time_s",
                                               "activations_gib", "weights_gradients_optimizer_gib", "loads",
-                                              "gpu_hours_per_trillion_tokens"};
+                                              "gpu_hours_per_trillion_tokens", "step_time_vs_search_best"};
   return names;
 }
 
