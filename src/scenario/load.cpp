@@ -1131,6 +1131,13 @@ Analysis load_analysis(const std::optional<YamlValue>& v, const YamlValue& root,
     a.breakeven_parameter = path;
     a.breakeven_scenario_value = number;
     a.breakeven_unit = unit;
+    // A signed parameter: a price path's slope or an index spread, searched down to just inside
+    // what the loader accepts for it (-95 %, load_market.cpp; -94.9 % so that the bound itself,
+    // read back from its text, is never a hair below it), in the unit written.
+    if ((path.starts_with("market.") && path.ends_with(".forward_change_per_year")) || path.ends_with(".index.spread")) {
+      a.breakeven_signed = true;
+      a.breakeven_lowest_value = unit.starts_with('%') ? -94.9 : -0.949;
+    }
   }
   if (auto sens = v->find("sensitivity")) {
     sens->allow_keys({"replications", "parameters"});
