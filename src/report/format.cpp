@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "models/finance.h"
 #include "sim/verdict.h"
 
 namespace bvr {
@@ -107,6 +108,10 @@ std::string cause_label(const std::string& cause) {
       {"time_value_of_delay", "time value of delay"}};
   const auto it = labels.find(cause);
   return it == labels.end() ? cause : it->second;
+}
+
+bool is_credit_beyond_runs(const std::string& category) {
+  return category == cost_category_name(CostCategory::ValueBeyondRuns) || category == cost_category_name(CostCategory::SubletIncome);
 }
 
 }  // namespace bvr

@@ -27,6 +27,9 @@ std::string unfinished_text(const Results& results, const OptionResult& option);
 // "reliability.gpu_rate" -> "reliability: gpu rate".
 std::string parameter_label(const std::string& key, const std::string& value_text);
 std::string cause_label(const std::string& cause);
+// Whether a cost category's name is a credit beyond the runs (value_beyond_runs, sublet_income):
+// in the net cost only, never in the gross total (docs/market.md).
+bool is_credit_beyond_runs(const std::string& category);
 // "P50 (P10-P90)" with the given formatter.
 template <typename Format>
 std::string format_spread(const MetricSummary& s, Format format) {
