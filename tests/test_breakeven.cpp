@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "scenario/load.h"
 #include "sim/breakeven.h"
@@ -130,4 +134,91 @@ TEST_CASE("sensitivity: rows sorted by swing, one option re-simulated per option
   // Price: a cheaper lease widens the build's disadvantage; at 8 USD/GPU/h, near the breakeven.
   CHECK(sens.rows[0].npv_gap_low_usd > sens.base_npv_gap_usd);
   CHECK(!sens.rows[0].flips);
+}
+
+TEST_CASE("breakeven: a path's slope is solved over a signed range (hand-checked)") {
+  // Two leases of 800 GPUs for two years, billed take-or-pay from day 0, no discounting: one fixed
+  // at 0.9 x 4 = 3.60 USD/GPU/h, one indexed on a path at 4 USD/GPU/h on day 0 falling (or
+  // rising) by g a year after it, each contract year at the index on its anniversary. Over 730
+  // days: indexed = 800 x 4 x (365.25 d + (1 + g) x 364.75 d), fixed = 800 x 3.6 x 730 d: equal at
+  // 1 + g = (0.9 x 730 - 365.25) / 364.75, g = -20.014 %. NPV is affine in g: one secant step.
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("bvr-breakeven-slope-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "slope.yaml").string();
+  const std::string lease_common = R"(
+    contract: lease
+    system: h100-hgx
+    contract_start: 2024-01-01
+    billing_start: 2024-01-01
+    term: 730 days
+    committed_gpus: 800
+    renewal_price: 4 USD/GPU/h
+    pue: 1.2
+    deliveries: [{date: 2024-01-01, gpus: 800}]
+    site_power: [{from: 2024-01-01, power: 20 MW}])";
+  std::ofstream(file) << R"(scenario:
+  name: slope
+  start: 2024-01-01
+  horizon: 730 days
+  seed: 3
+  replications: 1
+  discount_rate: 0 %/yr
+  value_per_day_earlier: 0 USD
+market:
+  rental:
+    points: [{date: 2024-01-01, price: 4 USD/GPU/h}]
+    forward_change_per_year: 10 %
+workload:
+  parallelism: {tp: 8, pp: 1, microbatch: 1}
+  recompute: selective
+  precision: bf16
+  resize_step: 10 %
+  max_job_gpus: 800
+  min_job_gpus: 8
+  runs:
+    - name: short
+      compute: 1e22 FLOP
+      model: {layers: 32, hidden: 4096, ffn: 14336, heads: 32, kv_heads: 8, vocab: 32000, gated_ffn: yes}
+      sequence_length: 4096
+      global_batch_tokens: 1048576
+reliability:
+  failure_classes:
+    - {name: node, rate: 1 per 1000 node-days, repair_time: 2 days}
+  restart_time: 10 min
+  spare_servers: 0
+  when_out_of_spares: shrink
+  checkpoint:
+    interval: young
+    bytes_per_parameter: 14
+    blocking_overhead: 5 s
+    host_copy_bandwidth: 50 GB/s
+    storage_write_bandwidth: 1 TB/s
+    storage_read_bandwidth: 2 TB/s
+options:
+  fixed:)" + lease_common + R"(
+    list_price: 3.6 USD/GPU/h
+    commitment_discount: 0 %
+  indexed:)" + lease_common + R"(
+    pricing: indexed
+    index: {path: rental}
+analysis:
+  compare: [fixed, indexed]
+  breakeven: market.rental.forward_change_per_year
+)";
+  const Scenario s = load_scenario(file);
+  REQUIRE(s.analysis.breakeven_signed);
+  const auto outcomes = run_replications(s, 1);
+  const Breakeven b = find_price_breakeven(s, outcomes, 1);
+  std::filesystem::remove_all(dir);
+  REQUIRE_MESSAGE(b.found, b.note);
+  CHECK(b.parameter == "market.rental.forward_change_per_year");
+  CHECK(b.unit == "%");
+  CHECK(b.scenario_value == doctest::Approx(10));
+  const double hand = 100 * ((0.9 * 730 - 365.25) / 364.75 - 1);
+  CHECK(hand == doctest::Approx(-20.014).epsilon(1e-4));
+  CHECK(b.value == doctest::Approx(hand).epsilon(1e-4));
+  CHECK(b.value < 0);  // below zero: the positive-only search could not find it
+  CHECK(b.evaluations <= 3);
+  // Above the breakeven the index rises faster and the fixed lease is cheaper.
+  CHECK(b.second_cheaper_above == false);
 }

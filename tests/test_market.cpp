@@ -282,3 +282,50 @@ TEST_CASE("loader: bad paths name the file, line, column and key") {
   // Every error is located in the file or on the command line.
   CHECK(contains(e, "xai-oracle-2024.yaml:"));
 }
+
+TEST_CASE("loader: a lease that follows the demand at renewal, subletting a lease only where its contract allows") {
+  const Scenario s = with({"options.lease-oracle.renewal_gpus=demand", "options.lease-oracle.renewal_min_gpus=8000",
+                           "options.lease-oracle.renewal_max_gpus=120000", "options.lease-oracle.sublet_allowed=yes",
+                           "options.lease-oracle.sublet={index: h100-rental, fee: 0.3 USD/GPU/h, utilization: 50 %, energy_paid_by: tenant}"});
+  const Site& site = s.options[0].sites[0];
+  CHECK(site.lease->renewal_follows_demand);
+  CHECK(site.lease->renewal_min_gpus == 8000);
+  CHECK(site.lease->renewal_max_gpus == 120000);
+  CHECK(site.lease->sublet_allowed);
+  CHECK(site.sublet->utilization == doctest::Approx(0.5));
+  CHECK(site.sublet->tenant_pays_energy);
+  // Without the keys: the committed count, no sublet, the owner pays the sublet's energy.
+  const Scenario plain = with({});
+  CHECK(!plain.options[0].sites[0].lease->renewal_follows_demand);
+  CHECK(plain.options[0].sites[0].lease->renewal_max_gpus == plain.options[0].sites[0].lease->max_gpus);
+  CHECK(!plain.options[1].sites[0].sublet->tenant_pays_energy);
+
+  // A lease's sublet needs the contract's consent.
+  std::string e = error_of({"options.lease-oracle.sublet={index: h100-rental, fee: 0.3 USD/GPU/h, utilization: 50 %}"});
+  CHECK(contains(e, "options.lease-oracle.sublet: this lease does not allow subletting"));
+  CHECK(contains(e, "sublet_allowed: yes"));
+  // Bounds without following the demand, a floor above the ceiling, a renewal without a demand.
+  e = error_of({"options.lease-oracle.renewal_max_gpus=1000"});
+  CHECK(contains(e, "options.lease-oracle.renewal_max_gpus: renewal_max_gpus bounds a renewal that follows the demand"));
+  e = error_of({"options.lease-oracle.renewal_gpus=demand", "options.lease-oracle.renewal_min_gpus=9000",
+                "options.lease-oracle.renewal_max_gpus=8000"});
+  CHECK(contains(e, "options.lease-oracle.renewal_min_gpus: the floor is above renewal_max_gpus (8000)"));
+  e = error_of({"options.lease-oracle.renewal_gpus=demand", "demand=~"});
+  CHECK(contains(e, "options.lease-oracle.renewal_gpus: renewal_gpus: demand needs a demand section"));
+  e = error_of({"options.lease-oracle.renewal_gpus=market"});
+  CHECK(contains(e, "options.lease-oracle.renewal_gpus: expected one of committed, demand"));
+  e = error_of({"options.build-colossus.sublet.energy_paid_by=landlord"});
+  CHECK(contains(e, "options.build-colossus.sublet.energy_paid_by: expected one of owner, tenant"));
+}
+
+TEST_CASE("loader: a breakeven on a path's slope searches a signed range") {
+  const Scenario s = load_scenario(default_scenario, {parse_override("analysis.breakeven=market.h100-rental.forward_change_per_year")});
+  CHECK(s.analysis.breakeven_parameter == "market.h100-rental.forward_change_per_year");
+  CHECK(s.analysis.breakeven_unit == "%");
+  CHECK(s.analysis.breakeven_scenario_value == doctest::Approx(-15));
+  CHECK(s.analysis.breakeven_signed);
+  CHECK(s.analysis.breakeven_lowest_value == doctest::Approx(-94.9));  // just inside the loader's -95 %
+  const Scenario price = load_scenario(default_scenario);
+  CHECK(!price.analysis.breakeven_signed);
+  CHECK(price.analysis.breakeven_lowest_value == doctest::Approx(0.01));
+}

@@ -199,3 +199,116 @@ TEST_CASE("market sim: zero and falling paths give finite costs") {
   CHECK(std::isfinite(net_npv_cost_usd(falling)));
   CHECK(cost(falling, CostCategory::SubletIncome) <= 0);
 }
+
+namespace {
+
+// 1,000 GPUs committed for 100 days at 3 USD/GPU/h from day 0, renewed after the term at
+// 2 USD/GPU/h at the size the demand wants; a 2-day run; a horizon of 400 days; no discounting.
+// The demand: 480 GPUs (60 servers) from day 0, 1,604 from day 200, each GPU-hour worth 2.50.
+Scenario follows_demand_scenario() {
+  Scenario s = indexed_lease_scenario();
+  LeaseOffer& lease = test::lease_of(s.options[0]);
+  lease.pricing = LeasePricing::Committed;
+  lease.index.reset();
+  lease.price_usd_per_gpu_s = 3 * per_hour;
+  lease.renewal_price_usd_per_gpu_s = 2 * per_hour;
+  lease.term_s = 100 * day;
+  lease.renewal_follows_demand = true;
+  lease.renewal_max_gpus = 2'000;
+  // The provider can ship 1,000 more from day 300 (beyond the commitment: only a renewal takes them).
+  lease.ramp = {{0, 1'000}, {300 * day, 1'000}};
+  s.demand = GpuHourDemand{{{0, 480}, {200 * day, 1'604}}, 2.5 * per_hour, -1};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("market sim: a lease that follows the demand renews at the demand's size each contract year") {
+  const Scenario s = follows_demand_scenario();
+  const OptionOutcome out = run_one(s);
+  const double finish_s = out[Metric::TimeToTrainDays] * day;
+  REQUIRE(finish_s < 5 * day);
+  // The term: take-or-pay on 1,000 at 3. At its end the work is done: renewed for the 480 the
+  // demand wants (60 whole servers) to the anniversary (day 365.25); then for 1,604, 201 servers
+  // = 1,608 GPUs (the second tranche shipped on day 300 lets it grow past the 1,000 committed).
+  const double billed = 1'000 * 3 * per_hour * 100 * day + 480 * 2 * per_hour * (year - 100 * day) +
+                        1'608 * 2 * per_hour * (400 * day - year);
+  CHECK(cost(out, CostCategory::LeaseBilling) == doctest::Approx(billed).epsilon(1e-9));
+  // The demand served: 480 from the run's end (the term's idle 1,000 and then the 480 renewed),
+  // 1,604 from the anniversary; between day 200 and the anniversary the lease has only 480.
+  const double value = 2.5 * per_hour * (480 * (year - finish_s) + 1'604 * (400 * day - year));
+  CHECK(cost(out, CostCategory::ValueBeyondRuns) == doctest::Approx(-value).epsilon(1e-9));
+
+  // A floor of 600 GPUs: the first renewal is rounded up to it.
+  Scenario floor = s;
+  test::lease_of(floor.options[0]).renewal_min_gpus = 600;
+  CHECK(cost(run_one(floor), CostCategory::LeaseBilling) ==
+        doctest::Approx(1'000 * 3 * per_hour * 100 * day + 600 * 2 * per_hour * (year - 100 * day) +
+                        1'608 * 2 * per_hour * (400 * day - year))
+            .epsilon(1e-9));
+
+  // A demand worth less than the renewal price: no renewal, the lease ends with its term.
+  Scenario cheap = s;
+  cheap.demand->value_usd_per_gpu_s = 1.5 * per_hour;
+  const OptionOutcome c = run_one(cheap);
+  CHECK(cost(c, CostCategory::LeaseBilling) == doctest::Approx(1'000 * 3 * per_hour * 100 * day).epsilon(1e-9));
+  CHECK(cost(c, CostCategory::ValueBeyondRuns) == doctest::Approx(-1.5 * per_hour * 480 * (100 * day - finish_s)).epsilon(1e-9));
+
+  // Without following the demand the lease ends with its term, as before.
+  Scenario committed = s;
+  test::lease_of(committed.options[0]).renewal_follows_demand = false;
+  CHECK(cost(run_one(committed), CostCategory::LeaseBilling) ==
+        doctest::Approx(1'000 * 3 * per_hour * 100 * day).epsilon(1e-9));
+}
+
+TEST_CASE("market sim: a lease whose contract allows it sublets what the demand does not take") {
+  Scenario s = follows_demand_scenario();
+  test::lease_of(s.options[0]).renewal_follows_demand = false;
+  s.demand->steps = {{0, 480}};
+  s.options[0].sites[0].sublet = Sublet{0, 0.3 * per_hour, 0.7};
+  test::lease_of(s.options[0]).sublet_allowed = true;
+  const OptionOutcome out = run_one(s);
+  const double finish_s = out[Metric::TimeToTrainDays] * day;
+  // From the run's end to the term's end, 520 idle leased GPUs rented out at the month's index
+  // (3 USD/GPU/h on day 0 falling to 1.5 over the year, repriced monthly) less 0.30, 70 % of the hours.
+  const RealizedPath index = realize_path(s.market[0], s.horizon_s, 0);
+  double expected = 0;
+  for (int k = 0; k * market_step_s < 100 * day; ++k) {
+    const double from = std::max(finish_s, k * market_step_s), to = std::min(100 * day, (k + 1) * market_step_s);
+    if (to > from) expected += 520 * (index.grid[static_cast<std::size_t>(k)] - 0.3 * per_hour) * 0.7 * (to - from);
+  }
+  CHECK(cost(out, CostCategory::SubletIncome) == doctest::Approx(-expected).epsilon(1e-9));
+  // The leased GPUs' energy is the provider's: nothing is added for it.
+  CHECK(cost(out, CostCategory::Electricity) == 0);
+}
+
+TEST_CASE("market sim: owned capacity serving the demand or sublet draws its power, the owner pays it") {
+  // 8,000 owned GPUs of 10 kW servers (1,250 W a GPU, 250 W idle here), PUE 1, at 50 USD/MWh.
+  Scenario s = owned_scenario();
+  test::set_idle_power(s, 2'000);
+  test::build_of(s.options[0]).supply.grid.price_usd_per_j = 50.0 / 3.6e9;
+  const OptionOutcome plain = run_one(s);
+  const double finish_s = plain[Metric::TimeToTrainDays] * day;
+  REQUIRE(finish_s < 20 * day);
+  // 3,000 GPUs of demand and the other 5,000 sublet at 70 %: after the run, demand at full power,
+  // sublet 70 % at full and 30 % idle; before it ends nothing is idle (the job holds all 8,000).
+  s.market = {path("rental", {{0, 2.1 * per_hour}})};
+  s.options[0].sites[0].sublet = Sublet{0, 0.3 * per_hour, 0.7};
+  s.demand = GpuHourDemand{{{0, 3'000}}, 2 * per_hour, -1};
+  const OptionOutcome both = run_one(s);
+  CHECK(both[Metric::TimeToTrainDays] == plain[Metric::TimeToTrainDays]);
+  const double after_s = s.horizon_s - finish_s;
+  const double full_w = 1'250, idle_w = 250;
+  const double beyond_w = 3'000 * full_w + 5'000 * (0.7 * full_w + 0.3 * idle_w);
+  const double price = 50.0 / 3.6e9;
+  // Before: done, the nodes went to other work, whose energy was not counted.
+  CHECK(cost(both, CostCategory::Electricity) - cost(plain, CostCategory::Electricity) ==
+        doctest::Approx(beyond_w * after_s * price).epsilon(1e-6));
+  CHECK(both[Metric::EnergyMwh] - plain[Metric::EnergyMwh] == doctest::Approx(beyond_w * after_s / 3.6e9).epsilon(1e-6));
+  // A tenant that pays its energy pays back the rented hours' full power at the site's price.
+  s.options[0].sites[0].sublet->tenant_pays_energy = true;
+  const OptionOutcome tenant = run_one(s);
+  CHECK(cost(tenant, CostCategory::Electricity) == doctest::Approx(cost(both, CostCategory::Electricity)));
+  CHECK(cost(tenant, CostCategory::SubletIncome) - cost(both, CostCategory::SubletIncome) ==
+        doctest::Approx(-5'000 * 0.7 * full_w * after_s * price).epsilon(1e-6));
+}

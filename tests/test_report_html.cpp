@@ -501,3 +501,66 @@ TEST_CASE("report.html: a hybrid's own sites' supply and its provider's cap are 
   CHECK(lines["supply, provider's cap"][1] == 20);  // days 7-13
   CHECK(lines["supply, provider's cap"][2] == 0);   // days 14-20: the lease has ended
 }
+
+TEST_CASE("report.html: the price paths as the run used them, contract dates marked, and the net beside the gross") {
+  Results r = fake_results();
+  // Two paths: an uncertain rental index with a history point before the start, a used price.
+  MarketPathResult rental{"gpu-rental", "gpu_rental", "USD/GPU/h", true, {{r.start_day - 90, 8}, {r.start_day, 4}}, {}, {}};
+  for (int k = 0; k < 3; ++k)
+    rental.monthly.push_back({r.start_day + 30 * k, {4.0 - k, 3.5 - k, 4.0 - k, 4.5 - k}});
+  rental.events = {{r.start_day + 45, "a&b", "reprice"}};
+  MarketPathResult used{"used-gpu", "hardware", "USD/GPU", false, {{r.start_day, 30000}}, {}, {}};
+  for (int k = 0; k < 3; ++k) used.monthly.push_back({r.start_day + 30 * k, {30000.0 - k, 30000.0 - k, 30000.0 - k, 30000.0 - k}});
+  used.events = {{r.start_day + 60, "build", "resale"}};
+  r.market = {rental, used};
+  for (auto& o : r.options) {
+    const double npv = o.metric("npv_cost_usd").mean;
+    o.metrics.push_back({"net_npv_cost_usd", {npv - 2e8, npv - 3e8, npv - 2e8, npv - 1e8}});
+    o.metrics.push_back({"net_time_adjusted_cost_usd", {npv, npv, npv, npv}});
+  }
+  r.comparison.ranked_by = "net_npv_cost_usd";
+  const auto doc = doc_of(r);
+  // results.json carries the contract dates, and reads back the same.
+  CHECK(doc["market"][0]["events"][0]["what"] == "reprice");
+  CHECK(doc["market"][1]["events"][0]["option"] == "build");
+  const Results back = results_from_json(parse_json_file_text(results_json(r), "results.json"), "results.json");
+  REQUIRE(back.market.size() == 2);
+  CHECK(back.market[0].events.size() == 1);
+  CHECK(back.market[0].events[0].day == r.start_day + 45);
+  CHECK(results_json(back) == results_json(r));
+
+  const std::string html = report_html(r, doc, fake_assets);
+  CHECK(count(html, "id=\"chart-market\"") == 1);
+  const auto data = nlohmann::json::parse(data_block(html));
+  const auto& market = data["datasets"]["market"];
+  CHECK(market["fields"][3] == "measure");
+  // Per path: each month, each given point, each contract date.
+  REQUIRE(market["rows"].size() == (3 + 2 + 1) + (3 + 1 + 1));
+  CHECK(market["rows"][0][0] == "gpu-rental");
+  CHECK(market["rows"][0][1] == "gpu-rental (USD/GPU/h)");
+  CHECK(market["rows"][0][3] == "monthly");
+  CHECK(market["rows"][1][5] == 3.0);  // the second month's mean
+  CHECK(market["rows"][1][6] == 2.5);  // its P10
+  CHECK(market["rows"][1][7] == 3.5);  // its P90
+  CHECK(market["rows"][3][3] == "given point");
+  CHECK(market["rows"][3][4] == "2023-12-02");  // 90 days before the start: history is drawn
+  CHECK(market["rows"][5][3] == "contract date");
+  CHECK(market["rows"][5][5] == 3.0);  // placed on the path's mean in its month
+  CHECK(market["rows"][5][8] == "a&b");
+  CHECK(market["rows"][5][9] == "reprice");
+  // The verdicts chart: the net NPV and net time-adjusted bars beside the gross.
+  const auto& verdicts = data["datasets"]["verdicts"]["rows"];
+  REQUIRE(verdicts.size() == 2 * 4);
+  CHECK(verdicts[1][1] == "net NPV cost");
+  CHECK(verdicts[1][2] == r.options[0].metric("net_npv_cost_usd").mean);
+  // report.md's comparison table: a net NPV cost column right after the gross.
+  const std::string md = report_markdown(r);
+  CHECK(contains(md, "| NPV cost | net NPV cost | total cost |"));
+  CHECK(contains(md, "## The market and the value of capacity beyond the runs"));
+  // Without a market: no chart, no dataset, no net column.
+  const Results plain = fake_results();
+  const std::string plain_html = report_html(plain, doc_of(plain), fake_assets);
+  CHECK(!contains(plain_html, "chart-market"));
+  CHECK(!contains(data_block(plain_html), "\"market\""));
+  CHECK(!contains(report_markdown(plain), "net NPV cost"));
+}

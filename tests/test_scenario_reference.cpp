@@ -114,6 +114,13 @@ TEST_CASE("scenario reference: documents exactly the keys the loader accepts") {
                                       "detection: 1 h, repair_time: 1 day}]"),
                        parse_override("reliability.failure_classes.0.repair_time=ladder")});
   load_scenario(file, {parse_override("reliability.bad_nodes={count: 3, rate_multiple: 5}")});
+  // A lease that follows the demand and may be sublet (docs/market.md); a tenant paying its energy.
+  load_scenario(file, {parse_override("options.lease-oracle.renewal_gpus=demand"),
+                       parse_override("options.lease-oracle.renewal_min_gpus=8000"),
+                       parse_override("options.lease-oracle.renewal_max_gpus=120000"),
+                       parse_override("options.lease-oracle.sublet_allowed=yes"),
+                       parse_override("options.lease-oracle.sublet={index: h100-rental, fee: 0.3 USD/GPU/h, "
+                                      "utilization: 50 %, energy_paid_by: tenant}")});
   // Serving (docs/serving.md): the shipped serving scenario, with a fixed layout and a GQA model.
   const std::string serving = source_dir + "/scenarios/serving-gb300-2026.yaml";
   const Scenario v = load_scenario(serving, {parse_override("workload.serving.layout={tp: 1, ep: 8, pp: 1}"),

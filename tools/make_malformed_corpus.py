@@ -147,7 +147,7 @@ cases = {
                                variant("{method: index, index: used-h100}", "{method: index, index: h100-rental}")),
     "market-no-points": ("market.used-h100.points: expected a list of at least 1 item",
                          replace_block("    points:\n      # New in Feb 2024", "    # ASSUMPTION: used prices keep falling", "    points: []\n")),
-    "market-sublet-on-lease": ("options.lease-oracle.sublet: a leased site cannot be sublet",
+    "market-sublet-on-lease": ("options.lease-oracle.sublet: this lease does not allow subletting",
                                variant("    pue: 1.3                    # AI-oriented", "    sublet: {index: h100-rental, fee: 0.3 USD/GPU/h, utilization: 50 %}\n    pue: 1.3                    # AI-oriented")),
     "market-indexed-without-index": ("options.lease-oracle: pricing: indexed needs index",
                                      variant("    commitment_discount: 45 %\n", "    pricing: indexed\n")),

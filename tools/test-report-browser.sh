@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# report.html in a real browser: writes three reports (a run of the small test scenario with an
+# report.html in a real browser: writes four reports (a run of the small test scenario with an
 # option of two own sites added, the same run with a step-time breakdown and simulated
-# collectives added to its results.json, and a hand-made sweep.csv), opens each in Debian's
-# headless Chromium from file:// at 1280 px, and fails
+# collectives added to its results.json, a hand-made sweep.csv, and a run of the small scenario
+# with a market), opens each in Debian's headless Chromium from file:// at 1280 px, and fails
 # on any console error or warning, page error or network request, any chart that did not render,
 # any charted number unlike the page's tables, the results.json or the series CSVs beside it (both
-# verdicts, both tornados; the GPU, power, progress and cumulative-cost lines point by point),
-# any number in the tables that results.json does not hold, axis labels that overlap, a table
-# column hidden behind a scroll, or a label cut short. Screenshots go to
+# verdicts, both tornados; the GPU, power, progress and cumulative-cost lines point by point; the
+# price paths, the net costs), any number in the tables that results.json does not hold, axis
+# labels that overlap, a table column hidden behind a scroll, or a label cut short. Screenshots go to
 # build/report-screenshots/. Needs `tools/setup.sh --browser` (tools/test.sh runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,5 +82,11 @@ grep -q 'id="chart-collectives"' "$out/step-time/report.html" || { echo "collect
 
 build/bvr report tests/data/sweep -o "$out/sweep" > /dev/null
 
+# A market (docs/market.md): the price-path chart and the net cost beside the gross, checked
+# against results.json's `market` and net metrics (check-report.js, marketAgreesWithResults).
+build/bvr run tests/data/market-small.yaml -o "$out/market" -j 2 --quiet > /dev/null
+grep -q 'id="chart-market"' "$out/market/report.html" || { echo "market chart missing"; exit 1; }
+
 node tools/report-assets/check-report.js build/report-screenshots \
-  run="$out/run/report.html" step-time="$out/step-time/report.html" sweep="$out/sweep/report.html"
+  run="$out/run/report.html" step-time="$out/step-time/report.html" sweep="$out/sweep/report.html" \
+  market="$out/market/report.html"

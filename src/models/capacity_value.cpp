@@ -29,4 +29,10 @@ IdleUse split_idle(const std::vector<double>& idle_gpus, const std::vector<bool>
   return use;
 }
 
+double beyond_runs_extra_it_w(double serving_gpus, double sublet_gpus, double utilization, double full_w_per_gpu,
+                              double idle_w_per_gpu) {
+  const double swing_w = std::max(0.0, full_w_per_gpu - idle_w_per_gpu);
+  return (std::max(0.0, serving_gpus) + std::max(0.0, sublet_gpus) * utilization) * swing_w;
+}
+
 }  // namespace bvr

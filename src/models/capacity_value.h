@@ -31,7 +31,17 @@ struct Sublet {
   std::size_t path = 0;            // index into Scenario::market (a GPU rental path)
   double fee_usd_per_gpu_s = 0;
   double utilization = 0;
+  // Who pays the energy of the rented GPU-hours: the owner (the default, as in a bare-metal or
+  // marketplace rental priced with power included), or the tenant (passed through at cost).
+  bool tenant_pays_energy = false;
 };
+
+// IT power of an owned site's GPUs beyond the runs (docs/market.md, "Energy of capacity beyond
+// the runs"): those serving the demand run at full power, those offered for sublet at full power
+// for the rented share of the hours and idle otherwise:
+//   extra W over idle = serving x (full - idle) + sublet x utilization x (full - idle)
+double beyond_runs_extra_it_w(double serving_gpus, double sublet_gpus, double utilization, double full_w_per_gpu,
+                              double idle_w_per_gpu);
 
 // Income per second of subletting `idle_gpus`:  idle x max(0, index - fee) x utilization.
 double sublet_income_usd_per_s(double idle_gpus, double index_usd_per_gpu_s, const Sublet& sublet);

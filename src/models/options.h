@@ -56,6 +56,17 @@ struct LeaseOffer {
   double unavailable_credit = 1;
   // Share of the commitment left that ending early costs; absent: the term is paid to its end.
   std::optional<double> early_termination_fee_share;
+  // After the term (committed or indexed): false, the lease keeps what the work needs and ends
+  // when the work is done; true, it renews each contract year at the size the GPU-hour demand
+  // beyond the runs wants of it, within [renewal_min_gpus, renewal_max_gpus] and what the
+  // provider ships, and only while the demand's value is at least the renewal price
+  // (docs/market.md, "A lease that follows the demand").
+  bool renewal_follows_demand = false;
+  int renewal_min_gpus = 0;
+  int renewal_max_gpus = 0;
+  // Whether the contract lets us rent idle leased GPUs out (Site::sublet). Default no: cloud
+  // terms of service forbid reselling the service without the provider's consent.
+  bool sublet_allowed = false;
   double storage_usd_per_s = 0;  // data kept at the provider, billed while the lease runs
   double egress_usd_per_s = 0;   // data moved out, billed while the lease runs
   double contract_start_s = 0;

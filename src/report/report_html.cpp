@@ -134,9 +134,14 @@ Dataset options_dataset(const Results& r) {
 Dataset verdicts_dataset(const Results& r) {
   Dataset d{"verdicts", {"option", "verdict", "mean", "p10", "p50", "p90", "finished"}, {}};
   for (const auto& o : r.options)
-    for (const auto& [verdict, metric] : {std::pair{"NPV cost", "npv_cost_usd"}, std::pair{"time-adjusted cost", "time_adjusted_cost_usd"}})
-      d.rows.push_back(fmt::format("[{},\"{}\",{},{}]", json_string(o.name), verdict, summary_row(o.metric(metric)),
-                                   o.finished_all_runs() ? "true" : "false"));
+    for (const auto& [verdict, metric] :
+         {std::pair{"NPV cost", "npv_cost_usd"}, std::pair{"net NPV cost", "net_npv_cost_usd"},
+          std::pair{"time-adjusted cost", "time_adjusted_cost_usd"}, std::pair{"net time-adjusted cost", "net_time_adjusted_cost_usd"}})
+      // The net costs (less the value of capacity beyond the runs: docs/market.md) beside the
+      // gross, when the scenario values that capacity.
+      if (const MetricSummary* m = o.find_metric(metric))
+        d.rows.push_back(fmt::format("[{},\"{}\",{},{}]", json_string(o.name), verdict, summary_row(*m),
+                                     o.finished_all_runs() ? "true" : "false"));
   return d;
 }
 
@@ -146,6 +151,7 @@ Dataset costs_dataset(const Results& r) {
   Dataset d{"costs", {"option", "category", "label", "usd"}, {}};
   for (const auto& m : r.options.front().metrics) {
     if (!m.name.starts_with("cost_") || !m.name.ends_with("_usd")) continue;
+    // As report.md's table: the gross total's categories (the credits beyond the runs are in the net).
     if (is_credit_beyond_runs(m.name.substr(5, m.name.size() - 9))) continue;
     bool spent = false;
     for (const auto& o : r.options) spent = spent || o.metric(m.name).mean != 0;
@@ -299,6 +305,31 @@ Dataset collectives_dataset(const Json& doc) {
   return d;
 }
 
+// Every price path the run used (results.json `market`), one table for the chart: per path its
+// monthly values (mean over replications, P10 and P90: the spread of the draws), the dated points
+// as given (history before the start included), and the dates contracts read it (repricing,
+// renewal, resale), each at the path's mean in that month.
+Dataset market_dataset(const Results& r) {
+  Dataset d{"market", {"path", "label", "unit", "measure", "date", "value", "p10", "p90", "option", "what"}, {}};
+  for (const MarketPathResult& m : r.market) {
+    const std::string at = fmt::format("{},{},{}", json_string(m.name), json_string(m.name + " (" + m.unit + ")"), json_string(m.unit));
+    for (const MarketMonth& month : m.monthly)
+      d.rows.push_back(fmt::format("[{},\"monthly\",\"{}\",{},{},{},null,null]", at, format_date(month.day),
+                                   Json(month.value.mean).dump(), Json(month.value.p10).dump(), Json(month.value.p90).dump()));
+    for (const auto& [day, value] : m.points)
+      d.rows.push_back(fmt::format("[{},\"given point\",\"{}\",{},null,null,null,null]", at, format_date(day), Json(value).dump()));
+    for (const MarketEvent& e : m.events) {
+      // The month the event falls in (the monthly values are at each month's start).
+      const MarketMonth* in = nullptr;
+      for (const MarketMonth& month : m.monthly)
+        if (month.day <= e.day) in = &month;
+      d.rows.push_back(fmt::format("[{},\"contract date\",\"{}\",{},null,null,{},{}]", at, format_date(e.day),
+                                   in ? Json(in->value.mean).dump() : "null", json_string(e.option), json_string(e.what)));
+    }
+  }
+  return d;
+}
+
 Json spec(const std::string& text) { return vega_lite_spec(text, 760); }
 
 // x axis of the series charts: dates in UTC (the CSV's calendar days), one label per quarter.
@@ -350,6 +381,50 @@ Chart why_chart(const Results& r) {
             "tooltip": [{"field": "pair", "title": "difference"}, {"field": "cause"},
                         {"field": "busd", "format": "$.3f", "title": "USD billions"}]}}})VL"),
           {"why"}};
+}
+
+// The price paths: one panel per path (its own unit and scale), the monthly mean as the run
+// repriced it (a step a month), the P10-P90 band of the draws where the path is uncertain, the
+// given points, and the contract dates that read the path.
+Chart market_chart() {
+  return {"market", "Market price paths",
+          "Each path the run used (docs/market.md), in its unit: the line is the value in force each month (mean over "
+          "replications), the band the P10–P90 of the stochastic draws where the path is uncertain, the dots the "
+          "dated points as given (history before the start included), the dashed rules the dates a contract reads the "
+          "path (an indexed lease repriced, a term renewed at the index, owned systems resold at the horizon; a "
+          "lease that ended before then does not read it).",
+          spec(R"VL({"data": {"name": "market"},
+        "facet": {"row": {"field": "label", "type": "nominal", "sort": null, "title": null,
+                          "header": {"labelAngle": 0, "labelAlign": "left", "labelOrient": "top", "labelFontWeight": "bold"}}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {"width": 700, "height": 150,
+          "layer": [
+            {"transform": [{"filter": "datum.measure == 'monthly'"}],
+             "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.25, "color": "#4c78a8"},
+             "encoding": {"x": {"field": "date", "type": "temporal", "title": null, "scale": {"type": "utc"}, "axis": {"format": "%b %Y"}},
+                          "y": {"field": "p10", "type": "quantitative", "title": "price", "scale": {"zero": false}},
+                          "y2": {"field": "p90"}}},
+            {"transform": [{"filter": "datum.measure == 'monthly'"}],
+             "mark": {"type": "line", "interpolate": "step-after", "color": "#4c78a8"},
+             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
+                          "y": {"field": "value", "type": "quantitative"},
+                          "tooltip": [{"field": "path"}, {"field": "date", "type": "nominal", "title": "month from"},
+                                      {"field": "value", "format": ",.4~f", "title": "mean"}, {"field": "p10", "format": ",.4~f", "title": "P10"},
+                                      {"field": "p90", "format": ",.4~f", "title": "P90"}, {"field": "unit"}]}},
+            {"transform": [{"filter": "datum.measure == 'given point'"}],
+             "mark": {"type": "point", "filled": true, "size": 45, "color": "#222"},
+             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
+                          "y": {"field": "value", "type": "quantitative"},
+                          "tooltip": [{"field": "path"}, {"field": "date", "type": "nominal", "title": "given point"},
+                                      {"field": "value", "format": ",.4~f", "title": "value"}, {"field": "unit"}]}},
+            {"transform": [{"filter": "datum.measure == 'contract date'"}],
+             "mark": {"type": "rule", "strokeDash": [4, 3], "opacity": 0.8},
+             "encoding": {"x": {"field": "date", "type": "temporal", "scale": {"type": "utc"}},
+                          "color": {"field": "what", "type": "nominal", "title": "contract date", "sort": ["reprice", "renewal", "resale"],
+                                    "scale": {"range": ["#e45756", "#f58518", "#54a24b"]}, "legend": {"orient": "bottom"}},
+                          "tooltip": [{"field": "path"}, {"field": "option"}, {"field": "what", "title": "contract date"},
+                                      {"field": "date", "type": "nominal"}, {"field": "value", "format": ",.4~f", "title": "path's mean that month"}]}}]}})VL"),
+          {"market"}};
 }
 
 std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data) {
@@ -405,17 +480,21 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
   charts.push_back({"npv", "The two verdicts: NPV cost and time-adjusted cost per option",
                     "Mean over replications, with the P10–P90 range. NPV: every payment discounted to the scenario "
                     "start. Time-adjusted: the NPV plus the value of the time to train (the scenario's value per day "
-                    "× days). An option that did not finish every run is marked and never ranked.",
+                    "× days). An option that did not finish every run is marked and never ranked." +
+                        std::string(r.comparison.ranked_by == "net_npv_cost_usd"
+                                        ? " Net, beside each: less the value of the demand its capacity served beyond "
+                                          "the runs and its sublet income (docs/market.md); the comparison ranks by the net."
+                                        : ""),
                     spec(R"VL({"height": {"step": 22}, "data": {"name": "verdicts"},
         "transform": [{"calculate": "datum.mean / 1e9", "as": "busd"}, {"calculate": "datum.p10 / 1e9", "as": "p10_busd"},
                       {"calculate": "datum.p90 / 1e9", "as": "p90_busd"},
                       {"calculate": "datum.finished ? datum.option : datum.option + ' (not finished)'", "as": "label"}],
         "encoding": {"y": {"field": "label", "type": "nominal", "sort": null, "title": null},
-                     "yOffset": {"field": "verdict", "sort": ["NPV cost", "time-adjusted cost"]}},
+                     "yOffset": {"field": "verdict", "sort": ["NPV cost", "net NPV cost", "time-adjusted cost", "net time-adjusted cost"]}},
         "layer": [
           {"mark": {"type": "bar", "opacity": 0.85}, "encoding": {
             "x": {"field": "busd", "type": "quantitative", "title": "USD billions (mean)"},
-            "color": {"field": "verdict", "type": "nominal", "sort": ["NPV cost", "time-adjusted cost"], "title": null,
+            "color": {"field": "verdict", "type": "nominal", "sort": ["NPV cost", "net NPV cost", "time-adjusted cost", "net time-adjusted cost"], "title": null,
                       "legend": {"orient": "bottom"}},
             "tooltip": [{"field": "option"}, {"field": "verdict"}, {"field": "busd", "format": "$.3f", "title": "mean ($B)"},
                         {"field": "p10_busd", "format": "$.3f", "title": "P10 ($B)"}, {"field": "p90_busd", "format": "$.3f", "title": "P90 ($B)"},
@@ -482,6 +561,7 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                        "title": "simulated / closed form"}]}})VL"),
                       {"collectives"}});
   if (has("why")) charts.push_back(why_chart(r));
+  if (has("market")) charts.push_back(market_chart());
   if (has("tornado"))
     for (const bool adjusted : {false, true}) {
       const char* verdict = adjusted ? "time-adjusted" : "NPV";
@@ -519,7 +599,7 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   std::vector<Dataset> data = {series_dataset(r),         power_dataset(r),       options_dataset(r),
                                verdicts_dataset(r),      costs_dataset(r),       time_to_train_dataset(r),
                                step_time_dataset(doc),   collectives_dataset(doc), tornado_dataset(r),
-                               cumulative_dataset(r),    why_dataset(r)};
+                               cumulative_dataset(r),    why_dataset(r),         market_dataset(r)};
   const std::vector<Chart> charts = run_charts(r, data);
   auto figure = [&charts](const std::string& id) {
     for (const auto& c : charts)
@@ -547,7 +627,8 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   // The price paths and the net cost beside the gross (docs/market.md), as report.md has them.
   const std::string market_heading = "## The market and the value of capacity beyond the runs";
   if (md.find(market_heading) != std::string::npos)
-    body += "<h2>The market and the value of capacity beyond the runs</h2>\n" + markdown_section_html(md, market_heading);
+    body += "<h2>The market and the value of capacity beyond the runs</h2>\n" + figure("market") +
+            markdown_section_html(md, market_heading);
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
   body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
   if (!r.sensitivity.rows.empty())

@@ -181,15 +181,20 @@ std::string report_markdown(const Results& r) {
   md += why_section(r);
   line("## Comparison");
   line();
-  line("| option | kind | days to train | finished on (P50) | NPV cost | total cost | time-adjusted cost | "
-       "effective training time | interruptions | peak power (MW) | energy (MWh) | full capacity after (days) |");
-  line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  // The net NPV cost beside the gross when the scenario values capacity beyond the runs
+  // (docs/market.md): the comparison then ranks by it.
+  const bool net = r.comparison.ranked_by != "npv_cost_usd";
+  line(fmt::format("| option | kind | days to train | finished on (P50) | NPV cost | {}total cost | time-adjusted cost | "
+                   "effective training time | interruptions | peak power (MW) | energy (MWh) | full capacity after (days) |",
+                   net ? "net NPV cost | " : ""));
+  line(net ? "|---|---|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|---|---|---|");
   const auto within = [&r](double d) { return format_days_within(d, r.horizon_days); };
   for (const auto& o : r.options) {
-    line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
+    line(fmt::format("| {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
                      format_spread(o.metric("time_to_train_days"), within),
                      date_within(r, o.metric("time_to_train_days").p50),
                      format_spread(o.metric("npv_cost_usd"), format_usd),
+                     net ? format_spread(o.metric(r.comparison.ranked_by), format_usd) + " | " : "",
                      format_spread(o.metric("total_cost_usd"), format_usd),
                      format_spread(o.metric("time_adjusted_cost_usd"), format_usd),
                      format_spread(o.metric("effective_training_time_ratio"), format_percent),
@@ -399,9 +404,11 @@ std::string report_markdown(const Results& r) {
   line("## Where the money goes (nominal, mean over replications)");
   line();
   // Only the categories some option spends on: a lease has no fuel, a build no storage charges.
+  // The credits beyond the runs are not in the total (gross): the market section has them, net.
   std::vector<std::string> categories;
   for (std::size_t c = 0; c < cost_category_count; ++c) {
     const std::string category(cost_category_name(static_cast<CostCategory>(c)));
+    if (is_credit_beyond_runs(category)) continue;
     for (const auto& o : r.options)
       if (const MetricSummary* m = o.find_metric(fmt::format("cost_{}_usd", category)); m && m->mean != 0) {
         categories.push_back(category);
@@ -433,6 +440,11 @@ std::string report_markdown(const Results& r) {
   for (const auto& category : beyond)
     category_row(cause_label(category) + ", not in the total", fmt::format("cost_{}_usd", category));
   line();
+  if (r.comparison.ranked_by != "npv_cost_usd") {
+    line("The value of the demand served beyond the runs and the sublet income are credits of the net cost, not of "
+         "these gross totals: the next section has them.");
+    line();
+  }
   md += market_section_md(r);  // nothing without a market or a value beyond the runs
   line("Daily series per option: `series-<option>.csv`. Every metric with mean and percentiles: `results.json`.");
   line("Models, equations and sources: `docs/` in the bvr repository.");

@@ -138,12 +138,16 @@ Json market_json(const std::vector<MarketPathResult>& market) {
                              {"p10", finite(month.value.p10, "market." + m.name)},
                              {"p50", finite(month.value.p50, "market." + m.name)},
                              {"p90", finite(month.value.p90, "market." + m.name)}});
+    Json events = Json::array();
+    for (const MarketEvent& e : m.events)
+      events.push_back(Json{{"date", format_date(e.day)}, {"option", e.option}, {"what", e.what}});
     list.push_back(Json{{"name", m.name},
                         {"kind", m.kind},
                         {"unit", m.unit},
                         {"uncertain", m.uncertain},
                         {"points", points},
-                        {"monthly", monthly}});
+                        {"monthly", monthly},
+                        {"events", events}});
   }
   return list;
 }

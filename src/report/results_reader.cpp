@@ -168,7 +168,7 @@ std::vector<MarketPathResult> market_from(const Node& list) {
   std::vector<MarketPathResult> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Node m = list.at(i);
-    MarketPathResult path{m.at("name").text(), m.at("kind").text(), m.at("unit").text(), m.at("uncertain").boolean(), {}, {}};
+    MarketPathResult path{m.at("name").text(), m.at("kind").text(), m.at("unit").text(), m.at("uncertain").boolean(), {}, {}, {}};
     const Node points = m.at("points");
     for (std::size_t k = 0; k < points.size(); ++k)
       path.points.emplace_back(points.at(k).at("date").date(), points.at(k).at("value").number());
@@ -176,6 +176,11 @@ std::vector<MarketPathResult> market_from(const Node& list) {
     for (std::size_t k = 0; k < monthly.size(); ++k) {
       const Node month = monthly.at(k);
       path.monthly.push_back({month.at("date").date(), month.summary()});
+    }
+    if (m.has("events")) {
+      const Node events = m.at("events");
+      for (std::size_t k = 0; k < events.size(); ++k)
+        path.events.push_back({events.at(k).at("date").date(), events.at(k).at("option").text(), events.at(k).at("what").text()});
     }
     out.push_back(std::move(path));
   }

@@ -389,7 +389,8 @@ void load_lease_charges(const YamlValue& v, LeaseOffer& lease) {
 LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<PricePath>& market) {
   v.allow_keys({BVR_SITE_KEYS, "pricing", "contract_start", "billing_start", "term", "committed_gpus", "list_price",
                 "commitment_discount", "escalation", "renewal_price", "unavailable_credit", "early_termination_fee",
-                "storage", "egress", "pue", "deliveries", "site_power", "index", "spot_availability"});
+                "storage", "egress", "pue", "deliveries", "site_power", "index", "spot_availability", "renewal_gpus",
+                "renewal_min_gpus", "renewal_max_gpus", "sublet_allowed"});
   LeaseOffer lease;
   if (auto pricing = v.find("pricing")) {
     const std::string p = pricing->choice({"committed", "on_demand", "indexed", "spot"});
@@ -429,7 +430,8 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<
   }
   if (lease.pricing == LeasePricing::OnDemand || lease.pricing == LeasePricing::Spot) {
     // No term: what a commitment means has no place in an on-demand or spot lease.
-    for (const char* key : {"term", "commitment_discount", "renewal_price", "unavailable_credit", "early_termination_fee"})
+    for (const char* key : {"term", "commitment_discount", "renewal_price", "unavailable_credit", "early_termination_fee",
+                            "renewal_gpus", "renewal_min_gpus", "renewal_max_gpus"})
       if (auto extra = v.find(key); extra && !extra->node().IsNull())  // "~" clears a key from --set
         extra->fail(fmt::format("applies to committed or indexed pricing only; this lease has pricing: {}",
                                 lease.pricing == LeasePricing::Spot ? "spot" : "on_demand"));
@@ -452,9 +454,22 @@ LeaseOffer load_lease(const YamlValue& v, const Clock& clock, const std::vector<
       lease.renewal_price_usd_per_gpu_s = renewal.positive(Dimension::PricePerGpuTime);
       warn_outside_sourced_range(renewal, lease.renewal_price_usd_per_gpu_s, "options.{lease}.renewal_price");
     }
+    // The size of each renewal: the committed count (what the work needs), or what the demand
+    // beyond the runs wants of this lease, within a floor and a ceiling (docs/market.md).
+    if (auto size = v.find_set("renewal_gpus")) lease.renewal_follows_demand = size->choice({"committed", "demand"}) == "demand";
+    lease.renewal_max_gpus = lease.max_gpus;
+    for (const char* key : {"renewal_min_gpus", "renewal_max_gpus"})
+      if (auto bound = v.find_set(key)) {
+        if (!lease.renewal_follows_demand)
+          bound->fail(fmt::format("{} bounds a renewal that follows the demand: it needs renewal_gpus: demand", key));
+        (std::string(key) == "renewal_min_gpus" ? lease.renewal_min_gpus : lease.renewal_max_gpus) = bound->count(0, max_gpus);
+      }
+    if (lease.renewal_min_gpus > lease.renewal_max_gpus)
+      v.at("renewal_min_gpus").fail(fmt::format("the floor is above renewal_max_gpus ({})", lease.renewal_max_gpus));
     if (auto credit = v.find("unavailable_credit")) lease.unavailable_credit = credit->fraction(0.0, 1.0);
     if (auto fee = v.find("early_termination_fee")) lease.early_termination_fee_share = fee->fraction(0.0, 1.0);
   }
+  if (auto allowed = v.find_set("sublet_allowed")) lease.sublet_allowed = allowed->choice({"yes", "no"}) == "yes";
   load_lease_charges(v, lease);
   lease.pue = v.at("pue").fraction(1.0, 3.0);
   warn_outside_sourced_range(v.at("pue"), lease.pue, "options.{lease}.pue");
@@ -956,9 +971,13 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
     case ContractKind::Colocation:
     case ContractKind::Used: site.hosted = load_hosted(body, clock, site.system, site.fabric, s.market); break;
   }
+  if (site.lease && site.lease->renewal_follows_demand && !s.demand)
+    body.at("renewal_gpus").fail("renewal_gpus: demand needs a demand section (demand: {gpu_hours: ..., value_index: ...})");
   // Owned capacity the runs no longer need can be rented out (docs/market.md).
   if (auto sublet = body.find_set("sublet")) {
-    if (site.lease) sublet->fail("a leased site cannot be sublet here; sublet applies to capacity we own");
+    if (site.lease && !site.lease->sublet_allowed)
+      sublet->fail("this lease does not allow subletting: cloud terms of service forbid reselling the service without "
+                   "the provider's consent; say sublet_allowed: yes if the contract allows it");
     site.sublet = load_sublet(*sublet, s.market);
   }
   site.failure_classes = site_failure_classes(body, s, ctx.scenario_classes, site, where);
@@ -1181,6 +1200,13 @@ Analysis load_analysis(const std::optional<YamlValue>& v, const YamlValue& root,
     a.breakeven_parameter = path;
     a.breakeven_scenario_value = number;
     a.breakeven_unit = unit;
+    // A signed parameter: a price path's slope or an index spread, searched down to just inside
+    // what the loader accepts for it (-95 %, load_market.cpp; -94.9 % so that the bound itself,
+    // read back from its text, is never a hair below it), in the unit written.
+    if ((path.starts_with("market.") && path.ends_with(".forward_change_per_year")) || path.ends_with(".index.spread")) {
+      a.breakeven_signed = true;
+      a.breakeven_lowest_value = unit.starts_with('%') ? -94.9 : -0.949;
+    }
   }
   if (auto sens = v->find("sensitivity")) {
     sens->allow_keys({"replications", "parameters"});

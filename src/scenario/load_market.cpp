@@ -126,11 +126,12 @@ IndexTerms load_index_terms(const YamlValue& v, const std::vector<PricePath>& ma
 }
 
 Sublet load_sublet(const YamlValue& v, const std::vector<PricePath>& market) {
-  v.allow_keys({"index", "fee", "utilization"});
+  v.allow_keys({"index", "fee", "utilization", "energy_paid_by"});
   Sublet s;
   s.path = market_path_ref(v.at("index"), market, PriceKind::GpuRental);
   s.fee_usd_per_gpu_s = v.at("fee").non_negative(Dimension::PricePerGpuTime);
   s.utilization = v.at("utilization").fraction(0.0, 1.0);
+  if (auto payer = v.find_set("energy_paid_by")) s.tenant_pays_energy = payer->choice({"owner", "tenant"}) == "tenant";
   return s;
 }
 

@@ -34,6 +34,11 @@ struct Analysis {
   std::string breakeven_parameter;
   double breakeven_scenario_value = 0;  // its value in the scenario as loaded, in `breakeven_unit`
   std::string breakeven_unit;           // as written in --set: "<parameter>=<value> <unit>"
+  // The lowest value the breakeven searches down to, in `breakeven_unit`: a cent for a price (the
+  // loader wants it positive); just inside the loader's own bound for a signed parameter such as
+  // a path's forward_change_per_year (-94.9 %), so a falling path's slope can be solved for.
+  double breakeven_lowest_value = 0.01;
+  bool breakeven_signed = false;        // the parameter may be negative
   int sensitivity_replications = 2;
   std::vector<SensitivityParameter> sensitivity;
 };

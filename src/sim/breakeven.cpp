@@ -24,8 +24,9 @@ double as_written(double value) { return std::stod(fmt::format("{:.9g}", value))
 // contract promises, and reached in one secant step since NPV is affine in the price.
 constexpr double relative_tolerance = 1e-5;
 constexpr int max_evaluations = 6;
-// The loader wants a positive price; a cent per GPU-hour is as good as free at these scales.
-constexpr double lowest_value = 0.01;
+// The first step of a signed parameter (a path's slope) from its value, at least this many
+// points of its unit (10 % when written in %): a slope of 0 has no scale to step by.
+constexpr double signed_first_step_percent = 10;
 
 // The horizon search: NPV moves by days, not affinely, so a looser stop (still 5 times inside
 // the contract's 0.5 %, leaving room for the run's other replications) and more steps.
@@ -89,7 +90,15 @@ Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<Repli
   // A price of the first option: the second cheaper (f0 < 0) means the first breaks even at a
   // lower value; start the search on that side (the other way round for the second's).
   const bool lower = (f0 < 0) == moves_first;
-  const double x1 = as_written(x0 * (lower ? 0.75 : 1.25));
+  // A price is searched over positive values (a quarter of the scenario's value per first step);
+  // a signed parameter over its whole range, stepping by at least 10 points of a percent.
+  const double lowest_value = a.breakeven_lowest_value;
+  double x1 = x0 * (lower ? 0.75 : 1.25);
+  if (a.breakeven_signed) {
+    const double step = std::max(0.25 * std::fabs(x0), signed_first_step_percent * (b.unit.starts_with('%') ? 1 : 0.01));
+    x1 = std::max(lowest_value, x0 + (lower ? -step : step));
+  }
+  x1 = as_written(x1);
   const RootSearch root =
       secant_root([&](double x) { return gap(as_written(x)); }, x0, f0, x1, tolerance, max_evaluations, lowest_value);
   b.evaluations = root.evaluations;
@@ -175,7 +184,16 @@ Breakeven find_horizon_breakeven(const Scenario& scenario, const std::vector<Rep
       bracketed_root(gap, lo, gap(lo), hi, gap(hi), horizon_relative_tolerance, horizon_max_refinements, 1.0);
   b.first_npv_usd = at.at(root.x).first;
   b.second_npv_usd = at.at(root.x).second;
-  if (!root.found) {
+  // Whole days cannot meet the tolerance where the gap moves by more than it in a day (with the
+  // value of capacity beyond the runs the net gap of the 2024 scenario moves ~0.4 % a day): a sign
+  // change between two consecutive days is the crossing, to the day; the day nearer it is the
+  // breakeven.
+  const bool within_a_day = !root.found && [&] {
+    for (const double next : {root.x - 1, root.x + 1})
+      if (at.contains(next) && (gap(next) < 0) != (gap(root.x) < 0)) return true;
+    return false;
+  }();
+  if (!root.found && !within_a_day) {
     b.note = fmt::format("the NPVs cross between {:.9g} and {:.9g} days but do not meet within {:.1f} % there",
                          lo, hi, horizon_relative_tolerance * 100);
     return b;

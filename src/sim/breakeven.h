@@ -19,7 +19,8 @@ namespace bvr {
 Breakeven find_price_breakeven(const Scenario& scenario, const std::vector<ReplicationOutcome>& outcomes, int jobs,
                                Progress* progress = nullptr);
 
-// The horizon (whole days) at which the two NPVs are equal within 0.1 %, over the run's first N
+// The horizon (whole days) at which the two NPVs are equal within 0.1 % (or cross between two
+// consecutive days, where the gap moves by more than that in a day), over the run's first N
 // replications (N = analysis.sensitivity.replications, as the tornado). NPV is not monotonic in
 // the horizon, so the gap is first scanned outward from the scenario's horizon over 180 days to
 // 10 years for a sign change; the crossing nearest the scenario's horizon is then refined. Both

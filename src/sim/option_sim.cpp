@@ -193,10 +193,8 @@ double OptionSim::host_energy_usd_per_j(const SiteSim& s) const {
 // after it has moved on or finished); on the job's site while it trains, what lies beyond the
 // job's largest size and the hot spares (fixed, so the credit does not flicker with failures).
 // A lease's capacity counts while it is billed; it is not sublet.
-void OptionSim::value_idle_capacity(double t) {
-  if (!values_idle_) return;
+std::vector<double> OptionSim::idle_gpus() const {
   std::vector<double> idle(sites.size(), 0.0);
-  std::vector<bool> may_sublet(sites.size(), false);
   for (std::size_t k = 0; k < sites.size(); ++k) {
     const SiteSim& s = sites[k];
     if (s.site.lease && (!s.billing || s.ended)) continue;
@@ -207,20 +205,62 @@ void OptionSim::value_idle_capacity(double t) {
     } else {
       idle[k] = delivered;
     }
-    may_sublet[k] = s.site.sublet.has_value();
+  }
+  return idle;
+}
+
+double OptionSim::demand_value_usd_per_gpu_s(double t) const {
+  if (!sc.demand) return 0;
+  return sc.demand->value_path >= 0 ? market[static_cast<std::size_t>(sc.demand->value_path)].stepped(t)
+                                    : sc.demand->value_usd_per_gpu_s;
+}
+
+void OptionSim::value_idle_capacity(double t) {
+  if (!values_idle_) return;
+  const std::vector<double> idle = idle_gpus();
+  // Nobody sublets at or below the marketplace's fee: those GPUs stay idle.
+  std::vector<bool> may_sublet(sites.size(), false);
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    const auto& sublet = sites[k].site.sublet;
+    may_sublet[k] = idle[k] > 0 && sublet && market[sublet->path].stepped(t) > sublet->fee_usd_per_gpu_s;
   }
   const double wanted = sc.demand ? demand_gpus_at(*sc.demand, t) : 0;
   const IdleUse use = split_idle(idle, may_sublet, wanted);
-  double value_usd_per_gpu_s = 0;
-  if (sc.demand)
-    value_usd_per_gpu_s = sc.demand->value_path >= 0 ? market[static_cast<std::size_t>(sc.demand->value_path)].stepped(t)
-                                                     : sc.demand->value_usd_per_gpu_s;
+  const double value_usd_per_gpu_s = demand_value_usd_per_gpu_s(t);
   for (std::size_t k = 0; k < sites.size(); ++k) {
     SiteSim& s = sites[k];
+    s.serving_gpus = use.serves_demand[k];
+    s.sublet_gpus = use.sublet[k];
     s.demand_value_usd_per_s = use.serves_demand[k] * value_usd_per_gpu_s;
     s.sublet_usd_per_s =
         s.site.sublet ? sublet_income_usd_per_s(use.sublet[k], market[s.site.sublet->path].stepped(t), *s.site.sublet) : 0;
   }
+}
+
+// The energy price an owned site pays now: its grid and turbines' output-weighted, or its host's.
+double OptionSim::site_energy_usd_per_j(const SiteSim& s) const {
+  if (s.site.hosted) return host_energy_usd_per_j(s);
+  if (!s.site.build) return 0;
+  const double drawn_w = s.grid_w + s.turbine_w;
+  if (drawn_w <= 0) return grid_price_usd_per_j(s);
+  return (s.grid_w * grid_price_usd_per_j(s) + s.turbine_w * turbine_fuel_usd_per_j(s)) / drawn_w;
+}
+
+// After its term, a lease that follows the demand renews for the GPUs the demand wants beyond
+// what the option's other sites leave idle, in whole servers, within the contract's floor and
+// ceiling; none (the lease ends) when the demand wants none of it, or when renting at the renewal
+// price costs more than the demand's GPU-hour is worth (docs/market.md).
+int OptionSim::renewal_gpus(std::size_t k, double t) const {
+  const SiteSim& s = sites[k];
+  const LeaseOffer& lease = *s.site.lease;
+  const std::vector<double> idle = idle_gpus();
+  double wanted = sc.demand ? demand_gpus_at(*sc.demand, t) : 0;
+  for (std::size_t j = 0; j < sites.size(); ++j)
+    if (j != k) wanted -= idle[j];
+  if (wanted <= 0 || demand_value_usd_per_gpu_s(t) < lease_price_usd_per_gpu_s(lease, t, true, &market)) return 0;
+  const int per_server = s.node.gpus_per_server;
+  const int servers_up = static_cast<int>(std::ceil(std::min(wanted, 1.0 * lease.renewal_max_gpus) / per_server - 1e-9));
+  return std::clamp(servers_up * per_server, lease.renewal_min_gpus, lease.renewal_max_gpus);
 }
 
 // Nominal comparison at the current rates: the fee against billing and charges to the term's end.
@@ -259,9 +299,14 @@ void OptionSim::recompute() {
       const LeaseOffer& lease = *s.site.lease;
       // A lease runs for its term (take-or-pay); after it, only as long as the work needs it.
       // Within the term, a contract with a termination fee ends early when that is cheaper.
-      if (!s.ended && (job.workload_done || job.site > k)) {
+      const bool released = job.workload_done || job.site > k;
+      // A lease that follows the demand: sized at each renewal once the runs no longer need it.
+      if (lease.renewal_follows_demand && s.term_over && released && !s.ended && (s.renewed_gpus < 0 || s.renewal_due))
+        s.renewed_gpus = renewal_gpus(k, t);
+      s.renewal_due = false;
+      if (!s.ended && released) {
         if (s.term_over) {
-          s.ended = true;
+          if (!lease.renewal_follows_demand || s.renewed_gpus == 0) s.ended = true;
         } else if (lease.early_termination_fee_share && ending_early_is_cheaper(s, t)) {
           lump(k, t, early_termination_fee_usd(lease, t, &market), CostCategory::LeaseTermination);
           s.ended = true;
@@ -281,8 +326,14 @@ void OptionSim::recompute() {
       if (s.site.hosted) s.host_fee_usd_per_s = s.supply_w * s.site.hosted->host.usd_per_w_s;
     }
   }
-  compute_power(t);
   value_idle_capacity(t);
+  compute_power(t);
+  // A tenant that pays its energy pays back the rented GPU-hours' share at the site's price.
+  if (values_idle_)
+    for (SiteSim& s : sites)
+      if (s.site.sublet && s.site.sublet->tenant_pays_energy && s.site.owned() && s.sublet_gpus > 0)
+        s.sublet_usd_per_s += beyond_runs_extra_it_w(0, s.sublet_gpus, s.site.sublet->utilization, it_power_per_gpu_w(s.node), 0) *
+                              s.pue() * site_energy_usd_per_j(s);
   capacity_available = !job.workload_done && available_gpus() > 0;
   if (job.full_capacity_s == never && nominal_capacity() > 0) {
     if (std::min(site_delivered(job.site), sc.workload.max_job_gpus) >= nominal_capacity()) job.full_capacity_s = t;
@@ -303,6 +354,16 @@ void OptionSim::compute_power(double t) {
     if (!job.workload_done) {
       if (k == job.site) it_w = s.site.lease ? job_w : job_w + std::max(0, s.powered() - job.gpus) * s.idle_power_per_gpu_w();
       else if (!s.site.lease) it_w = s.powered() * s.idle_power_per_gpu_w();
+    }
+    // Beyond the runs (docs/market.md): an owned site's nodes are on, idle unless they serve the
+    // demand or are rented out (a lease's energy is the provider's, in its price).
+    if (values_idle_ && !s.site.lease) {
+      const double powered = s.powered();
+      if (job.workload_done) it_w = powered * s.idle_power_per_gpu_w();
+      const double serving = std::min(s.serving_gpus, powered);
+      const double sublet = std::min(s.sublet_gpus, powered - serving);
+      it_w += beyond_runs_extra_it_w(serving, sublet, s.site.sublet ? s.site.sublet->utilization : 0,
+                                     it_power_per_gpu_w(s.node), s.idle_power_per_gpu_w());
     }
     s.power_w = it_w * s.pue();
     s.grid_w = s.turbine_w = 0;

@@ -148,7 +148,14 @@ class OptionSim {
   double turbine_fuel_usd_per_j(const SiteSim& s) const;
   double grid_price_usd_per_j(const SiteSim& s) const;
   double host_energy_usd_per_j(const SiteSim& s) const;
+  double site_energy_usd_per_j(const SiteSim& s) const;
   void value_idle_capacity(double t);
+  // Per site: GPUs the training runs leave idle now (docs/market.md, "Demand beyond the runs").
+  std::vector<double> idle_gpus() const;
+  // The demand's value per GPU-second at t: its price, or its index for the month.
+  double demand_value_usd_per_gpu_s(double t) const;
+  // What a lease that follows the demand renews at, at t: what the demand wants of it.
+  int renewal_gpus(std::size_t k, double t) const;
   bool values_idle_ = false;  // the scenario has a demand beyond the runs or a sublet
   bool ending_early_is_cheaper(const SiteSim& s, double t) const;
   std::map<std::tuple<std::size_t, std::size_t, int>, double> flop_rate_cache_;

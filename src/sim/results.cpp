@@ -12,6 +12,7 @@
 #include "sim/finite_outputs.h"
 #include "sim/job_speed.h"
 #include "sim/verdict.h"
+#include "models/lease_contract.h"
 #include "models/time.h"
 
 namespace bvr {
@@ -205,6 +206,48 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
   return r;
 }
 
+namespace {
+
+// The dates at which contracts read path `path` (within the horizon, by date then option): an
+// indexed lease's contract anniversaries in its term ("reprice"), the end of a term renewed at the
+// index and each renewal year after it ("renewal"), and owned systems resold at the index at the
+// horizon ("resale"). Spot bills, sublets, the demand's value and energy prices read the path
+// every month and are not marked. A lease that ended before a date does not read it then.
+std::vector<MarketEvent> market_events(const Scenario& scenario, std::size_t path) {
+  std::vector<MarketEvent> events;
+  auto day_of = [&](double t_s) { return scenario.start_day + static_cast<std::int64_t>(std::floor(t_s / seconds_per_day)); };
+  for (const Option& option : scenario.options)
+    for (const Site& site : option.sites) {
+      if (site.lease && site.lease->index && site.lease->index->path == path &&
+          site.lease->pricing != LeasePricing::Spot) {
+        const LeaseOffer& lease = *site.lease;
+        const double term_end = lease.contract_start_s + lease.term_s;
+        const bool indexed = lease.pricing == LeasePricing::Indexed;
+        for (double t : price_change_times(lease, scenario.horizon_s)) {
+          if (t < term_end ? indexed : lease.renewal_at_index)
+            events.push_back({day_of(t), option.name, t < term_end ? "reprice" : "renewal"});
+        }
+        if (lease.renewal_at_index && term_end >= 0 && term_end < scenario.horizon_s &&
+            std::none_of(events.begin(), events.end(), [&](const MarketEvent& e) {
+              return e.option == option.name && e.day == day_of(term_end);
+            }))
+          events.push_back({day_of(term_end), option.name, "renewal"});
+      }
+      const SystemPurchase* owned = site.owned_systems();
+      if (owned && owned->residual.method == ResidualMethod::Index && owned->residual.index_path == path)
+        events.push_back({day_of(scenario.horizon_s), option.name, "resale"});
+    }
+  std::stable_sort(events.begin(), events.end(), [](const MarketEvent& a, const MarketEvent& b) { return a.day < b.day; });
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const MarketEvent& a, const MarketEvent& b) {
+                             return a.day == b.day && a.option == b.option && a.what == b.what;
+                           }),
+               events.end());
+  return events;
+}
+
+}  // namespace
+
 std::vector<MarketPathResult> market_results(const Scenario& scenario, int replications) {
   std::vector<MarketPathResult> out;
   if (scenario.market.empty()) return out;
@@ -213,7 +256,7 @@ std::vector<MarketPathResult> market_results(const Scenario& scenario, int repli
     draws.push_back(realize_market(scenario.market, scenario.horizon_s, replication_seed(scenario.seed, rep)));
   for (std::size_t i = 0; i < scenario.market.size(); ++i) {
     const PricePath& path = scenario.market[i];
-    MarketPathResult m{path.name, to_string(path.kind), display_unit(path.kind), path.uncertainty.has_value(), {}, {}};
+    MarketPathResult m{path.name, to_string(path.kind), display_unit(path.kind), path.uncertainty.has_value(), {}, {}, {}};
     const double f = display_factor(path.kind);
     for (const PricePoint& p : path.points)
       m.points.emplace_back(scenario.start_day + static_cast<std::int64_t>(std::llround(p.t_s / seconds_per_day)),
@@ -226,6 +269,7 @@ std::vector<MarketPathResult> market_results(const Scenario& scenario, int repli
       for (const auto& draw : draws) values.push_back(draw[i].grid[k] * f);
       m.monthly.push_back({scenario.start_day + static_cast<std::int64_t>(std::floor(t / seconds_per_day)), summarize(values)});
     }
+    m.events = market_events(scenario, i);
     out.push_back(std::move(m));
   }
   return out;

@@ -147,6 +147,13 @@ struct MarketMonth {
   std::int64_t day = 0;
   MetricSummary value;  // in `unit`
 };
+// A date at which a contract reads the path (docs/market.md): an indexed lease repriced at a
+// contract anniversary, a term renewed at the index, owned systems resold at the index.
+struct MarketEvent {
+  std::int64_t day = 0;
+  std::string option;
+  std::string what;  // "reprice", "renewal", "resale"
+};
 struct MarketPathResult {
   std::string name;
   std::string kind;  // gpu_rental, hardware, energy
@@ -154,6 +161,7 @@ struct MarketPathResult {
   bool uncertain = false;
   std::vector<std::pair<std::int64_t, double>> points;  // day, value in `unit`
   std::vector<MarketMonth> monthly;
+  std::vector<MarketEvent> events;  // by date; within the horizon
 };
 
 struct Results {

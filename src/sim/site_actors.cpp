@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/lease_contract.h"
+#include "models/time.h"
 #include "sim/option_sim.h"
 
 namespace sg4 = simgrid::s4u;
@@ -45,7 +46,13 @@ void lease_term(OptionSim& s, std::size_t k) {
   std::vector<std::pair<double, What>> events = {{std::max(0.0, lease.billing_start_s), BillingStarts},
                                                  {std::max(0.0, lease.contract_start_s + lease.term_s), TermEnds}};
   for (double t : price_change_times(lease, s.horizon())) events.push_back({std::max(0.0, t), PriceChanges});
+  // A lease that follows the demand is resized at each renewal after the term: its anniversaries.
+  if (lease.renewal_follows_demand)
+    for (int year = 1; lease.contract_start_s + year * seconds_per_year < s.horizon(); ++year)
+      if (const double t = lease.contract_start_s + year * seconds_per_year; t > lease.contract_start_s + lease.term_s)
+        events.push_back({t, PriceChanges});
   std::sort(events.begin(), events.end());
+  events.erase(std::unique(events.begin(), events.end()), events.end());
   for (const auto& [t, what] : events) {
     if (t > s.horizon()) return;
     sg4::this_actor::sleep_until(t);
@@ -53,7 +60,8 @@ void lease_term(OptionSim& s, std::size_t k) {
     s.update([&, what = what] {
       if (what == BillingStarts) s.sites[k].billing = true;
       if (what == TermEnds) s.sites[k].term_over = true;
-    });  // a price change needs no flag: recompute() reads the price at the current time
+      if (what != BillingStarts) s.sites[k].renewal_due = true;  // read only by a lease that follows the demand
+    });  // a price change needs no other flag: recompute() reads the price at the current time
   }
 }
 

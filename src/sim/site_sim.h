@@ -44,6 +44,10 @@ struct SiteSim {
   bool term_over = false;
   bool billing = false;          // billing has started
   bool ended = false;
+  // After the term, a lease that follows the demand holds this many GPUs for the renewal year
+  // (OptionSim::renewal_gpus); -1: the committed count.
+  int renewed_gpus = -1;
+  bool renewal_due = false;      // a renewal date (the term's end, an anniversary) came: resize then
   // Owned systems (build, colocation, used).
   int delivered = 0;
   std::vector<ItPurchase> it_purchases;
@@ -68,6 +72,7 @@ struct SiteSim {
   double billed_usd_per_s = 0, charges_usd_per_s = 0, host_fee_usd_per_s = 0;
   // Beyond the runs (docs/market.md): the demand this site serves and what it sublets, per second.
   double demand_value_usd_per_s = 0, sublet_usd_per_s = 0;
+  double serving_gpus = 0, sublet_gpus = 0;  // GPUs serving the demand, and offered for sublet
   double power_w = 0;            // facility power drawn here
   double grid_w = 0, turbine_w = 0;  // our build: drawn from each source
 
@@ -136,7 +141,7 @@ struct SiteSim {
   int fleet() const { return site.lease ? (ended ? 0 : lease_gpus()) : installed; }
   // A lease's GPUs shipped within the contract; on spot, the share the provider lets us have.
   int lease_gpus() const {
-    const int shipped = std::min(ramp_gpus, site.lease->max_gpus);
+    const int shipped = std::min(ramp_gpus, renewed_gpus >= 0 ? renewed_gpus : site.lease->max_gpus);
     if (site.lease->pricing != LeasePricing::Spot) return shipped;
     return whole_nodes(static_cast<int>(std::floor(site.lease->spot_availability * shipped)));
   }

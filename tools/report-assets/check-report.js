@@ -369,6 +369,85 @@ function axisLabelsApart() {
   return { problems, measured };
 }
 
+// In the page: the market chart against results.json's `market` (docs/market.md): every path,
+// each month's mean, P10 and P90, each given point and each contract date as written there; and
+// the net costs beside the gross (the verdicts chart's net bars, the comparison table's net
+// column) against the net metrics. Returns the disagreements.
+function marketAgreesWithResults(results) {
+  const problems = [];
+  const usd = (v) => {
+    const a = Math.abs(v), s = v < 0 ? '-' : '';
+    if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
+    if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
+    if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(1)}k`;
+    return `${s}$${a.toFixed(0)}`;
+  };
+  const page = JSON.parse(document.getElementById('bvr-data').textContent);
+  const rows = (name) => {
+    const t = page.datasets[name];
+    if (!t) return [];
+    return t.rows.map((row) => Object.fromEntries(t.fields.map((f, i) => [f, row[i]])));
+  };
+  const same = (what, drawn, written) => {
+    if (drawn !== written) problems.push(`${what}: the chart draws ${drawn}, results.json has ${written}`);
+  };
+  const market = results.market || [];
+  const drawn = rows('market');
+  if (market.length === 0) {
+    if (drawn.length > 0 || document.getElementById('chart-market')) problems.push('a market chart without a market in results.json');
+  } else {
+    if (!document.getElementById('chart-market')) problems.push('results.json has a market, the page draws no price paths');
+    for (const m of market) {
+      const mine = drawn.filter((r) => r.path === m.name);
+      const monthly = mine.filter((r) => r.measure === 'monthly');
+      same(`${m.name}: months drawn`, monthly.length, m.monthly.length);
+      m.monthly.forEach((month, i) => {
+        const r = monthly[i] || {};
+        same(`${m.name} ${month.date} date`, r.date, month.date);
+        same(`${m.name} ${month.date} mean`, r.value, month.mean);
+        same(`${m.name} ${month.date} P10`, r.p10, month.p10);
+        same(`${m.name} ${month.date} P90`, r.p90, month.p90);
+      });
+      const points = mine.filter((r) => r.measure === 'given point');
+      same(`${m.name}: given points drawn`, points.length, m.points.length);
+      m.points.forEach((p, i) => {
+        same(`${m.name} point ${i} date`, (points[i] || {}).date, p.date);
+        same(`${m.name} point ${i} value`, (points[i] || {}).value, p.value);
+      });
+      const events = mine.filter((r) => r.measure === 'contract date');
+      same(`${m.name}: contract dates drawn`, events.length, (m.events || []).length);
+      (m.events || []).forEach((e, i) => {
+        const r = events[i] || {};
+        same(`${m.name} contract date ${i}`, `${r.date} ${r.option} ${r.what}`, `${e.date} ${e.option} ${e.what}`);
+      });
+      if (m.uncertain && !m.monthly.some((month) => month.p90 > month.p10)) problems.push(`${m.name} is uncertain but has no spread to draw`);
+    }
+    const chart = document.getElementById('chart-market');
+    if (chart && chart.querySelectorAll('.mark-line path').length < market.length) problems.push('the market chart draws fewer lines than paths');
+  }
+  // Net beside gross, where results.json has the net costs.
+  const tables = Array.from(document.querySelectorAll('table')).map((t) =>
+    Array.from(t.querySelectorAll('tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent.trim())));
+  const comparison = tables.find((t) => t[0].includes('NPV cost') && t[0].includes('time-adjusted cost'));
+  for (const o of results.options) {
+    for (const [verdict, name] of [['net NPV cost', 'net_npv_cost_usd'], ['net time-adjusted cost', 'net_time_adjusted_cost_usd']]) {
+      const written = o.metrics[name];
+      const bar = rows('verdicts').find((r) => r.option === o.name && r.verdict === verdict);
+      if (!written) { if (bar) problems.push(`the verdicts chart has a ${verdict} of ${o.name}, results.json none`); continue; }
+      if (!bar) { problems.push(`the verdicts chart has no ${verdict} of ${o.name} beside the gross`); continue; }
+      for (const stat of ['mean', 'p10', 'p50', 'p90']) same(`${o.name} ${verdict} ${stat}`, bar[stat], written[stat]);
+    }
+    if (o.metrics.net_npv_cost_usd && comparison) {
+      const column = comparison[0].indexOf('net NPV cost');
+      const row = comparison.find((r) => r[0] === o.name);
+      if (column < 0) problems.push('the comparison table has no net NPV cost column beside the gross');
+      else if (!row || !row[column].startsWith(usd(o.metrics.net_npv_cost_usd.p50)))
+        problems.push(`comparison table: ${o.name} net NPV cost "${row && row[column]}", results.json's P50 is ${usd(o.metrics.net_npv_cost_usd.p50)}`);
+    }
+  }
+  return problems;
+}
+
 // In the page (at a laptop's 1280 px): no table wider than its box (a column behind a scroll
 // bar), no cell whose text overflows it, and no chart label cut short (Vega ends it with "…").
 function nothingHidden() {
@@ -454,6 +533,7 @@ async function check(browser, name, file, shots) {
     const tables = await page.evaluate(tablesAgreeWithResults, results);
     problems.push(...tables.problems);
     counts.push(`${tables.compared} table numbers`);
+    for (const p of await page.evaluate(marketAgreesWithResults, results)) problems.push(p);
   }
   const series = {};
   for (const name of fs.readdirSync(dir)) {
