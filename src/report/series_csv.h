@@ -7,8 +7,10 @@
 
 namespace bvr {
 
-std::string series_csv(const std::vector<DailyRow>& series);
+// `serving`: the run served a demand (has_serving()): four serving columns follow the others.
+std::string series_csv(const std::vector<DailyRow>& series, bool serving = false);
 // Its header, column by column.
 const std::vector<std::string>& series_csv_columns();
+const std::vector<std::string>& serving_series_columns();
 
 }  // namespace bvr

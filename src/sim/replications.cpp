@@ -42,6 +42,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
     put_vector(out, option.interruptions_by_class);
     put_vector(out, option.repairs_by_step);
     put_vector(out, option.run_finish_days);
+    put(out, option.serving);
     put_vector(out, option.series);
   }
   return out;
@@ -82,6 +83,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     option.interruptions_by_class = in.get_vector<double>();
     option.repairs_by_step = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
+    option.serving = in.get<decltype(option.serving)>();
     option.series = in.get_vector<DailyRow>();
     outcome.options.push_back(std::move(option));
   }
