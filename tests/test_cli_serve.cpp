@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <string>
 
 #include "cli_harness.h"
 
@@ -99,7 +101,15 @@ TEST_CASE("cli: validate takes serving cases and refuses a serving case with a w
 TEST_CASE("cli: run serves the shipped serving-only scenario, reports its serving view and reads it back the same") {
   // No training run: the comparison, the breakeven and the tornado compare what serving costs
   // (docs/serving.md, "Serving only"); bvr report redraws the serving view from the files.
-  setenv("BVR_ASSETS_DIR", stand_in_assets_dir().c_str(), 1);
+  // The stand-in libraries for this test only: the variable is put back as it was at the end.
+  struct AssetsDir {
+    std::optional<std::string> before;
+    AssetsDir() {
+      if (const char* v = std::getenv("BVR_ASSETS_DIR")) before = v;
+      setenv("BVR_ASSETS_DIR", stand_in_assets_dir().c_str(), 1);
+    }
+    ~AssetsDir() { before ? setenv("BVR_ASSETS_DIR", before->c_str(), 1) : unsetenv("BVR_ASSETS_DIR"); }
+  } assets;
   const fs::path dir = scratch_dir("serve-run"), again = scratch_dir("serve-run-again");
   const Ran ran = run(fmt::format("run {} -o {} --replications 2 -j 2", serving_scenario, dir.string()));
   REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
