@@ -1,13 +1,27 @@
 // `bvr serve` as a user runs it (docs/serving.md): the JSON shape the issue names, and refusals.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <string>
 
 #include "cli_harness.h"
 
 namespace {
 const std::string serving_scenario = std::string(BVR_SOURCE_DIR) + "/scenarios/serving-gb300-2026.yaml";
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+// Stand-in charting libraries, as test_cli.cpp's: report.html's frame without Vega.
+fs::path stand_in_assets_dir() {
+  const fs::path dir = scratch_root() / "serve-assets";
+  fs::create_directories(dir);
+  for (const char* name : {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "THIRD-PARTY-NOTICES.txt"})
+    std::ofstream(dir / name) << "/* " << name << " */\n";
+  return dir;
+}
 }  // namespace
 
 TEST_CASE("cli: serve --json gives per option and system the frontier, cost per million tokens and tokens per MW") {
@@ -82,4 +96,46 @@ TEST_CASE("cli: validate takes serving cases and refuses a serving case with a w
   const Ran bad = run("validate " + write("bad.yaml", "mfu"));
   CHECK(bad.exit_code == 2);
   CHECK(has(bad.err, "bad.yaml:9:15: cases.0.quantity"));
+}
+
+TEST_CASE("cli: run serves the shipped serving-only scenario, reports its serving view and reads it back the same") {
+  // No training run: the comparison, the breakeven and the tornado compare what serving costs
+  // (docs/serving.md, "Serving only"); bvr report redraws the serving view from the files.
+  // The stand-in libraries for this test only: the variable is put back as it was at the end.
+  struct AssetsDir {
+    std::optional<std::string> before;
+    AssetsDir() {
+      if (const char* v = std::getenv("BVR_ASSETS_DIR")) before = v;
+      setenv("BVR_ASSETS_DIR", stand_in_assets_dir().c_str(), 1);
+    }
+    ~AssetsDir() { before ? setenv("BVR_ASSETS_DIR", before->c_str(), 1) : unsetenv("BVR_ASSETS_DIR"); }
+  } assets;
+  const fs::path dir = scratch_dir("serve-run"), again = scratch_dir("serve-run-again");
+  const Ran ran = run(fmt::format("run {} -o {} --replications 2 -j 2", serving_scenario, dir.string()));
+  REQUIRE_MESSAGE(ran.exit_code == 0, ran.err);
+  CHECK(has(ran.out, "serving DeepSeek-R1 at 50 tokens/s per user"));
+  const auto results = nlohmann::json::parse(read_file(dir / "results.json"));
+  REQUIRE(results["serving"].is_object());
+  CHECK(results["serving"]["priority"] == "training");
+  for (const auto& option : results["options"]) {
+    const auto& m = option["metrics"];
+    const double demanded = m["serving_tokens_demanded"]["mean"], served = m["serving_tokens_served"]["mean"];
+    CHECK(demanded > 1e15);
+    CHECK(served + m["serving_tokens_unmet"]["mean"].get<double>() == doctest::Approx(demanded).epsilon(1e-12));
+    CHECK(m["serving_cost_per_million_tokens_usd"]["mean"].get<double>() > 0);
+    CHECK(m["time_to_train_days"]["mean"] == 0);
+    CHECK(m["serving_energy_mwh"]["mean"].get<double>() <= m["energy_mwh"]["mean"].get<double>() * (1 + 1e-12));
+  }
+  CHECK(!results["comparison"]["cheapest"].get<std::string>().empty());
+  CHECK(results["comparison"]["breakeven"]["parameter"] == "options.lease-neocloud.list_price");
+  const std::string md = read_file(dir / "report.md"), html = read_file(dir / "report.html");
+  CHECK(has(md, "## Serving the demand"));
+  CHECK(has(md, "None: the workload only serves"));
+  CHECK(!has(md, "## Step time"));
+  CHECK(has(html, "id=\"chart-serving\""));
+  CHECK(has(read_file(dir / "series-lease-neocloud.csv"), ",serving_demand_tokens_per_s,serving_served_tokens_per_s,gpus_serving,serving_power_mw\n"));
+  const Ran report = run(fmt::format("report {} -o {}", dir.string(), again.string()));
+  REQUIRE_MESSAGE(report.exit_code == 0, report.err);
+  CHECK(read_file(again / "report.md") == md);
+  CHECK(read_file(again / "report.html") == html);
 }

@@ -86,5 +86,10 @@ TEST_CASE("malformed systems: every broken system file is refused by bvr systems
 
 TEST_CASE("malformed serving: every broken serving workload is refused by bvr serve with a located error") {
   // Lengths of zero, a model that does not fit, an impossible target, ... (docs/serving.md).
-  check_corpus("malformed-serving", "serve", 12, false);
+  check_corpus("malformed-serving", "serve", 20, false);
+}
+
+TEST_CASE("malformed serving: bvr run refuses them too and writes nothing") {
+  // The campaign's keys (priority, demand in requests, a workload without runs) included.
+  check_corpus("malformed-serving", "run", 20);
 }

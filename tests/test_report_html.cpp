@@ -330,7 +330,7 @@ TEST_CASE("series CSV of an option of two own sites: per-site columns, read back
     o.site_series.push_back({.power_mw = 1.0 + static_cast<double>(day), .supply_mw = 10});
     o.site_series.push_back({.power_mw = 0.5, .supply_mw = 20});
   }
-  const std::string csv = series_csv(o.series, o.site_series, own_site_names(o.sites));
+  const std::string csv = series_csv(o.series, false, o.site_series, own_site_names(o.sites));
   CHECK(csv.substr(0, csv.find('\n')).ends_with(
       ",binding_constraint,site_power_mw.north,site_supply_mw.north,site_power_mw.south,site_supply_mw.south"));
   std::vector<SitePowerDay> back;
@@ -338,13 +338,13 @@ TEST_CASE("series CSV of an option of two own sites: per-site columns, read back
   REQUIRE(back.size() == 2 * rows.size());
   CHECK(back[2 * 3].power_mw == 4.0);
   CHECK(back[2 * 3 + 1].supply_mw == 20.0);
-  CHECK(series_csv(rows, back, own_site_names(o.sites)) == csv);
+  CHECK(series_csv(rows, false, back, own_site_names(o.sites)) == csv);
   // The first week's mean draw of north: days 0-6 draw 1..7 MW, mean 4.
   const std::string html = report_html(r, doc_of(r), fake_assets);
   CHECK(contains(html, R"(,"2024-03-01","drawn, site north",4,null,null,null])"));
   CHECK(contains(html, R"(,"2024-03-01","supply, site south",20,null,null,null])"));
   // A one-site option's CSV has no per-site columns (and reads as before).
-  CHECK(series_csv(r.options[1].series, r.options[1].site_series, own_site_names(r.options[1].sites)) ==
+  CHECK(series_csv(r.options[1].series, false, r.options[1].site_series, own_site_names(r.options[1].sites)) ==
         series_csv(r.options[1].series));
 }
 

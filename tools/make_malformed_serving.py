@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes tests/malformed-serving/*.yaml: broken variants of the shipped serving scenario, each with
 the text its error must hold on its first line ("# expect: <text>"). tests/test_malformed.cpp runs
-`bvr serve` on every file and checks exit code 2, file:line:column, that text, and no output.
+`bvr serve` and `bvr run` on every file and checks exit code 2, file:line:column, that text, and
+no output (bvr run writes nothing).
 Run again after changing scenarios/serving-gb300-2026.yaml; review the diff."""
 import pathlib
 
@@ -13,7 +14,23 @@ def variant(old, new):
     assert old in base, old
     return base.replace(old, new, 1)
 
+def without_demand(text):
+    start = text.index("    # In `bvr run`: with no training run")
+    end = text.index("\nreliability:")
+    return text[:start] + text[end + 1:]
+
 cases = {
+    "bad-priority": ("workload.serving.priority", variant("    priority: training", "    priority: inference")),
+    "demand-tokens-and-requests": ("workload.serving.demand.0.requests: give either output_tokens or requests",
+                                   variant("{from: 2026-10-01, output_tokens: 5e6 tokens/s}",
+                                           "{from: 2026-10-01, output_tokens: 5e6 tokens/s, requests: 5000 requests/s}")),
+    "demand-requests-bad-unit": ("workload.serving.demand.0.requests",
+                                 variant("{from: 2026-10-01, output_tokens: 5e6 tokens/s}",
+                                         "{from: 2026-10-01, requests: 5000 MW}")),
+    "demand-negative": ("workload.serving.demand.2.output_tokens",
+                        variant("{from: 2027-10-01, output_tokens: 30e6 tokens/s}",
+                                "{from: 2027-10-01, output_tokens: -30e6 tokens/s}")),
+    "no-runs-no-demand": ("a workload without training runs must serve a dated demand", without_demand(base)),
     "zero-input-tokens": ("workload.serving.input_tokens", variant("    input_tokens: 1024", "    input_tokens: 0")),
     "zero-output-tokens": ("workload.serving.output_tokens", variant("    output_tokens: 1024", "    output_tokens: 0")),
     "impossible-target": ("workload.serving.target: no layout reaches 1e+05 tokens/s per user",

@@ -212,7 +212,9 @@ void write_outputs(const std::string& dir, const bvr::Results& results) {
   listed.insert(listed.end(), stale.begin(), stale.end());
   bvr::write_file_atomically(dir + "/outputs.json", bvr::outputs_manifest_json(listed));
   for (const auto& option : results.options)
-    bvr::write_file_atomically(dir + "/series-" + option.name + ".csv", bvr::series_csv(option.series, option.site_series, bvr::own_site_names(option.sites)));
+    bvr::write_file_atomically(dir + "/series-" + option.name + ".csv",
+                               bvr::series_csv(option.series, bvr::has_serving(results), option.site_series,
+                                               bvr::own_site_names(option.sites)));
   bvr::write_file_atomically(dir + "/report.md", bvr::report_markdown(results));
   // The workbook is built from the rows as cashflows.csv holds them, as `bvr report` does later.
   const std::string cashflows = bvr::cashflows_csv(bvr::cash_flow_rows(results), results.start_day);

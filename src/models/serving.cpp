@@ -11,6 +11,7 @@ namespace bvr {
 
 const char* to_string(Attention a) { return a == Attention::Mla ? "mla" : "gqa"; }
 const char* to_string(ServingMode m) { return m == ServingMode::Disaggregated ? "disaggregated" : "aggregated"; }
+const char* to_string(ServingPriority p) { return p == ServingPriority::Serving ? "serving" : "training"; }
 
 double ServingModel::kv_elements_per_token_layer() const {
   if (attention == Attention::Mla) return static_cast<double>(kv_lora_rank) + rope_head_dim;

@@ -78,6 +78,14 @@ struct ServingDemandStep {
   double output_tokens_per_s = 0;
 };
 
+// Which workload gets an option's GPUs first when training and serving both want them
+// (docs/serving.md, "Serving in the campaign").
+enum class ServingPriority {
+  Training,  // serving takes what the training job leaves idle (and all once the runs are done)
+  Serving,   // serving takes what its demand needs first; the training job runs on the rest
+};
+const char* to_string(ServingPriority p);
+
 // What the serving model is asked.
 struct ServingWorkload {
   ServingModel model;
@@ -91,6 +99,12 @@ struct ServingWorkload {
   std::optional<ServingLayout> layout;      // none = searched
   int max_batch = 0;                        // concurrent sequences per instance, 0 = what the KV cache holds
   std::vector<ServingDemandStep> demand;    // sorted by time; may be empty
+  ServingPriority priority = ServingPriority::Training;  // in `bvr run`, with a demand
+  // Test seam for hand-checkable campaign tests (as Workload::fixed_mfu): when > 0, every site
+  // serves this many output tokens/s per GPU in instances of `fixed_instance_gpus` GPUs, whatever
+  // the model. The loader never sets it.
+  double fixed_tokens_per_s_per_gpu = 0;
+  double fixed_instance_gpus = 0;
   double peak_demand_tokens_per_s() const {
     double peak = 0;
     for (const auto& d : demand) peak = d.output_tokens_per_s > peak ? d.output_tokens_per_s : peak;

@@ -37,8 +37,8 @@ struct Workload {
   // Test seam for hand-checkable campaign tests: runs without a model train at this MFU of the
   // BF16 peak. The loader never sets it (a scenario always describes its models).
   double fixed_mfu = 0;
-  // Serving beside the training runs (docs/serving.md): `bvr serve` prices it; the campaign does
-  // not simulate it yet.
+  // Serving beside (or instead of) the training runs (docs/serving.md): `bvr serve` prices it; the
+  // campaign serves its dated demand when it has one.
   std::optional<ServingWorkload> serving;
 
   double total_compute_flop() const {

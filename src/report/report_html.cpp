@@ -10,6 +10,7 @@
 #include "report/html_page.h"
 #include "report/report_md.h"
 #include "report/series_csv.h"
+#include "report/serving_md.h"
 #include "scenario/units.h"
 
 namespace bvr {
@@ -110,6 +111,25 @@ Dataset power_dataset(const Results& r) {
         }
     }
   }
+  return d;
+}
+
+// Serving demand and what each option served, weekly means of the first replication, in
+// millions of output tokens per second; empty when the run served no demand.
+Dataset serving_dataset(const Results& r) {
+  Dataset d{"serving", {"option", "date", "measure", "mtok_per_s", "gpus_serving", "power_mw"}, {}};
+  if (!r.serving) return d;
+  for (const auto& o : r.options)
+    for (const auto& week : weeks_of(o.series.size())) {
+      const std::string at = fmt::format("{},\"{}\"", json_string(o.name), format_date(o.series[week.first].day));
+      const auto gpus = week_mean(o.series, week, [](const DailyRow& s) { return s.gpus_serving; });
+      const auto power = week_mean(o.series, week, [](const DailyRow& s) { return s.serving_power_mw; });
+      d.rows.push_back(fmt::format("[{},\"demand\",{},null,null]", at,
+                                   json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.serving_demand_tokens_per_s; }) / 1e6, 4)));
+      d.rows.push_back(fmt::format("[{},\"served\",{},{},{}]", at,
+                                   json_number(week_mean(o.series, week, [](const DailyRow& s) { return s.serving_served_tokens_per_s; }) / 1e6, 4),
+                                   json_number(gpus, 1), json_number(power, 4)));
+    }
   return d;
 }
 
@@ -562,6 +582,22 @@ std::vector<Chart> run_charts(const Results& r, const std::vector<Dataset>& data
                       {"collectives"}});
   if (has("why")) charts.push_back(why_chart(r));
   if (has("market")) charts.push_back(market_chart());
+  if (has("serving"))
+    charts.push_back({"serving", "Serving: demand and tokens served",
+                      "Output tokens per second, millions: the demand (dashed) and what each option served (solid), "
+                      "first replication, weekly means. The gap is demand unmet: capacity not yet there, held by "
+                      "training, in repair or beyond the power.",
+                      spec((R"VL({"height": 280, "data": {"name": "serving"},
+        "mark": {"type": "line", "interpolate": "step-after"},
+        "encoding": {"x": )VL" + std::string(date_axis) + R"VL(,
+          "y": {"field": "mtok_per_s", "type": "quantitative", "title": "million output tokens/s"},
+          "color": {"field": "option", "type": "nominal", "sort": null},
+          "strokeDash": {"field": "measure", "type": "nominal", "title": null, "sort": ["served", "demand"]},
+          "tooltip": [{"field": "option"}, {"field": "date", "type": "nominal", "title": "week from"}, {"field": "measure"},
+                      {"field": "mtok_per_s", "type": "quantitative", "format": ".2f", "title": "M tokens/s (week's mean)"},
+                      {"field": "gpus_serving", "type": "quantitative", "format": ",.0f", "title": "GPUs serving"},
+                      {"field": "power_mw", "type": "quantitative", "format": ".2f", "title": "serving power (MW)"}]}})VL").c_str()),
+                      {"serving"}});
   if (has("tornado"))
     for (const bool adjusted : {false, true}) {
       const char* verdict = adjusted ? "time-adjusted" : "NPV";
@@ -599,7 +635,8 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   std::vector<Dataset> data = {series_dataset(r),         power_dataset(r),       options_dataset(r),
                                verdicts_dataset(r),      costs_dataset(r),       time_to_train_dataset(r),
                                step_time_dataset(doc),   collectives_dataset(doc), tornado_dataset(r),
-                               cumulative_dataset(r),    why_dataset(r),         market_dataset(r)};
+                               cumulative_dataset(r),    why_dataset(r),         market_dataset(r),
+                               serving_dataset(r)};
   const std::vector<Chart> charts = run_charts(r, data);
   auto figure = [&charts](const std::string& id) {
     for (const auto& c : charts)
@@ -629,6 +666,7 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
   if (md.find(market_heading) != std::string::npos)
     body += "<h2>The market and the value of capacity beyond the runs</h2>\n" + figure("market") +
             markdown_section_html(md, market_heading);
+  if (r.serving) body += "<h2>Serving the demand</h2>\n" + figure("serving") + markdown_section_html(md, serving_heading);
   body += "<h2>Per unit of output</h2>\n" + markdown_section_html(md, "## Per unit of output");
   body += "<h2>Time to train</h2>\n" + figure("time-to-train") + figure("step-time") + figure("collectives");
   if (!r.sensitivity.rows.empty())

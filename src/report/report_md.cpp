@@ -10,6 +10,7 @@
 #include "sim/outcome.h"
 #include "report/format.h"
 #include "report/market_md.h"
+#include "report/serving_md.h"
 #include "scenario/units.h"
 
 namespace bvr {
@@ -126,6 +127,42 @@ std::string collectives_section(const Results& r) {
 
 }  // namespace
 
+namespace {
+
+// The step of the run with the most compute, per option (training only).
+std::string step_time_section(const Results& r) {
+  std::string md;
+  auto line = [&md](const std::string& text = "") { md += text + "\n"; };
+  line("## Step time");
+  line();
+  line("One training step of the run with the most compute, at the option's full size on its final site's "
+       "network (docs/workload.md): compute, exposed communication by kind and the pipeline bubble, in seconds.");
+  line();
+  line("| option | run | GPUs | layout | step | compute | TP | PP | DP | CP | EP | bubble | tokens/s | TFLOP/s/GPU | MFU | "
+       "memory/GPU |");
+  line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const auto& o : r.options) {
+    if (!o.step_time) {
+      line(fmt::format("| {} | {} | — | no model | | | | | | | | | | | | |", o.name, o.step_time_run));
+      continue;
+    }
+    const StepTime& st = *o.step_time;
+    const ParallelPlan& p = st.plan;
+    const StepBreakdown& br = st.breakdown;
+    line(fmt::format("| {} | {} | {} | TP{} PP{} DP{} CP{} EP{} mb{} {} {} {} | {:.2f} s | {:.2f} | {:.2f} | {:.2f} | "
+                     "{:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.3g} | {:.0f} | {:.1f} % | {:.1f} / {:.0f} GiB |",
+                     o.name, o.step_time_run, p.gpus(), p.tp, p.pp, p.dp, p.cp, p.ep, p.microbatch, to_string(p.schedule),
+                     to_string(p.recompute), to_string(p.precision), st.step_s, br.compute_s, br.tp_comm_s, br.pp_comm_s,
+                     br.dp_comm_s, br.cp_comm_s, br.ep_comm_s, br.bubble_s, st.tokens_per_s,
+                     st.model_flop_per_s_per_gpu / 1e12, 100 * st.mfu, st.memory.total_bytes() / (1024.0 * 1024 * 1024),
+                     st.hbm_bytes / (1024.0 * 1024 * 1024)));
+  }
+  line();
+  return md;
+}
+
+}  // namespace
+
 std::string report_markdown(const Results& r) {
   std::string md;
   auto line = [&md](const std::string& text = "") { md += text + "\n"; };
@@ -238,44 +275,26 @@ std::string report_markdown(const Results& r) {
   line();
   std::string header = "| option |";
   std::string rule = "|---|";
-  for (const auto& run : r.options.front().run_finish_days) {
-    header += " " + run.name + " |";
-    rule += "---|";
-  }
-  line(header);
-  line(rule);
-  for (const auto& o : r.options) {
-    std::string row = "| " + o.name + " |";
-    for (const auto& run : o.run_finish_days)
-      row += fmt::format(" {} (day {}) |", date_within(r, run.summary.p50), within(run.summary.p50));
-    line(row);
-  }
-  line();
-  line("## Step time");
-  line();
-  line("One training step of the run with the most compute, at the option's full size on its final site's "
-       "network (docs/workload.md): compute, exposed communication by kind and the pipeline bubble, in seconds.");
-  line();
-  line("| option | run | GPUs | layout | step | compute | TP | PP | DP | CP | EP | bubble | tokens/s | TFLOP/s/GPU | MFU | "
-       "memory/GPU |");
-  line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-  for (const auto& o : r.options) {
-    if (!o.step_time) {
-      line(fmt::format("| {} | {} | — | no model | | | | | | | | | | | | |", o.name, o.step_time_run));
-      continue;
+  // A workload that only serves has no runs (docs/serving.md, "Serving only"), and no step.
+  if (r.options.front().run_finish_days.empty()) {
+    line("None: the workload only serves (docs/serving.md, \"Serving only\").");
+    line();
+  } else {
+    for (const auto& run : r.options.front().run_finish_days) {
+      header += " " + run.name + " |";
+      rule += "---|";
     }
-    const StepTime& st = *o.step_time;
-    const ParallelPlan& p = st.plan;
-    const StepBreakdown& br = st.breakdown;
-    line(fmt::format("| {} | {} | {} | TP{} PP{} DP{} CP{} EP{} mb{} {} {} {} | {:.2f} s | {:.2f} | {:.2f} | {:.2f} | "
-                     "{:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.3g} | {:.0f} | {:.1f} % | {:.1f} / {:.0f} GiB |",
-                     o.name, o.step_time_run, p.gpus(), p.tp, p.pp, p.dp, p.cp, p.ep, p.microbatch, to_string(p.schedule),
-                     to_string(p.recompute), to_string(p.precision), st.step_s, br.compute_s, br.tp_comm_s, br.pp_comm_s,
-                     br.dp_comm_s, br.cp_comm_s, br.ep_comm_s, br.bubble_s, st.tokens_per_s,
-                     st.model_flop_per_s_per_gpu / 1e12, 100 * st.mfu, st.memory.total_bytes() / (1024.0 * 1024 * 1024),
-                     st.hbm_bytes / (1024.0 * 1024 * 1024)));
+    line(header);
+    line(rule);
+    for (const auto& o : r.options) {
+      std::string row = "| " + o.name + " |";
+      for (const auto& run : o.run_finish_days)
+        row += fmt::format(" {} (day {}) |", date_within(r, run.summary.p50), within(run.summary.p50));
+      line(row);
+    }
+    line();
+    md += step_time_section(r);
   }
-  line();
   md += collectives_section(r);
   line("## Reliability: interruptions and lost time");
   line();
@@ -446,6 +465,7 @@ std::string report_markdown(const Results& r) {
     line();
   }
   md += market_section_md(r);  // nothing without a market or a value beyond the runs
+  md += serving_section_md(r);  // nothing when the run served no demand
   line("Daily series per option: `series-<option>.csv`. Every metric with mean and percentiles: `results.json`.");
   line("Models, equations and sources: `docs/` in the bvr repository.");
   return md;

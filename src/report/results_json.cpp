@@ -224,6 +224,24 @@ std::string results_json(const Results& results) {
   root["options"] = options;
   // Every price path the run used (docs/market.md): only when the scenario has a market.
   if (!results.market.empty()) root["market"] = market_json(results.market);
+  // What serving ran with (docs/serving.md): only when the scenario serves a dated demand.
+  if (results.serving) {
+    const ServingSummary& sv = *results.serving;
+    Json sites = Json::array();
+    for (const ServingSiteRate& site : sv.sites)
+      sites.push_back(Json{{"option", site.option},
+                           {"site", site.site},
+                           {"system", site.system},
+                           {"layout", site.layout},
+                           {"tokens_per_s_per_gpu", finite(site.tokens_per_s_per_gpu, "serving.sites")},
+                           {"instance_gpus", finite(site.instance_gpus, "serving.sites")}});
+    root["serving"] = Json{{"model", sv.model},
+                           {"priority", sv.priority},
+                           {"target_tokens_per_s_per_user", finite(sv.target_tokens_per_s_per_user, "serving")},
+                           {"input_tokens", sv.input_tokens},
+                           {"output_tokens", sv.output_tokens},
+                           {"sites", sites}};
+  }
   const Comparison& c = results.comparison;
   root["comparison"] = Json{{"cheapest", name_or_null(c.cheapest)},
                             {"fastest", name_or_null(c.fastest)},

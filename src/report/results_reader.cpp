@@ -273,6 +273,19 @@ Results results_from_json(const Json& doc, const std::string& file) {
     r.options.push_back(std::move(option));
   }
   if (root.has("market")) r.market = market_from(root.at("market"));
+  if (root.has("serving")) {
+    const Node sv = root.at("serving");
+    ServingSummary out{sv.at("model").text(), sv.at("priority").text(), sv.at("target_tokens_per_s_per_user").number(),
+                       sv.at("input_tokens").integer(), sv.at("output_tokens").integer(), {}};
+    const Node sites = sv.at("sites");
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+      const Node site = sites.at(k);
+      out.sites.push_back({site.at("option").text(), site.at("site").text(), site.at("system").text(),
+                           site.at("layout").text(), site.at("tokens_per_s_per_gpu").number(),
+                           site.at("instance_gpus").number()});
+    }
+    r.serving = out;
+  }
   const Node comparison = root.at("comparison");
   if (comparison.has("ranked_by")) r.comparison.ranked_by = comparison.at("ranked_by").text();
   r.comparison.cheapest = comparison.at("cheapest").name_or_null();
@@ -324,11 +337,15 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
     }
     return same;
   };
-  const bool with_lease_supply = is(columns);
+  // A run that served a demand appends the serving columns.
+  std::vector<std::string> serving = columns;
+  serving.insert(serving.end(), serving_series_columns().begin(), serving_series_columns().end());
+  const bool with_serving = is(serving);
+  const bool with_lease_supply = with_serving || is(columns);
   if (!with_lease_supply && !is(older))
     throw fail(header.front(), fmt::format("expected the series header \"{}\"", fmt::join(columns, ",")));
   const std::size_t shift = with_lease_supply ? 1 : 0;
-  const std::size_t fixed = columns.size() - 1 + shift;
+  const std::size_t fixed = columns.size() - 1 + shift + (with_serving ? serving_series_columns().size() : 0);
   std::vector<DailyRow> rows;
   for (std::size_t l = 1; l < records.size(); ++l) {
     const CsvRecord& cells = records[l];
@@ -370,6 +387,12 @@ std::vector<DailyRow> series_from_csv(const std::string& text, const std::string
       }
     if (!known)
       throw fail(binding, fmt::format("expected a binding constraint such as \"power\", got \"{}\"", binding.text));
+    if (with_serving) {
+      number(19, r.serving_demand_tokens_per_s);
+      number(20, r.serving_served_tokens_per_s);
+      number(21, r.gpus_serving);
+      number(22, r.serving_power_mw);
+    }
     for (std::size_t c = fixed; c + 1 < header.size(); c += 2) {
       SitePowerDay site;
       number(c, site.power_mw);

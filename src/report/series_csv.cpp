@@ -16,9 +16,10 @@ std::vector<std::string> own_site_names(const std::vector<SiteSummary>& sites) {
   return names;
 }
 
-std::string series_csv(const std::vector<DailyRow>& series, const std::vector<SitePowerDay>& site_series,
+std::string series_csv(const std::vector<DailyRow>& series, bool serving, const std::vector<SitePowerDay>& site_series,
                        const std::vector<std::string>& own_sites) {
   std::vector<std::string> header = series_csv_columns();
+  if (serving) header.insert(header.end(), serving_series_columns().begin(), serving_series_columns().end());
   const std::size_t sites = site_series.empty() ? 0 : own_sites.size();
   if (!site_series.empty() && site_series.size() != series.size() * sites)
     throw std::logic_error(fmt::format("series_csv: {} site rows for {} days and {} own sites", site_series.size(),
@@ -40,6 +41,12 @@ std::string series_csv(const std::vector<DailyRow>& series, const std::vector<Si
                        fmt::format("{:.4f}", row.lease_supply_mw),
                        fmt::format("{:.3f}", row.energy_mwh), fmt::format("{:.2f}", row.energy_cost_usd),
                        std::string(capacity_limit_name(row.binding))};
+    if (serving) {
+      cells.push_back(fmt::format("{:.4f}", row.serving_demand_tokens_per_s));
+      cells.push_back(fmt::format("{:.4f}", row.serving_served_tokens_per_s));
+      cells.push_back(fmt::format("{}", row.gpus_serving));
+      cells.push_back(fmt::format("{:.4f}", row.serving_power_mw));
+    }
     for (std::size_t k = 0; k < sites; ++k) {
       cells.push_back(fmt::format("{:.4f}", site_series[day * sites + k].power_mw));
       cells.push_back(fmt::format("{:.4f}", site_series[day * sites + k].supply_mw));
@@ -47,6 +54,12 @@ std::string series_csv(const std::vector<DailyRow>& series, const std::vector<Si
     out += csv_record(cells);
   }
   return out;
+}
+
+const std::vector<std::string>& serving_series_columns() {
+  static const std::vector<std::string> columns = {"serving_demand_tokens_per_s", "serving_served_tokens_per_s",
+                                                   "gpus_serving", "serving_power_mw"};
+  return columns;
 }
 
 const std::vector<std::string>& series_csv_columns() {

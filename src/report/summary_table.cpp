@@ -55,6 +55,15 @@ std::string summary_table(const Results& r) {
                          format_usd(o.metric("npv_cost_value_beyond_runs_usd").mean),
                          format_usd(o.metric("npv_cost_sublet_income_usd").mean));
   }
+  if (r.serving) {  // docs/serving.md, "Serving in the campaign"
+    out += fmt::format("serving {} at {:.0f} tokens/s per user (priority {}):\n", r.serving->model,
+                       r.serving->target_tokens_per_s_per_user, r.serving->priority);
+    for (const auto& o : r.options)
+      out += fmt::format("  {:<{}} served {:>5.1f} % of {:.3g} output tokens, {:.3f} USD per million, {:.3g} tokens/s per MW\n",
+                         o.name, name_width, 100 * (1 - o.metric("serving_unmet_share").mean),
+                         o.metric("serving_tokens_demanded").mean, o.metric("serving_cost_per_million_tokens_usd").mean,
+                         o.metric("serving_tokens_per_s_per_mw").mean);
+  }
   out += fmt::format("\ncheapest: {}   fastest: {}   best with time valued at {}/day: {}\n", ranked(r.comparison.cheapest),
                      ranked(r.comparison.fastest), format_usd(r.value_of_time_usd_per_day),
                      ranked(r.comparison.best_time_adjusted));

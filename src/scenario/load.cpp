@@ -172,19 +172,30 @@ Workload load_workload(const YamlValue& v) {
   v.allow_keys({"parallelism", "recompute", "precision", "tp_overlap", "ep_overlap", "max_job_gpus", "min_job_gpus",
                 "resize_step", "runs", "serving"});
   Workload w;
-  w.parallelism = load_parallelism(v.at("parallelism"));
+  // A workload that only serves (docs/serving.md, "Serving only") has no runs: the training keys
+  // are then optional, and the job's size limits default to no limit. load_scenario() checks
+  // that it serves a demand.
+  const bool trains = v.find_set("runs").has_value() || !v.find_set("serving");
+  auto key = [&](std::string_view name) { return trains ? std::optional<YamlValue>(v.at(name)) : v.find_set(name); };
+  if (auto p = key("parallelism")) w.parallelism = load_parallelism(*p);
   if (w.parallelism) w.sharding = w.parallelism->sharding;
-  w.recompute = load_recompute(v.at("recompute"));
+  if (auto r = key("recompute")) w.recompute = load_recompute(*r);
   if (auto o = v.find("tp_overlap")) w.tp_overlap = load_flag(*o);
   if (auto o = v.find("ep_overlap")) w.ep_overlap = load_flag(*o);
-  const std::string precision = v.at("precision").choice({"bf16", "fp8", "fp4"});
-  w.precision = precision == "fp4" ? Precision::Fp4 : precision == "fp8" ? Precision::Fp8 : Precision::Bf16;
-  w.max_job_gpus = v.at("max_job_gpus").count(1, max_gpus);
-  const YamlValue min_gpus = v.at("min_job_gpus");
-  w.min_job_gpus = min_gpus.count(1, max_gpus);
-  if (w.min_job_gpus > w.max_job_gpus)
-    min_gpus.fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
-  w.resize_step = v.at("resize_step").fraction(0.0, 10.0);
+  if (auto p = key("precision")) {
+    const std::string precision = p->choice({"bf16", "fp8", "fp4"});
+    w.precision = precision == "fp4" ? Precision::Fp4 : precision == "fp8" ? Precision::Fp8 : Precision::Bf16;
+  }
+  w.max_job_gpus = max_gpus;
+  w.min_job_gpus = 1;
+  if (auto m = key("max_job_gpus")) w.max_job_gpus = m->count(1, max_gpus);
+  if (auto min_gpus = key("min_job_gpus")) {
+    w.min_job_gpus = min_gpus->count(1, max_gpus);
+    if (w.min_job_gpus > w.max_job_gpus)
+      min_gpus->fail(fmt::format("must not exceed max_job_gpus ({})", w.max_job_gpus));
+  }
+  if (auto r = key("resize_step")) w.resize_step = r->fraction(0.0, 10.0);
+  if (!trains) return w;
   for (const YamlValue& item : v.at("runs").items(1)) {
     item.allow_keys({"name", "model", "compute", "tokens", "sequence_length", "global_batch_tokens"});
     TrainingRun run;
@@ -989,7 +1000,7 @@ Site load_site(const YamlValue& body, const std::string& site_name, const std::s
   // Hot spares in this site's nodes (a 4-GPU tray is not an 8-GPU server).
   if (auto spares = body.find_set("spare_servers")) site.spare_nodes = spares->count(0, 1'000'000);
   // Every run must have a layout that fits this site's GPUs.
-  const auto runs = ctx.workload.at("runs").items(1);
+  const auto runs = s.workload.runs.empty() ? std::vector<YamlValue>{} : ctx.workload.at("runs").items(1);
   for (std::size_t r = 0; r < s.workload.runs.size(); ++r)
     check_run_fits(ctx.workload, runs[r], s.workload, s.workload.runs[r], site.system, body, where);
   return site;
@@ -1339,6 +1350,9 @@ Scenario load_scenario(const YamlValue& root, const std::vector<Override>& overr
       for (const Site& site : o.sites)
         check_serving_on_site(*serving, *s.workload.serving, site, site.name.empty() ? o.name : o.name + "/" + site.name);
   }
+  if (s.workload.runs.empty() && !s.serves())
+    workload.at("serving").fail("a workload without training runs must serve a dated demand: add workload.serving.demand "
+                                "(or workload.runs)");
   if (with_analysis) {
     auto analysis = root.find("analysis");
     if (analysis && analysis->node().IsNull()) analysis.reset();  // "analysis: ~" or --set analysis=~

@@ -1,5 +1,7 @@
 #include "scenario/load_serving.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -92,7 +94,7 @@ ServingWorkload load_serving(const YamlValue& v, std::int64_t start_day, bool wi
                   "max_batch", "system"});
   else
     v.allow_keys({"model", "precision", "dense_precision", "kv_precision", "input_tokens", "output_tokens", "target", "mode", "layout",
-                  "max_batch", "demand"});
+                  "max_batch", "demand", "priority"});
   ServingWorkload w;
   w.model = load_serving_model(v.at("model"));
   w.precision = precision(v.at("precision"));
@@ -111,13 +113,22 @@ ServingWorkload load_serving(const YamlValue& v, std::int64_t start_day, bool wi
     else layout->choice({"search"});
   }
   if (auto b = v.find("max_batch")) w.max_batch = b->count(1, 100'000'000);
+  // Who gets the GPUs first in `bvr run` (docs/serving.md, "Serving in the campaign").
+  if (auto p = v.find("priority"))
+    w.priority = p->choice({"training", "serving"}) == "serving" ? ServingPriority::Serving : ServingPriority::Training;
   if (auto demand = v.find_set("demand")) {
     const auto items = demand->items(1);
     for (const YamlValue& item : items) {
-      item.allow_keys({"from", "output_tokens"});
+      item.allow_keys({"from", "output_tokens", "requests"});
       ServingDemandStep step;
       step.t_s = static_cast<double>(item.at("from").date() - start_day) * seconds_per_day;
-      step.output_tokens_per_s = item.at("output_tokens").non_negative(Dimension::RatePerTime);
+      // Output tokens per second, or requests per second of the workload's mean lengths.
+      auto tokens = item.find_set("output_tokens"), requests = item.find_set("requests");
+      if (tokens && requests) requests->fail("give either output_tokens or requests, not both");
+      if (requests) step.output_tokens_per_s = requests->non_negative(Dimension::RatePerTime) * w.output_tokens;
+      else step.output_tokens_per_s = item.at("output_tokens").non_negative(Dimension::RatePerTime);
+      if (!std::isfinite(step.output_tokens_per_s))
+        (requests ? *requests : item.at("output_tokens")).fail("expected a finite rate");
       if (!w.demand.empty() && step.t_s <= w.demand.back().t_s)
         item.at("from").fail("demand steps must be in time order, each after the one before");
       w.demand.push_back(step);

@@ -70,6 +70,9 @@ struct Scenario {
   }
 
   Workload workload;
+  // Whether the campaign serves a dated demand (workload.serving.demand): results.json then has
+  // the serving metrics and series columns (docs/serving.md, "Serving in the campaign").
+  bool serves() const { return workload.serving && !workload.serving->demand.empty(); }
   // Restarts, maintenance, spares and checkpoints for every site; its failure classes are the
   // default of sites whose own list is not given (each Site holds the classes it runs with).
   ReliabilityPolicy reliability;

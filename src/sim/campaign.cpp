@@ -14,6 +14,34 @@ namespace bvr {
 
 namespace {
 
+// Serving's figures (docs/serving.md, "Serving in the campaign"). Its cost: the option's gross
+// nominal cost (every category but the credits beyond the runs; the residual value credited)
+// split between the workloads by the GPU-hours each held, training's restarts included; a
+// scenario without training runs gives serving all of it.
+void collect_serving(const OptionSim& s, OptionOutcome& out) {
+  const Meters& m = s.meters;
+  auto set = [&out](ServingMetric metric, double value) { out.serving[static_cast<std::size_t>(metric)] = value; };
+  const double unmet = std::max(0.0, m.tokens_demanded - m.tokens_served);
+  set(ServingMetric::TokensDemanded, m.tokens_demanded);
+  set(ServingMetric::TokensServed, m.tokens_served);
+  set(ServingMetric::TokensUnmet, unmet);
+  set(ServingMetric::UnmetShare, m.tokens_demanded > 0 ? unmet / m.tokens_demanded : 0);
+  set(ServingMetric::GpuHours, m.serving_gpu_seconds / seconds_per_hour);
+  set(ServingMetric::Utilization, m.serving_capacity_tokens > 0 ? m.tokens_served / m.serving_capacity_tokens : 0);
+  set(ServingMetric::EnergyMwh, m.serving_energy_j / joules_per_mwh);
+  set(ServingMetric::MeanPowerMw, m.serving_held_s > 0 ? m.serving_energy_j / m.serving_held_s / 1e6 : 0);
+  set(ServingMetric::TokensPerSPerMw, m.serving_energy_j > 0 ? m.tokens_served / (m.serving_energy_j / 1e6) : 0);
+  double gross_usd = 0;
+  for (std::size_t c = 0; c < cost_category_count; ++c)
+    if (!is_credit_beyond_runs(static_cast<CostCategory>(c))) gross_usd += m.ledger.nominal_usd(static_cast<CostCategory>(c));
+  const double held_s = m.serving_gpu_seconds + m.gpu_seconds;
+  const double share = held_s > 0 ? m.serving_gpu_seconds / held_s : (s.sc.workload.runs.empty() ? 1.0 : 0.0);
+  const double cost_usd = gross_usd * share;
+  set(ServingMetric::CostUsd, cost_usd);
+  set(ServingMetric::CostPerMillionTokensUsd, m.tokens_served > 0 ? cost_usd / m.tokens_served * 1e6 : 0);
+  set(ServingMetric::Failures, s.serving.failures);
+}
+
 OptionOutcome collect(const OptionSim& s) {
   const Scenario& sc = s.sc;
   const JobState& job = s.job;
@@ -65,6 +93,7 @@ OptionOutcome collect(const OptionSim& s) {
   }
   for (std::size_t r = 0; r < sc.workload.runs.size(); ++r)
     out.run_finish_days.push_back((r < job.run_finish_s.size() ? job.run_finish_s[r] : sc.horizon_s) / seconds_per_day);
+  if (s.serves()) collect_serving(s, out);
   return out;
 }
 
@@ -123,6 +152,7 @@ ReplicationOutcome simulate_replication(const Scenario& scenario, int replicatio
       else sg4::Actor::create(at + "host-power", host, host_power, std::ref(s), k);
     }
     sg4::Actor::create(prefix + "training-job", host, training_job, std::ref(s));
+    if (scenario.serves()) sg4::Actor::create(prefix + "serving-job", host, serving_job, std::ref(s));
     sg4::Actor::create(prefix + "repairs", host, repairs, std::ref(s));
     if (!scenario.market.empty() || scenario.demand)
       sg4::Actor::create(prefix + "market-clock", host, market_clock, std::ref(s));
@@ -150,6 +180,24 @@ std::string_view lost_cause_name(Lost cause) {
     case Lost::Maintenance: return "maintenance";
     case Lost::Resizes: return "resizes";
     case Lost::Stragglers: return "stragglers";
+  }
+  return "unknown";
+}
+
+std::string_view serving_metric_name(ServingMetric metric) {
+  switch (metric) {
+    case ServingMetric::TokensDemanded: return "serving_tokens_demanded";
+    case ServingMetric::TokensServed: return "serving_tokens_served";
+    case ServingMetric::TokensUnmet: return "serving_tokens_unmet";
+    case ServingMetric::UnmetShare: return "serving_unmet_share";
+    case ServingMetric::GpuHours: return "serving_gpu_hours";
+    case ServingMetric::Utilization: return "serving_utilization";
+    case ServingMetric::EnergyMwh: return "serving_energy_mwh";
+    case ServingMetric::MeanPowerMw: return "serving_mean_power_mw";
+    case ServingMetric::TokensPerSPerMw: return "serving_tokens_per_s_per_mw";
+    case ServingMetric::CostUsd: return "serving_cost_usd";
+    case ServingMetric::CostPerMillionTokensUsd: return "serving_cost_per_million_tokens_usd";
+    case ServingMetric::Failures: return "serving_failures";
   }
   return "unknown";
 }

@@ -61,6 +61,12 @@ DailyRow sample(OptionSim& s, std::vector<SitePowerDay>* site_series) {
   row.turbine_supply_mw = turbine_supply_w / 1e6;
   row.gpus_training = s.job.gpus;
   row.training_progress = s.job.workload_done ? 1.0 : s.progress_flop() / s.sc.workload.total_compute_flop();
+  if (s.serves()) {
+    row.serving_demand_tokens_per_s = s.serving.demand_tokens_per_s;
+    row.serving_served_tokens_per_s = s.served_tokens_per_s();
+    row.gpus_serving = s.serving_gpus();
+    row.serving_power_mw = s.serving_power_w() / 1e6;
+  }
   row.cumulative_cost_usd = s.meters.ledger.nominal_usd();
   // The binding limit of the site the job is on, or of the next once a lease has ended.
   std::size_t k = s.job.site;

@@ -4,6 +4,7 @@
 
 #include "models/plan_search.h"
 #include "sim/collective_sim.h"
+#include "sim/serving_sim.h"
 
 namespace bvr {
 
@@ -109,7 +110,10 @@ std::size_t headline_run(const Scenario& sc) {
 
 void prepare_job_speeds(const Scenario& sc) {
   for (const Option& o : sc.options)
-    for (const Site& site : o.sites) site_speed(sc, site, site_full_gpus(sc, site), true);
+    for (const Site& site : o.sites) {
+      site_speed(sc, site, site_full_gpus(sc, site), true);
+      if (sc.serves()) serving_rate_on_site(sc, site, true);  // its expert all-to-all, simulated once
+    }
 }
 
 }  // namespace bvr

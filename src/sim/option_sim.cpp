@@ -6,6 +6,7 @@
 #include "models/capacity_value.h"
 #include "models/fleet.h"
 #include "models/lease_contract.h"
+#include "models/hardware.h"
 
 namespace bvr {
 
@@ -34,8 +35,10 @@ OptionSim::OptionSim(const Scenario& scenario, const Option& option, std::uint64
       rng(seed),
       fleet_rng(derived_seed(seed, 1)),
       straggler_rng(derived_seed(seed, 2)),
+      serving_rng(derived_seed(seed, 3)),
       market(realize_market(scenario.market, scenario.horizon_s, seed)),
-      values_idle_(scenario.has_credits_beyond_runs()) {
+      values_idle_(scenario.has_credits_beyond_runs()),
+      serves_(scenario.serves()) {
   const std::vector<std::string> names = failure_class_names(scenario), steps = repair_step_names(scenario);
   job.interruptions_by_class.assign(names.size(), 0.0);
   job.repairs_by_step.assign(steps.size(), 0.0);
@@ -49,6 +52,12 @@ OptionSim::OptionSim(const Scenario& scenario, const Option& option, std::uint64
     const FleetPolicy& f = site.fleet;
     tracks_fleet_.push_back(f.bad_nodes.any() || f.retirement.failures > 0 || f.repairs.misdiagnosis > 0);
     sites.back().shelf.assign(static_cast<std::size_t>(f.cold_spares), -1);
+    if (serves_) sites.back().serving_rate = serving_rate_on_site(scenario, site, true);
+  }
+  if (scenario.workload.runs.empty()) {  // serving only: no run, nothing to train
+    job.workload_done = true;
+    job.finish_s = 0;
+    return;
   }
   const auto step = full_size_step(scenario, sites.back().speed, headline_run(scenario));
   full_size_mfu = step ? step->mfu : scenario.workload.fixed_mfu;
@@ -79,8 +88,10 @@ int OptionSim::available_gpus() const {
   const int in_repair = site.in_repair / per_node;
   const int spares = site.site.spare_nodes >= 0 ? site.site.spare_nodes : sc.reliability.spare_servers;
   if (in_repair > spares && sc.reliability.out_of_spares == OutOfSpares::Wait) return 0;
-  const int site_limit = site_delivered(job.site);
-  const int usable = std::min(site_limit, site.fleet() - std::max(spares, in_repair) * per_node);
+  // Serving first (workload.serving.priority: serving): the job runs on what serving leaves.
+  const int serving_first = serves_ && sc.workload.serving->priority == ServingPriority::Serving ? site.serving_gpus : 0;
+  const int site_limit = site_delivered(job.site) - serving_first;
+  const int usable = std::min(site_limit, site.fleet() - std::max(spares, in_repair) * per_node - serving_first);
   const int gpus = site.whole_nodes(std::min(std::max(0, usable), sc.workload.max_job_gpus));
   return gpus >= sc.workload.min_job_gpus ? gpus : 0;
 }
@@ -149,7 +160,66 @@ void OptionSim::integrate(double t) {
   meters.turbine_energy_j += turbine_w * dt;
   meters.gpu_seconds += job.gpus * dt;
   if (capacity_available) meters.available_s += dt;
+  if (serves_) {
+    const int gpus = serving_gpus();
+    meters.tokens_demanded += serving.demand_tokens_per_s * dt;
+    meters.tokens_served += served_tokens_per_s() * dt;
+    meters.serving_capacity_tokens += serving.capacity_tokens_per_s * dt;
+    meters.serving_gpu_seconds += gpus * dt;
+    meters.serving_energy_j += serving_power_w() * dt;
+    if (gpus > 0) meters.serving_held_s += dt;
+  }
   meters.t = t;
+}
+
+int OptionSim::serving_gpus() const {
+  int gpus = 0;
+  for (const SiteSim& s : sites) gpus += s.serving_gpus;
+  return gpus;
+}
+
+double OptionSim::served_tokens_per_s() const {
+  double served = 0;
+  for (const SiteSim& s : sites) served += s.serving_tokens_per_s;
+  return served;
+}
+
+// Serving GPUs run at full load, as training's do (docs/power.md), times the site's PUE.
+double OptionSim::serving_power_w() const {
+  double w = 0;
+  for (const SiteSim& s : sites) w += s.serving_gpus * it_power_per_gpu_w(s.node) * s.pue();
+  return w;
+}
+
+// Where the demand in force is served (docs/serving.md, "Serving in the campaign"): site by site
+// in the option's order, in whole instances of the site's best layout at the target, on the GPUs
+// able to work there (delivered, installed, healthy, powered, brought up: CapacityState.online;
+// a lease while it is billed). With priority `training`, the training job's GPUs and its hot
+// spares are not open to serving on the job's site; with `serving`, serving takes first and the
+// job runs on the rest (available_gpus()).
+void OptionSim::allocate_serving() {
+  double remaining = serving.demand_tokens_per_s;
+  serving.capacity_tokens_per_s = 0;
+  const bool training_first = sc.workload.serving->priority == ServingPriority::Training;
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    SiteSim& s = sites[k];
+    s.serving_gpus = 0;
+    s.serving_tokens_per_s = 0;
+    if (!s.serving_rate || (s.site.lease && (!s.billing || s.ended))) continue;
+    int open = site_online(k);
+    if (training_first && !job.workload_done && k == job.site) {
+      const int spares = s.site.spare_nodes >= 0 ? s.site.spare_nodes : sc.reliability.spare_servers;
+      open -= job.gpus + spares * s.node.gpus_per_server;
+    }
+    const ServingRate& rate = *s.serving_rate;
+    const double instances = std::floor(std::max(0, open) / rate.instance_gpus + 1e-9);
+    serving.capacity_tokens_per_s += instances * rate.instance_tokens_per_s();
+    if (remaining <= 0) continue;
+    const double used = std::min(instances, std::ceil(remaining / rate.instance_tokens_per_s() - 1e-9));
+    s.serving_gpus = static_cast<int>(std::ceil(used * rate.instance_gpus - 1e-9));
+    s.serving_tokens_per_s = std::min(remaining, used * rate.instance_tokens_per_s());
+    remaining -= s.serving_tokens_per_s;
+  }
 }
 
 // Average over the checkpoint cycle: training at full power, blocking checkpoints at idle.
@@ -202,8 +272,13 @@ std::vector<double> OptionSim::idle_gpus() const {
     if (!job.workload_done && k == job.site) {
       const int spares = s.site.spare_nodes >= 0 ? s.site.spare_nodes : sc.reliability.spare_servers;
       idle[k] = std::max(0, delivered - sc.workload.max_job_gpus - spares * s.node.gpus_per_server);
+      // A GPU-hour that serves tokens is not also demand or sublet: at most what neither the job
+      // (and its spares) nor serving holds.
+      if (serves_)
+        idle[k] = std::min(idle[k], static_cast<double>(std::max(0, delivered - job.gpus - s.serving_gpus -
+                                                                     spares * s.node.gpus_per_server)));
     } else {
-      idle[k] = delivered;
+      idle[k] = serves_ ? std::max(0, delivered - s.serving_gpus) : delivered;
     }
   }
   return idle;
@@ -229,7 +304,7 @@ void OptionSim::value_idle_capacity(double t) {
   const double value_usd_per_gpu_s = demand_value_usd_per_gpu_s(t);
   for (std::size_t k = 0; k < sites.size(); ++k) {
     SiteSim& s = sites[k];
-    s.serving_gpus = use.serves_demand[k];
+    s.demand_gpus = use.serves_demand[k];
     s.sublet_gpus = use.sublet[k];
     s.demand_value_usd_per_s = use.serves_demand[k] * value_usd_per_gpu_s;
     s.sublet_usd_per_s =
@@ -299,7 +374,10 @@ void OptionSim::recompute() {
       const LeaseOffer& lease = *s.site.lease;
       // A lease runs for its term (take-or-pay); after it, only as long as the work needs it.
       // Within the term, a contract with a termination fee ends early when that is cheaper.
-      const bool released = job.workload_done || job.site > k;
+      // Serving counts as work: a lease serving tokens runs on past its term (at its renewal
+      // price) and is not ended early.
+      const bool serving_here = serves_ && s.serving_gpus > 0;
+      const bool released = (job.workload_done || job.site > k) && !serving_here;
       // A lease that follows the demand: sized at each renewal once the runs no longer need it.
       if (lease.renewal_follows_demand && s.term_over && released && !s.ended && (s.renewed_gpus < 0 || s.renewal_due))
         s.renewed_gpus = renewal_gpus(k, t);
@@ -326,6 +404,9 @@ void OptionSim::recompute() {
       if (s.site.hosted) s.host_fee_usd_per_s = s.supply_w * s.site.hosted->host.usd_per_w_s;
     }
   }
+  // Serving first (the GPU-hour demand and sublet get what it leaves), then the idle capacity's
+  // use, then the power all of them draw.
+  if (serves_) allocate_serving();
   value_idle_capacity(t);
   compute_power(t);
   // A tenant that pays its energy pays back the rented GPU-hours' share at the site's price.
@@ -351,16 +432,24 @@ void OptionSim::compute_power(double t) {
   for (std::size_t k = 0; k < sites.size(); ++k) {
     SiteSim& s = sites[k];
     double it_w = 0;
-    if (!job.workload_done) {
+    if (serves_) {
+      // Serving is work of the scenario to the horizon: its GPUs at full load, training's as
+      // above, a site we own idles the rest it powers (a provider's idle servers are its own).
+      const bool trains_here = !job.workload_done && k == job.site;
+      const int training_gpus = trains_here ? job.gpus : 0;
+      it_w = (trains_here ? job_w : 0.0) + s.serving_gpus * it_power_per_gpu_w(s.node);
+      if (!s.site.lease) it_w += std::max(0, s.powered() - training_gpus - s.serving_gpus) * s.idle_power_per_gpu_w();
+    } else if (!job.workload_done) {
       if (k == job.site) it_w = s.site.lease ? job_w : job_w + std::max(0, s.powered() - job.gpus) * s.idle_power_per_gpu_w();
       else if (!s.site.lease) it_w = s.powered() * s.idle_power_per_gpu_w();
     }
     // Beyond the runs (docs/market.md): an owned site's nodes are on, idle unless they serve the
     // demand or are rented out (a lease's energy is the provider's, in its price).
     if (values_idle_ && !s.site.lease) {
-      const double powered = s.powered();
-      if (job.workload_done) it_w = powered * s.idle_power_per_gpu_w();
-      const double serving = std::min(s.serving_gpus, powered);
+      // Serving tokens (above) holds its GPUs first; the rest is the demand's and the sublet's.
+      const double powered = s.powered() - (serves_ ? s.serving_gpus : 0);
+      if (job.workload_done && !serves_) it_w = powered * s.idle_power_per_gpu_w();
+      const double serving = std::min(s.demand_gpus, powered);
       const double sublet = std::min(s.sublet_gpus, powered - serving);
       it_w += beyond_runs_extra_it_w(serving, sublet, s.site.sublet ? s.site.sublet->utilization : 0,
                                      it_power_per_gpu_w(s.node), s.idle_power_per_gpu_w());
@@ -512,6 +601,25 @@ void OptionSim::bring_back(const RepairEvent& e) {
   if (e.kind == RepairEvent::Kind::Return) n.faulty = e.faulty;
   if (n.fails_often()) ++site.often_failing_healthy;
   else ++site.tracked_healthy_good;
+}
+
+// Fleet policies (bad nodes, the repair ladder, retirement, cold spares) follow the training job's
+// nodes only; a serving node is repaired in the class's time (docs/serving.md).
+void OptionSim::record_serving_failure(std::size_t k, std::size_t c) {
+  SiteSim& site = sites[k];
+  const FailureClass& failure = site.site.failure_classes[c];
+  const int gpus = failure.servers_out * site.node.gpus_per_server;
+  const double t = sim_now();
+  const double repair_s = failure.ladder_repair
+                              ? repair_duration_s(site.site.fleet.repairs, repair_rung(site.site.fleet.repairs, uniform(serving_rng)))
+                              : failure.repair_s;
+  update([&] {
+    serving.failures += 1;
+    if (!failure.node_fault() || gpus == 0) return;
+    site.in_repair += gpus;
+    repairs_due.emplace(t + repair_s, RepairEvent{k, gpus, -1, RepairEvent::Kind::Return});
+  });
+  repair_added->notify_all();
 }
 
 void OptionSim::take_out_straggler(std::size_t k, double repair_s) {

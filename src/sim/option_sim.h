@@ -34,6 +34,10 @@ struct Meters {
   double energy_j = 0, grid_energy_j = 0, turbine_energy_j = 0;
   double peak_power_w = 0, gpu_seconds = 0, available_s = 0;
   double sampled_energy_j = 0, sampled_energy_cost_usd = 0;  // at the previous daily sample
+  // Serving a dated demand (docs/serving.md, "Serving in the campaign").
+  double tokens_demanded = 0, tokens_served = 0;
+  double serving_capacity_tokens = 0;  // what the GPUs open to serving could have served
+  double serving_gpu_seconds = 0, serving_energy_j = 0, serving_held_s = 0;
   // Nominal spending by category (and its USD-days) at each midnight and at the horizon, cumulative.
   std::vector<DayCash> cumulative_by_day;
 };
@@ -72,6 +76,14 @@ struct JobState {
   double unplanned_held_s = 0;          // time the job held GPUs, for its mean time between interruptions
 };
 
+// The serving job of an option (sim/serving_job.cpp): the demand in force; where it is served
+// is each site's serving_gpus.
+struct ServingState {
+  double demand_tokens_per_s = 0;
+  double capacity_tokens_per_s = 0;  // what the GPUs open to serving could serve now
+  double failures = 0;               // that struck serving nodes
+};
+
 class OptionSim {
  public:
   OptionSim(const Scenario& scenario, const Option& option, std::uint64_t seed);
@@ -80,11 +92,13 @@ class OptionSim {
   const Option& opt;
   std::vector<SiteSim> sites;
   JobState job;
+  ServingState serving;
   Meters meters;
   double full_size_mfu = 0;  // of the headline run on the last site, at full size
   std::mt19937_64 rng;            // failure times: the common random numbers of every option
   std::mt19937_64 fleet_rng;      // which node, bad or not, which rung of the repair ladder
   std::mt19937_64 straggler_rng;  // straggler onsets
+  std::mt19937_64 serving_rng;    // failures of serving nodes: a stream of its own, training's draws unmoved
   // This replication's draw of the scenario's price paths (models/market.h), from streams of
   // their own: the same for every option (common random numbers), no failure time moved.
   std::vector<RealizedPath> market;
@@ -95,6 +109,11 @@ class OptionSim {
   bool capacity_available = false;
 
   double horizon() const { return sc.horizon_s; }
+  bool serves() const { return serves_; }
+  // Facility power of the GPUs serving now, all sites.
+  double serving_power_w() const;
+  int serving_gpus() const;
+  double served_tokens_per_s() const;
   SiteSim& job_site() { return sites[job.site]; }
   const SiteSim& job_site() const { return sites[job.site]; }
 
@@ -137,6 +156,9 @@ class OptionSim {
   void add_nodes(std::size_t k, int nodes);
   // Nodes come back (called by the repairs actor).
   void bring_back(const RepairEvent& e);
+  // A failure of class `c` struck a node of site `site` serving: its nodes out for the class's
+  // repair (the instance's requests go to the others; no training counter moves).
+  void record_serving_failure(std::size_t site, std::size_t c);
   // A straggler at site k is taken out of the job: one node out for `repair_s`.
   void take_out_straggler(std::size_t k, double repair_s);
 
@@ -156,7 +178,9 @@ class OptionSim {
   double demand_value_usd_per_gpu_s(double t) const;
   // What a lease that follows the demand renews at, at t: what the demand wants of it.
   int renewal_gpus(std::size_t k, double t) const;
+  void allocate_serving();
   bool values_idle_ = false;  // the scenario has a demand beyond the runs or a sublet
+  bool serves_ = false;       // the scenario serves a dated demand
   bool ending_early_is_cheaper(const SiteSim& s, double t) const;
   std::map<std::tuple<std::size_t, std::size_t, int>, double> flop_rate_cache_;
   std::vector<std::vector<std::size_t>> class_slot_;  // per site: failure class -> JobState slot
@@ -166,7 +190,7 @@ class OptionSim {
   double uniform(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
 };
 
-// The actors (sim/site_actors.cpp, sim/training_job.cpp, sim/daily_meter.cpp).
+// The actors (sim/site_actors.cpp, sim/training_job.cpp, sim/serving_job.cpp, sim/daily_meter.cpp).
 void provider_deliveries(OptionSim& s, std::size_t site);
 void lease_term(OptionSim& s, std::size_t site);
 void gpu_deliveries(OptionSim& s, std::size_t site);
@@ -177,6 +201,7 @@ void power_supply(OptionSim& s, std::size_t site);
 void host_power(OptionSim& s, std::size_t site);
 void repairs(OptionSim& s);
 void training_job(OptionSim& s);
+void serving_job(OptionSim& s);
 void daily_meter(OptionSim& s, std::vector<DailyRow>* series, std::vector<SitePowerDay>* site_series);
 // Reprices what follows the market at each month of its grid and each step of the demand
 // (sim/market_clock.cpp); created only when the scenario has a market or a demand.

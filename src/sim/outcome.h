@@ -52,6 +52,25 @@ constexpr std::size_t lost_cause_count = 7;
 std::string_view lost_cause_name(Lost cause);
 std::string_view metric_name(Metric metric);
 
+// What serving a dated demand produced (docs/serving.md, "Serving in the campaign"); in
+// results.json only when the scenario serves one (Scenario::serves()), after the metrics above.
+enum class ServingMetric {
+  TokensDemanded,           // output tokens the demand asked for over the horizon
+  TokensServed,             // of them, served
+  TokensUnmet,              // not served: demanded - served
+  UnmetShare,               // unmet / demanded
+  GpuHours,                 // GPU-hours held by serving instances
+  Utilization,              // tokens served / tokens the GPUs open to serving could have served
+  EnergyMwh,                // facility energy of the serving GPUs (in energy_mwh too)
+  MeanPowerMw,              // serving energy / the time serving held GPUs
+  TokensPerSPerMw,          // tokens served per second per MW of serving power (served / energy)
+  CostUsd,                  // the option's nominal cost attributed to serving (by GPU-hours)
+  CostPerMillionTokensUsd,  // that cost per million tokens served
+  Failures,                 // failures that struck nodes serving (their instances down until repaired)
+};
+constexpr std::size_t serving_metric_count = 12;
+std::string_view serving_metric_name(ServingMetric metric);
+
 // One row of the daily series, sampled at midnight of each day.
 struct DailyRow {
   std::int64_t day = 0;  // days since 1970-01-01
@@ -73,6 +92,11 @@ struct DailyRow {
   double energy_mwh = 0;         // drawn during the day before this sample
   double energy_cost_usd = 0;    // electricity and fuel for that energy
   CapacityLimit binding = CapacityLimit::None;
+  // Serving (only written when the scenario serves a demand): at the sample's instant.
+  double serving_demand_tokens_per_s = 0;
+  double serving_served_tokens_per_s = 0;
+  int gpus_serving = 0;          // held by serving instances
+  double serving_power_mw = 0;   // facility power of those GPUs
 };
 
 // One own (built, colocated, used) site's facility power drawn and firm supply at a daily sample.
@@ -100,6 +124,7 @@ struct OptionOutcome {
   std::vector<double> interruptions_by_class;           // per scenario failure class
   std::vector<double> repairs_by_step;                  // repairs finished at each rung of the ladder (repair_step_names)
   std::vector<double> run_finish_days;                  // per training run; the horizon if unfinished
+  std::array<double, serving_metric_count> serving{};   // zero unless the scenario serves a demand
   std::vector<DailyRow> series;                         // kept for the first replication only
   // With series, for an option of two or more own sites: each day's own sites in the option's
   // order (days x sites); empty otherwise (the series' totals are then the one site's).

@@ -43,6 +43,7 @@ std::string serialize(const ReplicationOutcome& outcome) {
     put_vector(out, option.interruptions_by_class);
     put_vector(out, option.repairs_by_step);
     put_vector(out, option.run_finish_days);
+    put(out, option.serving);
     put_vector(out, option.series);
     put_vector(out, option.site_series);
   }
@@ -85,6 +86,7 @@ ReplicationOutcome deserialize(const std::string& data, std::size_t option_count
     option.interruptions_by_class = in.get_vector<double>();
     option.repairs_by_step = in.get_vector<double>();
     option.run_finish_days = in.get_vector<double>();
+    option.serving = in.get<decltype(option.serving)>();
     option.series = in.get_vector<DailyRow>();
     option.site_series = in.get_vector<SitePowerDay>();
     outcome.options.push_back(std::move(option));

@@ -1,5 +1,7 @@
 #include "sim/results.h"
 
+#include "sim/serving_sim.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -128,6 +130,8 @@ std::vector<std::string> metric_names(const Scenario& scenario) {
     out.emplace_back("net_npv_cost_usd");
     out.emplace_back("net_time_adjusted_cost_usd");
   }
+  if (scenario.serves())
+    for (std::size_t m = 0; m < serving_metric_count; ++m) out.emplace_back(serving_metric_name(static_cast<ServingMetric>(m)));
   for (std::size_t c = 0; c < listed_categories(scenario); ++c)
     out.push_back(fmt::format("cost_{}_usd", cost_category_name(static_cast<CostCategory>(c))));
   for (std::size_t c = 0; c < listed_categories(scenario); ++c)
@@ -136,6 +140,22 @@ std::vector<std::string> metric_names(const Scenario& scenario) {
     out.push_back(fmt::format("lost_gpu_hours_{}", lost_cause_name(static_cast<Lost>(c))));
   for (const auto& name : failure_class_names(scenario)) out.push_back(fmt::format("interruptions_{}", name));
   for (const auto& name : repair_step_names(scenario)) out.push_back(fmt::format("repairs_{}", name));
+  return out;
+}
+
+ServingSummary serving_summary(const Scenario& scenario) {
+  const ServingWorkload& w = *scenario.workload.serving;
+  ServingSummary out{w.model.name, to_string(w.priority), w.target_tokens_per_s_per_user, w.input_tokens, w.output_tokens, {}};
+  for (const Option& o : scenario.options)
+    for (const Site& site : o.sites) {
+      ServingSiteRate rate{o.name, site.name, site.system.name, "", 0, 0};
+      if (const auto r = serving_rate_on_site(scenario, site, true)) {
+        rate.layout = fmt::format("tp={} ep={} pp={} ({})", r->layout.tp, r->layout.ep, r->layout.pp, to_string(w.mode));
+        rate.tokens_per_s_per_gpu = r->tokens_per_s_per_gpu;
+        rate.instance_gpus = r->instance_gpus;
+      }
+      out.sites.push_back(rate);
+    }
   return out;
 }
 
@@ -170,6 +190,9 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return net_npv_cost_usd(x); })});
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return net_time_adjusted_cost_usd(x); })});
     }
+    if (scenario.serves())
+      for (std::size_t m = 0; m < serving_metric_count; ++m)
+        o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.serving[m]; })});
     for (std::size_t c = 0; c < listed_categories(scenario); ++c)
       o.metrics.push_back({names[n++], column([&](const OptionOutcome& x) { return x.cost_usd[c]; })});
     for (std::size_t c = 0; c < listed_categories(scenario); ++c)
@@ -200,6 +223,7 @@ Results make_results(const Scenario& scenario, const std::vector<ReplicationOutc
     r.options.push_back(std::move(o));
   }
   r.market = market_results(scenario, r.replications);
+  if (scenario.serves()) r.serving = serving_summary(scenario);
   rank_finished_options(r);
   r.comparison.why = explain_verdict(r);
   require_finite_outputs(r);

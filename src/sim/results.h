@@ -164,6 +164,22 @@ struct MarketPathResult {
   std::vector<MarketEvent> events;  // by date; within the horizon
 };
 
+// What the run served with (docs/serving.md, "Serving in the campaign"): the workload's
+// interactivity target and priority, and each site's best layout there.
+struct ServingSiteRate {
+  std::string option, site, system;
+  std::string layout;  // "tp=4 ep=72 pp=1 (disaggregated)"
+  double tokens_per_s_per_gpu = 0;
+  double instance_gpus = 0;
+};
+struct ServingSummary {
+  std::string model;
+  std::string priority;  // training or serving
+  double target_tokens_per_s_per_user = 0;  // 0: none
+  int input_tokens = 0, output_tokens = 0;
+  std::vector<ServingSiteRate> sites;
+};
+
 struct Results {
   std::string scenario;
   std::string file;
@@ -175,10 +191,14 @@ struct Results {
   double discount_rate = 0;  // per year: the scenario's, or its WACC
   std::vector<OptionResult> options;
   std::vector<MarketPathResult> market;  // empty without a market section
+  std::optional<ServingSummary> serving;  // only when the scenario serves a dated demand
   Comparison comparison;
   Sensitivity sensitivity;
   std::vector<InputWarning> warnings;  // the scenario's, as it loaded (scenario/input_warning.h)
 };
+
+// Whether the run served a demand (docs/serving.md): its options have the serving metrics.
+inline bool has_serving(const Results& r) { return r.serving.has_value(); }
 
 std::vector<CapacityPeriod> capacity_periods(const std::vector<DailyRow>& series);
 std::vector<MonthlyPower> monthly_power(const std::vector<DailyRow>& series);

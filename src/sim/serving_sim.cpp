@@ -42,7 +42,48 @@ std::optional<SimulatedAllToAll> simulate_all_to_all(const ServingWorkload& w, c
   return SimulatedAllToAll{ep, whole.gpus, bytes, r.time_s, closed, r.time_s / closed};
 }
 
+// The best layout at the target; its all-to-all simulated, and again for the next best while
+// the simulation changes which layout wins (at most a few rounds).
+struct BestLayout {
+  std::optional<ServingPoint> best;
+  std::map<LayoutKey, SimulatedAllToAll> simulated;
+  ServingSystem system_for(const ServingSystem& base, const ServingLayout& l) const {
+    ServingSystem s = base;
+    if (auto it = simulated.find(key(l)); it != simulated.end()) s.refine.ep = it->second.ratio;
+    return s;
+  }
+};
+
+BestLayout best_layout(const ServingWorkload& w, const Site& site, const ServingSystem& base,
+                       const std::vector<ServingLayout>& layouts, bool simulate) {
+  BestLayout out;
+  std::map<LayoutKey, bool> tried;
+  for (int round = 0; round < 4; ++round) {
+    std::optional<ServingPoint> best;
+    for (const ServingLayout& l : layouts) {
+      const auto p = best_layout_at(w, out.system_for(base, l), {l}, w.target_tokens_per_s_per_user);
+      if (p && (!best || p->tokens_per_s_per_gpu > best->tokens_per_s_per_gpu)) best = p;
+    }
+    out.best = best;
+    if (!best || !simulate || tried[key(best->layout)]) break;
+    tried[key(best->layout)] = true;
+    const auto a2a = simulate_all_to_all(w, site, base, *best);
+    if (!a2a) break;
+    out.simulated[key(best->layout)] = *a2a;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<ServingRate> serving_rate_on_site(const Scenario& sc, const Site& site, bool simulate) {
+  if (!sc.workload.serving) return std::nullopt;
+  const ServingWorkload& w = *sc.workload.serving;
+  if (w.fixed_tokens_per_s_per_gpu > 0) return ServingRate{ServingLayout{}, w.fixed_tokens_per_s_per_gpu, w.fixed_instance_gpus};
+  const BestLayout b = best_layout(w, site, serving_system(site), serving_layouts(w, site.system.domain_gpus), simulate);
+  if (!b.best || b.best->tokens_per_s_per_gpu <= 0) return std::nullopt;
+  return ServingRate{b.best->layout, b.best->tokens_per_s_per_gpu, b.best->layout.gpus() + b.best->prefill_gpus};
+}
 
 SiteServing serve_on_site(const Scenario& sc, const Option& option, const Site& site, bool simulate) {
   const ServingWorkload& w = *sc.workload.serving;
@@ -55,31 +96,11 @@ SiteServing serve_on_site(const Scenario& sc, const Option& option, const Site& 
   out.target_tokens_per_s_per_user = w.target_tokens_per_s_per_user;
   const ServingSystem base = serving_system(site);
   const std::vector<ServingLayout> layouts = serving_layouts(w, site.system.domain_gpus);
-
-  // The best layout at the target; its all-to-all simulated, and again for the next best while
-  // the simulation changes which layout wins (at most a few rounds).
-  std::map<LayoutKey, SimulatedAllToAll> simulated;
-  auto system_for = [&](const ServingLayout& l) {
-    ServingSystem s = base;
-    if (auto it = simulated.find(key(l)); it != simulated.end()) s.refine.ep = it->second.ratio;
-    return s;
-  };
-  std::map<LayoutKey, bool> tried;
-  for (int round = 0; round < 4; ++round) {
-    std::optional<ServingPoint> best;
-    for (const ServingLayout& l : layouts) {
-      const auto p = best_layout_at(w, system_for(l), {l}, w.target_tokens_per_s_per_user);
-      if (p && (!best || p->tokens_per_s_per_gpu > best->tokens_per_s_per_gpu)) best = p;
-    }
-    out.best = best;
-    if (!best || !simulate || tried[key(best->layout)]) break;
-    tried[key(best->layout)] = true;
-    const auto a2a = simulate_all_to_all(w, site, base, *best);
-    if (!a2a) break;
-    simulated[key(best->layout)] = *a2a;
-  }
+  const BestLayout chosen = best_layout(w, site, base, layouts, simulate);
+  out.best = chosen.best;
   if (out.best)
-    if (auto it = simulated.find(key(out.best->layout)); it != simulated.end()) out.all_to_all = it->second;
+    if (auto it = chosen.simulated.find(key(out.best->layout)); it != chosen.simulated.end()) out.all_to_all = it->second;
+  auto system_for = [&](const ServingLayout& l) { return chosen.system_for(base, l); };
 
   std::vector<ServingPoint> points;
   for (const ServingLayout& l : layouts) {

@@ -56,6 +56,21 @@ struct SiteServing {
   double cost_per_million_served_usd = 0;
 };
 
+// What one GPU of a site serves in the campaign (docs/serving.md, "Serving in the campaign"): the
+// best layout at the scenario's interactivity target, as `bvr serve` picks it on the site's system
+// and fabric, and the GPUs of one instance (a disaggregated one with its share of the prefill pool).
+struct ServingRate {
+  ServingLayout layout;
+  double tokens_per_s_per_gpu = 0;
+  double instance_gpus = 0;
+  double instance_tokens_per_s() const { return instance_gpus * tokens_per_s_per_gpu; }
+};
+
+// Nothing when no layout reaches the target on the site (the loader has refused such a scenario).
+// `simulate` as below; the fabric simulations are cached, so the campaign's replications reuse
+// what prepare_job_speeds() ran once (sim/job_speed.h).
+std::optional<ServingRate> serving_rate_on_site(const Scenario& sc, const Site& site, bool simulate);
+
 // `simulate`: refine the chosen layout's expert all-to-all on the site's fabric (when it has one).
 SiteServing serve_on_site(const Scenario& sc, const Option& option, const Site& site, bool simulate);
 

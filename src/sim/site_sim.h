@@ -12,6 +12,7 @@
 #include "models/hardware.h"
 #include "models/options.h"
 #include "sim/job_speed.h"
+#include "sim/serving_sim.h"
 
 namespace bvr {
 
@@ -72,7 +73,12 @@ struct SiteSim {
   double billed_usd_per_s = 0, charges_usd_per_s = 0, host_fee_usd_per_s = 0;
   // Beyond the runs (docs/market.md): the demand this site serves and what it sublets, per second.
   double demand_value_usd_per_s = 0, sublet_usd_per_s = 0;
-  double serving_gpus = 0, sublet_gpus = 0;  // GPUs serving the demand, and offered for sublet
+  double demand_gpus = 0, sublet_gpus = 0;  // GPUs serving the GPU-hour demand, and offered for sublet
+  // Serving (docs/serving.md, "Serving in the campaign"): what a GPU here serves, and the
+  // instances serving holds now (set by OptionSim::recompute()).
+  std::optional<ServingRate> serving_rate;
+  int serving_gpus = 0;
+  double serving_tokens_per_s = 0;
   double power_w = 0;            // facility power drawn here
   double grid_w = 0, turbine_w = 0;  // our build: drawn from each source
 
