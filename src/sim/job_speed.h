@@ -25,10 +25,8 @@ struct SimulatedCollective {
   int fabric_gpus = 0;       // GPUs simulated at once: the fabric's whole blocks, every one active
   double time_s = 0;
   double algbw_bytes_per_s = 0, busbw_bytes_per_s = 0;  // as nccl-tests defines them
-  // The same collective in closed form on a perfect fabric, in the simulation's terms (line rate,
-  // hop latencies: models/collective_path.h closed_form_time_s).
-  double closed_form_s = 0;
-  double ratio = 1;          // time_s / closed_form_s, the fabric's own effect: what CommRefinement holds
+  double closed_form_s = 0;  // models/step_time.h collective_time_s of the same collective
+  double ratio = 1;          // time_s / closed_form_s: what CommRefinement holds
 };
 
 struct RunSpeed {
