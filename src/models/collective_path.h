@@ -35,8 +35,8 @@ CollectivePathChoice collective_path(const FabricSpec& fabric, CollectiveKind ki
 // The closed form of `c` on `fabric` in the simulation's terms: the links' line rate (no NCCL
 // efficiency share) and each step's latency that of its longest path, hop by hop (no NCCL
 // software latency), for a group of c.group_gpus consecutive GPUs (0 = all); 0 when the closed
-// form has no such collective (the tree all-reduce). What a perfect fabric gives: the
-// simulation divided by it is the fabric's own effect (sim/job_speed.h, the refinement ratio).
+// form has no such collective (the tree all-reduce). What the simulation gives on a perfect
+// fabric; where the rule holds, what evaluate_collective returns in place of simulating.
 double closed_form_time_s(const FabricSpec& fabric, const CollectiveSpec& c);
 
 }  // namespace bvr

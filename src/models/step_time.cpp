@@ -137,11 +137,11 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
   const double nvlink_part = (domains > 1 ? (local - 1.0) / local : 1.0) * share / nv_bw;
   // In-network reduction (SHARP) of an all-reduce: each GPU sends its shard into the switches
   // once and reads the result once, half of the buffer's shard in each half (not (n-1)/n twice).
-  const double net_part = domains <= 1                                               ? 0
-                          : kind == CommKind::AllReduce && net.in_network_reduction ? bytes / local / 2 / net_bw
-                                                                                     : share / local / net_bw;
+  const bool in_network = kind == CommKind::AllReduce && net.in_network_reduction && domains > 1;
+  const double net_part = domains <= 1 ? 0 : in_network ? bytes / local / 2 / net_bw : share / local / net_bw;
   const double chunks = std::max(1.0, bytes / nccl_buffer_bytes);
-  const double latency = (local - 1) * net.nvlink_latency_s + (domains - 1) * net.net_latency_s;
+  // Ring hops cross the network domains - 1 times per half; the switches' reduction once.
+  const double latency = (local - 1) * net.nvlink_latency_s + (in_network ? 1 : domains - 1) * net.net_latency_s;
   const double half = std::max(nvlink_part, net_part) + std::min(nvlink_part, net_part) / chunks + latency;
   return kind == CommKind::AllReduce ? 2 * half : half;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "models/collective_path.h"
 #include "models/plan_search.h"
 #include "sim/collective_sim.h"
 
@@ -11,22 +10,20 @@ namespace bvr {
 namespace {
 
 // One collective on blocks of `block` contiguous GPUs (every block of the fabric active at once),
-// simulated and set against its closed form on a perfect fabric in the simulation's terms (line
-// rate, hop latencies: models/collective_path.h); nothing when the fabric cannot lay it out. The
-// ratio is the fabric's own effect (ECMP collisions, oversubscription, what the closed form
-// misses), 1 where the closed form stands for the simulation; the step-time model's NCCL
-// efficiency and software latency stay in the closed form it multiplies.
-std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const char* purpose, CollectiveKind sim_kind,
-                                             double bytes, int block) {
+// simulated and set against its closed form; nothing when the fabric cannot lay it out. Where
+// models/collective_path.h lets it, evaluate_collective gives the closed form in the
+// simulation's terms (line rate, hop latencies) instead of simulating: what the simulation gives
+// there, within the agreement suite's tolerance.
+std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const NetworkModel& net, const char* purpose,
+                                             CollectiveKind sim_kind, CommKind kind, double bytes, int block) {
   if (bytes <= 0 || block < 2 || block > fabric.gpus) return std::nullopt;
   const int domain = fabric.nvlink_domain_gpus;
   if (block % domain != 0 && domain % block != 0) return std::nullopt;  // the collectives are laid out by domain
   FabricSpec whole = fabric;
   whole.gpus = fabric.gpus / block * block;  // whole blocks only
-  const CollectiveSpec spec{sim_kind, bytes, block};
-  const double closed = closed_form_time_s(whole, spec);
+  const double closed = collective_time_s(net, kind, bytes, block, 1);
   if (closed <= 0) return std::nullopt;
-  const CollectiveResult r = evaluate_collective(whole, spec);
+  const CollectiveResult r = evaluate_collective(whole, CollectiveSpec{sim_kind, bytes, block});
   if (r.time_s <= 0) return std::nullopt;
   return SimulatedCollective{purpose, sim_kind, bytes, block, whole.gpus, r.time_s, r.algbw_bytes_per_s,
                              r.busbw_bytes_per_s, closed, r.time_s / closed};
@@ -59,9 +56,10 @@ SiteSpeed site_speed(const Scenario& sc, const Site& where, int full_gpus, bool 
       const ParallelPlan& p = *rs.plan;
       const StageParams sp = stage_params(*run.model, p);
       const bool sharded = p.sharding != Sharding::None;
-      rs.refine.dp = refinement(simulated(*fabric, "data-parallel gradients",
+      rs.refine.dp = refinement(simulated(*fabric, site.system.network, "data-parallel gradients",
                                           sharded ? CollectiveKind::ReduceScatter : CollectiveKind::AllReduceRing,
-                                          4 * sp.dense, p.tp * p.cp * p.dp),
+                                          sharded ? CommKind::ReduceScatter : CommKind::AllReduce, 4 * sp.dense,
+                                          p.tp * p.cp * p.dp),
                                 rs.collectives);
       if (p.ep > 1) {
         const double tokens = static_cast<double>(p.microbatch) * run.batch.seq_len / p.cp;
@@ -69,8 +67,8 @@ SiteSpeed site_speed(const Scenario& sc, const Site& where, int full_gpus, bool 
         // The block of TP x CP x EP GPUs holds TP x CP expert groups; simulated as one
         // all-to-all with the expert group's message size per peer.
         const int block = p.tp * p.cp * p.ep;
-        rs.refine.ep = refinement(simulated(*fabric, "expert all-to-all", CollectiveKind::AllToAll,
-                                            a2a_bytes * block / p.ep, block),
+        rs.refine.ep = refinement(simulated(*fabric, site.system.network, "expert all-to-all",
+                                            CollectiveKind::AllToAll, CommKind::AllToAll, a2a_bytes * block / p.ep, block),
                                   rs.collectives);
       }
     }
