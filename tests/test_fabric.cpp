@@ -2,14 +2,18 @@
 // closed forms, routes against the graph, and collective plans against nccl-tests byte counts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string>
 
 #include "models/fabric.h"
 #include "models/fabric_collectives.h"
 #include "models/fabric_graph.h"
 #include "models/fabric_routes.h"
+#include "models/agreement_fabric.h"
+#include "models/collective_path.h"
 
 using namespace bvr;
 
@@ -365,4 +369,39 @@ TEST_CASE("all-to-all groups larger than the slice are held whole up to the cap,
     }
   }
   CHECK(repeats == 8191);  // every shift of the whole group
+}
+
+TEST_CASE("the closed form stands for the simulation only on non-blocking adaptive fabrics, for ring collectives") {
+  FabricSpec f = agreement_fabric(4096, FabricRouting::Adaptive);
+  for (CollectiveKind k : {CollectiveKind::AllReduceRing, CollectiveKind::ReduceScatter, CollectiveKind::AllGather})
+    CHECK(collective_path(f, k).path == CollectivePath::ClosedForm);
+  // Trees, all-to-all and send/recv: simulated (their agreement is not shown).
+  for (CollectiveKind k : {CollectiveKind::AllReduceTree, CollectiveKind::AllToAll, CollectiveKind::SendRecv})
+    CHECK(collective_path(f, k).path == CollectivePath::Simulation);
+  // Static ECMP's collisions and an oversubscribed tier: simulated.
+  CHECK(collective_path(agreement_fabric(4096, FabricRouting::StaticEcmp), CollectiveKind::AllReduceRing).path ==
+        CollectivePath::Simulation);
+  f.oversubscription = {1, 2};
+  CHECK(collective_path(f, CollectiveKind::AllReduceRing).path == CollectivePath::Simulation);
+  CHECK(std::string(collective_path(f, CollectiveKind::AllReduceRing).reason) == "an oversubscribed tier");
+}
+
+TEST_CASE("the closed form in the simulation's terms: a ring all-reduce over 4 servers, by hand") {
+  // 32 GPUs, 8 per server: per half, NVLink carries 7/8 x 31/32 x S at 450 GB/s and the NIC
+  // 31/32 x S / 8 at 50 GB/s; the NIC is slower, NVLink adds its time over S / 4 MiB chunks.
+  const FabricSpec f = agreement_fabric(32, FabricRouting::Adaptive);
+  const double S = 64e6, share = 31.0 / 32 * S, chunks = S / nccl_buffer_bytes;
+  const double nvlink_s = 7.0 / 8 * share / 450e9, net_s = share / 8 / 50e9;
+  // In the simulation's terms: two hops per NVLink step, two per network step (one leaf group).
+  const double latency_s = 7 * 2 * f.hop_latency_s + 3 * 2 * f.hop_latency_s;
+  CHECK(closed_form_time_s(f, {CollectiveKind::AllReduceRing, S, 0}) ==
+        doctest::Approx(2 * (net_s + nvlink_s / chunks + latency_s)).epsilon(1e-9));
+  FabricSpec sharp = f;
+  sharp.in_network_reduction = true;
+  // With in-network reduction the NIC carries S / 8 / 2 per half, in one network step.
+  const double sharp_s = S / 8 / 2 / 50e9, sharp_latency_s = 7 * 2 * f.hop_latency_s + 2 * f.hop_latency_s;
+  CHECK(closed_form_time_s(sharp, {CollectiveKind::AllReduceRing, S, 0}) ==
+        doctest::Approx(2 * (std::max(sharp_s, nvlink_s) + std::min(sharp_s, nvlink_s) / chunks + sharp_latency_s))
+            .epsilon(1e-9));
+  CHECK(closed_form_time_s(f, {CollectiveKind::AllReduceTree, S, 0}) == 0);
 }

@@ -4,13 +4,17 @@
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "models/agreement_fabric.h"
+#include "models/collective_path.h"
 #include "models/fabric_collectives.h"
 #include "sim/collective_sim.h"
 
@@ -23,7 +27,11 @@ void check_scaled_matches_full(const FabricSpec& fabric, const CollectiveSpec& c
   CAPTURE(fabric.gpus);
   CAPTURE(c.group_gpus);
   CAPTURE(to_string(fabric.routing));
-  const CollectiveResult scaled = evaluate_collective(fabric, c);
+  // The full simulation plays the phases one after the other: so does the scaled one compared.
+  CollectiveEvalOptions sequential;
+  sequential.pipelined = false;
+  sequential.closed_form = false;
+  const CollectiveResult scaled = evaluate_collective(fabric, c, sequential);
   const CollectiveResult full = simulate_collective_full(fabric, c, sync);
   CHECK(scaled.simulated_flows < full.simulated_flows);
   CHECK(scaled.time_s == doctest::Approx(full.time_s).epsilon(0.03));
@@ -75,18 +83,27 @@ TEST_CASE("on NVL72 racks an all-reduce inside the rack runs at NVLink speed, ac
   f.nvlink_bw_bytes_per_s = 900e9;
   REQUIRE_FALSE(fabric_problem(f).has_value());
   const double S = 720e6;
-  const CollectiveResult rack = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 72});
+  CollectiveEvalOptions simulated;
+  simulated.closed_form = false;
+  const CollectiveResult rack = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 72}, simulated);
   // Ring all-reduce over NVLink only: 2 x 71/72 x S at 900 GB/s, plus per-step latency.
   CHECK(rack.time_s == doctest::Approx(2 * 71.0 / 72 * S / 900e9).epsilon(0.02));
-  // Four racks: the same NVLink phases plus rings across racks on 1/72 of the data per rank.
-  const CollectiveResult racks = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 288});
+  // Four racks: rings across racks on 1/72 of the data per rank, pipelined with the NVLink
+  // phases (the slower NVLink sets the pace; the network adds one chunk's fill per half).
+  const CollectiveResult racks = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 288}, simulated);
   const double network_s = 2 * 3.0 / 4 * S / 72 / f.nic_bw_bytes_per_s;
-  CHECK(racks.time_s == doctest::Approx(rack.time_s + network_s).epsilon(0.05));
+  const double chunks = S / nccl_buffer_bytes;
+  CHECK(racks.time_s == doctest::Approx(rack.time_s + network_s / chunks).epsilon(0.02));
+  CHECK(racks.closed_form == 0);
+  // The rule lets the closed form stand for this one (non-blocking, adaptive, a ring): it agrees.
+  const CollectiveResult closed = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 288});
+  CHECK(closed.closed_form == 1);
+  CHECK(closed.time_s == doctest::Approx(racks.time_s).epsilon(closed_form_tolerance));
 }
 
 TEST_CASE("NCCL's double binary tree: every server but the roots sends to its parent, once per tree") {
   // 12 servers of 8 GPUs: per rail and tree, 11 edges, each carrying a chunk up and one down.
-  const auto plan = plan_collective({CollectiveKind::AllReduceTree, 64e6, 0}, 96, 96, 8);
+  const auto plan = plan_collective({CollectiveKind::AllReduceTree, 64e6, 0}, 96, 96, 8, PlanOptions{.pipelined = false});
   REQUIRE(plan.size() == 3);
   const StepRun& tree = plan[1];
   CHECK(tree.flows.size() == 8 * 2 * 11 * 2);
@@ -119,7 +136,8 @@ TEST_CASE("static ECMP collisions cut achieved bandwidth while adaptive routing 
 
 TEST_CASE("results are cached by fabric, collective and size") {
   clear_collective_cache();
-  const FabricSpec fabric = agreement_fabric(256, FabricRouting::Adaptive);
+  // Static ECMP: simulated (on an adaptive non-blocking fabric the closed form stands, uncached).
+  const FabricSpec fabric = agreement_fabric(256, FabricRouting::StaticEcmp);
   const CollectiveSpec c{CollectiveKind::AllReduceRing, 16e6, 0};
   const CollectiveResult first = evaluate_collective(fabric, c);
   CHECK(collective_cache_size() == 1);
@@ -150,6 +168,137 @@ TEST_CASE("results kept in a cache folder are shared by processes and checked ag
   }
   clear_collective_cache();
   CHECK(evaluate_collective(fabric, c).time_s == first.time_s);
+  // A damaged entry (one byte of the result flipped: its checksum no longer matches) is ignored,
+  // simulated again and rewritten whole.
+  std::string whole;
+  {
+    std::ifstream in(file, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string damaged = whole;
+  damaged[damaged.size() - 12] = static_cast<char>(damaged[damaged.size() - 12] ^ 0x40);
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << damaged;
+  }
+  clear_collective_cache();
+  CHECK(evaluate_collective(fabric, c).time_s == first.time_s);
+  {
+    std::ifstream in(file, std::ios::binary);
+    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == whole);
+  }
   set_collective_cache_dir("");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("two processes sharing a cache folder leave one whole entry, no temporary file") {
+  const std::string dir = fmt::format("/tmp/bvr-collective-cache-shared-{}", getpid());
+  std::filesystem::remove_all(dir);
+  set_collective_cache_dir(dir);
+  clear_collective_cache();
+  const FabricSpec fabric = agreement_fabric(256, FabricRouting::StaticEcmp);
+  const CollectiveSpec c{CollectiveKind::ReduceScatter, 8e6, 64};
+  std::vector<pid_t> children;
+  for (int k = 0; k < 2; ++k) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      evaluate_collective(fabric, c);
+      std::_Exit(0);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  REQUIRE(names.size() == 1);
+  CHECK(names[0].ends_with(".bin"));
+  // This process has not simulated it: the entry answers, the same bits as a fresh simulation.
+  REQUIRE(collective_cache_size() == 0);
+  const double cached_s = evaluate_collective(fabric, c).time_s;
+  set_collective_cache_dir("");
+  clear_collective_cache();
+  CHECK(evaluate_collective(fabric, c).time_s == cached_s);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a cache key names the model version and every input, and stays the same from build to build") {
+  const FabricSpec fabric = agreement_fabric(256, FabricRouting::StaticEcmp);
+  const CollectiveSpec c{CollectiveKind::AllGather, 16e6, 64};
+  const std::string key = collective_cache_key(fabric, c, {});
+  // Spelled out: a change to the key format (or the model version) must be deliberate.
+  CHECK(key == "v2#false|256|8|8|450000000000|50000000000|true|16|100000000000|3|1/1/|0|0|0|3.5e-07"
+               "#all-gather|16000000|64#1024|0|true");
+  CHECK(key.starts_with(fmt::format("v{}#", collective_model_version)));
+  CollectiveEvalOptions sequential;
+  sequential.pipelined = false;
+  CHECK(collective_cache_key(fabric, c, sequential) != key);
+  FabricSpec sharp = fabric;
+  sharp.in_network_reduction = true;
+  CHECK(collective_cache_key(sharp, c, {}) != key);
+  CHECK(collective_cache_key(fabric, {CollectiveKind::AllGather, 16e6, 128}, {}) != key);
+}
+
+namespace {
+
+// Two hops of latency (up to the switch and down) and `bytes` at `bw`: one step of one flow per GPU.
+double hop_s(const FabricSpec& f, double bytes, double bw) { return bytes / bw + 2 * f.hop_latency_s; }
+
+CollectiveEvalOptions always_simulated() {
+  CollectiveEvalOptions o;
+  o.closed_form = false;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a pipelined all-reduce on two servers: each half paced by its slower stage, the other adds one chunk") {
+  // 2 servers of 8 GPUs on one rail leaf each: NVLink rings of 8 (7 steps of S/8) and a network
+  // ring of 2 (1 step of S/16) per half, the buffer in S / 4 MiB chunks.
+  const FabricSpec f = agreement_fabric(16, FabricRouting::Adaptive);
+  const double S = 64e6, chunks = S / nccl_buffer_bytes;
+  const double nvlink_s = 7 * hop_s(f, S / 8, f.nvlink_bw_bytes_per_s);
+  const double network_s = hop_s(f, S / 16, f.nic_bw_bytes_per_s);
+  REQUIRE(nvlink_s > network_s);
+  const CollectiveResult pipelined = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 0}, always_simulated());
+  CHECK(pipelined.time_s == doctest::Approx(2 * (nvlink_s + network_s / chunks)).epsilon(1e-6));
+  CollectiveEvalOptions sequential = always_simulated();
+  sequential.pipelined = false;
+  const CollectiveResult in_turn = evaluate_collective(f, {CollectiveKind::AllReduceRing, S, 0}, sequential);
+  CHECK(in_turn.time_s == doctest::Approx(2 * (nvlink_s + network_s)).epsilon(1e-6));
+  // Reduce-scatter is one such half; so is all-gather.
+  const CollectiveResult rs = evaluate_collective(f, {CollectiveKind::ReduceScatter, S, 0}, always_simulated());
+  CHECK(rs.time_s == doctest::Approx(nvlink_s + network_s / chunks).epsilon(1e-6));
+  CHECK(pipelined_time_s({3.0, 1.0, 2.0}, 4) == doctest::Approx(3.0 + 3.0 / 4));
+  CHECK(pipelined_time_s({3.0}, 4) == 3.0);
+}
+
+TEST_CASE("in-network reduction: each GPU sends its shard up once and reads it back once") {
+  // 4 servers on one rail leaf, NVLink ten times faster so that the network sets the pace.
+  FabricSpec f = agreement_fabric(32, FabricRouting::Adaptive);
+  f.nvlink_bw_bytes_per_s = 4500e9;
+  f.technology = FabricTechnology::InfinibandNdr;
+  const double S = 64e6, chunks = S / nccl_buffer_bytes;
+  const double nvlink_s = 7 * hop_s(f, S / 8, f.nvlink_bw_bytes_per_s);
+  // Ring: 3 steps of S/32 per half. SHARP: S/8 per rail, half sent up per half of the collective.
+  const double ring_s = 3 * hop_s(f, S / 32, f.nic_bw_bytes_per_s);
+  const double sharp_s = hop_s(f, S / 8 / 2, f.nic_bw_bytes_per_s);
+  const CollectiveSpec c{CollectiveKind::AllReduceRing, S, 0};
+  const CollectiveResult ring = evaluate_collective(f, c, always_simulated());
+  CHECK(ring.time_s == doctest::Approx(2 * (ring_s + nvlink_s / chunks)).epsilon(1e-6));
+  f.in_network_reduction = true;
+  const CollectiveResult sharp = evaluate_collective(f, c, always_simulated());
+  CHECK(sharp.time_s == doctest::Approx(2 * (sharp_s + nvlink_s / chunks)).epsilon(1e-6));
+  CHECK(sharp.time_s < 0.7 * ring.time_s);
+  // The closed form halves the network part alike, and the rule lets it stand.
+  CHECK(closed_form_time_s(f, c) == doctest::Approx(sharp.time_s).epsilon(closed_form_tolerance));
+  // Reduce-scatter is not reduced in the network: unchanged.
+  f.in_network_reduction = false;
+  const double rs_ring = evaluate_collective(f, {CollectiveKind::ReduceScatter, S, 0}, always_simulated()).time_s;
+  f.in_network_reduction = true;
+  CHECK(evaluate_collective(f, {CollectiveKind::ReduceScatter, S, 0}, always_simulated()).time_s == rs_ring);
 }

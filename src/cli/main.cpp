@@ -38,6 +38,7 @@
 #include "scenario/input_error.h"
 #include "scenario/load.h"
 #include "sim/analysis.h"
+#include "sim/collective_sim.h"
 #include "sim/replications.h"
 #include "sim/results.h"
 
@@ -253,13 +254,15 @@ int command_run(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)),
       "replications simulated in parallel (results do not depend on it)")(
       "no-analysis", "skip the lease price and horizon breakevens and the sensitivity tornado (each simulates again)")(
+      "no-cache", "simulate every fabric collective afresh: no file cache (by default they are kept in "
+                  "$XDG_CACHE_HOME/bvr/collectives, or BVR_COLLECTIVE_CACHE; =off turns it off too)")(
       "quiet,q", "no progress line on stderr (only warnings and errors)")(
       "verbose,v", "each phase (loading, job speeds, replications, each breakeven, the tornado, writing) with its "
                    "wall time on stderr");
   visible.add(scenario_options());
   po::variables_map vm;
   if (!parse_command(args, visible, vm,
-                     "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis]\n"
+                     "Usage: bvr run FILE [-o DIR] [--seed N] [--replications N] [-j N] [--no-analysis] [--no-cache]\n"
                      "               [-q | -v] [--set key.path=value]...\n\n"
                      "Simulates every option of the scenario on SimGrid and writes DIR/results.json,\n"
                      "DIR/report.md, DIR/report.html, DIR/cashflows.xlsx and .csv and DIR/series-<option>.csv,\n"
@@ -275,6 +278,7 @@ int command_run(const std::vector<std::string>& args) {
   if (vm.count("quiet") && vm.count("verbose")) throw UsageError("--quiet and --verbose exclude each other");
   bvr::ProgressLine progress = bvr::ProgressLine::for_stderr("bvr run", vm.count("quiet") > 0, vm.count("verbose") > 0);
   const bool analysis = !vm.count("no-analysis");
+  if (vm.count("no-cache")) bvr::set_collective_cache_dir("");
   auto since = std::chrono::steady_clock::now();
   const auto scenario = bvr::load_scenario(vm["file"].as<std::string>(), overrides_from(vm), analysis);
   print_warnings(scenario);

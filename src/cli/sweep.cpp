@@ -148,6 +148,7 @@ int command_sweep(const std::vector<std::string>& args) {
       "jobs,j", po::value<int>()->default_value(static_cast<int>(cores)), "points simulated in parallel")(
       "shard", po::value<std::string>(), "run only the K-th of N slices of the points: K/N")(
       "restart", "discard the folder's finished points when they belong to another sweep (or shard)")(
+      "no-cache", "no collective cache in the user's cache folder (the points still share one in DIR)")(
       "quiet,q", "no progress line on stderr (only warnings and errors)")(
       "verbose,v", "each phase with its wall time on stderr, and a line at every tenth of the points (for logs)")(
       "set", po::value<std::vector<std::string>>()->composing(),
@@ -269,7 +270,10 @@ int command_sweep(const std::vector<std::string>& args) {
   print_damaged(damaged, "runs again");
   const int done_before = static_cast<int>(shard_indices.size() - jobs.size());
   // Points that share a fabric simulate its collectives once, whichever worker gets there first.
-  if (!std::getenv("BVR_COLLECTIVE_CACHE")) set_collective_cache_dir((dir / "collective-cache").string());
+  // The user's cache folder (sim/collective_sim.h) when there is one; otherwise (--no-cache,
+  // BVR_COLLECTIVE_CACHE=off, no home) the sweep's own.
+  if (vm.count("no-cache")) set_collective_cache_dir("");
+  if (collective_cache_dir().empty()) set_collective_cache_dir((dir / "collective-cache").string());
   // Warmed here, before the workers fork, so that they all find the first point's collectives.
   if (!jobs.empty()) {
     const ProgressPhase phase(&progress, "job speeds (fabric collectives)", 0);

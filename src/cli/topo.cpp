@@ -68,7 +68,8 @@ Options:
 
 algbw = size / time; busbw = algbw x 2(n-1)/n for all-reduce, (n-1)/n for reduce-scatter,
 all-gather and all-to-all, 1 for send-recv, n being the GPUs per group (nccl-tests). Results are
-cached per process, and across runs in the folder BVR_COLLECTIVE_CACHE names, when it is set.
+cached per process, and across runs in the user's cache folder ($XDG_CACHE_HOME/bvr/collectives or
+~/.cache/bvr/collectives; BVR_COLLECTIVE_CACHE names another, =off turns it off).
 
 Exit codes: 0 success; 1 internal error; 2 bad input (FILE unreadable or invalid, an unknown
 option or a bad option value, a group the fabric cannot hold, --dot on a larger fabric).
@@ -215,7 +216,9 @@ void check_group(const FabricSpec& s, int group_gpus) {
 }
 
 void print_collective_row(const FabricSpec& s, CollectiveKind kind, double bytes, int group_gpus) {
-  const CollectiveResult r = evaluate_collective(s, CollectiveSpec{kind, bytes, group_gpus});
+  CollectiveEvalOptions simulated;
+  simulated.closed_form = false;  // topo shows the simulation, even where the closed form may stand for it
+  const CollectiveResult r = evaluate_collective(s, CollectiveSpec{kind, bytes, group_gpus}, simulated);
   std::printf("  %-16s %6d %14.0f %12.1f %12.2f %12.2f\n", to_string(kind), group_gpus, bytes, r.time_s * us_per_s,
               r.algbw_bytes_per_s / bytes_per_gb, r.busbw_bytes_per_s / bytes_per_gb);
   std::fflush(stdout);  // rows appear as they are simulated, not all at the end

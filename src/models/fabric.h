@@ -46,6 +46,10 @@ struct FabricSpec {
   FabricTechnology technology = FabricTechnology::InfinibandNdr;
   FabricRouting routing = FabricRouting::Adaptive;
   double hop_latency_s = 0;         // per link traversed (switch + cable)
+  // The switches reduce all-reduce traffic in the network (InfiniBand SHARP: Quantum-2 SHARPv3,
+  // NCCL's CollNet): each GPU sends its shard up once and reads the result back once, instead of
+  // a ring's 2 (M-1)/M passes. Off unless a fabric declares it (docs/fabric.md).
+  bool in_network_reduction = false;
 };
 
 // Where everything sits. Computed once from a valid FabricSpec.

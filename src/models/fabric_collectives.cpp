@@ -115,6 +115,7 @@ StepRun network_tree(const Layout& l, double rail_bytes, const PlanOptions& o) {
   const double chunks = std::max(1.0, std::ceil(tree_bytes / chunk_limit));
   const double chunk = tree_bytes / chunks;
   StepRun run{"net-tree-all-reduce", {}, static_cast<long>(chunks) + 2 * depth};
+  run.chunks = chunks;
   for (int k = 0; k < l.groups; ++k)
     for (int i = 0; i < l.g; ++i)
       for (int tree = 0; tree < 2; ++tree)
@@ -124,6 +125,23 @@ StepRun network_tree(const Layout& l, double rail_bytes, const PlanOptions& o) {
           run.flows.push_back({l.gpu(k, m, i), l.gpu(k, p, i), chunk});
           run.flows.push_back({l.gpu(k, p, i), l.gpu(k, m, i), chunk});
         }
+  return run;
+}
+
+// In-network reduction (SHARP) of half a rail's shard: every GPU sends `bytes` into the switches
+// and reads as much back. As flows: one step to the same rank of the next domain, which loads
+// each NIC once each way, as the switch tree does (the reduction inside the switches is not
+// simulated; docs/fabric.md).
+StepRun network_in_network(const Layout& l, const std::string& phase, double bytes) {
+  StepRun run = network_ring(l, phase, bytes);
+  run.repeat = l.M > 1 ? 1 : 0;
+  return run;
+}
+
+// Marks `run` as a stage of pipeline `number` over `chunks` chunks (0: played on its own).
+StepRun stage(StepRun run, int number, double chunks) {
+  run.pipeline = number;
+  run.chunks = number > 0 ? chunks : 1;
   return run;
 }
 
@@ -147,6 +165,15 @@ std::optional<CollectiveKind> collective_from_string(std::string_view name) {
   return std::nullopt;
 }
 
+double pipelined_time_s(const std::vector<double>& stage_s, double chunks) {
+  double sum = 0, slowest = 0;
+  for (double t : stage_s) {
+    sum += t;
+    slowest = std::max(slowest, t);
+  }
+  return slowest + (sum - slowest) / std::max(1.0, chunks);
+}
+
 double bus_bandwidth_factor(CollectiveKind kind, int n) {
   const double ratio = n > 0 ? static_cast<double>(n - 1) / n : 0.0;
   switch (kind) {
@@ -168,25 +195,50 @@ std::vector<StepRun> plan_collective(const CollectiveSpec& c, int full_gpus, int
   auto add = [&steps](StepRun run) {
     if (run.repeat > 0 && !run.flows.empty()) steps.push_back(std::move(run));
   };
+  // Pipelines of the hierarchical collectives: NCCL chunks the buffer (nccl_buffer_bytes) and
+  // keeps NVLink and network hops busy at once. A reduce-scatter's NVLink and network stages form
+  // one pipeline, an all-gather's another; an all-reduce is the two one after the other, as the
+  // closed form has it (models/step_time.h: each half paced by its slower hop). Unpipelined: 0.
+  const int in_stage = o.pipelined ? 1 : 0, out_stage = o.pipelined ? 2 : 0;
+  const double chunks = std::max(1.0, S / nccl_buffer_bytes);
   switch (c.kind) {
     case CollectiveKind::AllReduceRing:
-      add(nvlink_ring(l, "nvlink-reduce-scatter", S / l.g));
-      add(network_ring(l, "net-reduce-scatter", S / l.G));
-      add(network_ring(l, "net-all-gather", S / l.G));
-      add(nvlink_ring(l, "nvlink-all-gather", S / l.g));
+      add(stage(nvlink_ring(l, "nvlink-reduce-scatter", S / l.g), in_stage, chunks));
+      if (o.in_network_reduction) {
+        // NCCL CollNet: the switches reduce each rail's shard (half sent up while the first half
+        // of the buffer is reduced over NVLink, half read back while it is gathered).
+        add(stage(network_in_network(l, "net-in-network-reduce", S / l.g / 2), in_stage, chunks));
+        add(stage(network_in_network(l, "net-in-network-broadcast", S / l.g / 2), out_stage, chunks));
+      } else {
+        add(stage(network_ring(l, "net-reduce-scatter", S / l.G), in_stage, chunks));
+        add(stage(network_ring(l, "net-all-gather", S / l.G), out_stage, chunks));
+      }
+      add(stage(nvlink_ring(l, "nvlink-all-gather", S / l.g), out_stage, chunks));
       break;
     case CollectiveKind::AllReduceTree:
+      if (o.pipelined) {
+        // NCCL's tree runs the chain inside the domain and the tree across domains as one
+        // pipeline of the tree's chunks. A GPU's NVLink carries the reduce and the broadcast both
+        // (one link each way to the switch), so they are one NVLink stage of twice the steps.
+        StepRun tree = l.M > 1 ? network_tree(l, S / l.g, o) : StepRun{};
+        const double tree_chunks = l.M > 1 ? tree.chunks : chunks;
+        StepRun nvlink = nvlink_ring(l, "nvlink-reduce-scatter-all-gather", S / l.g);
+        nvlink.repeat *= 2;
+        add(stage(std::move(nvlink), in_stage, tree_chunks));
+        if (l.M > 1) add(stage(std::move(tree), in_stage, tree_chunks));
+        break;
+      }
       add(nvlink_ring(l, "nvlink-reduce-scatter", S / l.g));
       if (l.M > 1) add(network_tree(l, S / l.g, o));
       add(nvlink_ring(l, "nvlink-all-gather", S / l.g));
       break;
     case CollectiveKind::ReduceScatter:
-      add(nvlink_ring(l, "nvlink-reduce-scatter", S / l.g));
-      add(network_ring(l, "net-reduce-scatter", S / l.G));
+      add(stage(nvlink_ring(l, "nvlink-reduce-scatter", S / l.g), in_stage, chunks));
+      add(stage(network_ring(l, "net-reduce-scatter", S / l.G), in_stage, chunks));
       break;
     case CollectiveKind::AllGather:
-      add(network_ring(l, "net-all-gather", S / l.G));
-      add(nvlink_ring(l, "nvlink-all-gather", S / l.g));
+      add(stage(network_ring(l, "net-all-gather", S / l.G), in_stage, chunks));
+      add(stage(nvlink_ring(l, "nvlink-all-gather", S / l.g), in_stage, chunks));
       break;
     case CollectiveKind::AllToAll: {
       // A group larger than the slice (more than max_slice_factor x slice_gpus) is played on the

@@ -36,17 +36,37 @@ struct Flow {
   double bytes = 0;
 };
 
+// NCCL's pipeline chunk: NCCL_BUFFSIZE, 4 MiB by default (NCCL environment variables docs). A
+// hierarchical collective's buffer crosses NVLink and the network in chunks of this size.
+inline constexpr double nccl_buffer_bytes = 4.0 * 1024 * 1024;
+
 // `repeat` identical steps (same flows, same sizes) one after the other.
 struct StepRun {
   std::string phase;  // "nvlink-reduce-scatter", "net-all-gather", ...
   std::vector<Flow> flows;
   long repeat = 1;
+  // Steps with the same `pipeline` number (> 0) are the stages of one NCCL pipeline: the buffer
+  // goes through them in `chunks` chunks, chunk k on the network while chunk k+1 crosses NVLink.
+  // The stages run at once; a pipeline whose stages take T_1..T_s alone (time x repeat) takes
+  // max T + (sum T - max T) / chunks: the slowest stage sets the pace, each other one adds the
+  // fill or drain of one chunk (pipelined_time_s). 0 = a step on its own, after the previous.
+  int pipeline = 0;
+  double chunks = 1;
 };
+
+// Time of a pipeline whose stages take `stage_s` each alone, over `chunks` chunks.
+double pipelined_time_s(const std::vector<double>& stage_s, double chunks);
 
 struct PlanOptions {
   int max_distinct_steps = 0;   // all-to-all: simulate at most this many shifts (0 = all)
   // Tree all-reduce pipeline chunk: 0 = NCCL's rule (tree_chunk_bytes in fabric_collectives.cpp).
   double tree_chunk_bytes = 0;
+  // Hierarchical phases pipelined as NCCL runs them (issue 20); false: one after the other, as
+  // the plans were before (the full simulation's reference, tools/fabric_agreement.cpp).
+  bool pipelined = true;
+  // The fabric's switches reduce (FabricSpec::in_network_reduction): all-reduce over the network
+  // sends each shard up once and reads it back once (NCCL CollNet over SHARP).
+  bool in_network_reduction = false;
 };
 
 // The steps of `c` for a fabric of `full_gpus` GPUs in NVLink domains of `domain_gpus`, laid out

@@ -1,5 +1,6 @@
 #include "models/fabric_routes.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace bvr {
@@ -39,30 +40,36 @@ double FabricRouter::link_bw_bytes_per_s(int directed) const {
 
 void FabricRouter::reset_load() { load_.assign(static_cast<std::size_t>(directed_links()), 0); }
 
-std::vector<int> FabricRouter::leaf_links_to(int leaf, int a) const {
-  std::vector<int> links;
+// The parallel links between a leaf (or tier-2 switch) and one switch above are every `step`-th
+// uplink from `first` on: walked in place, with no list built (route() is the hot path of the
+// ECMP correction, which routes every flow of a 100k-GPU step).
+FabricRouter::Links FabricRouter::leaf_links_to(int leaf, int a) const {
   const long j = leaf % shape_.leaves_per_pod;
-  for (int u = positive_mod(a - j * shape_.leaf_up, shape_.tier2_per_pod); u < shape_.leaf_up; u += shape_.tier2_per_pod)
-    links.push_back(leaf_uplink(leaf, u));
-  return links;
+  const int first = positive_mod(a - j * shape_.leaf_up, shape_.tier2_per_pod);
+  return {leaf_uplink(leaf, 0) + first, shape_.tier2_per_pod, first < shape_.leaf_up ? (shape_.leaf_up - 1 - first) / shape_.tier2_per_pod + 1 : 0};
 }
 
-std::vector<int> FabricRouter::spine_links_to(int pod, int a, int c) const {
-  std::vector<int> links;
-  const long first = static_cast<long>(pod) * shape_.spine_up;
-  for (int v = positive_mod(c - first, shape_.tier3_per_plane); v < shape_.spine_up; v += shape_.tier3_per_plane)
-    links.push_back(spine_uplink(pod, a, v));
-  return links;
+FabricRouter::Links FabricRouter::spine_links_to(int pod, int a, int c) const {
+  const long first_up = static_cast<long>(pod) * shape_.spine_up;
+  const int first = positive_mod(c - first_up, shape_.tier3_per_plane);
+  return {spine_uplink(pod, a, 0) + first, shape_.tier3_per_plane,
+          first < shape_.spine_up ? (shape_.spine_up - 1 - first) / shape_.tier3_per_plane + 1 : 0};
+}
+
+int FabricRouter::least_down_load(const Links& links) const {
+  int least = std::numeric_limits<int>::max();
+  for (int k = 0; k < links.count; ++k) least = std::min(least, load(down(links[k])));
+  return least;
 }
 
 // One of `links` (undirected ids, used downwards): hashed, or the least loaded.
-int FabricRouter::pick(const std::vector<int>& links, std::uint64_t hash) const {
-  const std::size_t n = links.size();
+int FabricRouter::pick(const Links& links, std::uint64_t hash) const {
+  const auto n = static_cast<std::size_t>(links.count);
   const std::size_t start = static_cast<std::size_t>(hash % n);
-  if (spec_.routing == FabricRouting::StaticEcmp || n == 1) return links[start];
-  int best = links[start];
+  if (spec_.routing == FabricRouting::StaticEcmp || n == 1) return links[static_cast<int>(start)];
+  int best = links[static_cast<int>(start)];
   for (std::size_t k = 1; k < n; ++k) {
-    const int l = links[(start + k) % n];
+    const int l = links[static_cast<int>((start + k) % n)];
     if (load(down(l)) < load(down(best))) best = l;
   }
   return best;
@@ -70,7 +77,13 @@ int FabricRouter::pick(const std::vector<int>& links, std::uint64_t hash) const 
 
 std::vector<int> FabricRouter::route(int src, int dst) {
   std::vector<int> path;
-  if (src == dst) return path;
+  route_into(src, dst, path);
+  return path;
+}
+
+void FabricRouter::route_into(int src, int dst, std::vector<int>& path) {
+  path.clear();
+  if (src == dst) return;
   const std::uint64_t flow = splitmix64(seed_ ^ (static_cast<std::uint64_t>(src) << 32 | static_cast<std::uint32_t>(dst)));
   auto hash = [flow](std::uint64_t stage) { return splitmix64(flow + stage); };
   const bool adaptive = spec_.routing == FabricRouting::Adaptive;
@@ -90,7 +103,8 @@ std::vector<int> FabricRouter::route(int src, int dst) {
   };
   const FabricShape& f = shape_;
   if (ids_.has_nvlink && f.nvlink_domain_of_gpu(src) == f.nvlink_domain_of_gpu(dst)) {
-    path = {up(ids_.nvlink + src), down(ids_.nvlink + dst)};
+    path.push_back(up(ids_.nvlink + src));
+    path.push_back(down(ids_.nvlink + dst));
   } else {
     const int la = f.leaf_of_gpu(src), lb = f.leaf_of_gpu(dst);
     path.push_back(up(ids_.host + src));
@@ -100,18 +114,14 @@ std::vector<int> FabricRouter::route(int src, int dst) {
       // the same tier-2 index) carries the fewest flows.
       const int best_u = choose_uplink(hash(1), f.leaf_up, [&](int u) {
         const int a = f.tier2_of_leaf_uplink(la, u);
-        int down_cost = std::numeric_limits<int>::max();
-        for (int l : leaf_links_to(lb, a)) down_cost = std::min(down_cost, load(down(l)));
-        return load(up(leaf_uplink(la, u))) + down_cost;
+        return load(up(leaf_uplink(la, u))) + least_down_load(leaf_links_to(lb, a));
       });
       const int a = f.tier2_of_leaf_uplink(la, best_u);
       path.push_back(up(leaf_uplink(la, best_u)));
       if (f.tiers == 3 && pa != pb) {
         const int best_v = choose_uplink(hash(2), f.spine_up, [&](int v) {
           const int c = f.tier3_of_tier2_uplink(pa, v);
-          int down_cost = std::numeric_limits<int>::max();
-          for (int l : spine_links_to(pb, a, c)) down_cost = std::min(down_cost, load(down(l)));
-          return load(up(spine_uplink(pa, a, v))) + down_cost;
+          return load(up(spine_uplink(pa, a, v))) + least_down_load(spine_links_to(pb, a, c));
         });
         const int c = f.tier3_of_tier2_uplink(pa, best_v);
         path.push_back(up(spine_uplink(pa, a, best_v)));
@@ -122,7 +132,6 @@ std::vector<int> FabricRouter::route(int src, int dst) {
     path.push_back(down(ids_.host + dst));
   }
   for (int l : path) ++load_[static_cast<std::size_t>(l)];
-  return path;
 }
 
 }  // namespace bvr

@@ -34,6 +34,8 @@ class FabricRouter {
   // the flows routed since reset_load() (a stand-in for per-packet spraying: it spreads the
   // concurrent flows of one step evenly). Every route adds one flow to the load of its links.
   std::vector<int> route(int src, int dst);
+  // The same into `path` (cleared first): no allocation once `path` has grown to a route's length.
+  void route_into(int src, int dst, std::vector<int>& path);
   void reset_load();
   // Counts a route chosen earlier (a pair that talks again in a later step keeps its path).
   void add_load(const std::vector<int>& path) {
@@ -42,7 +44,13 @@ class FabricRouter {
   int load(int directed) const { return load_[static_cast<std::size_t>(directed)]; }
 
  private:
-  int pick(const std::vector<int>& candidates, std::uint64_t hash) const;
+  // Parallel links between a switch and one above it: count ids, `step` apart from `first`.
+  struct Links {
+    int first = 0, step = 1, count = 0;
+    int operator[](int k) const { return first + k * step; }
+  };
+  int pick(const Links& candidates, std::uint64_t hash) const;
+  int least_down_load(const Links& links) const;
   int up(int link) const { return 2 * link; }
   int down(int link) const { return 2 * link + 1; }
   int leaf_uplink(int leaf, int u) const { return ids_.leaf_up + leaf * shape_.leaf_up + u; }
@@ -50,9 +58,9 @@ class FabricRouter {
     return ids_.spine_up + (pod * shape_.tier2_per_pod + a) * shape_.spine_up + v;
   }
   // Uplinks of `leaf` that reach tier-2 switch `a` of its pod (parallel links).
-  std::vector<int> leaf_links_to(int leaf, int a) const;
+  Links leaf_links_to(int leaf, int a) const;
   // Uplinks of tier-2 switch (pod, a) that reach core `c` of plane a.
-  std::vector<int> spine_links_to(int pod, int a, int c) const;
+  Links spine_links_to(int pod, int a, int c) const;
 
   FabricSpec spec_;
   FabricShape shape_;

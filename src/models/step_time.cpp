@@ -34,16 +34,11 @@ constexpr double sustained_share = 0.84;
 constexpr double attention_backward_factor = 2.5;
 // ASSUMPTION: element-wise kernels stream at 80 % of HBM bandwidth.
 constexpr double hbm_share = 0.80;
-// ASSUMPTION: NCCL bus bandwidth reaches 80 % of NVLink and 90 % of the NIC line rate
-// (nccl-tests on H100: ~360 of 450 GB/s on NVLink; ~45 of 50 GB/s on 400G NICs).
-constexpr double nvlink_share = 0.80, nic_share = 0.90;
 // NVLS all-reduce inside an H100 server: nccl-tests report 479.4 GB/s busbw at 8 GiB on 8 H100
 // (NVIDIA/nccl-tests issue 347; NVIDIA's reply in issue 290: 476 GB/s "in the expected range"):
 // busbw = 2 (n-1)/n B / t and t = B / (share x 450 GB/s) give share = 479.4 / (1.75 x 450) = 0.609.
 // CALIBRATED on that one figure (docs/validation.md).
 constexpr double nvls_share = 479.4 / (2.0 * 7 / 8 * 450);
-// NCCL's pipeline chunk: NCCL_BUFFSIZE, 4 MiB by default (NCCL environment variables docs).
-constexpr double nccl_chunk_bytes = 4.0 * 1024 * 1024;
 // ASSUMPTION: an overlapped collective is not free. NCCL runs on SMs (one per channel, 16-32
 // channels: 15-30 % of an A100's 108 SMs) and shares HBM, so compute running beside it slows
 // down; we charge 20 % of the overlapped time.
@@ -94,6 +89,7 @@ NetworkModel network_from_fabric(const FabricSpec& fabric, const GpuSpec& gpu) {
   n.leaf_span_gpus = shape.rail_optimized ? shape.servers_per_leaf_group * shape.gpus_per_server : shape.gpus_per_leaf;
   n.pod_gpus = fabric.tiers == 3 ? shape.leaves_per_pod * shape.gpus_per_leaf : 0;
   n.oversubscription = fabric.oversubscription;
+  n.in_network_reduction = fabric.in_network_reduction;
   return n;
 }
 
@@ -142,9 +138,13 @@ double collective_time_s(const NetworkModel& net, CommKind kind, double bytes, i
   // and drains the pipeline (one chunk of NCCL_BUFFSIZE, 4 MiB by default, NCCL docs).
   const double share = (n - 1.0) / n * bytes;
   const double nvlink_part = (domains > 1 ? (local - 1.0) / local : 1.0) * share / nv_bw;
-  const double net_part = domains > 1 ? share / local / net_bw : 0;
-  const double chunks = std::max(1.0, bytes / nccl_chunk_bytes);
-  const double latency = (local - 1) * net.nvlink_latency_s + (domains - 1) * net.net_latency_s;
+  // In-network reduction (SHARP) of an all-reduce: each GPU sends its shard into the switches
+  // once and reads the result once, half of the buffer's shard in each half (not (n-1)/n twice).
+  const bool in_network = kind == CommKind::AllReduce && net.in_network_reduction && domains > 1;
+  const double net_part = domains <= 1 ? 0 : in_network ? bytes / local / 2 / net_bw : share / local / net_bw;
+  const double chunks = std::max(1.0, bytes / nccl_buffer_bytes);
+  // Ring hops cross the network domains - 1 times per half; the switches' reduction once.
+  const double latency = (local - 1) * net.nvlink_latency_s + (in_network ? 1 : domains - 1) * net.net_latency_s;
   const double half = std::max(nvlink_part, net_part) + std::min(nvlink_part, net_part) / chunks + latency;
   return kind == CommKind::AllReduce ? 2 * half : half;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/fabric.h"
+#include "models/fabric_collectives.h"
 #include "models/hardware.h"
 #include "models/memory_per_gpu.h"
 #include "models/parallel_plan.h"
@@ -26,7 +27,12 @@ struct NetworkModel {
   int leaf_span_gpus = 0;         // GPUs below one leaf group (0 = no limit)
   int pod_gpus = 0;               // GPUs per pod (0 = one pod)
   std::vector<double> oversubscription;  // down:up per tier below the top, as in FabricSpec
+  bool in_network_reduction = false;     // the network's switches reduce (SHARP), as in FabricSpec
 };
+
+// ASSUMPTION: NCCL bus bandwidth reaches 80 % of NVLink and 90 % of the NIC line rate
+// (nccl-tests on H100: ~360 of 450 GB/s on NVLink; ~45 of 50 GB/s on 400G NICs).
+inline constexpr double nvlink_share = 0.80, nic_share = 0.90;
 
 struct SystemModel {
   GpuSpec gpu;

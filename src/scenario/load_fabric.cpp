@@ -53,7 +53,7 @@ double ratio(const YamlValue& v) {
 FabricSpec load_fabric(const YamlValue& v, const SystemSpec* system) {
   v.allow_keys({"name", "gpus", "gpus_per_server", "nvlink_domain_gpus", "nvlink_bandwidth", "nic_bandwidth",
                 "rail_optimized", "switch_ports", "switch_port_speed", "tiers", "oversubscription", "pod_gpus",
-                "technology", "routing", "hop_latency"});
+                "technology", "routing", "hop_latency", "in_network_reduction"});
   FabricSpec s;
   if (auto name = v.find("name")) s.name = name->text();
   s.gpus = v.at("gpus").count(1, 10'000'000);
@@ -96,6 +96,12 @@ FabricSpec load_fabric(const YamlValue& v, const SystemSpec* system) {
   if (auto routing = v.find("routing"))
     s.routing = routing->choice({"ecmp", "adaptive"}) == "ecmp" ? FabricRouting::StaticEcmp : FabricRouting::Adaptive;
   s.hop_latency_s = latency_s(v.at("hop_latency"));
+  if (auto sharp = v.find("in_network_reduction")) {
+    s.in_network_reduction = sharp->choice({"true", "false"}) == "true";
+    // SHARP runs in InfiniBand Quantum switches; Ethernet fabrics (Spectrum-X, RoCE) reduce nowhere.
+    if (s.in_network_reduction && s.technology != FabricTechnology::InfinibandNdr)
+      sharp->fail("in-network reduction (SHARP) needs an InfiniBand fabric (technology: infiniband-ndr)");
+  }
   // Whole-fabric rules (sizes that do not fit the switches...) are blamed on the key they name.
   if (auto problem = fabric_problem(s)) {
     const auto colon = problem->find(": ");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "models/collective_path.h"
 #include "models/fabric_routes.h"
 #include "sim/fabric_platform.h"
 #include "sim/fork_call.h"
@@ -32,28 +34,34 @@ std::map<std::string, CollectiveResult>& cache() {
   return results;
 }
 
-// Starts as $BVR_COLLECTIVE_CACHE, so that repeated runs (and test suites) can share one.
+// The folder of the file cache: $BVR_COLLECTIVE_CACHE when set ("off" or "" turns it off), else
+// the user's cache folder ($XDG_CACHE_HOME/bvr/collectives, or ~/.cache/bvr/collectives): each
+// distinct collective is simulated once per machine, not once per run.
+std::string default_cache_dir() {
+  if (const char* env = std::getenv("BVR_COLLECTIVE_CACHE")) {
+    const std::string dir = env;
+    return dir == "off" ? std::string() : dir;
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/bvr/collectives";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/bvr/collectives";
+  return {};
+}
+
 std::string& cache_dir() {
   static std::string dir = [] {
-    const char* env = std::getenv("BVR_COLLECTIVE_CACHE");
-    if (!env || !*env) return std::string();
-    std::error_code ignored;
-    std::filesystem::create_directories(env, ignored);
-    return std::string(env);
+    std::string d = default_cache_dir();
+    std::error_code error;
+    if (!d.empty()) std::filesystem::create_directories(d, error);
+    return error ? std::string() : d;  // a folder that cannot be made only costs time
   }();
   return dir;
 }
 
-// The running binary and when it was built (its modification time): a cached result is only
-// believed by the same build, so a changed model never reads a stale one.
+// What a cached result depends on besides its key: the collective model's version and
+// SimGrid's (its sharing model gives the times). A file written under another is a miss.
 const std::string& build_stamp() {
-  static const std::string stamp = [] {
-    std::error_code error;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) return std::string("unknown build");
-    const auto built = std::filesystem::last_write_time(exe, error);
-    return fmt::format("{}@{}", exe.string(), error ? 0 : built.time_since_epoch().count());
-  }();
+  static const std::string stamp = fmt::format("bvr collectives v{}, SimGrid {}.{}.{}", collective_model_version,
+                                               SIMGRID_VERSION_MAJOR, SIMGRID_VERSION_MINOR, SIMGRID_VERSION_PATCH);
   return stamp;
 }
 
@@ -100,7 +108,8 @@ int group_of(const FabricSpec& f, const CollectiveSpec& c) { return c.group_gpus
 // Most flows sharing one network link in a step when its flows are routed on `spec`.
 int hottest_link_load(const FabricSpec& spec, const StepRun& run) {
   FabricRouter router(spec);
-  for (const Flow& f : run.flows) router.route(f.src, f.dst);
+  std::vector<int> path;  // reused: routing a 100k-GPU step allocates nothing per flow
+  for (const Flow& f : run.flows) router.route_into(f.src, f.dst, path);
   int worst = 0;
   for (int l = 0; l < router.directed_links(); ++l)
     if (!router.is_nvlink(l)) worst = std::max(worst, router.load(l));
@@ -139,22 +148,46 @@ struct PlayedRun {
   double flows = 0;
 };
 
+// Posts every flow of `run` at once from the calling actor and waits for them: the step's time.
+double play_step(const FabricPlatform& platform, const StepRun& run) {
+  const double start = sg4::Engine::get_clock();
+  std::vector<sg4::CommPtr> comms;
+  comms.reserve(run.flows.size());
+  for (const Flow& f : run.flows)
+    comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
+                                            platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
+  sg4::Comm::wait_all(comms);
+  return sg4::Engine::get_clock() - start;
+}
+
 // Each step once, every flow started at once by one controller; its time, plus `extra_s` (the
-// ECMP correction), multiplied by its repeat count (symmetry).
+// ECMP correction), multiplied by its repeat count (symmetry). The stages of a pipeline
+// (StepRun::pipeline) are played at once, one actor each (they share no link: NVLink stages use
+// the GPUs' NVLink ports, network stages their NICs), and combined by pipelined_time_s.
 PlayedRun play_each_step_once(const FabricPlatform& platform, const std::vector<StepRun>& plan,
                               const std::vector<double>& extra_s) {
   PlayedRun out;
   sg4::Actor::create("controller", platform.hosts[0], [&] {
-    for (std::size_t r = 0; r < plan.size(); ++r) {
-      const double start = sg4::Engine::get_clock();
-      std::vector<sg4::CommPtr> comms;
-      comms.reserve(plan[r].flows.size());
-      for (const Flow& f : plan[r].flows)
-        comms.push_back(sg4::Comm::sendto_async(platform.hosts[static_cast<std::size_t>(f.src)],
-                                                platform.hosts[static_cast<std::size_t>(f.dst)], payload(f.bytes)));
-      sg4::Comm::wait_all(comms);
-      out.time_s += (sg4::Engine::get_clock() - start + extra_s[r]) * static_cast<double>(plan[r].repeat);
-      out.flows += static_cast<double>(plan[r].flows.size());
+    for (std::size_t r = 0; r < plan.size();) {
+      if (plan[r].pipeline == 0) {
+        out.time_s += (play_step(platform, plan[r]) + extra_s[r]) * static_cast<double>(plan[r].repeat);
+        out.flows += static_cast<double>(plan[r].flows.size());
+        ++r;
+        continue;
+      }
+      std::size_t end = r;
+      while (end < plan.size() && plan[end].pipeline == plan[r].pipeline) ++end;
+      std::vector<double> stage_s(end - r, 0.0);
+      std::vector<sg4::ActorPtr> stages;
+      for (std::size_t k = r; k < end; ++k) {
+        stages.push_back(sg4::Actor::create(fmt::format("stage{}", k), platform.hosts[0], [&, k] {
+          stage_s[k - r] = (play_step(platform, plan[k]) + extra_s[k]) * static_cast<double>(plan[k].repeat);
+        }));
+        out.flows += static_cast<double>(plan[k].flows.size());
+      }
+      for (const sg4::ActorPtr& a : stages) a->join();
+      out.time_s += pipelined_time_s(stage_s, plan[r].chunks);
+      r = end;
     }
   });
   sg4::Engine::get_instance()->run();
@@ -213,6 +246,8 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
   const int G = group_of(fabric, c);
   const FabricSpec slice = fabric_slice(fabric, o.slice_gpus, G, c.kind == CollectiveKind::AllToAll);
   PlanOptions plan_options;
+  plan_options.pipelined = o.pipelined;
+  plan_options.in_network_reduction = fabric.in_network_reduction;
   plan_options.max_distinct_steps =
       o.max_distinct_steps > 0 ? o.max_distinct_steps : (fabric.routing == FabricRouting::StaticEcmp ? 64 : 8);
   const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, slice.gpus, fabric.nvlink_domain_gpus, plan_options);
@@ -229,7 +264,11 @@ CollectiveResult scaled_here(const FabricSpec& fabric, const CollectiveSpec& c, 
 // In this process: every repeat of every step on the whole fabric, the reference
 // (docs/fabric.md): each GPU moving on by itself (PerGpu) or every GPU at once (Barrier).
 CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c, FullSync sync) {
-  const std::vector<StepRun> plan = plan_collective(c, fabric.gpus, fabric.gpus, fabric.nvlink_domain_gpus);
+  PlanOptions plan_options;
+  plan_options.pipelined = false;  // every repeat played in turn: the phases one after the other
+  plan_options.in_network_reduction = fabric.in_network_reduction;
+  const std::vector<StepRun> plan =
+      plan_collective(c, fabric.gpus, fabric.gpus, fabric.nvlink_domain_gpus, plan_options);
   auto engine = make_engine();
   const FabricPlatform platform = build_fabric_platform(fabric, fabric.gpus, plan);
   const PlayedRun run = play_every_repeat(platform, fabric.gpus, plan, sync == FullSync::Barrier);
@@ -242,7 +281,7 @@ CollectiveResult full_here(const FabricSpec& fabric, const CollectiveSpec& c, Fu
 std::string spec_key(const FabricSpec& f) {
   std::string over;
   for (double o : f.oversubscription) over += fmt::format("{}/", o);
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", f.gpus, f.gpus_per_server, f.nvlink_domain_gpus,
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", f.in_network_reduction, f.gpus, f.gpus_per_server, f.nvlink_domain_gpus,
                      f.nvlink_bw_bytes_per_s, f.nic_bw_bytes_per_s, f.rail_optimized, f.switch_ports,
                      f.switch_port_bw_bytes_per_s, f.tiers, over, f.pod_gpus, static_cast<int>(f.technology),
                      static_cast<int>(f.routing), f.hop_latency_s);
@@ -251,47 +290,84 @@ std::string spec_key(const FabricSpec& f) {
 }  // namespace
 
 std::string collective_cache_key(const FabricSpec& f, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
-  return fmt::format("{}#{}|{}|{}#{}|{}", spec_key(f), to_string(c.kind), c.bytes, c.group_gpus, o.slice_gpus,
-                     o.max_distinct_steps);
+  return fmt::format("v{}#{}#{}|{}|{}#{}|{}|{}", collective_model_version, spec_key(f), to_string(c.kind), c.bytes,
+                     c.group_gpus, o.slice_gpus, o.max_distinct_steps, o.pipelined);
 }
 
 std::size_t collective_cache_size() { return cache().size(); }
 void clear_collective_cache() { cache().clear(); }
 
+std::string collective_cache_dir() { return cache_dir(); }
+
 void set_collective_cache_dir(const std::string& dir) {
-  cache_dir() = dir;
-  if (!dir.empty()) std::filesystem::create_directories(dir);
+  cache_dir() = dir == "off" ? std::string() : dir;
+  if (!cache_dir().empty()) std::filesystem::create_directories(cache_dir());
 }
 
 namespace {
 
+std::uint64_t checksum(const std::string& bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char ch : bytes) h = (h ^ ch) * 1099511628211ull;
+  return h;
+}
+
+// A file: the stamp and key on one line, the result's bytes, their checksum. Anything else (a
+// truncated or damaged file, another key, another model version) is a miss, and the fresh result
+// then replaces it.
 std::optional<CollectiveResult> read_cached(const std::string& key) {
   if (cache_dir().empty()) return std::nullopt;
   std::ifstream in(key_file(key), std::ios::binary);
   std::string stored_key;
   if (!in || !std::getline(in, stored_key) || stored_key != build_stamp() + "#" + key) return std::nullopt;
   std::string bytes(sizeof(CollectiveResult), '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
-  return from_bytes(bytes);
+  std::uint64_t sum = 0;
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())) ||
+      !in.read(reinterpret_cast<char*>(&sum), sizeof sum) || sum != checksum(bytes) || in.peek() != EOF)
+    return std::nullopt;
+  const CollectiveResult r = from_bytes(bytes);
+  if (!(std::isfinite(r.time_s) && r.time_s > 0)) return std::nullopt;
+  return r;
 }
 
-// Written to a temporary name and renamed: a reader sees the whole file or none.
+// Written to a temporary name of its own (process id and a counter) and renamed over the entry:
+// a reader in another process sees the whole file or none, and two writers of one key leave one
+// whole file (both hold the same result).
 void write_cached(const std::string& key, const CollectiveResult& r) {
   if (cache_dir().empty()) return;
+  static int written = 0;
   const std::string path = key_file(key);
-  const std::string temp = fmt::format("{}.{}.tmp", path, getpid());
+  const std::string temp = fmt::format("{}.{}-{}.tmp", path, getpid(), ++written);
   {
+    const std::string bytes = to_bytes(r);
+    const std::uint64_t sum = checksum(bytes);
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << build_stamp() << '#' << key << '\n' << to_bytes(r);
-    if (!out) return;  // a cache that cannot be written only costs time
+    out << build_stamp() << '#' << key << '\n' << bytes;
+    out.write(reinterpret_cast<const char*>(&sum), sizeof sum);
+    if (!out) {  // a cache that cannot be written only costs time
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      return;
+    }
   }
-  std::error_code ignored;
-  std::filesystem::rename(temp, path, ignored);
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) std::filesystem::remove(temp, error);
 }
 
 }  // namespace
 
 CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& c, const CollectiveEvalOptions& o) {
+  // Where the rule lets it (models/collective_path.h), the closed form at line rate stands for
+  // the simulation: no engine, no child, microseconds.
+  if (o.closed_form && o.pipelined && collective_path(fabric, c.kind).path == CollectivePath::ClosedForm) {
+    const double t = closed_form_time_s(fabric, c);
+    if (t > 0) {
+      CollectiveResult r = finish(c, group_of(fabric, c), t);
+      r.closed_form = 1;
+      return r;
+    }
+  }
   const std::string key = collective_cache_key(fabric, c, o);
   if (auto it = cache().find(key); it != cache().end()) return it->second;
   if (auto stored = read_cached(key)) return cache().emplace(key, *stored).first->second;

@@ -23,6 +23,7 @@ struct CollectiveResult {
   double busbw_bytes_per_s = 0;  // algbw x bus_bandwidth_factor
   double simulated_gpus = 0;     // GPUs in the simulated platform
   double simulated_flows = 0;    // SimGrid communications started
+  double closed_form = 0;        // 1: the closed form stood for the simulation (models/collective_path.h)
 };
 
 struct CollectiveEvalOptions {
@@ -31,7 +32,18 @@ struct CollectiveEvalOptions {
   // routing: 64 under static ECMP, whose collisions differ from shift to shift, 8 under adaptive
   // routing, which balances every shift alike (docs/fabric.md).
   int max_distinct_steps = 0;
+  // Hierarchical phases pipelined as NCCL runs them (PlanOptions::pipelined); false: one after
+  // the other, as the full simulation plays them (tools/fabric_agreement.cpp compares those).
+  bool pipelined = true;
+  // Let the closed form stand for the simulation where collective_path() says it may (pipelined
+  // plans only); false: always simulate (the agreement suite, which checks that rule).
+  bool closed_form = true;
 };
+
+// Version of the collective model (plans, slices, the way they are played). Part of every cache
+// key: bump it whenever a change moves a simulated time, so that no cache returns a stale one.
+// 2: pipelined hierarchical phases and in-network reduction (issue 20).
+inline constexpr int collective_model_version = 2;
 
 CollectiveResult evaluate_collective(const FabricSpec& fabric, const CollectiveSpec& collective,
                                      const CollectiveEvalOptions& options = {});
@@ -50,12 +62,16 @@ CollectiveResult simulate_collective_full(const FabricSpec& fabric, const Collec
 // The cache behind evaluate_collective (in-process; a forked campaign child inherits a copy).
 std::size_t collective_cache_size();
 void clear_collective_cache();
-// Also keep results in files under `dir` (created if needed; "" turns it off), so that separate
-// processes share them: the points of a sweep, each in its own child, simulate a fabric once.
-// A file holds its full key and the build that wrote it, so a hash collision or another build's
-// result is a miss, not a wrong answer. The folder starts
-// as the environment variable BVR_COLLECTIVE_CACHE, when it is set.
+// Also keep results in files under `dir` (created if needed; "" or "off" turns it off), so that
+// separate processes share them: the points of a sweep, each in its own child, and repeated runs
+// simulate a fabric once. The folder starts as $BVR_COLLECTIVE_CACHE when it is set ("off": no
+// files), else the user's cache folder, $XDG_CACHE_HOME/bvr/collectives or
+// ~/.cache/bvr/collectives. A file holds its full key, the collective model's version
+// (collective_model_version) and SimGrid's, and a checksum: a hash collision, a result of another
+// model or a damaged file is a miss (and is rewritten), never a wrong answer. Entries are written
+// to a temporary file and renamed, so processes can share the folder.
 void set_collective_cache_dir(const std::string& dir);
+std::string collective_cache_dir();
 std::string collective_cache_key(const FabricSpec& fabric, const CollectiveSpec& collective,
                                  const CollectiveEvalOptions& options);
 

@@ -11,7 +11,10 @@ namespace bvr {
 namespace {
 
 // One collective on blocks of `block` contiguous GPUs (every block of the fabric active at once),
-// simulated and set against its closed form; nothing when the fabric cannot lay it out.
+// simulated and set against its closed form; nothing when the fabric cannot lay it out. Where
+// models/collective_path.h lets it, evaluate_collective gives the closed form in the
+// simulation's terms (line rate, hop latencies) instead of simulating: what the simulation gives
+// there, within the agreement suite's tolerance.
 std::optional<SimulatedCollective> simulated(const FabricSpec& fabric, const NetworkModel& net, const char* purpose,
                                              CollectiveKind sim_kind, CommKind kind, double bytes, int block) {
   if (bytes <= 0 || block < 2 || block > fabric.gpus) return std::nullopt;
