@@ -6,7 +6,8 @@
 # on any console error or warning, page error or network request, any chart that did not render,
 # any charted number unlike the page's tables, the results.json or the series CSVs beside it (both
 # verdicts, both tornados; the GPU, power, progress and cumulative-cost lines point by point),
-# any number in the tables that results.json does not hold, axis labels that overlap, a table
+# any table number unlike the value its cell names (data-key: a key of results.json, or of the
+# sweep.csv beside a sweep's report; a numeric cell without one fails), axis labels that overlap, a table
 # column hidden behind a scroll, or a label cut short. Screenshots go to
 # build/report-screenshots/. Needs `tools/setup.sh --browser` (tools/test.sh runs it).
 set -euo pipefail
@@ -81,6 +82,7 @@ grep -q 'id="chart-step-time"' "$out/step-time/report.html" || { echo "step-time
 grep -q 'id="chart-collectives"' "$out/step-time/report.html" || { echo "collectives chart missing"; exit 1; }
 
 build/bvr report tests/data/sweep -o "$out/sweep" > /dev/null
+cp tests/data/sweep/sweep.csv "$out/sweep/"  # the source its tables are checked against
 
 node tools/report-assets/check-report.js build/report-screenshots \
   run="$out/run/report.html" step-time="$out/step-time/report.html" sweep="$out/sweep/report.html"

@@ -1,5 +1,7 @@
 #include "report/html_page.h"
 
+#include "report/format.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -224,7 +226,7 @@ std::string markdown_section_html(std::string_view markdown, std::string_view he
     if (line.starts_with("- ")) {
       if (!in_list) html += "<ul>\n";
       in_list = true;
-      html += "<li>" + markdown_inline_html(line.substr(2)) + "</li>\n";
+      html += "<li>" + markdown_inline_html(strip_sources(line.substr(2))) + "</li>\n";
     } else if (line.starts_with("|---")) {
       continue;
     } else if (line.starts_with("|")) {
@@ -240,14 +242,18 @@ std::string markdown_section_html(std::string_view markdown, std::string_view he
         const std::size_t bar = rest.find(" |");
         std::string_view text = rest.substr(0, bar);
         while (text.starts_with(' ')) text.remove_prefix(1);
-        html += fmt::format("<{}>{}</{}>", cell, markdown_inline_html(text), cell);
+        // A cell of the report model names the values it shows (report/format.h, sourced).
+        const SourcedCell sourced_cell = split_source(text);
+        const std::string key =
+            sourced_cell.keys.empty() ? "" : fmt::format(" data-key=\"{}\"", escape_html(sourced_cell.keys));
+        html += fmt::format("<{}{}>{}</{}>", cell, key, markdown_inline_html(sourced_cell.text), cell);
         if (bar == std::string_view::npos) break;
         rest = rest.substr(bar + 2);
       }
       html += "</tr>\n";
       header_row = false;
     } else if (!line.empty()) {
-      html += "<p>" + markdown_inline_html(line) + "</p>\n";
+      html += "<p>" + markdown_inline_html(strip_sources(line)) + "</p>\n";
     }
   }
   if (in_list) html += "</ul>\n";

@@ -83,7 +83,7 @@ std::string why_section(const Results& r) {
   };
   auto cause_usd = [](const VerdictWhy& w, const std::string& cause) {
     for (const auto& c : w.causes)
-      if (c.cause == cause) return format_usd(c.usd);
+      if (c.cause == cause) return sourced(format_usd(c.usd), fmt::format("comparison.why.{}.causes.{}.usd", w.other, cause));
     return std::string("—");
   };
   std::string md = fmt::format(
@@ -94,11 +94,17 @@ std::string why_section(const Results& r) {
   md += header + "\n" + rule + "\n";
   for (const auto& cause : causes) {
     if (cause == "time_value_of_delay")
-      md += row("**NPV difference**", [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.npv_difference_usd)); });
+      md += row("**NPV difference**", [](const VerdictWhy& w) {
+        return sourced(fmt::format("**{}**", format_usd(w.npv_difference_usd)),
+                       fmt::format("comparison.why.{}.npv_difference_usd", w.other));
+      });
     md += row(cause_label(cause), [&](const VerdictWhy& w) { return cause_usd(w, cause); });
   }
   md += row("**time-adjusted difference**",
-            [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.time_adjusted_difference_usd)); });
+            [](const VerdictWhy& w) {
+              return sourced(fmt::format("**{}**", format_usd(w.time_adjusted_difference_usd)),
+                             fmt::format("comparison.why.{}.time_adjusted_difference_usd", w.other));
+            });
   return md + "\n";
 }
 
@@ -126,7 +132,9 @@ std::string collectives_section(const Results& r) {
 
 }  // namespace
 
-std::string report_markdown(const Results& r) {
+std::string report_markdown(const Results& r) { return strip_sources(report_markdown_sourced(r)); }
+
+std::string report_markdown_sourced(const Results& r) {
   std::string md;
   auto line = [&md](const std::string& text = "") { md += text + "\n"; };
   line(fmt::format("# bvr report: {}", r.scenario));
@@ -186,26 +194,36 @@ std::string report_markdown(const Results& r) {
   line("|---|---|---|---|---|---|---|---|---|---|---|---|");
   const auto within = [&r](double d) { return format_days_within(d, r.horizon_days); };
   for (const auto& o : r.options) {
-    line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
-                     format_spread(o.metric("time_to_train_days"), within),
-                     date_within(r, o.metric("time_to_train_days").p50),
-                     format_spread(o.metric("npv_cost_usd"), format_usd),
-                     format_spread(o.metric("total_cost_usd"), format_usd),
-                     format_spread(o.metric("time_adjusted_cost_usd"), format_usd),
-                     format_spread(o.metric("effective_training_time_ratio"), format_percent),
-                     format_spread(o.metric("interruptions"), [](double v) { return fmt::format("{:.0f}", v); }),
-                     o.metric("peak_facility_power_mw").p50, o.metric("energy_mwh").p50,
-                     within(o.metric("full_capacity_days").p50)));
+    const std::string m = "options." + o.name + ".metrics.";
+    const double days_p50 = o.metric("time_to_train_days").p50, full_p50 = o.metric("full_capacity_days").p50;
+    const auto counts = [](double v) { return fmt::format("{:.0f}", v); };
+    line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |", o.name, o.kind,
+                     sourced_spread(o.metric("time_to_train_days"), within, m + "time_to_train_days", r.horizon_days),
+                     sourced(date_within(r, days_p50),
+                             at_horizon(days_p50, r.horizon_days) ? "" : m + "time_to_train_days.p50"),
+                     sourced_spread(o.metric("npv_cost_usd"), format_usd, m + "npv_cost_usd"),
+                     sourced_spread(o.metric("total_cost_usd"), format_usd, m + "total_cost_usd"),
+                     sourced_spread(o.metric("time_adjusted_cost_usd"), format_usd, m + "time_adjusted_cost_usd"),
+                     sourced_spread(o.metric("effective_training_time_ratio"), format_percent,
+                                    m + "effective_training_time_ratio"),
+                     sourced_spread(o.metric("interruptions"), counts, m + "interruptions"),
+                     sourced(fmt::format("{:.1f}", o.metric("peak_facility_power_mw").p50), m + "peak_facility_power_mw.p50"),
+                     sourced(fmt::format("{:.0f}", o.metric("energy_mwh").p50), m + "energy_mwh.p50"),
+                     sourced(within(full_p50), at_horizon(full_p50, r.horizon_days) ? "horizon_days" : m + "full_capacity_days.p50")));
   }
   line();
   line("## Per unit of output");
   line();
   line("| option | models trained | NPV cost per trained model | useful GPU-hours | nominal cost per useful GPU-hour |");
   line("|---|---|---|---|---|");
-  for (const auto& o : r.options)
-    line(fmt::format("| {} | {:.1f} | {} | {:.3g} | ${:.2f} |", o.name, o.metric("trained_models").mean,
-                     format_usd(o.metric("npv_cost_per_trained_model_usd").mean), o.metric("useful_gpu_hours").mean,
-                     o.metric("usd_per_useful_gpu_hour").mean));
+  for (const auto& o : r.options) {
+    const std::string m = "options." + o.name + ".metrics.";
+    line(fmt::format("| {} | {} | {} | {} | {} |", o.name,
+                     sourced(fmt::format("{:.1f}", o.metric("trained_models").mean), m + "trained_models.mean"),
+                     sourced(format_usd(o.metric("npv_cost_per_trained_model_usd").mean), m + "npv_cost_per_trained_model_usd.mean"),
+                     sourced(fmt::format("{:.3g}", o.metric("useful_gpu_hours").mean), m + "useful_gpu_hours.mean"),
+                     sourced(fmt::format("${:.2f}", o.metric("usd_per_useful_gpu_hour").mean), m + "usd_per_useful_gpu_hour.mean")));
+  }
   line();
   line("Useful GPU-hours count training kept (not lost to failures, restarts or checkpoints), times the GPUs that did it.");
   line();
@@ -421,7 +439,8 @@ std::string report_markdown(const Results& r) {
   line(rule);
   auto category_row = [&](const std::string& label, const std::string& metric) {
     std::string row = "| " + label + " |";
-    for (const auto& o : r.options) row += fmt::format(" {} |", format_usd(o.metric(metric).mean));
+    for (const auto& o : r.options)
+      row += fmt::format(" {} |", sourced(format_usd(o.metric(metric).mean), fmt::format("options.{}.metrics.{}.mean", o.name, metric)));
     line(row);
   };
   std::vector<std::string> beyond;
