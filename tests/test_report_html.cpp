@@ -164,7 +164,8 @@ TEST_CASE("report.html: holds the data, the verdict and table of report.md, and 
   // Only the cost category spent on; the costs in the order of results.json.
   CHECK(data["datasets"]["costs"]["rows"].size() == 2);
   CHECK(data["datasets"]["costs"]["rows"][0][1] == "gpu_servers");
-  CHECK(contains(html, "<strong>Cheapest</strong> (lowest NPV cost): <strong>a&amp;b</strong> at $1.25B."));
+  CHECK(contains(html, "<strong>Cheapest</strong> (lowest NPV cost): <strong>a&amp;b</strong> at "
+                       "<span data-key=\"options.a&amp;b.metrics.npv_cost_usd.mean\">$1.25B</span>."));
   CHECK(contains(html, "<th>option</th><th>kind</th><th>days to train</th>"));
   CHECK(contains(html, "<td>build</td><td>build</td><td data-key=\"options.build.metrics.time_to_train_days.p50 "
                        "options.build.metrics.time_to_train_days.p10 options.build.metrics.time_to_train_days.p90\">"
@@ -417,12 +418,15 @@ TEST_CASE("markdown sections to HTML: bullets, tables, inline code and bold, esc
 
 // Issue 18: each number of report.html's tables names the value of results.json it shows, so the
 // browser test can compare it with its own source (tools/report-assets/check-report.js).
-TEST_CASE("report model: table cells carry their results.json keys; report.md shows none, report.html has data-key") {
+TEST_CASE("report model: table cells carry their results.json keys, report.md shows none, report.html has data-key") {
   CHECK(sourced("$1.2B", "a.b") == "$1.2B\x1f" "a.b\x1e");
   CHECK(strip_sources("| " + sourced("**$1.2B**", "a.b c.d") + " | x |\n") == "| **$1.2B** | x |\n");
   CHECK(split_source(sourced("12", "k")).text == "12");
   CHECK(split_source(sourced("12", "k")).keys == "k");
   CHECK(split_source("12").keys.empty());
+  CHECK(strip_sources("at " + sourced_inline("$1.2B", "k.v") + ".") == "at $1.2B.");
+  CHECK(markdown_inline_html("**a** at " + sourced_inline("$1.2B", "k<v") + ".") ==
+        "<strong>a</strong> at <span data-key=\"k&lt;v\">$1.2B</span>.");
   const std::string md = "## One\n\n- " + sourced("a 1", "k") + "\n\n| h |\n|---|\n| " + sourced("**$1.2B**", "x.y <z>") +
                          " |\n| " + sourced("none", "") + " |\n";
   CHECK(markdown_section_html(md, "## One") ==

@@ -117,6 +117,12 @@ bool is_credit_beyond_runs(std::string_view category) {
 
 std::string sourced(const std::string& text, const std::string& keys) { return text + "\x1f" + keys + "\x1e"; }
 
+std::string sourced_inline(const std::string& text, const std::string& keys) {
+  std::string out(1, '\x1d');
+  out += sourced(text, keys);
+  return out;
+}
+
 std::string strip_sources(std::string_view model) {
   std::string out;
   out.reserve(model.size());
@@ -130,6 +136,7 @@ std::string strip_sources(std::string_view model) {
     const std::size_t close = model.find('\x1e', open);
     at = close == std::string_view::npos ? model.size() : close + 1;
   }
+  std::erase(out, '\x1d');  // where a figure in prose began
   return out;
 }
 

@@ -38,6 +38,9 @@ bool is_credit_beyond_runs(std::string_view category);
 // causes.facility.usd"); "a+b" is the sum of two values. The marker is "\x1f" keys "\x1e" after
 // the cell's text; report.md strips it.
 std::string sourced(const std::string& text, const std::string& keys);
+// The same for a figure inside a line of prose (a Verdict bullet): "\x1d" text "\x1f" keys "\x1e";
+// report.html writes it as <span data-key="keys">text</span>.
+std::string sourced_inline(const std::string& text, const std::string& keys);
 // The model without its markers: what report.md shows.
 std::string strip_sources(std::string_view model);
 // A cell's text and its keys (empty when it has none).

@@ -183,12 +183,23 @@ std::string html_page(const std::string& title, const std::string& body, const s
 std::string markdown_inline_html(std::string_view text) {
   const std::string escaped = escape_html(text);
   std::string out;
-  bool bold = false, code = false;
+  bool bold = false, code = false, span = false;
   for (std::size_t i = 0; i < escaped.size(); ++i) {
     if (!code && escaped.compare(i, 2, "**") == 0) {
       out += bold ? "</strong>" : "<strong>";
       bold = !bold;
       ++i;
+    } else if (escaped[i] == '\x1d') {  // a sourced figure in prose (report/format.h): its keys come after it
+      const std::size_t keys = escaped.find('\x1f', i), end = escaped.find('\x1e', keys);
+      if (keys != std::string::npos && end != std::string::npos) {
+        out += fmt::format("<span data-key=\"{}\">", escaped.substr(keys + 1, end - keys - 1));
+        span = true;
+      }
+    } else if (escaped[i] == '\x1f') {  // the figure's end, then its keys (a cell's keys: dropped)
+      const std::size_t end = escaped.find('\x1e', i);
+      if (span) out += "</span>";
+      span = false;
+      if (end != std::string::npos) i = end;
     } else if (escaped[i] == '`') {
       out += code ? "</code>" : "<code>";
       code = !code;
@@ -226,7 +237,7 @@ std::string markdown_section_html(std::string_view markdown, std::string_view he
     if (line.starts_with("- ")) {
       if (!in_list) html += "<ul>\n";
       in_list = true;
-      html += "<li>" + markdown_inline_html(strip_sources(line.substr(2))) + "</li>\n";
+      html += "<li>" + markdown_inline_html(line.substr(2)) + "</li>\n";
     } else if (line.starts_with("|---")) {
       continue;
     } else if (line.starts_with("|")) {

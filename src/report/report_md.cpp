@@ -42,22 +42,27 @@ std::string ranking_lines(const Results& r) {
     const auto& cheapest = named(r, r.comparison.cheapest);
     if (r.comparison.ranked_by == "npv_cost_usd")
       md += fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.\n", cheapest.name,
-                        format_usd(cheapest.metric("npv_cost_usd").mean));
+                        sourced_inline(format_usd(cheapest.metric("npv_cost_usd").mean),
+                                       fmt::format("options.{}.metrics.npv_cost_usd.mean", cheapest.name)));
     else  // net of the value of capacity beyond the runs (docs/market.md)
       md += fmt::format("- **Cheapest** (lowest net NPV cost, `{}`): **{}** at {} net, {} gross.\n", r.comparison.ranked_by,
-                        cheapest.name, format_usd(cheapest.metric(r.comparison.ranked_by).mean),
-                        format_usd(cheapest.metric("npv_cost_usd").mean));
+                        cheapest.name,
+                        sourced_inline(format_usd(cheapest.metric(r.comparison.ranked_by).mean),
+                                       fmt::format("options.{}.metrics.{}.mean", cheapest.name, r.comparison.ranked_by)),
+                        sourced_inline(format_usd(cheapest.metric("npv_cost_usd").mean),
+                                       fmt::format("options.{}.metrics.npv_cost_usd.mean", cheapest.name)));
   }
   if (r.comparison.fastest.empty()) {
     md += fmt::format("- **Fastest** to a trained workload: {}.\n", none);
   } else {
     const auto& fastest = named(r, r.comparison.fastest);
+    const std::string days = fmt::format("options.{}.metrics.time_to_train_days.mean", fastest.name);
     md += fmt::format("- **Fastest** to a trained workload: **{}**, done after {} days ({}).\n", fastest.name,
-                      format_days(fastest.metric("time_to_train_days").mean),
-                      date_after(r, fastest.metric("time_to_train_days").mean));
+                      sourced_inline(format_days(fastest.metric("time_to_train_days").mean), days),
+                      sourced_inline(date_after(r, fastest.metric("time_to_train_days").mean), days));
   }
   md += fmt::format("- **Best once time is valued** at {} per day of earlier completion: {}.\n",
-                    format_usd(r.value_of_time_usd_per_day),
+                    sourced_inline(format_usd(r.value_of_time_usd_per_day), "value_per_day_earlier_usd"),
                     r.comparison.best_time_adjusted.empty() ? none : "**" + r.comparison.best_time_adjusted + "**");
   return md;
 }

@@ -262,7 +262,8 @@ function chartsAgreeWithSeries({ series, results }) {
   return { problems, compared };
 }
 
-// In the page: every number in the page's tables against its own source. The report model marks
+// In the page: every number in the page's tables, and every figure the prose marks (the Verdict's
+// cheapest, fastest and value of time), against its own source. The report model marks
 // each numeric cell with the key paths of the values it shows, in the order shown (data-key:
 // "options.build.metrics.npv_cost_usd.p50 ...", array elements by name or index, "a+b" a sum; a
 // sweep report's "sweep.axes.N.from|to|distinct|unit", recomputed from sweep.csv's axis column;
@@ -306,11 +307,19 @@ function cellsAgreeWithSources({ results, sweep }) {
   };
   const start = results ? Date.parse(results.start_date) : NaN;
   let compared = 0;
+  // Table cells, then the figures the prose marks (<span data-key> in the Verdict's bullets).
+  const cells = [];
   for (const table of document.querySelectorAll('table')) {
     const head = Array.from(table.querySelectorAll('tr:first-child > *')).map((c) => c.textContent.trim()).join(' | ').slice(0, 50);
-    for (const cell of table.querySelectorAll('td')) {
+    for (const cell of table.querySelectorAll('td')) cells.push([cell, `table (${head})`]);
+  }
+  for (const span of document.querySelectorAll('span[data-key]')) cells.push([span, `"${span.parentElement.textContent.trim().slice(0, 40)}"`]);
+  let spans = 0;
+  {
+    for (const [cell, place] of cells) {
+      if (cell.tagName === 'SPAN') ++spans;
       const shownText = cell.textContent.trim();
-      const where = `table (${head}): "${shownText.slice(0, 50)}"`;
+      const where = `${place}: "${shownText.slice(0, 50)}"`;
       // Key paths and names with digits in them ("runs.0", "h100-hgx") are not figures.
       const text = cell.textContent.replace(/(?<![\d.])[A-Za-z_][\w.-]*\d[\w.-]*/g, ' ');
       const tokens = Array.from(text.matchAll(/(\d{4}-\d{2}-\d{2})|(\d{4}-\d{2})(?![\d-])|((?<![\w.])-)?(\$)?(\d+(?:\.(\d+))?(?:e([+-]?\d+))?)([kMB](?![A-Za-z]))?(\s*%)?/g));
@@ -346,7 +355,7 @@ function cellsAgreeWithSources({ results, sweep }) {
       });
     }
   }
-  return { problems, compared };
+  return { problems, compared, spans };
 }
 
 // In the page: no two labels of one axis overlap (each label's box, rotated as drawn, tested
@@ -468,7 +477,7 @@ async function check(browser, name, file, shots) {
   const sweep = fs.existsSync(sweepFile) ? readCsv(sweepFile) : null;
   const cells = await page.evaluate(cellsAgreeWithSources, { results, sweep });
   problems.push(...cells.problems);
-  counts.push(`${cells.compared} table numbers, each against its own source`);
+  counts.push(`${cells.compared} numbers of the tables and of ${cells.spans} marked figures in prose, each against its own source`);
   const series = {};
   for (const name of fs.readdirSync(dir)) {
     const m = /^series-(.+)\.csv$/.exec(name);
