@@ -433,7 +433,14 @@ TEST_CASE("report model: table cells carry their results.json keys, report.md sh
         "<ul>\n<li>a 1</li>\n</ul>\n<table>\n<tr><th>h</th></tr>\n"
         "<tr><td data-key=\"x.y &lt;z&gt;\"><strong>$1.2B</strong></td></tr>\n<tr><td>none</td></tr>\n</table>\n");
 
-  const Results r = fake_results();
+  Results r = fake_results();
+  // Both breakevens found: their figures are marked in the Verdict too.
+  r.comparison.breakeven = {.found = true, .parameter = "options.lease.list_price", .unit = "USD/GPU/h", .value = 2.5,
+                            .scenario_value = 2, .first_option = "a&b", .second_option = "build", .first_npv_usd = 1e9,
+                            .second_npv_usd = 1e9, .replications = 1};
+  r.comparison.breakeven_horizon = {.found = true, .parameter = "scenario.horizon", .unit = "days", .value = 1500,
+                                    .scenario_value = 1096, .first_option = "a&b", .second_option = "build",
+                                    .first_npv_usd = 2e9, .second_npv_usd = 2e9, .replications = 2};
   const std::string model = report_markdown_sourced(r);
   CHECK(contains(model, "\x1f"));
   CHECK(report_markdown(r) == strip_sources(model));
@@ -483,6 +490,15 @@ TEST_CASE("report model: table cells carry their results.json keys, report.md sh
     }
   }
   CHECK(keyed > 20);
+  // And every key of the page, the figures marked in the prose (<span data-key>) included.
+  std::size_t spans = 0;
+  for (std::size_t at = 0; (at = html.find("<span data-key=\"", at)) != std::string::npos; ++at, ++spans) {
+    std::string attribute = html.substr(at + 16, html.find('"', at + 16) - at - 16);
+    for (std::size_t e = 0; (e = attribute.find("&amp;", e)) != std::string::npos; ++e) attribute.replace(e, 5, "&");
+    std::stringstream keys(attribute);
+    for (std::string key; keys >> key;) CHECK_MESSAGE(resolve(key), key);
+  }
+  CHECK(spans >= 10);  // the cheapest's cost, the fastest's days and date, the value of time, 3 + 4 of the breakevens
 }
 
 TEST_CASE("an option that did not finish is not ranked, is marked in report.md, and reads back the same") {

@@ -161,21 +161,29 @@ std::string report_markdown_sourced(const Results& r) {
   md += ranking_lines(r);
   const Breakeven& b = r.comparison.breakeven;
   if (b.found) {
-    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{:.2f} {}** "
-                     "(the scenario: {:.2f}); above that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     b.first_option, b.second_option, format_usd(b.second_npv_usd), b.parameter, b.value, b.unit,
-                     b.scenario_value, b.second_cheaper_above ? b.second_option : b.first_option, r.file, b.parameter,
+    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{} {}** "
+                     "(the scenario: {}); above that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
+                     b.first_option, b.second_option,
+                     sourced_inline(format_usd(b.second_npv_usd), "comparison.breakeven.second_npv_cost_usd"), b.parameter,
+                     sourced_inline(fmt::format("{:.2f}", b.value), "comparison.breakeven.value"), b.unit,
+                     sourced_inline(fmt::format("{:.2f}", b.scenario_value), "comparison.breakeven.scenario_value"),
+                     b.second_cheaper_above ? b.second_option : b.first_option, r.file, b.parameter,
                      b.value, b.unit));
   } else if (!b.note.empty()) {
     line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.first_option, b.second_option, b.note));
   }
   const Breakeven& h = r.comparison.breakeven_horizon;
   if (h.found) {
-    line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{:.0f} days** ({:.1f} years; the scenario: "
-                     "{:.0f} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
+    line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{} days** ({:.1f} years; the scenario: "
+                     "{} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
                      "Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     h.value, h.value / 365.25, h.scenario_value, h.first_option, h.second_option,
-                     format_usd(h.second_npv_usd), h.replications, h.replications == 1 ? "" : "s",
+                     sourced_inline(fmt::format("{:.0f}", h.value), "comparison.breakeven_horizon.value"),
+                     h.value / 365.25,
+                     sourced_inline(fmt::format("{:.0f}", h.scenario_value), "comparison.breakeven_horizon.scenario_value"),
+                     h.first_option, h.second_option,
+                     sourced_inline(format_usd(h.second_npv_usd), "comparison.breakeven_horizon.second_npv_cost_usd"),
+                     sourced_inline(fmt::format("{}", h.replications), "comparison.breakeven_horizon.replications"),
+                     h.replications == 1 ? "" : "s",
                      h.second_cheaper_above ? "longer" : "shorter", h.second_option, r.file, h.parameter, h.value, h.unit));
   } else if (!h.note.empty()) {
     line(fmt::format("- **Breakeven horizon** of {} against {}: none, {}.", h.first_option, h.second_option, h.note));
