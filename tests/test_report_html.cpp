@@ -3,11 +3,13 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "models/finance.h"
+#include "report/format.h"
 #include "report/html_page.h"
 #include "report/report_html.h"
 #include "report/report_md.h"
@@ -162,9 +164,12 @@ TEST_CASE("report.html: holds the data, the verdict and table of report.md, and 
   // Only the cost category spent on; the costs in the order of results.json.
   CHECK(data["datasets"]["costs"]["rows"].size() == 2);
   CHECK(data["datasets"]["costs"]["rows"][0][1] == "gpu_servers");
-  CHECK(contains(html, "<strong>Cheapest</strong> (lowest NPV cost): <strong>a&amp;b</strong> at $1.25B."));
+  CHECK(contains(html, "<strong>Cheapest</strong> (lowest NPV cost): <strong>a&amp;b</strong> at "
+                       "<span data-key=\"options.a&amp;b.metrics.npv_cost_usd.mean\">$1.25B</span>."));
   CHECK(contains(html, "<th>option</th><th>kind</th><th>days to train</th>"));
-  CHECK(contains(html, "<td>build</td><td>build</td><td>200.0 (180.0–220.0)</td>"));
+  CHECK(contains(html, "<td>build</td><td>build</td><td data-key=\"options.build.metrics.time_to_train_days.p50 "
+                       "options.build.metrics.time_to_train_days.p10 options.build.metrics.time_to_train_days.p90\">"
+                       "200.0 (180.0–220.0)</td>"));
   // Vendored code and notices inline; nothing loaded from elsewhere.
   CHECK(contains(html, "/*VEGA-LITE*/"));
   CHECK(contains(html, "vega BSD-3 notice - - with dashes"));  // "--" cannot end the comment early
@@ -409,6 +414,91 @@ TEST_CASE("markdown sections to HTML: bullets, tables, inline code and bold, esc
         "<ul>\n<li><strong>a</strong> &lt;b&gt; <code>x&amp;y</code></li>\n<li>two</li>\n</ul>\n<p>text</p>\n"
         "<table>\n<tr><th>h1</th><th>h2</th></tr>\n<tr><td>1</td><td>2</td></tr>\n</table>\n");
   CHECK(markdown_section_html(md, "## Three").empty());
+}
+
+// Issue 18: each number of report.html's tables names the value of results.json it shows, so the
+// browser test can compare it with its own source (tools/report-assets/check-report.js).
+TEST_CASE("report model: table cells carry their results.json keys, report.md shows none, report.html has data-key") {
+  CHECK(sourced("$1.2B", "a.b") == "$1.2B\x1f" "a.b\x1e");
+  CHECK(strip_sources("| " + sourced("**$1.2B**", "a.b c.d") + " | x |\n") == "| **$1.2B** | x |\n");
+  CHECK(split_source(sourced("12", "k")).text == "12");
+  CHECK(split_source(sourced("12", "k")).keys == "k");
+  CHECK(split_source("12").keys.empty());
+  CHECK(strip_sources("at " + sourced_inline("$1.2B", "k.v") + ".") == "at $1.2B.");
+  CHECK(markdown_inline_html("**a** at " + sourced_inline("$1.2B", "k<v") + ".") ==
+        "<strong>a</strong> at <span data-key=\"k&lt;v\">$1.2B</span>.");
+  const std::string md = "## One\n\n- " + sourced("a 1", "k") + "\n\n| h |\n|---|\n| " + sourced("**$1.2B**", "x.y <z>") +
+                         " |\n| " + sourced("none", "") + " |\n";
+  CHECK(markdown_section_html(md, "## One") ==
+        "<ul>\n<li>a 1</li>\n</ul>\n<table>\n<tr><th>h</th></tr>\n"
+        "<tr><td data-key=\"x.y &lt;z&gt;\"><strong>$1.2B</strong></td></tr>\n<tr><td>none</td></tr>\n</table>\n");
+
+  Results r = fake_results();
+  // Both breakevens found: their figures are marked in the Verdict too.
+  r.comparison.breakeven = {.found = true, .parameter = "options.lease.list_price", .unit = "USD/GPU/h", .value = 2.5,
+                            .scenario_value = 2, .first_option = "a&b", .second_option = "build", .first_npv_usd = 1e9,
+                            .second_npv_usd = 1e9, .replications = 1};
+  r.comparison.breakeven_horizon = {.found = true, .parameter = "scenario.horizon", .unit = "days", .value = 1500,
+                                    .scenario_value = 1096, .first_option = "a&b", .second_option = "build",
+                                    .first_npv_usd = 2e9, .second_npv_usd = 2e9, .replications = 2};
+  const std::string model = report_markdown_sourced(r);
+  CHECK(contains(model, "\x1f"));
+  CHECK(report_markdown(r) == strip_sources(model));
+  CHECK(!contains(report_markdown(r), "\x1f"));
+  CHECK(!contains(report_markdown(r), "\x1e"));
+  // Every table cell of the page with a digit in it names its keys, and each key is a value of
+  // results.json (array elements by name, other or cause, or by index; "a+b" a sum).
+  const std::string html = report_html(r, doc_of(r), fake_assets);
+  const nlohmann::json doc = nlohmann::json::parse(doc_of(r).dump());
+  auto resolve = [&doc](const std::string& key) {
+    const nlohmann::json* v = &doc;
+    std::stringstream parts(key);
+    for (std::string seg; v && std::getline(parts, seg, '.');) {
+      if (v->is_array()) {
+        const nlohmann::json* found = nullptr;
+        for (const auto& e : *v)
+          for (const char* field : {"name", "other", "cause"})
+            if (!found && e.contains(field) && (*e.find(field)) == seg) found = &e;
+        if (!found && !seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos &&
+            std::stoul(seg) < v->size())
+          found = &(*v)[std::stoul(seg)];
+        v = found;
+      } else {
+        v = v->is_object() && v->contains(seg) ? &(*v)[seg] : nullptr;
+      }
+    }
+    return v && (v->is_number() || v->is_string());
+  };
+  std::size_t keyed = 0;
+  for (std::size_t at = 0; (at = html.find("<td", at)) != std::string::npos; ++at) {
+    const std::size_t end = html.find("</td>", at);
+    const std::string td = html.substr(at, end - at);
+    const std::size_t open = td.find('>');
+    const std::string text = td.substr(open + 1);
+    if (text.find_first_of("0123456789") == std::string::npos) continue;
+    INFO(td);
+    REQUIRE(td.starts_with("<td data-key=\""));
+    ++keyed;
+    std::string attribute = td.substr(14, td.find('"', 14) - 14);  // HTML-escaped: "a&b" is "a&amp;b"
+    for (const auto& [entity, character] : {std::pair{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}})
+      for (std::size_t e = 0; (e = attribute.find(entity, e)) != std::string::npos; ++e) attribute.replace(e, std::strlen(entity), character);
+    std::stringstream keys(attribute);
+    for (std::string key; keys >> key;) {
+      INFO(key);
+      std::stringstream sum(key);
+      for (std::string part; std::getline(sum, part, '+');) CHECK(resolve(part));
+    }
+  }
+  CHECK(keyed > 20);
+  // And every key of the page, the figures marked in the prose (<span data-key>) included.
+  std::size_t spans = 0;
+  for (std::size_t at = 0; (at = html.find("<span data-key=\"", at)) != std::string::npos; ++at, ++spans) {
+    std::string attribute = html.substr(at + 16, html.find('"', at + 16) - at - 16);
+    for (std::size_t e = 0; (e = attribute.find("&amp;", e)) != std::string::npos; ++e) attribute.replace(e, 5, "&");
+    std::stringstream keys(attribute);
+    for (std::string key; keys >> key;) CHECK_MESSAGE(resolve(key), key);
+  }
+  CHECK(spans >= 10);  // the cheapest's cost, the fastest's days and date, the value of time, 3 + 4 of the breakevens
 }
 
 TEST_CASE("an option that did not finish is not ranked, is marked in report.md, and reads back the same") {

@@ -259,6 +259,12 @@ TEST_CASE("warnings: every sourced range warns beyond it, at the value's key") {
       {"options.{build}.power.batteries.N.unit_price", ship + "xai-oracle-2024.yaml",
        {"options.build-colossus.power.batteries.0.unit_price=2080 USD"}, "options.build-colossus.power.batteries.0.unit_price",
        "2080 USD (533 USD per MWh of unit_energy) is 615x below the 328000 USD to 533000 USD of Tesla Megapack"},
+      // A market path's points, by the path's kind (docs/market.md): a rental index 17x below its
+      // range (1.70 / 0.1), a used-GPU price in kUSD where USD was meant (33,810,000 / 56,000).
+      {"market.<path>.points.N.price", ship + "xai-oracle-2024.yaml", {"market.h100-rental.points.0.price=0.1 USD/GPU/h"},
+       "market.h100-rental.points.0.price", "0.1 USD/GPU/h is 17x below the 1.70 USD/GPU/h to 8.00 USD/GPU/h of a GPU rental path"},
+      {"market.<path>.points.N.price", ship + "xai-oracle-2024.yaml", {"market.used-h100.points.0.price=33810 kUSD"},
+       "market.used-h100.points.0.price", "33810 kUSD is 604x above the 22000 USD to 56000 USD of a hardware path"},
   };
   std::set<std::string> covered;
   for (const Case& c : cases) {

@@ -6,8 +6,9 @@
 # on any console error or warning, page error or network request, any chart that did not render,
 # any charted number unlike the page's tables, the results.json or the series CSVs beside it (both
 # verdicts, both tornados; the GPU, power, progress and cumulative-cost lines point by point; the
-# price paths, the net costs), any number in the tables that results.json does not hold, axis
-# labels that overlap, a table column hidden behind a scroll, or a label cut short. Screenshots go to
+# price paths, the net costs), any table number unlike the value its cell names (data-key: a key
+# of results.json, or of the sweep.csv beside a sweep's report; a numeric cell without one fails),
+# axis labels that overlap, a table column hidden behind a scroll, or a label cut short. Screenshots go to
 # build/report-screenshots/. Needs `tools/setup.sh --browser` (tools/test.sh runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +82,7 @@ grep -q 'id="chart-step-time"' "$out/step-time/report.html" || { echo "step-time
 grep -q 'id="chart-collectives"' "$out/step-time/report.html" || { echo "collectives chart missing"; exit 1; }
 
 build/bvr report tests/data/sweep -o "$out/sweep" > /dev/null
+cp tests/data/sweep/sweep.csv "$out/sweep/"  # the source its tables are checked against
 
 # A market (docs/market.md): the price-path chart and the net cost beside the gross, checked
 # against results.json's `market` and net metrics (check-report.js, marketAgreesWithResults).

@@ -115,4 +115,39 @@ bool is_credit_beyond_runs(std::string_view category) {
   return false;
 }
 
+std::string sourced(const std::string& text, const std::string& keys) { return text + "\x1f" + keys + "\x1e"; }
+
+std::string sourced_inline(const std::string& text, const std::string& keys) {
+  std::string out(1, '\x1d');
+  out += sourced(text, keys);
+  return out;
+}
+
+std::string strip_sources(std::string_view model) {
+  std::string out;
+  out.reserve(model.size());
+  for (std::size_t at = 0; at < model.size();) {
+    const std::size_t open = model.find('\x1f', at);
+    if (open == std::string_view::npos) {
+      out += model.substr(at);
+      break;
+    }
+    out += model.substr(at, open - at);
+    const std::size_t close = model.find('\x1e', open);
+    at = close == std::string_view::npos ? model.size() : close + 1;
+  }
+  std::erase(out, '\x1d');  // where a figure in prose began
+  return out;
+}
+
+SourcedCell split_source(std::string_view cell) {
+  const std::size_t open = cell.find('\x1f');
+  if (open == std::string_view::npos) return {std::string(cell), ""};
+  const std::size_t close = cell.find('\x1e', open);
+  const std::string_view keys = cell.substr(open + 1, (close == std::string_view::npos ? cell.size() : close) - open - 1);
+  std::string text(cell.substr(0, open));
+  if (close != std::string_view::npos) text += cell.substr(close + 1);
+  return {text, std::string(keys)};
+}
+
 }  // namespace bvr

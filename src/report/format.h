@@ -31,11 +31,36 @@ std::string cause_label(const std::string& cause);
 // A credit beyond the runs (docs/market.md) by its results.json name ("value_beyond_runs"): not
 // in total_cost_usd, in the net cost.
 bool is_credit_beyond_runs(std::string_view category);
+// The report model (report_markdown_sourced): a table cell carries the key paths in results.json
+// of the values it shows, in the order shown, so report.html can mark each cell with its source
+// (data-key) and the browser test can compare each number with its own value. A key path names
+// array elements by their name ("options.build.metrics.npv_cost_usd.p50", "comparison.why.rent.
+// causes.facility.usd"); "a+b" is the sum of two values. The marker is "\x1f" keys "\x1e" after
+// the cell's text; report.md strips it.
+std::string sourced(const std::string& text, const std::string& keys);
+// The same for a figure inside a line of prose (a Verdict bullet): "\x1d" text "\x1f" keys "\x1e";
+// report.html writes it as <span data-key="keys">text</span>.
+std::string sourced_inline(const std::string& text, const std::string& keys);
+// The model without its markers: what report.md shows.
+std::string strip_sources(std::string_view model);
+// A cell's text and its keys (empty when it has none).
+struct SourcedCell {
+  std::string text, keys;
+};
+SourcedCell split_source(std::string_view cell);
 // "P50 (P10-P90)" with the given formatter.
 template <typename Format>
 std::string format_spread(const MetricSummary& s, Format format) {
   if (format(s.p10) == format(s.p90)) return format(s.p50);
   return format(s.p50) + " (" + format(s.p10) + "–" + format(s.p90) + ")";
+}
+// format_spread as a sourced cell: `key` names the summary ("options.build.metrics.energy_mwh").
+// `horizon` (optional) maps a day at the horizon, shown as "> H", to the key horizon_days.
+template <typename Format>
+std::string sourced_spread(const MetricSummary& s, Format format, const std::string& key, double horizon_days = 0) {
+  auto k = [&](double v, const char* field) { return at_horizon(v, horizon_days) ? std::string("horizon_days") : key + "." + field; };
+  const bool one = format(s.p10) == format(s.p90);
+  return sourced(format_spread(s, format), one ? k(s.p50, "p50") : k(s.p50, "p50") + " " + k(s.p10, "p10") + " " + k(s.p90, "p90"));
 }
 
 }  // namespace bvr

@@ -1,5 +1,7 @@
 #include "report/html_page.h"
 
+#include "report/format.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -181,12 +183,23 @@ std::string html_page(const std::string& title, const std::string& body, const s
 std::string markdown_inline_html(std::string_view text) {
   const std::string escaped = escape_html(text);
   std::string out;
-  bool bold = false, code = false;
+  bool bold = false, code = false, span = false;
   for (std::size_t i = 0; i < escaped.size(); ++i) {
     if (!code && escaped.compare(i, 2, "**") == 0) {
       out += bold ? "</strong>" : "<strong>";
       bold = !bold;
       ++i;
+    } else if (escaped[i] == '\x1d') {  // a sourced figure in prose (report/format.h): its keys come after it
+      const std::size_t keys = escaped.find('\x1f', i), end = escaped.find('\x1e', keys);
+      if (keys != std::string::npos && end != std::string::npos) {
+        out += fmt::format("<span data-key=\"{}\">", escaped.substr(keys + 1, end - keys - 1));
+        span = true;
+      }
+    } else if (escaped[i] == '\x1f') {  // the figure's end, then its keys (a cell's keys: dropped)
+      const std::size_t end = escaped.find('\x1e', i);
+      if (span) out += "</span>";
+      span = false;
+      if (end != std::string::npos) i = end;
     } else if (escaped[i] == '`') {
       out += code ? "</code>" : "<code>";
       code = !code;
@@ -240,14 +253,18 @@ std::string markdown_section_html(std::string_view markdown, std::string_view he
         const std::size_t bar = rest.find(" |");
         std::string_view text = rest.substr(0, bar);
         while (text.starts_with(' ')) text.remove_prefix(1);
-        html += fmt::format("<{}>{}</{}>", cell, markdown_inline_html(text), cell);
+        // A cell of the report model names the values it shows (report/format.h, sourced).
+        const SourcedCell sourced_cell = split_source(text);
+        const std::string key =
+            sourced_cell.keys.empty() ? "" : fmt::format(" data-key=\"{}\"", escape_html(sourced_cell.keys));
+        html += fmt::format("<{}{}>{}</{}>", cell, key, markdown_inline_html(sourced_cell.text), cell);
         if (bar == std::string_view::npos) break;
         rest = rest.substr(bar + 2);
       }
       html += "</tr>\n";
       header_row = false;
     } else if (!line.empty()) {
-      html += "<p>" + markdown_inline_html(line) + "</p>\n";
+      html += "<p>" + markdown_inline_html(strip_sources(line)) + "</p>\n";
     }
   }
   if (in_list) html += "</ul>\n";

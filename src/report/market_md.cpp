@@ -31,9 +31,12 @@ std::string market_section_md(const Results& r) {
     line("|---|---|---|");
     for (const auto& m : r.market) {
       std::string points;
-      for (const auto& [day, value] : m.points)
-        points += fmt::format("{}{} {:.4g}", points.empty() ? "" : ", ", format_date(day), value);
-      line(fmt::format("| {} | {} | {} |", m.name, m.unit, points));
+      std::string keys;
+      for (std::size_t i = 0; i < m.points.size(); ++i) {
+        points += fmt::format("{}{} {:.4g}", points.empty() ? "" : ", ", format_date(m.points[i].first), m.points[i].second);
+        keys += fmt::format("{}market.{}.points.{}.date market.{}.points.{}.value", keys.empty() ? "" : " ", m.name, i, m.name, i);
+      }
+      line(fmt::format("| {} | {} | {} |", m.name, m.unit, sourced(points, keys)));
     }
     line();
     std::string header = "| month |", rule = "|---|";
@@ -47,14 +50,18 @@ std::string market_section_md(const Results& r) {
     for (std::size_t k = 0; k < months; ++k) {
       const std::string date = format_date(r.market.front().monthly[k].day);
       if (k != 0 && k + 1 != months && date.substr(5, 2) != "01") continue;
-      std::string row = "| " + date.substr(0, 7) + " |";
+      std::string row =
+          fmt::format("| {} |", sourced(date.substr(0, 7), fmt::format("market.{}.monthly.{}.date", r.market.front().name, k)));
       for (const auto& m : r.market) {
         if (k >= m.monthly.size()) {
           row += " |";
           continue;
         }
         const MetricSummary& v = m.monthly[k].value;
-        row += m.uncertain ? fmt::format(" {:.4g} ({:.4g}-{:.4g}) |", v.mean, v.p10, v.p90) : fmt::format(" {:.4g} |", v.mean);
+        const std::string key = fmt::format("market.{}.monthly.{}.", m.name, k);
+        row += fmt::format(" {} |", m.uncertain ? sourced(fmt::format("{:.4g} ({:.4g}-{:.4g})", v.mean, v.p10, v.p90),
+                                                          fmt::format("{0}mean {0}p10 {0}p90", key))
+                                                : sourced(fmt::format("{:.4g}", v.mean), key + "mean"));
       }
       line(row);
     }
@@ -68,12 +75,14 @@ std::string market_section_md(const Results& r) {
     line("| option | NPV cost (gross) | resale / residual (NPV) | value beyond the runs (NPV) | sublet income (NPV) | "
          "net NPV cost |");
     line("|---|---|---|---|---|---|");
-    for (const auto& o : r.options)
-      line(fmt::format("| {} | {} | {} | {} | {} | {} |", o.name, format_usd(mean_or_zero(o, "npv_cost_usd")),
-                       format_usd(mean_or_zero(o, "npv_cost_residual_value_usd")),
-                       format_usd(mean_or_zero(o, "npv_cost_value_beyond_runs_usd")),
-                       format_usd(mean_or_zero(o, "npv_cost_sublet_income_usd")),
-                       format_usd(mean_or_zero(o, "net_npv_cost_usd"))));
+    for (const auto& o : r.options) {
+      auto cell = [&o](const std::string& metric) {
+        return sourced(format_usd(mean_or_zero(o, metric)), fmt::format("options.{}.metrics.{}.mean", o.name, metric));
+      };
+      line(fmt::format("| {} | {} | {} | {} | {} | {} |", o.name, cell("npv_cost_usd"), cell("npv_cost_residual_value_usd"),
+                       cell("npv_cost_value_beyond_runs_usd"), cell("npv_cost_sublet_income_usd"),
+                       cell("net_npv_cost_usd")));
+    }
     line();
   }
   return md;

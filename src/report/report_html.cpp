@@ -643,7 +643,7 @@ std::string report_html(const Results& r, const Json& doc, const ReportAssets& a
       if (c.id == id) return chart_figure(c);
     return std::string();
   };
-  const std::string md = report_markdown(r);
+  const std::string md = report_markdown_sourced(r);
   std::string body;
   body += fmt::format("<h1>bvr report: {}</h1>\n", escape_html(r.scenario));
   body += fmt::format("<p class=\"meta\">Scenario <code>{}</code>, start {}, seed {}, {} replication{}. Figures are "

@@ -43,22 +43,27 @@ std::string ranking_lines(const Results& r) {
     const auto& cheapest = named(r, r.comparison.cheapest);
     if (r.comparison.ranked_by == "npv_cost_usd")
       md += fmt::format("- **Cheapest** (lowest NPV cost): **{}** at {}.\n", cheapest.name,
-                        format_usd(cheapest.metric("npv_cost_usd").mean));
+                        sourced_inline(format_usd(cheapest.metric("npv_cost_usd").mean),
+                                       fmt::format("options.{}.metrics.npv_cost_usd.mean", cheapest.name)));
     else  // net of the value of capacity beyond the runs (docs/market.md)
       md += fmt::format("- **Cheapest** (lowest net NPV cost, `{}`): **{}** at {} net, {} gross.\n", r.comparison.ranked_by,
-                        cheapest.name, format_usd(cheapest.metric(r.comparison.ranked_by).mean),
-                        format_usd(cheapest.metric("npv_cost_usd").mean));
+                        cheapest.name,
+                        sourced_inline(format_usd(cheapest.metric(r.comparison.ranked_by).mean),
+                                       fmt::format("options.{}.metrics.{}.mean", cheapest.name, r.comparison.ranked_by)),
+                        sourced_inline(format_usd(cheapest.metric("npv_cost_usd").mean),
+                                       fmt::format("options.{}.metrics.npv_cost_usd.mean", cheapest.name)));
   }
   if (r.comparison.fastest.empty()) {
     md += fmt::format("- **Fastest** to a trained workload: {}.\n", none);
   } else {
     const auto& fastest = named(r, r.comparison.fastest);
+    const std::string days = fmt::format("options.{}.metrics.time_to_train_days.mean", fastest.name);
     md += fmt::format("- **Fastest** to a trained workload: **{}**, done after {} days ({}).\n", fastest.name,
-                      format_days(fastest.metric("time_to_train_days").mean),
-                      date_after(r, fastest.metric("time_to_train_days").mean));
+                      sourced_inline(format_days(fastest.metric("time_to_train_days").mean), days),
+                      sourced_inline(date_after(r, fastest.metric("time_to_train_days").mean), days));
   }
   md += fmt::format("- **Best once time is valued** at {} per day of earlier completion: {}.\n",
-                    format_usd(r.value_of_time_usd_per_day),
+                    sourced_inline(format_usd(r.value_of_time_usd_per_day), "value_per_day_earlier_usd"),
                     r.comparison.best_time_adjusted.empty() ? none : "**" + r.comparison.best_time_adjusted + "**");
   return md;
 }
@@ -84,7 +89,7 @@ std::string why_section(const Results& r) {
   };
   auto cause_usd = [](const VerdictWhy& w, const std::string& cause) {
     for (const auto& c : w.causes)
-      if (c.cause == cause) return format_usd(c.usd);
+      if (c.cause == cause) return sourced(format_usd(c.usd), fmt::format("comparison.why.{}.causes.{}.usd", w.other, cause));
     return std::string("—");
   };
   std::string md = fmt::format(
@@ -95,11 +100,17 @@ std::string why_section(const Results& r) {
   md += header + "\n" + rule + "\n";
   for (const auto& cause : causes) {
     if (cause == "time_value_of_delay")
-      md += row("**NPV difference**", [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.npv_difference_usd)); });
+      md += row("**NPV difference**", [](const VerdictWhy& w) {
+        return sourced(fmt::format("**{}**", format_usd(w.npv_difference_usd)),
+                       fmt::format("comparison.why.{}.npv_difference_usd", w.other));
+      });
     md += row(cause_label(cause), [&](const VerdictWhy& w) { return cause_usd(w, cause); });
   }
   md += row("**time-adjusted difference**",
-            [](const VerdictWhy& w) { return fmt::format("**{}**", format_usd(w.time_adjusted_difference_usd)); });
+            [](const VerdictWhy& w) {
+              return sourced(fmt::format("**{}**", format_usd(w.time_adjusted_difference_usd)),
+                             fmt::format("comparison.why.{}.time_adjusted_difference_usd", w.other));
+            });
   return md + "\n";
 }
 
@@ -163,7 +174,9 @@ std::string step_time_section(const Results& r) {
 
 }  // namespace
 
-std::string report_markdown(const Results& r) {
+std::string report_markdown(const Results& r) { return strip_sources(report_markdown_sourced(r)); }
+
+std::string report_markdown_sourced(const Results& r) {
   std::string md;
   auto line = [&md](const std::string& text = "") { md += text + "\n"; };
   line(fmt::format("# bvr report: {}", r.scenario));
@@ -185,21 +198,29 @@ std::string report_markdown(const Results& r) {
   md += ranking_lines(r);
   const Breakeven& b = r.comparison.breakeven;
   if (b.found) {
-    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{:.2f} {}** "
-                     "(the scenario: {:.2f}); above that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     b.first_option, b.second_option, format_usd(b.second_npv_usd), b.parameter, b.value, b.unit,
-                     b.scenario_value, b.second_cheaper_above ? b.second_option : b.first_option, r.file, b.parameter,
+    line(fmt::format("- **Breakeven**: {} and {} cost the same (NPV {}) at `{}` = **{} {}** "
+                     "(the scenario: {}); above that, {} is cheaper. Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
+                     b.first_option, b.second_option,
+                     sourced_inline(format_usd(b.second_npv_usd), "comparison.breakeven.second_npv_cost_usd"), b.parameter,
+                     sourced_inline(fmt::format("{:.2f}", b.value), "comparison.breakeven.value"), b.unit,
+                     sourced_inline(fmt::format("{:.2f}", b.scenario_value), "comparison.breakeven.scenario_value"),
+                     b.second_cheaper_above ? b.second_option : b.first_option, r.file, b.parameter,
                      b.value, b.unit));
   } else if (!b.note.empty()) {
     line(fmt::format("- **Breakeven** of {} against {}: none, {}.", b.first_option, b.second_option, b.note));
   }
   const Breakeven& h = r.comparison.breakeven_horizon;
   if (h.found) {
-    line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{:.0f} days** ({:.1f} years; the scenario: "
-                     "{:.0f} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
+    line(fmt::format("- **Breakeven horizon**: over an analysis horizon of **{} days** ({:.1f} years; the scenario: "
+                     "{} days) {} and {} cost the same (NPV {}, first {} replication{}); over {} horizons, {} is cheaper. "
                      "Check: `bvr run {} --set \"{}={:.9g} {}\"`.",
-                     h.value, h.value / 365.25, h.scenario_value, h.first_option, h.second_option,
-                     format_usd(h.second_npv_usd), h.replications, h.replications == 1 ? "" : "s",
+                     sourced_inline(fmt::format("{:.0f}", h.value), "comparison.breakeven_horizon.value"),
+                     h.value / 365.25,
+                     sourced_inline(fmt::format("{:.0f}", h.scenario_value), "comparison.breakeven_horizon.scenario_value"),
+                     h.first_option, h.second_option,
+                     sourced_inline(format_usd(h.second_npv_usd), "comparison.breakeven_horizon.second_npv_cost_usd"),
+                     sourced_inline(fmt::format("{}", h.replications), "comparison.breakeven_horizon.replications"),
+                     h.replications == 1 ? "" : "s",
                      h.second_cheaper_above ? "longer" : "shorter", h.second_option, r.file, h.parameter, h.value, h.unit));
   } else if (!h.note.empty()) {
     line(fmt::format("- **Breakeven horizon** of {} against {}: none, {}.", h.first_option, h.second_option, h.note));
@@ -227,27 +248,38 @@ std::string report_markdown(const Results& r) {
   line(net ? "|---|---|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|---|---|---|");
   const auto within = [&r](double d) { return format_days_within(d, r.horizon_days); };
   for (const auto& o : r.options) {
-    line(fmt::format("| {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {:.1f} | {:.0f} | {} |", o.name, o.kind,
-                     format_spread(o.metric("time_to_train_days"), within),
-                     date_within(r, o.metric("time_to_train_days").p50),
-                     format_spread(o.metric("npv_cost_usd"), format_usd),
-                     net ? format_spread(o.metric(r.comparison.ranked_by), format_usd) + " | " : "",
-                     format_spread(o.metric("total_cost_usd"), format_usd),
-                     format_spread(o.metric("time_adjusted_cost_usd"), format_usd),
-                     format_spread(o.metric("effective_training_time_ratio"), format_percent),
-                     format_spread(o.metric("interruptions"), [](double v) { return fmt::format("{:.0f}", v); }),
-                     o.metric("peak_facility_power_mw").p50, o.metric("energy_mwh").p50,
-                     within(o.metric("full_capacity_days").p50)));
+    const std::string m = "options." + o.name + ".metrics.";
+    const double days_p50 = o.metric("time_to_train_days").p50, full_p50 = o.metric("full_capacity_days").p50;
+    const auto counts = [](double v) { return fmt::format("{:.0f}", v); };
+    line(fmt::format("| {} | {} | {} | {} | {} | {}{} | {} | {} | {} | {} | {} | {} |", o.name, o.kind,
+                     sourced_spread(o.metric("time_to_train_days"), within, m + "time_to_train_days", r.horizon_days),
+                     sourced(date_within(r, days_p50),
+                             at_horizon(days_p50, r.horizon_days) ? "" : m + "time_to_train_days.p50"),
+                     sourced_spread(o.metric("npv_cost_usd"), format_usd, m + "npv_cost_usd"),
+                     net ? sourced_spread(o.metric(r.comparison.ranked_by), format_usd, m + r.comparison.ranked_by) + " | "
+                         : "",
+                     sourced_spread(o.metric("total_cost_usd"), format_usd, m + "total_cost_usd"),
+                     sourced_spread(o.metric("time_adjusted_cost_usd"), format_usd, m + "time_adjusted_cost_usd"),
+                     sourced_spread(o.metric("effective_training_time_ratio"), format_percent,
+                                    m + "effective_training_time_ratio"),
+                     sourced_spread(o.metric("interruptions"), counts, m + "interruptions"),
+                     sourced(fmt::format("{:.1f}", o.metric("peak_facility_power_mw").p50), m + "peak_facility_power_mw.p50"),
+                     sourced(fmt::format("{:.0f}", o.metric("energy_mwh").p50), m + "energy_mwh.p50"),
+                     sourced(within(full_p50), at_horizon(full_p50, r.horizon_days) ? "horizon_days" : m + "full_capacity_days.p50")));
   }
   line();
   line("## Per unit of output");
   line();
   line("| option | models trained | NPV cost per trained model | useful GPU-hours | nominal cost per useful GPU-hour |");
   line("|---|---|---|---|---|");
-  for (const auto& o : r.options)
-    line(fmt::format("| {} | {:.1f} | {} | {:.3g} | ${:.2f} |", o.name, o.metric("trained_models").mean,
-                     format_usd(o.metric("npv_cost_per_trained_model_usd").mean), o.metric("useful_gpu_hours").mean,
-                     o.metric("usd_per_useful_gpu_hour").mean));
+  for (const auto& o : r.options) {
+    const std::string m = "options." + o.name + ".metrics.";
+    line(fmt::format("| {} | {} | {} | {} | {} |", o.name,
+                     sourced(fmt::format("{:.1f}", o.metric("trained_models").mean), m + "trained_models.mean"),
+                     sourced(format_usd(o.metric("npv_cost_per_trained_model_usd").mean), m + "npv_cost_per_trained_model_usd.mean"),
+                     sourced(fmt::format("{:.3g}", o.metric("useful_gpu_hours").mean), m + "useful_gpu_hours.mean"),
+                     sourced(fmt::format("${:.2f}", o.metric("usd_per_useful_gpu_hour").mean), m + "usd_per_useful_gpu_hour.mean")));
+  }
   line();
   line("Useful GPU-hours count training kept (not lost to failures, restarts or checkpoints), times the GPUs that did it.");
   line();
@@ -447,7 +479,8 @@ std::string report_markdown(const Results& r) {
   line(rule);
   auto category_row = [&](const std::string& label, const std::string& metric) {
     std::string row = "| " + label + " |";
-    for (const auto& o : r.options) row += fmt::format(" {} |", format_usd(o.metric(metric).mean));
+    for (const auto& o : r.options)
+      row += fmt::format(" {} |", sourced(format_usd(o.metric(metric).mean), fmt::format("options.{}.metrics.{}.mean", o.name, metric)));
     line(row);
   };
   std::vector<std::string> beyond;

@@ -199,10 +199,12 @@ std::string sweep_report_html(const SweepTable& t, const std::string& title, con
   for (std::size_t a = 0; a < t.axes.size(); ++a) {
     const Grouping g = a < axes ? groups[a] : grouping(t, a);
     const bool text = !g.labels.empty();
-    body += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                        escape_html(t.axes[a].key), escape_html(t.axes[a].unit),
-                        escape_html(text ? g.labels.front() : fmt::format("{:g}", g.lo)),
-                        escape_html(text ? g.labels.back() : fmt::format("{:g}", g.hi)), g.values.size());
+    // Each number named by its source, sweep.csv's axis column (the browser test recomputes it).
+    body += fmt::format("<tr><td><code>{}</code></td><td data-key=\"sweep.axes.{}.unit\">{}</td><td data-key=\"sweep.axes.{}.from\">{}</td>"
+                        "<td data-key=\"sweep.axes.{}.to\">{}</td><td data-key=\"sweep.axes.{}.distinct\">{}</td></tr>\n",
+                        escape_html(t.axes[a].key), a, escape_html(t.axes[a].unit), a,
+                        escape_html(text ? g.labels.front() : fmt::format("{:g}", g.lo)), a,
+                        escape_html(text ? g.labels.back() : fmt::format("{:g}", g.hi)), a, g.values.size());
   }
   body += "</table>\n";
   if (t.axes.size() > axes)

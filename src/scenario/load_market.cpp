@@ -1,5 +1,7 @@
 #include "scenario/load_market.h"
 
+#include "scenario/sourced_ranges.h"
+
 #include <fmt/format.h>
 
 #include "models/time.h"
@@ -75,6 +77,8 @@ std::vector<PricePath> load_market(const YamlValue& v, std::int64_t start_day) {
         price.fail(fmt::format("expected {} (this path's first point sets its unit)", kind_example(path.kind)));
       }
       if (value < 0) price.fail(fmt::format("a price cannot be negative, got \"{}\"", price.text()));
+      // As written, before `scale`: a slip of unit or prefix (0.17 USD/GPU/h, 22 kUSD per GPU in MUSD).
+      warn_outside_sourced_range(price, value, "market.<path>.points.N.price", dimension_of(path.kind));
       path.points.push_back({clock_at(item.at("date"), start_day), value});
       if (i > 0 && path.points[i].t_s <= path.points[i - 1].t_s)
         item.at("date").fail(fmt::format("dates must increase (item {} is not after item {})", i, i - 1));

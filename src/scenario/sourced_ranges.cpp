@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "scenario/yaml_reader.h"
@@ -67,6 +68,14 @@ const std::vector<SourcedRange>& sourced_ranges() {
        "[S]", ""},
       {"options.{build}.power.batteries.N.unit_price", "328000 USD", "533000 USD", D::Money, "per MWh of unit_energy",
        far, "Tesla Megapack 2 XL, ~$1.28M per 3.9 MWh, ~$2.08M installed (teslarati, Tesla configurator) [S]", ""},
+      {"market.<path>.points.N.price", "1.70 USD/GPU/h", "8.00 USD/GPU/h", D::PricePerGpuTime, "", far,
+       "a GPU rental path: the H100 one-year contract index, Oct 2025 (SemiAnalysis via press) [E] to over $8 on "
+       "short terms at the 2023 peak (SemiAnalysis; press) [E]; the GB200 index's 4.54 inside (docs/market.md)",
+       ""},
+      {"market.<path>.points.N.price", "22000 USD", "56000 USD", D::Money, "", far,
+       "a hardware path, per GPU: used H100 ~$22-25k (Q1 2026, press) [E] to a new GB300 NVL72 ~$4.0M / 72 "
+       "(press) [E]; a new HGX H100's $33,810 (Epoch AI) [S] inside (docs/market.md)",
+       ""},
       {"system.gpu.power", "400 W", "1400 W", D::Power, "", far,
        "maximum board power, A100 to GB300 and MI355X (vendor datasheets) [P] (docs/hardware.md)", ""},
       {"system.node.power", "812 W", "1875 W", D::Power, "per GPU", far,
@@ -78,11 +87,18 @@ const std::vector<SourcedRange>& sourced_ranges() {
 
 namespace {
 
-const SourcedRange& range_of(std::string_view key) {
+const SourcedRange* find_range(std::string_view key, std::optional<Dimension> dimension) {
   const auto& ranges = sourced_ranges();
-  const auto it = std::find_if(ranges.begin(), ranges.end(), [key](const SourcedRange& r) { return r.key == key; });
-  if (it == ranges.end()) throw std::logic_error(fmt::format("no sourced range for {}", key));
-  return *it;
+  const auto it = std::find_if(ranges.begin(), ranges.end(), [&](const SourcedRange& r) {
+    return r.key == key && (!dimension || r.dimension == *dimension);
+  });
+  return it == ranges.end() ? nullptr : &*it;
+}
+
+const SourcedRange& range_of(std::string_view key) {
+  const SourcedRange* r = find_range(key, std::nullopt);
+  if (!r) throw std::logic_error(fmt::format("no sourced range for {}", key));
+  return *r;
 }
 
 // "1.70 USD/GPU/h" -> "USD/GPU/h"; "1.1" -> "".
@@ -107,8 +123,9 @@ std::string with_unit(double value, std::string_view unit) {
 
 }  // namespace
 
-void warn_outside_sourced_range(const YamlValue& v, double value, std::string_view key, const std::string& shown) {
-  const SourcedRange& r = range_of(key);
+namespace {
+
+void warn_outside(const YamlValue& v, double value, const SourcedRange& r, const std::string& shown) {
   const double low = parse_quantity(r.low, r.dimension), high = parse_quantity(r.high, r.dimension);
   if (value == 0 || (value >= low / r.far && value <= high * r.far)) return;
   // The value in the unit the range is written in.
@@ -119,6 +136,17 @@ void warn_outside_sourced_range(const YamlValue& v, double value, std::string_vi
   v.warn(fmt::format("{}{} is {} the {} to {} of {}: a unit or prefix slip?", shown.empty() ? v.text() : shown, what,
                      value < low ? fmt::format("{:.3g}x below", low / value) : fmt::format("{:.3g}x above", value / high),
                      r.low, r.high, r.source));
+}
+
+}  // namespace
+
+void warn_outside_sourced_range(const YamlValue& v, double value, std::string_view key, const std::string& shown) {
+  warn_outside(v, value, range_of(key), shown);
+}
+
+void warn_outside_sourced_range(const YamlValue& v, double value, std::string_view key, Dimension dimension) {
+  if (key.empty() || !find_range(key, std::nullopt)) throw std::logic_error(fmt::format("no sourced range for {}", key));
+  if (const SourcedRange* r = find_range(key, dimension)) warn_outside(v, value, *r, "");
 }
 
 std::string sourced_ranges_markdown() {

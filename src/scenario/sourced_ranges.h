@@ -33,6 +33,10 @@ const std::vector<SourcedRange>& sourced_ranges();
 // when not v's text (a per-GPU price worked out from a server's). Throws std::logic_error for
 // a key the table lacks.
 void warn_outside_sourced_range(const YamlValue& v, double value, std::string_view key, const std::string& shown = "");
+// The same for a key whose ranges differ by the value's kind (a market path's points: a rental
+// price or a hardware price): the range of `key` in `dimension`. Nothing when the table has no
+// range of that kind (an energy path's points).
+void warn_outside_sourced_range(const YamlValue& v, double value, std::string_view key, Dimension dimension);
 
 // The docs table: key, range, warned beyond, what the range is and where from.
 std::string sourced_ranges_markdown();

@@ -2,7 +2,8 @@
 // playwright-core; no browser is downloaded) at a laptop's 1280 px and fails on any console
 // error or warning, page error or network request, any chart that did not render, any charted
 // number that differs from the tables or from the results.json and series CSVs beside the page,
-// any number in the tables that results.json does not hold, two axis labels that overlap, any
+// any table number unlike its own source (the results.json or sweep.csv key its cell names in
+// data-key; a numeric cell without one fails), two axis labels that overlap, any
 // table column hidden behind a scroll and any label cut short; saves a full-page screenshot of
 // each. Usage: node check-report.js SCREENSHOT_DIR NAME=path/to/report.html ...
 'use strict';
@@ -261,79 +262,100 @@ function chartsAgreeWithSeries({ series, results }) {
   return { problems, compared };
 }
 
-// In the page: every number in the page's tables (the sections report.md shares with the page)
-// against results.json (passed in): each must be some value of results.json as the tables write
-// it (USD as report.md does, a fraction as a percentage, days and counts at the decimals shown,
-// 3 significant digits). Dates must be results.json's or its start plus some number of days it
-// holds. A membership test, not a cell-to-key map: a number that is some other value of
-// results.json passes (the charts' checks above map theirs). Returns the numbers no value of
-// results.json explains, and how many were compared.
-function tablesAgreeWithResults(results) {
-  const { usd } = window.bvrCheck;
+// In the page: every number in the page's tables, and every figure the prose marks (the Verdict's
+// cheapest, fastest and value of time), against its own source. The report model marks
+// each numeric cell with the key paths of the values it shows, in the order shown (data-key:
+// "options.build.metrics.npv_cost_usd.p50 ...", array elements by name or index, "a+b" a sum; a
+// sweep report's "sweep.axes.N.from|to|distinct|unit", recomputed from sweep.csv's axis column;
+// a text key, a unit, must equal the cell's whole text). Each
+// number must equal its key's value at the precision shown (half a unit of its last digit: a tie
+// rounds either way), a percentage its fraction × 100, a date the start plus the whole days of its
+// key (or the date its key holds). A cell with a number but no key, or with more or fewer numbers
+// than keys, or a key that names nothing, fails. Returns the disagreements and how many numbers
+// were compared.
+function cellsAgreeWithSources({ results, sweep }) {
   const problems = [];
-  const numbers = [], texts = new Set();
-  (function walk(v) {
-    if (typeof v === 'number') numbers.push(v);
-    else if (typeof v === 'string') texts.add(v);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  })(results);
-  // Every way a table writes a value, at up to 4 decimals.
-  const shown = new Set();
-  // A value on a tie (5214.5) rounds to even in C++'s format and away from zero in JS: both.
-  const ties = (v) => [v, v * (1 - 1e-12) - 1e-12, v * (1 + 1e-12) + 1e-12];
-  const addForms = (value) => {
-    shown.add(usd(value));
-    for (const v of ties(value))
-      for (let d = 0; d <= 4; ++d) {
-        shown.add(v.toFixed(d));
-        shown.add((v * 100).toFixed(d));
-        shown.add(Math.abs(v).toFixed(d));
-      }
-  };
-  numbers.forEach(addForms);
-  // Small USD with cents ("$32.81" per GPU-hour), and figures in %.3g ("5.19e+06" GPU-hours).
-  for (const v of numbers) {
-    shown.add(`$${v.toFixed(2)}`);
-    for (let p = 1; p <= 4; ++p) shown.add(String(Number(v.toPrecision(p))));
-  }
   const day = 86400000;
-  const start = Date.parse(results.start_date);
-  const end = start + results.horizon_days * day;
+  const lookup = (root, key) => key.split('.').reduce((v, seg) => {
+    if (Array.isArray(v)) {
+      const named = v.find((e) => e && (e.name === seg || e.other === seg || e.cause === seg));
+      return named !== undefined ? named : /^\d+$/.test(seg) ? v[Number(seg)] : undefined;
+    }
+    return v && typeof v === 'object' ? v[seg] : undefined;
+  }, root);
+  // sweep.csv's axis columns: between `point` and `option`.
+  const sweepAxis = (index, what) => {
+    if (!sweep || sweep.length === 0) return undefined;
+    const columns = Object.keys(sweep[0]);
+    const column = columns.slice(columns.indexOf('point') + 1, columns.indexOf('option'))[index];
+    if (column === undefined) return undefined;
+    const values = sweep.map((r) => r[column]);
+    const distinct = [...new Set(values)];
+    if (what === 'distinct') return distinct.length;
+    if (what === 'unit') return (/\[(.*)\]$/.exec(column) || [])[1];
+    if (distinct.every((v) => typeof v === 'number')) return what === 'from' ? Math.min(...distinct) : Math.max(...distinct);
+    // A text axis: its values in the order they first appear, as the report labels them.
+    return String(what === 'from' ? distinct[0] : distinct[distinct.length - 1]);
+  };
+  const value = (key) => {
+    const sum = key.split('+').map((part) => {
+      const m = /^sweep\.axes\.(\d+)\.(from|to|distinct|unit)$/.exec(part);
+      return m ? sweepAxis(Number(m[1]), m[2]) : results ? lookup(results, part) : undefined;
+    });
+    if (sum.length === 1) return sum[0];
+    return sum.every((v) => typeof v === 'number') ? sum.reduce((a, b) => a + b, 0) : undefined;
+  };
+  const start = results ? Date.parse(results.start_date) : NaN;
   let compared = 0;
-  const tables = Array.from(document.querySelectorAll('table'));
-  for (const table of tables) {
-    const head = Array.from(table.querySelectorAll('tr:first-child > *')).map((c) => c.textContent.trim());
-    for (const cell of table.querySelectorAll('td')) {
-      let text = cell.textContent;
-      // Dates: results.json's, or its start plus a whole number of days it holds.
-      text = text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (date) => {
-        ++compared;
-        const days = (Date.parse(date) - start) / day;
-        const known = texts.has(date) || numbers.some((v) => Math.round(v) === days || Math.floor(v) === days || Math.ceil(v) === days);
-        if (!known) problems.push(`table (${head.join(' | ').slice(0, 60)}): the date ${date} is not in results.json`);
-        return ' ';
-      });
-      // Months (a price path's table): within the simulated time.
-      text = text.replace(/\b(\d{4})-(\d{2})\b/g, (month) => {
-        ++compared;
-        const first = Date.parse(`${month}-01`);
-        if (!(first + 31 * day > start && first <= end)) problems.push(`table (${head.join(' | ').slice(0, 60)}): the month ${month} is outside the simulated time`);
-        return ' ';
-      });
+  // Table cells, then the figures the prose marks (<span data-key> in the Verdict's bullets).
+  const cells = [];
+  for (const table of document.querySelectorAll('table')) {
+    const head = Array.from(table.querySelectorAll('tr:first-child > *')).map((c) => c.textContent.trim()).join(' | ').slice(0, 50);
+    for (const cell of table.querySelectorAll('td')) cells.push([cell, `table (${head})`]);
+  }
+  for (const span of document.querySelectorAll('span[data-key]')) cells.push([span, `"${span.parentElement.textContent.trim().slice(0, 40)}"`]);
+  let spans = 0;
+  {
+    for (const [cell, place] of cells) {
+      if (cell.tagName === 'SPAN') ++spans;
+      const shownText = cell.textContent.trim();
+      const where = `${place}: "${shownText.slice(0, 50)}"`;
       // Key paths and names with digits in them ("runs.0", "h100-hgx") are not figures.
-      text = text.replace(/[A-Za-z_][\w.-]*\d[\w.-]*/g, ' ');
-      for (const m of text.matchAll(/(-?)(\$?)(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)([kMB](?![A-Za-z]))?/g)) {
-        const [token, sign, dollar, digits] = m;
+      const text = cell.textContent.replace(/(?<![\d.])[A-Za-z_][\w.-]*\d[\w.-]*/g, ' ');
+      const tokens = Array.from(text.matchAll(/(\d{4}-\d{2}-\d{2})|(\d{4}-\d{2})(?![\d-])|((?<![\w.])-)?(\$)?(\d+(?:\.(\d+))?(?:e([+-]?\d+))?)([kMB](?![A-Za-z]))?(\s*%)?/g));
+      const keys = (cell.dataset.key || '').split(' ').filter((k) => k !== '');
+      if (tokens.length === 0 && keys.length === 0) continue;
+      if (keys.length === 0) { problems.push(`${where}: a number without a source (no data-key)`); continue; }
+      // A text cell whose source is a text (a unit such as "per 1000 node-days"): the whole text.
+      const onlyDate = tokens.length === 1 && (tokens[0][1] || tokens[0][2]);  // compared below, as a date
+      if (keys.length === 1 && typeof value(keys[0]) === 'string' && !onlyDate) {
         ++compared;
-        const plain = digits.replace(/,/g, '');
-        const ok = dollar ? shown.has(token)
-                 : plain.includes('e') ? shown.has(String(Number(sign + plain))) || shown.has(String(Number(plain)))
-                 : shown.has(sign + plain) || shown.has(plain);
-        if (!ok) problems.push(`table (${head.join(' | ').slice(0, 60)}): "${cell.textContent.trim().slice(0, 60)}" shows ${token}, which no value of results.json is`);
+        if (shownText !== value(keys[0])) problems.push(`${where}: not ${keys[0]} = "${value(keys[0])}"`);
+        continue;
       }
+      if (tokens.length !== keys.length) { problems.push(`${where}: ${tokens.length} numbers, ${keys.length} keys (${keys.join(' ')})`); continue; }
+      tokens.forEach((t, i) => {
+        ++compared;
+        const expected = value(keys[i]);
+        const [token, date, month, minus, dollar, digits, decimals, exponent, suffix, percent] = t;
+        if (expected === undefined || expected === null) { problems.push(`${where}: ${keys[i]} names no value`); return; }
+        if (date || month) {
+          const want = typeof expected === 'string' ? expected.slice(0, token.length)
+                     : new Date(start + Math.floor(expected) * day).toISOString().slice(0, token.length);
+          if (token !== want) problems.push(`${where}: ${token}, ${keys[i]} gives ${want}`);
+          return;
+        }
+        if (typeof expected !== 'number') { problems.push(`${where}: ${keys[i]} is not a number`); return; }
+        const scale = { k: 1e3, M: 1e6, B: 1e9 }[suffix] || 1;
+        const shown = (minus ? -1 : 1) * Number(digits) * scale;
+        const want = percent ? expected * 100 : expected;
+        const half = 0.5 * 10 ** (-(decimals || '').length) * 10 ** Number(exponent || 0) * scale;
+        if (!(Math.abs(shown - want) <= half * (1 + 1e-9) + 1e-12 * Math.abs(want)))
+          problems.push(`${where}: ${token.trim()} is not ${keys[i]} = ${want}${dollar ? ' USD' : ''}`);
+      });
     }
   }
-  return { problems, compared };
+  return { problems, compared, spans };
 }
 
 // In the page: no two labels of one axis overlap (each label's box, rotated as drawn, tested
@@ -530,11 +552,14 @@ async function check(browser, name, file, shots) {
   const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
   if (results) {
     for (const p of await page.evaluate(chartsAgreeWithResults, results)) problems.push(p);
-    const tables = await page.evaluate(tablesAgreeWithResults, results);
-    problems.push(...tables.problems);
-    counts.push(`${tables.compared} table numbers`);
     for (const p of await page.evaluate(marketAgreesWithResults, results)) problems.push(p);
   }
+  // A sweep's report: its sweep.csv beside it.
+  const sweepFile = path.join(dir, 'sweep.csv');
+  const sweep = fs.existsSync(sweepFile) ? readCsv(sweepFile) : null;
+  const cells = await page.evaluate(cellsAgreeWithSources, { results, sweep });
+  problems.push(...cells.problems);
+  counts.push(`${cells.compared} numbers of the tables and of ${cells.spans} marked figures in prose, each against its own source`);
   const series = {};
   for (const name of fs.readdirSync(dir)) {
     const m = /^series-(.+)\.csv$/.exec(name);
