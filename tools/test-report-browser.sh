@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# report.html in a real browser: writes four reports (a run of the small test scenario with an
+# report.html in a real browser: writes five reports (a run of the small test scenario with an
 # option of two own sites added, the same run with a step-time breakdown and simulated
 # collectives added to its results.json, a hand-made sweep.csv, and a run of the small scenario
-# with a market), opens each in Debian's headless Chromium from file:// at 1280 px, and fails
+# with a market, and the shipped serving-only scenario), opens each in Debian's headless Chromium from file:// at 1280 px, and fails
 # on any console error or warning, page error or network request, any chart that did not render,
 # any charted number unlike the page's tables, the results.json or the series CSVs beside it (both
 # verdicts, both tornados; the GPU, power, progress and cumulative-cost lines point by point; the
@@ -89,6 +89,11 @@ cp tests/data/sweep/sweep.csv "$out/sweep/"  # the source its tables are checked
 build/bvr run tests/data/market-small.yaml -o "$out/market" -j 2 --quiet > /dev/null
 grep -q 'id="chart-market"' "$out/market/report.html" || { echo "market chart missing"; exit 1; }
 
+# A serving-only run (docs/serving.md): the serving section's tables, each number against its
+# results.json key or the day of the series CSV it shows.
+build/bvr run scenarios/serving-gb300-2026.yaml -o "$out/serving" --replications 2 --no-analysis -j 2 --quiet > /dev/null
+grep -q 'id="chart-serving"' "$out/serving/report.html" || { echo "serving chart missing"; exit 1; }
+
 node tools/report-assets/check-report.js build/report-screenshots \
   run="$out/run/report.html" step-time="$out/step-time/report.html" sweep="$out/sweep/report.html" \
-  market="$out/market/report.html"
+  market="$out/market/report.html" serving="$out/serving/report.html"

@@ -12,7 +12,7 @@ namespace bvr {
 namespace {
 
 // Millions of tokens per second, as the demand is usually stated.
-std::string mtok_per_s(double tokens_per_s) { return fmt::format("{:.2f}", tokens_per_s / 1e6); }
+std::string mtok_per_s(double tokens_per_s) { return fmt::format("{:.2f}M", tokens_per_s / 1e6); }
 
 std::string tokens(double count) {
   if (count >= 1e15) return fmt::format("{:.2f}e15", count / 1e15);
@@ -45,12 +45,23 @@ std::string serving_section_md(const Results& r) {
   line("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const auto& o : r.options) {
     auto mean = [&o](const char* name) { return o.metric(name).mean; };
-    line(fmt::format("| {} | {} | {} | {} ({}) | {:.3g} | {} | {:.0f} | {:.2f} | {:.3g} | {} | ${:.3f} | {:.1f} |", o.name,
-                     tokens(mean("serving_tokens_demanded")), tokens(mean("serving_tokens_served")),
-                     tokens(mean("serving_tokens_unmet")), format_percent(mean("serving_unmet_share")),
-                     mean("serving_gpu_hours"), format_percent(mean("serving_utilization")), mean("serving_energy_mwh"),
-                     mean("serving_mean_power_mw"), mean("serving_tokens_per_s_per_mw"), format_usd(mean("serving_cost_usd")),
-                     mean("serving_cost_per_million_tokens_usd"), mean("serving_failures")));
+    // Each cell names the results.json value it shows (format.h, sourced).
+    auto key = [&o](const char* name) { return "options." + o.name + ".metrics." + name + ".mean"; };
+    line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |", o.name,
+                     sourced(tokens(mean("serving_tokens_demanded")), key("serving_tokens_demanded")),
+                     sourced(tokens(mean("serving_tokens_served")), key("serving_tokens_served")),
+                     sourced(fmt::format("{} ({})", tokens(mean("serving_tokens_unmet")),
+                                         format_percent(mean("serving_unmet_share"))),
+                             key("serving_tokens_unmet") + " " + key("serving_unmet_share")),
+                     sourced(fmt::format("{:.3g}", mean("serving_gpu_hours")), key("serving_gpu_hours")),
+                     sourced(format_percent(mean("serving_utilization")), key("serving_utilization")),
+                     sourced(fmt::format("{:.0f}", mean("serving_energy_mwh")), key("serving_energy_mwh")),
+                     sourced(fmt::format("{:.2f}", mean("serving_mean_power_mw")), key("serving_mean_power_mw")),
+                     sourced(fmt::format("{:.3g}", mean("serving_tokens_per_s_per_mw")), key("serving_tokens_per_s_per_mw")),
+                     sourced(format_usd(mean("serving_cost_usd")), key("serving_cost_usd")),
+                     sourced(fmt::format("${:.3f}", mean("serving_cost_per_million_tokens_usd")),
+                             key("serving_cost_per_million_tokens_usd")),
+                     sourced(fmt::format("{:.1f}", mean("serving_failures")), key("serving_failures"))));
   }
   line();
   line("Means over the replications. Utilization: tokens served over what the GPUs open to serving could have "
@@ -58,12 +69,17 @@ std::string serving_section_md(const Results& r) {
   line();
   line("| option | site | system | layout at the target | GPUs per instance | output tokens/s per GPU |");
   line("|---|---|---|---|---|---|");
-  for (const ServingSiteRate& s : sv.sites)
-    line(fmt::format("| {} | {} | {} | {} | {:.1f} | {:.0f} |", s.option, s.site.empty() ? "—" : s.site, s.system,
-                     s.layout.empty() ? "none reaches the target" : s.layout, s.instance_gpus, s.tokens_per_s_per_gpu));
+  for (std::size_t k = 0; k < sv.sites.size(); ++k) {
+    const ServingSiteRate& s = sv.sites[k];
+    const std::string site = fmt::format("serving.sites.{}.", k);
+    line(fmt::format("| {} | {} | {} | {} | {} | {} |", s.option, s.site.empty() ? "—" : s.site, s.system,
+                     s.layout.empty() ? "none reaches the target" : sourced(s.layout, site + "layout"),
+                     sourced(fmt::format("{:.1f}", s.instance_gpus), site + "instance_gpus"),
+                     sourced(fmt::format("{:.0f}", s.tokens_per_s_per_gpu), site + "tokens_per_s_per_gpu")));
+  }
   line();
   // Demand against served, first replication, on the first day of each quarter and the last day.
-  line("Demand and served, millions of output tokens/s (first replication, first day of each quarter):");
+  line("Demand and served, output tokens/s (first replication, first day of each quarter):");
   line();
   std::string header = "| date | demand |", rule = "|---|---|";
   for (const auto& o : r.options) {
@@ -78,9 +94,16 @@ std::string serving_section_md(const Results& r) {
     const bool quarter = date.substr(8, 2) == "01" && (date.substr(5, 2) == "01" || date.substr(5, 2) == "04" ||
                                                       date.substr(5, 2) == "07" || date.substr(5, 2) == "10");
     if (!quarter && d + 1 != days) continue;
-    std::string row = fmt::format("| {} | {} |", date, mtok_per_s(r.options.front().series[d].serving_demand_tokens_per_s));
+    // Each cell names the day of series-<option>.csv it shows (series.<option>.<row>.<column>).
+    const std::string first = fmt::format("series.{}.{}.", r.options.front().name, d);
+    std::string row = fmt::format("| {} | {} |", sourced(date, first + "date"),
+                                  sourced(mtok_per_s(r.options.front().series[d].serving_demand_tokens_per_s),
+                                          first + "serving_demand_tokens_per_s"));
     for (const auto& o : r.options)
-      row += fmt::format(" {} |", d < o.series.size() ? mtok_per_s(o.series[d].serving_served_tokens_per_s) : "");
+      row += fmt::format(" {} |", d < o.series.size()
+                                      ? sourced(mtok_per_s(o.series[d].serving_served_tokens_per_s),
+                                                fmt::format("series.{}.{}.serving_served_tokens_per_s", o.name, d))
+                                      : "");
     line(row);
   }
   line();

@@ -273,7 +273,7 @@ function chartsAgreeWithSeries({ series, results }) {
 // key (or the date its key holds). A cell with a number but no key, or with more or fewer numbers
 // than keys, or a key that names nothing, fails. Returns the disagreements and how many numbers
 // were compared.
-function cellsAgreeWithSources({ results, sweep }) {
+function cellsAgreeWithSources({ results, sweep, series }) {
   const problems = [];
   const day = 86400000;
   const lookup = (root, key) => key.split('.').reduce((v, seg) => {
@@ -300,7 +300,15 @@ function cellsAgreeWithSources({ results, sweep }) {
   const value = (key) => {
     const sum = key.split('+').map((part) => {
       const m = /^sweep\.axes\.(\d+)\.(from|to|distinct|unit)$/.exec(part);
-      return m ? sweepAxis(Number(m[1]), m[2]) : results ? lookup(results, part) : undefined;
+      if (m) return sweepAxis(Number(m[1]), m[2]);
+      // A day of an option's series-<option>.csv beside the page: series.<option>.<row>.<column>.
+      const d = /^series\.(.+)\.(\d+)\.(\w+)$/.exec(part);
+      if (d) {
+        const row = ((series || {})[d[1]] || [])[Number(d[2])];
+        if (!row || !(d[3] in row)) return undefined;
+        return d[3] === 'date' ? row[d[3]] : Number(row[d[3]]);
+      }
+      return results ? lookup(results, part) : undefined;
     });
     if (sum.length === 1) return sum[0];
     return sum.every((v) => typeof v === 'number') ? sum.reduce((a, b) => a + b, 0) : undefined;
@@ -557,14 +565,14 @@ async function check(browser, name, file, shots) {
   // A sweep's report: its sweep.csv beside it.
   const sweepFile = path.join(dir, 'sweep.csv');
   const sweep = fs.existsSync(sweepFile) ? readCsv(sweepFile) : null;
-  const cells = await page.evaluate(cellsAgreeWithSources, { results, sweep });
-  problems.push(...cells.problems);
-  counts.push(`${cells.compared} numbers of the tables and of ${cells.spans} marked figures in prose, each against its own source`);
   const series = {};
   for (const name of fs.readdirSync(dir)) {
     const m = /^series-(.+)\.csv$/.exec(name);
     if (m) series[m[1]] = readCsv(path.join(dir, name));
   }
+  const cells = await page.evaluate(cellsAgreeWithSources, { results, sweep, series });
+  problems.push(...cells.problems);
+  counts.push(`${cells.compared} numbers of the tables and of ${cells.spans} marked figures in prose, each against its own source`);
   const seriesCheck = await page.evaluate(chartsAgreeWithSeries, { series, results });
   problems.push(...seriesCheck.problems);
   if (Object.keys(series).length) counts.push(`${seriesCheck.compared} series points`);
